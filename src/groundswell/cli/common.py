@@ -1,0 +1,21 @@
+"""Shared helpers for CLI commands: the app, JSON output and progress bars."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+
+from groundswell.app import App
+
+console = Console(highlight=False)
+
+
+def build_app() -> App:
+    return App.build()
+
+
+def print_json(payload: Any) -> None:
+    """Machine-readable output: one JSON document on stdout, nothing else."""
+    print(json.dumps(payload, default=str))

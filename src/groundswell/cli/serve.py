@@ -1,0 +1,3 @@
+"""groundswell serve commands."""
+
+from groundswell.cli.main import app  # noqa: F401

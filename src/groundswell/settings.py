@@ -1,0 +1,98 @@
+"""Settings, declared once.
+
+Every setting is read from an environment variable with the prefix
+``GROUNDSWELL_`` (e.g. ``GROUNDSWELL_DATABASE_URL``). A malformed or unknown
+``GROUNDSWELL_*`` variable stops start-up with a message that names it: a typo
+such as ``GROUNDSWELL_DATABSE_URL`` must not silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from groundswell.errors import ConfigError
+
+PREFIX = "GROUNDSWELL_"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("groundswell", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Groundswell's settings. Field docs are the user-facing documentation."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, extra="forbid", frozen=True, case_sensitive=False
+    )
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Folder for the embedded database and exports.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: SQLite file groundswell.db in data_dir.",
+    )
+    scheduler: str | None = Field(
+        default=None,
+        description="Dask scheduler address (tcp://host:port); default: in-process compute.",
+    )
+    threads: int = Field(
+        default=0, ge=0, description="Threads for numba kernels; 0 means all cores."
+    )
+    secret_key: str | None = Field(
+        default=None, description="Key for signing sessions; generated per data_dir if unset."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(default="info")
+    demo_people: int = Field(
+        default=20_000, ge=100, le=2_000_000, description="People in the demo movement."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(f"not a database URL ({exc})") from None
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'groundswell.db'}"
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    """Build settings from the environment; raise ``ConfigError`` naming the variable."""
+    env = os.environ if environ is None else environ
+    known = {PREFIX + name.upper() for name in Settings.model_fields}
+    unknown = sorted(k for k in env if k.upper().startswith(PREFIX) and k.upper() not in known)
+    if unknown:
+        raise ConfigError(
+            f"unknown setting {unknown[0]}; known settings are "
+            + ", ".join(sorted(known))
+        )
+    values: dict[str, object] = {
+        k[len(PREFIX) :].lower(): v for k, v in env.items() if k.upper().startswith(PREFIX)
+    }
+    values.update(overrides)
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = PREFIX + str(err["loc"][0]).upper() if err["loc"] else PREFIX
+        raise ConfigError(f"{name} is malformed: {err['msg']}") from None
