@@ -1,0 +1,3 @@
+"""groundswell seeds command."""
+
+from groundswell.cli.main import app  # noqa: F401

@@ -1,0 +1,3 @@
+"""groundswell spread command."""
+
+from groundswell.cli.main import app  # noqa: F401
