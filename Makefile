@@ -1,0 +1,72 @@
+# Groundswell tasks. `make` alone lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+SEED ?= 7
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help
+help: ## List the tasks
+	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Groundswell needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml uv.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv sync --frozen --inexact --extra dev --quiet
+	@touch $@
+
+.PHONY: install
+install: $(VENV)/.installed assets ## Create .venv and install the locked dependencies and web assets
+
+.PHONY: assets
+assets: ## Install the NHS.UK frontend and htmx (npm) into the git-ignored static folder
+	@bash scripts/assets.sh
+
+.PHONY: demo
+demo: install ## Set up, build the demo movement (SEED=7) and serve it at http://127.0.0.1:8000
+	$(BIN)/groundswell init
+	$(BIN)/groundswell demo --seed $(SEED)
+	$(BIN)/groundswell serve --host $(HOST) --port $(PORT)
+
+.PHONY: system
+system: ## Install the system packages the tests need (Chromium, PostgreSQL)
+	@bash scripts/system.sh
+
+.PHONY: test
+test: install system ## Set up and run everything CI runs: lint, type and architecture checks, the whole suite on SQLite and PostgreSQL
+	@export PG_TEST_URL="$$(bash scripts/postgres.sh)" && \
+	$(MAKE) --no-print-directory lint && \
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+.PHONY: lint
+lint: ## ruff (lint + format check), mypy on the engines, import-linter contracts
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src/groundswell/network src/groundswell/spread src/groundswell/kernels src/groundswell/seeds src/groundswell/demo
+	$(BIN)/lint-imports
+
+.PHONY: format
+format: ## Fix lint and formatting in place
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+.PHONY: bench
+bench: install ## Run the benchmarks side by side with their peers (installs the peers)
+	$(BIN)/uv pip install --quiet cynetdiff eon pynetim
+	$(BIN)/python benchmarks/spread.py
+	$(BIN)/python benchmarks/seeds.py
+
+.PHONY: clean
+clean: ## Remove the virtual environment and build outputs
+	rm -rf $(VENV) node_modules src/groundswell/web/static/vendor .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""Compute executors: where Monte Carlo work runs (in-process or a Dask cluster)."""
