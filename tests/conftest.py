@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from groundswell.app import App
 from groundswell.settings import load_settings
@@ -22,10 +23,24 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 def postgres_url() -> str | None:
+    """The PostgreSQL test database, one per pytest-xdist worker."""
     url = os.environ.get("PG_TEST_URL")
-    if not url and os.environ.get("CI"):
-        pytest.fail("PG_TEST_URL is not set under CI: .ci/run must start PostgreSQL")
-    return url
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("PG_TEST_URL is not set under CI: .ci/run must start PostgreSQL")
+        return None
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_postgres(url: str) -> None:
