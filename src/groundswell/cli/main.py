@@ -38,12 +38,17 @@ def main(argv: list[str] | None = None) -> int:
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         return _fail(f"database unavailable: {reason}", ExitStatus.DATABASE)
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
+    except (click.ClickException, typer.TyperException) as exc:
+        # Typer >= 0.20 raises its own copy of click's exceptions (typer._click).
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            _fail(str(exc), ExitStatus.USAGE)
         return int(ExitStatus.USAGE)
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt):
         return _fail("interrupted", ExitStatus.ERROR)
     except Exception as exc:
         if os.environ.get("GROUNDSWELL_LOG_LEVEL", "").lower() == "debug":
