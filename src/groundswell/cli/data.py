@@ -1,3 +1,215 @@
-"""groundswell data commands."""
+"""Data commands: ``init``, ``db upgrade|check``, ``import people|ties|recruitment``, ``export``."""
 
-from groundswell.cli.main import app  # noqa: F401
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from groundswell.actions.export import do_export, export_document
+from groundswell.actions.imports import (
+    ImportSummary,
+    do_import_people,
+    do_import_recruitment,
+    do_import_ties,
+)
+from groundswell.app import App
+from groundswell.cli.common import build_app, console, print_json
+from groundswell.cli.main import app, err_console
+from groundswell.errors import DatabaseError
+from groundswell.store import migrate
+
+db_app = typer.Typer(help="Check or upgrade the database schema.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import people, ties and recruitment from CSV files (all or nothing).",
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
+
+JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
+UPDATE_OPTION = typer.Option(
+    False, "--update", help="Change records already in the database instead of refusing."
+)
+PROGRESS_FROM_ROWS = 20_000  # below this an import takes well under a second
+
+
+@contextmanager
+def _opened(*, must_exist: bool = True) -> Iterator[App]:
+    """Build the App from the environment and close it afterwards."""
+    instance = build_app()
+    try:
+        if must_exist:
+            _require_current(instance)
+        yield instance
+    finally:
+        instance.close()
+
+
+def _where(instance: App) -> str:
+    if instance.is_sqlite and instance.engine.url.database:
+        return str(Path(instance.engine.url.database).resolve())
+    return instance.database_url
+
+
+def _require_current(instance: App) -> None:
+    # Checked first so a missing database is one clear line, not an SQL error, and a
+    # missing SQLite file is not created as a side effect.
+    database = instance.engine.url.database
+    if instance.is_sqlite and database and database != ":memory:" and not Path(database).exists():
+        raise DatabaseError(f"there is no database at {_where(instance)}; run 'groundswell init'")
+    current, head = (
+        migrate.current_revision(instance.engine),
+        migrate.head_revision(instance.engine),
+    )
+    if current is None:
+        raise DatabaseError(
+            f"the database at {_where(instance)} is not set up; run 'groundswell init'"
+        )
+    if current != head:
+        raise DatabaseError(
+            f"the database is at revision {current}, this version needs {head}; "
+            "run 'groundswell db upgrade'"
+        )
+
+
+def _upgrade(json_out: bool, verb: str) -> None:
+    with _opened(must_exist=False) as instance:
+        before = migrate.current_revision(instance.engine)
+        instance.upgrade()
+        after = migrate.current_revision(instance.engine)
+        result = {"database": _where(instance), "revision": after, "previous": before}
+        if json_out:
+            print_json(result)
+        elif before == after:
+            console.print(
+                f"Database {_where(instance)} is up to date (revision {after}).", markup=False
+            )
+        else:
+            console.print(
+                f"Database {_where(instance)} {verb} to revision {after} "
+                f"(was {before or 'empty'}).",
+                markup=False,
+            )
+
+
+@app.command("init")
+def init(json_out: bool = JSON_OPTION) -> None:
+    """Create the database named by GROUNDSWELL_DATABASE_URL, or upgrade it; print where it is."""
+    _upgrade(json_out, "set up")
+
+
+@db_app.command("upgrade")
+def db_upgrade(json_out: bool = JSON_OPTION) -> None:
+    """Upgrade the database schema to this version of Groundswell."""
+    _upgrade(json_out, "upgraded")
+
+
+@db_app.command("check")
+def db_check(json_out: bool = JSON_OPTION) -> None:
+    """Fail unless the database is at the newest revision and matches the models."""
+    with _opened() as instance:
+        instance.check()
+        revision = migrate.current_revision(instance.engine)
+        if json_out:
+            print_json({"database": _where(instance), "revision": revision, "ok": True})
+        else:
+            console.print(
+                f"Database {_where(instance)} is at revision {revision} and matches the models.",
+                markup=False,
+            )
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich bar on stderr for long imports on a terminal; nothing otherwise."""
+    if not (show and err_console.is_terminal):
+        yield None
+        return
+    columns = (TextColumn("writing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("import", total=None)
+
+        def report(done: int, total: int) -> None:
+            if total >= PROGRESS_FROM_ROWS:
+                bar.update(task, completed=done, total=total)
+
+        yield report
+
+
+def _run_import(
+    action: Callable[..., ImportSummary], file: Path, update: bool, json_out: bool
+) -> None:
+    with _opened() as instance, _progress(not json_out) as report:
+        summary = action(instance, file, update=update, progress=report)
+    for warning in summary.warnings:
+        err_console.print(f"groundswell: warning: {warning}", markup=False)
+    if json_out:
+        print_json(summary.to_dict())
+        return
+    updated = f", {summary.updated} updated" if summary.updated else ""
+    console.print(
+        f"Imported {summary.rows} {summary.table} rows from {summary.path} "
+        f"({summary.created} new{updated}) in {summary.seconds:.2f} s.",
+        markup=False,
+    )
+
+
+FILE_ARGUMENT = typer.Argument(..., metavar="FILE.csv", help="CSV file (UTF-8) with a header line.")
+
+
+@import_app.command("people")
+def import_people(
+    file: Path = FILE_ARGUMENT, update: bool = UPDATE_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """Columns: id (required), display_name, town, kind (citizen|staff|partner),
+    consent_contact, consent_analytics (true/false, yes/no, 1/0), joined_at (YYYY-MM-DD)."""
+    _run_import(do_import_people, file, update, json_out)
+
+
+@import_app.command("ties")
+def import_ties(
+    file: Path = FILE_ARGUMENT, update: bool = UPDATE_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """Columns: source, target (required, ids of people already imported), kind,
+    weight (> 0, default 1), observed_at (YYYY-MM-DD)."""
+    _run_import(do_import_ties, file, update, json_out)
+
+
+@import_app.command("recruitment")
+def import_recruitment(
+    file: Path = FILE_ARGUMENT, update: bool = UPDATE_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """Columns: recruiter, recruit (required, ids of people already imported; one
+    recruiter per person), at (YYYY-MM-DD)."""
+    _run_import(do_import_recruitment, file, update, json_out)
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+@app.command("export")
+def export(
+    fmt: ExportFormat = typer.Option(ExportFormat.csv, "--format", help="csv files or one JSON."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Folder to write into (CSV default: ./groundswell-export; JSON default: stdout).",
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite files already in the folder."),
+) -> None:
+    """Export people, ties and recruitment in the layout 'groundswell import' reads."""
+    with _opened() as instance:
+        if fmt is ExportFormat.json and out is None:
+            print_json(export_document(instance))
+            return
+        folder = out if out is not None else Path("groundswell-export")
+        summary = do_export(instance, folder, fmt=fmt.value, overwrite=force)
+    counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
+    console.print(f"Exported {counts} to {', '.join(summary.files)}.", markup=False)

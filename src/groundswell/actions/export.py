@@ -1,0 +1,163 @@
+"""Export people, ties and recruitment in the layout the importers read.
+
+CSV export writes ``people.csv``, ``ties.csv`` and ``recruitment.csv``; importing
+them, in that order, into an empty database gives the same people, ties and
+recruitment back. JSON export is one document with the same three lists and the
+same field names.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from groundswell.actions.imports import (
+    PEOPLE_OPTIONAL,
+    PEOPLE_REQUIRED,
+    RECRUITMENT_OPTIONAL,
+    RECRUITMENT_REQUIRED,
+    TIES_OPTIONAL,
+    TIES_REQUIRED,
+)
+from groundswell.app import App
+from groundswell.errors import Conflict, InvalidInput
+from groundswell.store.models import Person, Recruitment, Tie, utcnow
+
+Format = Literal["csv", "json"]
+COLUMNS = {
+    "people": [*PEOPLE_REQUIRED, *PEOPLE_OPTIONAL],
+    "ties": [*TIES_REQUIRED, *TIES_OPTIONAL],
+    "recruitment": [*RECRUITMENT_REQUIRED, *RECRUITMENT_OPTIONAL],
+}
+JSON_NAME = "groundswell.json"
+
+
+@dataclass
+class ExportSummary:
+    """Where the export went and how many records of each kind it holds."""
+
+    format: str
+    files: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def export_document(app: App) -> dict[str, Any]:
+    """The whole export as one JSON-ready document."""
+    with app.reading() as session:
+        document: dict[str, Any] = {"format": "groundswell-export", "version": 1}
+        document["exported_at"] = utcnow().isoformat()
+        for name, rows in _tables(session):
+            document[name] = [_json_record(COLUMNS[name], row) for row in rows]
+    return document
+
+
+def do_export(
+    app: App, out_dir: str | Path, *, fmt: Format = "csv", overwrite: bool = False
+) -> ExportSummary:
+    """Write the export into ``out_dir`` (created if missing); refuse to overwrite files."""
+    if fmt not in ("csv", "json"):
+        raise InvalidInput(f"export format '{fmt}' is not csv or json; use one of those")
+    folder = Path(out_dir)
+    names = [f"{name}.csv" for name in COLUMNS] if fmt == "csv" else [JSON_NAME]
+    targets = [folder / name for name in names]
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(f"{folder} is a file, not a folder; give a folder with --out")
+    if not overwrite:
+        for target in targets:
+            if target.exists():
+                raise Conflict(
+                    f"{target} already exists; choose another --out folder or add --force"
+                )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        summary = ExportSummary(format=fmt, files=[str(t) for t in targets])
+        if fmt == "json":
+            document = export_document(app)
+            targets[0].write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+            summary.counts = {name: len(document[name]) for name in COLUMNS}
+            return summary
+        with app.reading() as session:
+            for (name, rows), target in zip(_tables(session), targets, strict=True):
+                summary.counts[name] = _write_csv(target, COLUMNS[name], rows)
+        return summary
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot write to {folder} ({exc.strerror}); choose another --out"
+        ) from None
+
+
+def _write_csv(target: Path, columns: list[str], rows: Iterator[tuple[Any, ...]]) -> int:
+    count = 0
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_csv_value(v) for v in row])
+            count += 1
+    return count
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)  # shortest text that reads back as the same float
+    return str(value)
+
+
+def _json_record(columns: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
+    return {
+        c: (v.isoformat() if isinstance(v, datetime) else v)
+        for c, v in zip(columns, row, strict=True)
+    }
+
+
+def _tables(session: Session) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+    """Each table's rows in import column order, oldest first."""
+    people = select(
+        Person.ref,
+        Person.display_name,
+        Person.town,
+        Person.kind,
+        Person.consent_contact,
+        Person.consent_contact_at,
+        Person.consent_analytics,
+        Person.consent_analytics_at,
+        Person.joined_at,
+    ).order_by(Person.id)
+    yield "people", (_plain(r) for r in session.execute(people))
+    source, target = aliased(Person), aliased(Person)
+    ties = (
+        select(source.ref, target.ref, Tie.kind, Tie.weight, Tie.observed_at, Tie.origin)
+        .join(source, Tie.source_id == source.id)
+        .join(target, Tie.target_id == target.id)
+        .order_by(Tie.id)
+    )
+    yield "ties", (tuple(r) for r in session.execute(ties))
+    recruiter, recruit = aliased(Person), aliased(Person)
+    recruitment = (
+        select(recruiter.ref, recruit.ref, Recruitment.at)
+        .join(recruiter, Recruitment.recruiter_id == recruiter.id)
+        .join(recruit, Recruitment.recruit_id == recruit.id)
+        .order_by(Recruitment.id)
+    )
+    yield "recruitment", (tuple(r) for r in session.execute(recruitment))
+
+
+def _plain(row: Any) -> tuple[Any, ...]:
+    return tuple(getattr(v, "value", v) for v in row)  # enums as their stored text
