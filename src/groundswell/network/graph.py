@@ -72,8 +72,13 @@ class Graph:
             src = np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.indptr))
             self._reverse.append(
                 from_arrays(
-                    self.indices, src, n=self.n, labels=self.labels, directed=True,
-                    weights=self.weights, deduplicate=False,
+                    self.indices,
+                    src,
+                    n=self.n,
+                    labels=self.labels,
+                    directed=True,
+                    weights=self.weights,
+                    deduplicate=False,
                 )[0]
             )
         return self._reverse[0]

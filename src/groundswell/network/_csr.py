@@ -1,0 +1,93 @@
+"""numba kernel: CSR rows from (row, col) pairs by counting sort, O(m + sum d log d).
+
+A global ``argsort`` of ``row * n + col`` costs O(m log m) and two int64
+temporaries; bucketing by row first and sorting each (short) row is several
+times faster on ten million edges and needs only int32 temporaries.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_INSERTION_MAX = 24  # rows up to this length: insertion sort (stable, no allocation)
+
+
+@njit(cache=True, nogil=True)
+def build_csr(rows, cols, w, n, deduplicate):
+    """CSR of ``rows -> cols`` over ``n`` nodes, each row sorted by column.
+
+    ``w`` is a float32 weight per pair or an empty array for none. With
+    ``deduplicate`` a repeated pair keeps its first weight (input order).
+    Returns ``(indptr, indices, weights, merged)``.
+    """
+    m = rows.shape[0]
+    has_w = w.shape[0] == m and m > 0
+    start = np.zeros(n + 1, dtype=np.int64)
+    for i in range(m):
+        start[rows[i] + 1] += 1
+    for r in range(n):
+        start[r + 1] += start[r]
+    fill = start[:n].copy()
+    idx = np.empty(m, dtype=np.int32)
+    ww = np.empty(m if has_w else 0, dtype=np.float32)
+    for i in range(m):
+        r = rows[i]
+        k = fill[r]
+        idx[k] = cols[i]
+        if has_w:
+            ww[k] = w[i]
+        fill[r] = k + 1
+    indptr = np.empty(n + 1, dtype=np.int64)
+    indptr[0] = 0
+    out = 0
+    merged = 0
+    for r in range(n):
+        s, e = start[r], start[r + 1]
+        if not _is_sorted(idx, s, e):
+            if e - s <= _INSERTION_MAX:
+                _insertion_sort(idx, ww, s, e, has_w)
+            else:
+                order = np.argsort(idx[s:e], kind="mergesort")
+                seg = idx[s:e][order]
+                idx[s:e] = seg
+                if has_w:
+                    wseg = ww[s:e][order]
+                    ww[s:e] = wseg
+        prev = -1
+        for k in range(s, e):
+            c = idx[k]
+            if deduplicate and c == prev:
+                merged += 1
+                continue
+            idx[out] = c
+            if has_w:
+                ww[out] = ww[k]
+            out += 1
+            prev = c
+        indptr[r + 1] = out
+    return indptr, idx[:out].copy(), ww[:out].copy(), merged
+
+
+@njit(cache=True, nogil=True)
+def _is_sorted(idx, s, e):
+    for k in range(s + 1, e):  # noqa: SIM110 (a plain loop compiles in numba)
+        if idx[k] < idx[k - 1]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _insertion_sort(idx, ww, s, e, has_w):
+    for k in range(s + 1, e):
+        c = idx[k]
+        wk = ww[k] if has_w else np.float32(0.0)
+        j = k - 1
+        while j >= s and idx[j] > c:
+            idx[j + 1] = idx[j]
+            if has_w:
+                ww[j + 1] = ww[j]
+            j -= 1
+        idx[j + 1] = c
+        if has_w:
+            ww[j + 1] = wk
