@@ -1,3 +1,44 @@
-"""groundswell serve commands."""
+"""``groundswell serve``: the web app on uvicorn, after checking the database is ready."""
 
-from groundswell.cli.main import app  # noqa: F401
+from __future__ import annotations
+
+import typer
+
+from groundswell.app import App
+from groundswell.cli.common import build_app, console
+from groundswell.cli.main import app
+from groundswell.errors import DatabaseError
+from groundswell.store import migrate
+
+
+def check_database(gs: App) -> None:
+    """Refuse to serve a database that is missing or behind the code's schema."""
+    current, head = migrate.current_revision(gs.engine), migrate.head_revision(gs.engine)
+    if current != head:
+        state = "has no Groundswell tables" if current is None else f"is at revision {current}"
+        raise DatabaseError(
+            f"database {gs.database_url} {state}, this version needs revision {head}; "
+            "run groundswell init"
+        )
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 for all)."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+) -> None:
+    """Run the web app: pages, JSON API (/api/v1) and health check (/healthz)."""
+    import uvicorn
+
+    from groundswell.web import create_app
+
+    gs = build_app()
+    try:
+        check_database(gs)
+        web = create_app(gs)
+        shown = f"[{host}]" if ":" in host else host
+        console.print(f"Groundswell is running at http://{shown}:{port}", markup=False)
+        console.print("Press Ctrl+C to stop.", markup=False)
+        uvicorn.run(web, host=host, port=port, log_level=gs.settings.log_level)
+    finally:
+        gs.close()

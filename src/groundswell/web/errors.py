@@ -1,0 +1,108 @@
+"""All exception -> response mapping for the web app, in one place.
+
+The API (``/api/...``) and ``/healthz`` answer JSON ``{"detail": message}``;
+pages answer a friendly HTML page. A traceback is logged, never shown.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from groundswell.errors import GroundswellError
+from groundswell.web.security import HEADERS
+
+log = logging.getLogger("groundswell.web")
+
+DATABASE_UNAVAILABLE = (
+    "the database is unreachable or not set up; run 'groundswell init' and try again"
+)
+
+# Page titles and the advice under them, per status (NHS.UK error page pattern).
+_PAGES = {
+    400: (
+        "Sorry, there is a problem with that request",
+        "Check the web address or form and try again.",
+    ),
+    403: ("You cannot see this page", "Ask the person who runs this service for access."),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. "
+        "If you pasted the web address, check you copied the entire address.",
+    ),
+    405: ("Sorry, that does not work here", "Go back and try again."),
+    409: ("Sorry, that clashes with something already here", "Go back, check and try again."),
+    422: ("Sorry, there is a problem with what you entered", "Go back, check and try again."),
+    503: ("Sorry, the service is unavailable", "Try again later."),
+}
+_DEFAULT_PAGE = ("Sorry, there is a problem with the service", "Try again later.")
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path == "/healthz"
+
+
+def error_response(request: Request, status: int, message: str | None) -> Response:
+    """JSON for the API, an HTML page for everything else."""
+    if wants_json(request):
+        return JSONResponse({"detail": message or _PAGES.get(status, _DEFAULT_PAGE)[0]}, status)
+    title, advice = _PAGES.get(status, _DEFAULT_PAGE)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"title": title, "advice": advice, "message": message, "status": status},
+        status_code=status,
+    )
+
+
+async def _groundswell_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, GroundswellError)
+    return error_response(request, exc.http_status, exc.message)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    # Starlette's own detail for 404/405 is just the status phrase: the page says it better.
+    message = exc.detail if wants_json(request) or exc.status_code not in _PAGES else None
+    response = error_response(request, exc.status_code, message)
+    for name, value in (exc.headers or {}).items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in err['loc'] if p != 'query')}: {err['msg']}"
+        for err in exc.errors()
+    )
+    return error_response(request, 422, problems or "invalid request")
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    log.error("database error on %s: %s", request.url.path, exc)
+    return error_response(request, 503, DATABASE_UNAVAILABLE)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # Runs in Starlette's outermost middleware: add the security headers here too.
+    log.exception("unexpected error on %s", request.url.path)
+    response = error_response(request, 500, "internal error; the server log has the details")
+    response.headers.update(HEADERS)
+    return response
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(GroundswellError, _groundswell_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(ProgrammingError, _database_error)
+    app.add_exception_handler(Exception, _unexpected)

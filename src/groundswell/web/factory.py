@@ -1,0 +1,52 @@
+"""The web app factory: pages, JSON API, health check and static files over one App."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from groundswell.app import App
+from groundswell.web import errors
+from groundswell.web.routes import api, health, pages
+from groundswell.web.security import SecurityHeaders
+from groundswell.web.templating import STATIC_DIR, make_templates, vendor_present
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(app: App | None = None) -> FastAPI:
+    """Build the FastAPI application over ``app`` (``App.build()`` when none is given).
+
+    The App is kept in ``fastapi_app.state.gs``; an App built here is closed
+    when the server stops, one passed in is left to its owner.
+    """
+    owned = app is None
+    gs = App.build() if app is None else app
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            gs.close()
+
+    web = FastAPI(
+        title="Groundswell API",
+        summary="Read the movement's counts, conversations and initiatives.",
+        version="1",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # served by routes.api from vendored Swagger UI (CSP: self only)
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    web.state.gs = gs
+    web.state.templates = make_templates(vendor=vendor_present())
+    web.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    web.include_router(health.router)
+    web.include_router(api.router, prefix=API_PREFIX)
+    web.include_router(pages.router)
+    errors.install(web)
+    web.add_middleware(SecurityHeaders)
+    return web

@@ -1,0 +1,259 @@
+"""Read-only queries behind the pages and the JSON API.
+
+Every count is computed by the database (``COUNT``/``SUM`` with ``GROUP BY``);
+Python only reshapes the handful of grouped rows that come back.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import func, literal_column, select, union_all
+from sqlalchemy.orm import Session
+
+from groundswell.store.models import (
+    ActivityLog,
+    Campaign,
+    ConsentLevel,
+    Conversation,
+    Hand,
+    Initiative,
+    Membership,
+    Participant,
+    Person,
+    PowerMode,
+    Statement,
+    Story,
+    StoryStatus,
+    SurveyResponse,
+    Tie,
+    Vote,
+)
+from groundswell.web.schemas import (
+    CampaignSummary,
+    ConversationSummary,
+    DegreeBand,
+    InitiativeSummary,
+    MeasuresSummary,
+    NetworkSummary,
+    ResponseCount,
+    Stats,
+    StoriesSummary,
+)
+
+# Lists on a page or in one API answer stop here; the page says how many more there are.
+LIST_LIMIT = 200
+
+_COUNTED = {
+    "people": Person,
+    "ties": Tie,
+    "initiatives": Initiative,
+    "conversations": Conversation,
+    "participants": Participant,
+    "statements": Statement,
+    "votes": Vote,
+    "campaigns": Campaign,
+    "activity_logs": ActivityLog,
+    "stories": Story,
+    "survey_responses": SurveyResponse,
+}
+
+# Degree bands for the network page: (label, lowest, highest or None).
+_BANDS = [
+    ("No ties", 0, 0),
+    ("1 to 2", 1, 2),
+    ("3 to 5", 3, 5),
+    ("6 to 10", 6, 10),
+    ("11 to 20", 11, 20),
+    ("21 to 50", 21, 50),
+    ("More than 50", 51, None),
+]
+
+
+def _count(model: type) -> object:
+    return select(func.count()).select_from(model).scalar_subquery()
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Row counts of the main tables, in one round trip."""
+    row = session.execute(
+        select(*[_count(model).label(name) for name, model in _COUNTED.items()])
+    ).one()
+    return {name: int(value) for name, value in row._mapping.items()}
+
+
+def initiatives_by_hand_and_mode(session: Session) -> dict[str, dict[str, int]]:
+    table = {hand.value: {mode.value: 0 for mode in PowerMode} for hand in Hand}
+    rows = session.execute(
+        select(Initiative.hand, Initiative.power_mode, func.count()).group_by(
+            Initiative.hand, Initiative.power_mode
+        )
+    )
+    for hand, mode, count in rows:
+        table[Hand(hand).value][PowerMode(mode).value] = int(count)
+    return table
+
+
+def _grouped(session: Session, column: object, values: list[str]) -> dict[str, int]:
+    found = {
+        str(getattr(k, "value", k)): int(n)
+        for k, n in session.execute(select(column, func.count()).group_by(column))
+    }
+    return {value: found.get(value, 0) for value in values}
+
+
+def stats(session: Session) -> Stats:
+    """Everything the home page and ``GET /api/v1/stats`` show."""
+    return Stats(
+        **counts(session),
+        initiatives_by_hand_and_mode=initiatives_by_hand_and_mode(session),
+        stories_by_status=_grouped(session, Story.status, [s.value for s in StoryStatus]),
+    )
+
+
+def conversations(
+    session: Session, limit: int = LIST_LIMIT, *, slug: str | None = None
+) -> list[ConversationSummary]:
+    """Conversations, newest first, with participant, statement and vote counts."""
+
+    def per_conversation(model: type) -> object:
+        return (
+            select(func.count())
+            .select_from(model)
+            .where(model.conversation_id == Conversation.id)
+            .scalar_subquery()
+        )
+
+    query = select(
+        Conversation.slug,
+        Conversation.topic,
+        Conversation.question,
+        Conversation.closed_at.is_(None).label("open"),
+        per_conversation(Participant).label("participants"),
+        per_conversation(Statement).label("statements"),
+        per_conversation(Vote).label("votes"),
+    )
+    if slug is not None:
+        query = query.where(Conversation.slug == slug)
+    rows = session.execute(
+        query.order_by(Conversation.opened_at.desc(), Conversation.id.desc()).limit(limit)
+    )
+    return [ConversationSummary.model_validate(row._mapping) for row in rows]
+
+
+def initiatives(session: Session, limit: int = LIST_LIMIT) -> list[InitiativeSummary]:
+    """Initiatives by name, with hand, power mode and member count."""
+    members = (
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.initiative_id == Initiative.id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(
+            Initiative.slug,
+            Initiative.name,
+            Initiative.hand,
+            Initiative.power_mode,
+            Initiative.town,
+            Initiative.started_on,
+            members.label("members"),
+        )
+        .order_by(Initiative.name, Initiative.id)
+        .limit(limit)
+    )
+    return [
+        InitiativeSummary(
+            **{**row._mapping, "hand": row.hand.value, "power_mode": row.power_mode.value}
+        )
+        for row in rows
+    ]
+
+
+def campaigns(session: Session, limit: int = LIST_LIMIT) -> list[CampaignSummary]:
+    """Campaigns, newest first, with how many people log and the running total."""
+    totals = (
+        select(
+            ActivityLog.campaign_id,
+            func.count(func.distinct(ActivityLog.person_id)).label("people_logging"),
+            func.count().label("logs"),
+            func.coalesce(func.sum(ActivityLog.amount), 0.0).label("total"),
+        )
+        .group_by(ActivityLog.campaign_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Campaign.slug,
+            Campaign.name,
+            Campaign.unit,
+            Campaign.starts_on,
+            Campaign.ends_on,
+            func.coalesce(totals.c.people_logging, 0).label("people_logging"),
+            func.coalesce(totals.c.logs, 0).label("logs"),
+            func.coalesce(totals.c.total, 0.0).label("total"),
+        )
+        .outerjoin(totals, totals.c.campaign_id == Campaign.id)
+        .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+        .limit(limit)
+    )
+    return [CampaignSummary(**{**row._mapping, "unit": row.unit.value}) for row in rows]
+
+
+def network(session: Session) -> NetworkSummary:
+    """People and ties, and the spread of ties per person (a tie counts for both ends)."""
+    ends = union_all(
+        select(Tie.source_id.label("person_id")), select(Tie.target_id.label("person_id"))
+    ).subquery()
+    per_person = select(func.count().label("degree")).select_from(ends).group_by(ends.c.person_id)
+    # One column of small integers, read straight into an array (no per-row objects).
+    connected = np.fromiter(session.scalars(per_person), dtype=np.int64)
+    found = counts(session)
+    people, ties = found["people"], found["ties"]
+    isolated = max(people - connected.size, 0)
+    degrees = np.concatenate([connected, np.zeros(isolated, dtype=np.int64)])
+    bands = []
+    for label, low, high in _BANDS:
+        inside = degrees >= low if high is None else (degrees >= low) & (degrees <= high)
+        bands.append(DegreeBand(label=label, people=int(inside.sum())))
+    return NetworkSummary(
+        people=people,
+        ties=ties,
+        isolated=isolated,
+        mean_degree=float(degrees.mean()) if degrees.size else 0.0,
+        median_degree=float(np.median(degrees)) if degrees.size else 0.0,
+        max_degree=int(degrees.max()) if degrees.size else 0,
+        bands=bands,
+    )
+
+
+def measures(session: Session) -> MeasuresSummary:
+    """Survey responses by instrument and mode of collection."""
+    rows = session.execute(
+        select(SurveyResponse.instrument, SurveyResponse.mode, func.count())
+        .group_by(SurveyResponse.instrument, SurveyResponse.mode)
+        .order_by(SurveyResponse.instrument, SurveyResponse.mode)
+    )
+    groups = [
+        ResponseCount(instrument=instrument.value, mode=mode.value, responses=int(n))
+        for instrument, mode, n in rows
+    ]
+    respondents = session.scalar(select(func.count(func.distinct(SurveyResponse.person_id))))
+    return MeasuresSummary(
+        survey_responses=sum(g.responses for g in groups),
+        respondents=int(respondents or 0),
+        by_instrument_and_mode=groups,
+    )
+
+
+def stories(session: Session) -> StoriesSummary:
+    """Story counts by status and consent; never a title or a word of a story."""
+    by_status = _grouped(session, Story.status, [s.value for s in StoryStatus])
+    return StoriesSummary(
+        stories=sum(by_status.values()),
+        by_status=by_status,
+        by_consent=_grouped(session, Story.consent_level, [c.value for c in ConsentLevel]),
+    )
+
+
+def database_alive(session: Session) -> None:
+    session.execute(select(literal_column("1")))

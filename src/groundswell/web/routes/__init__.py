@@ -1,0 +1,1 @@
+"""Route modules: pages (HTML), api (JSON under /api/v1) and health (/healthz)."""

@@ -1,0 +1,91 @@
+"""Server-rendered pages. Each view reads through ``web.queries`` and renders one template."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from groundswell.web import queries
+from groundswell.web.deps import ReadSession
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+def render(request: Request, template: str, **context: Any) -> HTMLResponse:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, template, {"current_path": request.url.path, **context}
+    )
+
+
+def _home_context(session: Session) -> dict[str, Any]:
+    return {"stats": queries.stats(session), "updated": datetime.now(UTC)}
+
+
+@router.get("/")
+def home(request: Request, session: ReadSession) -> HTMLResponse:
+    return render(request, "home.html", **_home_context(session))
+
+
+@router.get("/fragments/counts")
+def counts_fragment(request: Request, session: ReadSession) -> HTMLResponse:
+    """The home page's counts alone, for htmx to swap in without a full reload."""
+    return render(request, "partials/counts.html", **_home_context(session))
+
+
+@router.get("/conversations")
+def conversations(request: Request, session: ReadSession) -> HTMLResponse:
+    stats = queries.stats(session)
+    return render(
+        request,
+        "conversations.html",
+        stats=stats,
+        conversations=queries.conversations(session),
+        limit=queries.LIST_LIMIT,
+    )
+
+
+@router.get("/network")
+def network(request: Request, session: ReadSession) -> HTMLResponse:
+    return render(request, "network.html", network=queries.network(session))
+
+
+@router.get("/measures")
+def measures(request: Request, session: ReadSession) -> HTMLResponse:
+    return render(request, "measures.html", measures=queries.measures(session))
+
+
+@router.get("/campaigns")
+def campaigns(request: Request, session: ReadSession) -> HTMLResponse:
+    return render(
+        request,
+        "campaigns.html",
+        stats=queries.stats(session),
+        campaigns=queries.campaigns(session),
+        limit=queries.LIST_LIMIT,
+    )
+
+
+@router.get("/stories")
+def stories(request: Request, session: ReadSession) -> HTMLResponse:
+    return render(request, "stories.html", stories=queries.stories(session))
+
+
+@router.get("/initiatives")
+def initiatives(request: Request, session: ReadSession) -> HTMLResponse:
+    return render(
+        request,
+        "initiatives.html",
+        stats=queries.stats(session),
+        initiatives=queries.initiatives(session),
+        limit=queries.LIST_LIMIT,
+    )
+
+
+@router.get("/accessibility")
+def accessibility(request: Request) -> HTMLResponse:
+    return render(request, "accessibility.html")

@@ -1,0 +1,119 @@
+"""Response models of the JSON API (``/api/v1``); pages render the same objects."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class Stats(BaseModel):
+    """Counts of everything in the movement's database."""
+
+    people: int
+    ties: int
+    initiatives: int
+    initiatives_by_hand_and_mode: dict[str, dict[str, int]] = Field(
+        description="hand (grassroots, system) -> power mode (keeping, sharing, ceding) -> count"
+    )
+    conversations: int
+    participants: int
+    statements: int
+    votes: int
+    campaigns: int
+    activity_logs: int
+    stories: int
+    stories_by_status: dict[str, int]
+    survey_responses: int
+
+    def initiatives_by_hand(self) -> dict[str, int]:
+        by_hand = self.initiatives_by_hand_and_mode
+        return {hand: sum(modes.values()) for hand, modes in by_hand.items()}
+
+    def initiatives_by_mode(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for modes in self.initiatives_by_hand_and_mode.values():
+            for mode, count in modes.items():
+                totals[mode] = totals.get(mode, 0) + count
+        return totals
+
+
+class ConversationSummary(BaseModel):
+    slug: str
+    topic: str
+    question: str
+    open: bool
+    participants: int
+    statements: int
+    votes: int
+
+
+class InitiativeSummary(BaseModel):
+    slug: str
+    name: str
+    hand: str
+    power_mode: str
+    town: str | None
+    started_on: date | None
+    members: int
+
+
+class CampaignSummary(BaseModel):
+    slug: str
+    name: str
+    unit: str
+    starts_on: date
+    ends_on: date | None
+    people_logging: int
+    logs: int
+    total: float
+
+
+class DegreeBand(BaseModel):
+    label: str
+    people: int
+
+
+class NetworkSummary(BaseModel):
+    """People, ties and how ties spread over people (ties counted both ways)."""
+
+    people: int
+    ties: int
+    isolated: int = Field(description="people with no tie")
+    mean_degree: float
+    median_degree: float
+    max_degree: int
+    bands: list[DegreeBand]
+
+
+class ResponseCount(BaseModel):
+    instrument: str
+    mode: str
+    responses: int
+
+
+class MeasuresSummary(BaseModel):
+    survey_responses: int
+    respondents: int
+    by_instrument_and_mode: list[ResponseCount]
+
+
+class StoriesSummary(BaseModel):
+    """Story counts only: no story text or title ever appears on a public page."""
+
+    stories: int
+    by_status: dict[str, int]
+    by_consent: dict[str, int]
+
+
+class Health(BaseModel):
+    status: str = Field(description="ok, or error when the database is unreachable or behind")
+    database_reachable: bool
+    revision: str | None = Field(description="schema revision of the database")
+    head: str | None = Field(description="newest schema revision this code knows")
+    at_head: bool
+    detail: str | None = None
+
+
+class ErrorDetail(BaseModel):
+    detail: str

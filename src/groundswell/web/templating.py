@@ -1,0 +1,95 @@
+"""Jinja2 templates, their filters, and whether the vendored front-end assets are present."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+TEMPLATES_DIR = HERE / "templates"
+VENDOR_DIR = STATIC_DIR / "vendor"
+VENDOR_FILES = (
+    "nhsuk/nhsuk-frontend.min.css",
+    "nhsuk/nhsuk-frontend.min.js",
+    "htmx/htmx.min.js",
+    "swagger-ui/swagger-ui-bundle.js",
+)
+
+log = logging.getLogger("groundswell.web")
+
+# The sections of the service, in navigation order: (path, label).
+NAVIGATION = [
+    ("/conversations", "Conversations"),
+    ("/network", "Network"),
+    ("/measures", "Measures"),
+    ("/campaigns", "Campaigns"),
+    ("/stories", "Stories"),
+    ("/initiatives", "Initiatives"),
+]
+
+
+def vendor_present(vendor_dir: Path | None = None) -> bool:
+    """True when scripts/assets.sh has copied the NHS.UK frontend and htmx files."""
+    vendor_dir = VENDOR_DIR if vendor_dir is None else vendor_dir
+    missing = [name for name in VENDOR_FILES if not (vendor_dir / name).is_file()]
+    if missing:
+        log.warning(
+            "front-end assets missing (%s): pages render without NHS.UK styles; "
+            "run scripts/assets.sh",
+            ", ".join(missing),
+        )
+    return not missing
+
+
+def thousands(value: float | int | None) -> str:
+    """1234567 -> '1,234,567'; floats keep one decimal place."""
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+# Names that do not read well from their stored value.
+_LABELS = {
+    "swemwbs": "SWEMWBS (short Warwick-Edinburgh wellbeing scale)",
+    "ons4": "ONS4 (personal wellbeing questions)",
+    "yes_no": "days",
+}
+
+
+def humanise(value: object) -> str:
+    """An enum value such as 'needs_changes' -> 'Needs changes'."""
+    raw = str(getattr(value, "value", value))
+    if raw in _LABELS:
+        return _LABELS[raw]
+    text = raw.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def sentence(text: str) -> str:
+    """'no such page' -> 'No such page.' (messages are written lower-case for the CLI)."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def long_date(value: date | None) -> str:
+    """date(2025, 3, 1) -> '1 March 2025' (NHS.UK style)."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def make_templates(*, vendor: bool) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.filters["thousands"] = thousands
+    env.filters["humanise"] = humanise
+    env.filters["long_date"] = long_date
+    env.filters["sentence"] = sentence
+    env.globals.update(vendor=vendor, navigation=NAVIGATION, service_name="Groundswell")
+    return templates

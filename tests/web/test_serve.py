@@ -1,0 +1,52 @@
+"""`groundswell serve` checks the database, prints the address and runs uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from groundswell.app import App
+from groundswell.cli.main import main
+from groundswell.errors import ExitStatus
+
+
+@pytest.fixture
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    monkeypatch.setenv("GROUNDSWELL_DATABASE_URL", url)
+    monkeypatch.setenv("GROUNDSWELL_DATA_DIR", str(tmp_path))
+    return url
+
+
+def test_refuses_a_database_that_is_not_initialised(
+    environment: str, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["serve"]) == ExitStatus.DATABASE
+    err = capsys.readouterr().err
+    assert "run groundswell init" in err
+    assert err.count("\n") == 1  # one line, no traceback
+
+
+def test_prints_the_address_and_runs_uvicorn(
+    environment: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    from groundswell.settings import load_settings
+
+    gs = App.build(load_settings())
+    gs.upgrade()
+    gs.close()
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda web, **kwargs: calls.append({"web": web, **kwargs}))
+
+    assert main(["serve", "--port", "8123"]) == 0
+    assert "Groundswell is running at http://127.0.0.1:8123" in capsys.readouterr().out
+    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123
+    assert calls[0]["web"].state.gs.database_url == environment
+
+
+def test_rejects_a_bad_port(environment: str, capsys: pytest.CaptureFixture[str]):
+    assert main(["serve", "--port", "0"]) == ExitStatus.USAGE
+    assert "port" in capsys.readouterr().err.lower()
