@@ -11,6 +11,7 @@ import uvicorn
 from groundswell.app import App
 from groundswell.cli.main import main
 from groundswell.errors import ExitStatus
+from groundswell.settings import load_settings
 
 
 @pytest.fixture
@@ -26,15 +27,21 @@ def test_refuses_a_database_that_is_not_initialised(
 ):
     assert main(["serve"]) == ExitStatus.DATABASE
     err = capsys.readouterr().err
-    assert "run groundswell init" in err
+    assert "there is no database" in err and "run groundswell init" in err
     assert err.count("\n") == 1  # one line, no traceback
+    assert not Path(environment.removeprefix("sqlite:///")).exists()  # not created by serve
+
+    empty = App.build(load_settings())
+    with empty.engine.connect():
+        pass  # an empty SQLite file, without Groundswell's tables
+    empty.close()
+    assert main(["serve"]) == ExitStatus.DATABASE
+    assert "has no Groundswell tables" in capsys.readouterr().err
 
 
 def test_prints_the_address_and_runs_uvicorn(
     environment: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
-    from groundswell.settings import load_settings
-
     gs = App.build(load_settings())
     gs.upgrade()
     gs.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from groundswell.app import App
@@ -13,6 +15,10 @@ from groundswell.store import migrate
 
 def check_database(gs: App) -> None:
     """Refuse to serve a database that is missing or behind the code's schema."""
+    database = gs.engine.url.database
+    # Checked first so serving never creates an empty SQLite file as a side effect.
+    if gs.is_sqlite and database and database != ":memory:" and not Path(database).exists():
+        raise DatabaseError(f"there is no database at {database}; run groundswell init")
     current, head = migrate.current_revision(gs.engine), migrate.head_revision(gs.engine)
     if current != head:
         state = "has no Groundswell tables" if current is None else f"is at revision {current}"
