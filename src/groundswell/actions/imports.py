@@ -219,10 +219,10 @@ def do_import_recruitment(
                 select(Recruitment.id, Recruitment.recruit_id, Recruitment.recruiter_id)
             )
         }
+        recruiters = {recruit: recruiter for recruit, (_, recruiter) in stored.items()}
         created: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
-        lines: dict[int, int] = {}
-        by_recruit: dict[int, int] = {}  # recruit -> line, for the loop check
+        lines: dict[int, int] = {}  # recruit -> line in the file
         for line, row in table:
             recruiter = _person(table, line, row, "recruiter", ids)
             recruit = _person(table, line, row, "recruit", ids)
@@ -233,12 +233,12 @@ def do_import_recruitment(
                 )  # fmt: skip
             what = f"'{row['recruit']}' has two recruiters"
             _once(table, lines, recruit, line, "recruit", what, "a person has one recruiter")
-            by_recruit[recruit] = line
             item = {
                 "recruiter_id": recruiter,
                 "recruit_id": recruit,
                 "at": cf.timestamp(table, line, row, "at"),
             }
+            recruiters[recruit] = recruiter
             if recruit not in stored:
                 created.append(item)
                 continue
@@ -249,9 +249,7 @@ def do_import_recruitment(
                 )  # fmt: skip
             item["id"] = stored[recruit][0]
             changed.append(_present(item, ["id", "recruiter_id", *table.columns]))
-        recruiters = {recruit: recruiter for recruit, (_, recruiter) in stored.items()}
-        recruiters.update((r["recruit_id"], r["recruiter_id"]) for r in [*created, *changed])
-        _check_no_loops(table, recruiters, by_recruit, ids)
+        _check_no_loops(table, recruiters, lines, ids)
         _write(session, Recruitment, created, changed, progress)
     return _done(summary, len(table), created, changed, started)
 
@@ -285,7 +283,7 @@ def _check_no_loops(
 
 
 def _person_ids(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Person.ref, Person.id)).tuples().all())
+    return {ref: pid for ref, pid in session.execute(select(Person.ref, Person.id))}
 
 
 def _person(
