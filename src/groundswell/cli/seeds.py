@@ -1,3 +1,173 @@
-"""groundswell seeds command."""
+"""``groundswell seeds GRAPH (--target 0.9 | --k K)``: the fewest or best seeds, checked."""
 
-from groundswell.cli.main import app  # noqa: F401
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import typer
+
+from groundswell.cli.common import console, print_json
+from groundswell.cli.main import app
+from groundswell.errors import InputFileError, InvalidInput
+from groundswell.network.graph import Graph
+
+
+def _graph(path: str, directed: bool) -> Graph:
+    if path == "db":
+        from groundswell.cli.common import build_app
+        from groundswell.store.graph import read_store_graph
+
+        instance = build_app()
+        try:
+            return read_store_graph(instance, directed=directed)[0]
+        finally:
+            instance.close()
+    from groundswell.network import read_graph
+
+    return read_graph(path, directed=directed)[0]
+
+
+def _labels(value: str | None) -> list[str] | None:
+    """Comma-separated labels, or a file with one label per line."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.is_file():
+        return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    return [x.strip() for x in value.split(",") if x.strip()]
+
+
+def _costs(graph: Graph, path: str | None) -> np.ndarray | None:
+    if path is None:
+        return None
+    cost = np.ones(graph.n, dtype=np.float64)
+    try:
+        with open(path, newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read ({exc.strerror})") from None
+    if not rows or not {"id", "cost"} <= set(rows[0]):
+        raise InputFileError(path, "needs columns 'id' and 'cost'", line=1)
+    for line, row in enumerate(rows, start=2):
+        try:
+            cost[graph.ids_of([row["id"]])[0]] = float(row["cost"])
+        except ValueError:
+            raise InputFileError(
+                path, f"'{row['cost']}' is not a number", line=line, field="cost"
+            ) from None
+    return cost
+
+
+@app.command("seeds")
+def seeds(
+    graph_path: str = typer.Argument(..., metavar="GRAPH", help="Edge-list file, or 'db'."),
+    model: str = typer.Option("ic", "--model", help="ic, wc, lt, direct, complex or sir."),
+    p: float | None = typer.Option(None, "--p", help="Tie probability (ic, direct, sir)."),
+    threshold: int | None = typer.Option(None, "--threshold", help="complex: neighbours needed."),
+    fraction: float | None = typer.Option(None, "--fraction", help="complex: share needed."),
+    recovery: float | None = typer.Option(None, "--recovery", help="sir: recovery per step."),
+    max_steps: int | None = typer.Option(None, "--max-steps", help="Limit spread to N steps."),
+    target: float | None = typer.Option(None, "--target", help="Share to reach, e.g. 0.9."),
+    k: int | None = typer.Option(None, "--k", help="Number of new seeds to choose."),
+    method: str = typer.Option("opim-c", "--method", help="opim-c or imm (with --k)."),
+    epsilon: float = typer.Option(0.1, "--epsilon", help="Approximation slack (with --k)."),
+    error: float = typer.Option(0.01, "--error", help="Share error of the estimate (--target)."),
+    consented: str | None = typer.Option(None, "--consented", help="Only these may be asked."),
+    exclude: str | None = typer.Option(None, "--exclude", help="Never choose these."),
+    active: str | None = typer.Option(None, "--active", help="Already active: always seeds."),
+    cost: str | None = typer.Option(None, "--cost", help="CSV with id,cost per person."),
+    budget: float | None = typer.Option(None, "--budget", help="Total cost allowed (--k)."),
+    runs: int = typer.Option(1000, "--runs", help="Monte Carlo runs for the check."),
+    baselines: bool = typer.Option(False, "--baselines", help="Also check simple choices."),
+    directed: bool = typer.Option(False, "--directed", help="Edge lines are one-way ties."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same answer)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Find the fewest people who reach --target of everyone, or the best --k people.
+
+    The reach printed is an independent Monte Carlo check of the returned seeds.
+    """
+    from groundswell.seeds import Constraints, best_k, check_selection, fewest_seeds
+    from groundswell.seeds.complex import complex_seeds
+    from groundswell.spread import Model
+
+    if (target is None) == (k is None):
+        raise InvalidInput("give exactly one of --target SHARE or --k COUNT")
+    graph = _graph(graph_path, directed)
+    spread_model = Model(
+        model,
+        p=p,
+        threshold=threshold,
+        fraction=fraction,  # type: ignore[arg-type]
+        recovery=recovery,
+        max_steps=max_steps,
+    )
+    ids = {
+        name: (None if v is None else graph.ids_of(v))
+        for name, v in (
+            ("consented", _labels(consented)),
+            ("excluded", _labels(exclude)),
+            ("must_include", _labels(active)),
+        )
+    }
+    constraints = Constraints(cost=_costs(graph, cost), budget=budget, **ids)
+    if model in ("complex", "sir"):
+        selection = complex_seeds(
+            graph, spread_model, k=k, target=target, seed=seed, constraints=constraints
+        )
+    elif k is not None:
+        selection = best_k(
+            graph,
+            spread_model,
+            k,
+            method=method,
+            epsilon=epsilon,
+            seed=seed,
+            constraints=constraints,
+        )
+    else:
+        selection = fewest_seeds(
+            graph, spread_model, target or 0.9, seed=seed, constraints=constraints, error=error
+        )
+    report = check_selection(
+        graph,
+        spread_model,
+        selection,
+        runs=runs,
+        seed=seed,
+        baselines=baselines,
+        constraints=constraints,
+    )
+    doc = report.as_json(graph.labels)
+    if json_out:
+        print_json(doc)
+        return
+    _print(doc)
+
+
+def _print(doc: dict) -> None:
+    lo, hi = doc["reach_ci95"]
+    n = doc["n"]
+    console.print(
+        f"{len(doc['seeds'])} seeds ({doc['seed_share']:.1%} of {n}) reach "
+        f"{doc['reach_mean']:.0f} people ({doc['reach_mean'] / n:.1%}; 95% CI {lo:.0f}-{hi:.0f}) "
+        f"under {doc['model']}, method {doc['method']}.",
+        markup=False,
+    )
+    if doc.get("target") is not None:
+        verdict = "reached" if doc["reached"] else "NOT reachable"
+        console.print(f"Target {doc['target']:.0%}: {verdict}.", markup=False)
+    for note in doc["notes"]:
+        console.print(f"  {note}", markup=False)
+    if doc.get("guarantee"):
+        console.print(f"  guarantee: {doc['guarantee']}", markup=False)
+    for name, row in doc.get("baselines", {}).items():
+        console.print(
+            f"  baseline {name}: reach {row['reach_mean']:.0f} ({row['reach_mean'] / n:.1%})",
+            markup=False,
+        )
+    shown = ", ".join(map(str, doc["seeds"][:20]))
+    more = f" ... (+{len(doc['seeds']) - 20})" if len(doc["seeds"]) > 20 else ""
+    console.print(f"Seeds: {shown}{more}", markup=False)

@@ -1,0 +1,377 @@
+"""Reverse-reachable (RR) sets and coverage: numba kernels over CSR arrays.
+
+An RR set for a random root ``v`` is the set of people who would have
+activated ``v`` in one random live-edge world (Borgs et al., SODA 2014;
+Tang, Shi & Xiao, SIGMOD 2015, Def. 1). ``n * Pr[S covers an RR set]`` is the
+expected spread of ``S`` (IMM Lemma 2), which turns influence maximisation
+into maximum coverage over sampled sets.
+
+Layout: ``offsets`` (int64, sets + 1) and ``members`` (int32) flat arrays, as
+CSR. Randomness: set ``i`` draws only from its own stream, seeded by mixing a
+64-bit key (from a ``SeedSequence``) with ``i`` (splitmix64, Steele et al.,
+OOPSLA 2014). So set ``i`` is the same however sets are grouped into chunks,
+threads or Dask workers.
+
+Every kernel has a pure-Python reference in ``tests/kernels/test_rrsets.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# Kinds of RR set, packed into one kernel (STYLE 3: share one kernel).
+IC_UNIFORM = 0  # every in-edge live with probability p (geometric skipping)
+IC_WEIGHTED = 1  # in-edge j live with probability probs[j]
+LT = 2  # reverse random walk: pick in-edge j with probability probs[j]
+
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@njit(inline="always")
+def _mix(z):
+    # splitmix64 finaliser: a bijective 64-bit hash with full avalanche.
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@njit(inline="always")
+def _stream(key, index):
+    """Initial state of the private stream of RR set ``index``."""
+    return _mix(key ^ _mix(np.uint64(index) + _GAMMA))
+
+
+@njit(inline="always")
+def _uniform(state):
+    """Next (state, u) with u uniform in (0, 1]: never 0, so log(u) is finite."""
+    state = state + _GAMMA
+    u = (np.float64(_mix(state) >> _S11) + 1.0) * _INV53
+    return state, u
+
+
+@njit(nogil=True, cache=True)
+def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count):
+    """RR sets ``first .. first + count - 1`` of the reverse graph.
+
+    Parameters
+    ----------
+    indptr, indices : CSR of the *reverse* graph (row ``v`` = people who can
+        influence ``v``).
+    probs : float64 per reverse edge (IC_WEIGHTED: live probability; LT: the
+        walk's choice probability, summing to <= 1 per row); unused by IC_UNIFORM.
+    kind : IC_UNIFORM, IC_WEIGHTED or LT.
+    p : live-edge probability for IC_UNIFORM.
+    max_steps : hops from the root (``-1``: unlimited; 1 is the one-step
+        "direct conversation" model: the root and its live in-neighbours).
+    key : uint64 stream key; first, count : which sets.
+
+    Returns
+    -------
+    sizes : int64 (count,), members : int32 (sizes.sum(),), each set starting with its root.
+    """
+    n = indptr.shape[0] - 1
+    sizes = np.zeros(count, dtype=np.int64)
+    cap = max(16, 4 * count)
+    members = np.empty(cap, dtype=np.int32)
+    mark = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int32)
+    total = 0
+    log_q = np.log1p(-p) if 0.0 < p < 1.0 else 0.0
+    for j in range(count):
+        index = first + j
+        state = _stream(key, index)
+        state, u = _uniform(state)
+        root = min(int(u * n), n - 1)
+        mark[root] = index
+        queue[0] = root
+        head = 0
+        tail = 1
+        level_end = 1
+        depth = 0
+        while head < tail:
+            if head == level_end:
+                depth += 1
+                level_end = tail
+            if max_steps >= 0 and depth >= max_steps:
+                break
+            v = queue[head]
+            head += 1
+            start = indptr[v]
+            end = indptr[v + 1]
+            if kind == IC_UNIFORM:
+                if p <= 0.0:
+                    continue
+                if p >= 1.0:
+                    pos = start
+                else:
+                    # Geometric skipping: jump straight to the next live edge,
+                    # so the cost is the live edges, not all edges scanned.
+                    state, u = _uniform(state)
+                    pos = start + np.int64(np.floor(np.log(u) / log_q))
+                while pos < end:
+                    w = indices[pos]
+                    if mark[w] != index:
+                        mark[w] = index
+                        queue[tail] = w
+                        tail += 1
+                    if p >= 1.0:
+                        pos += 1
+                    else:
+                        state, u = _uniform(state)
+                        pos += 1 + np.int64(np.floor(np.log(u) / log_q))
+            elif kind == IC_WEIGHTED:
+                for pos in range(start, end):
+                    state, u = _uniform(state)
+                    if u <= probs[pos]:
+                        w = indices[pos]
+                        if mark[w] != index:
+                            mark[w] = index
+                            queue[tail] = w
+                            tail += 1
+            else:  # LT: one in-neighbour with probability probs[pos], or none
+                state, u = _uniform(state)
+                acc = 0.0
+                for pos in range(start, end):
+                    acc += probs[pos]
+                    if u <= acc:
+                        w = indices[pos]
+                        if mark[w] != index:
+                            # The walk stops at the first person seen twice.
+                            mark[w] = index
+                            queue[tail] = w
+                            tail += 1
+                        break
+        if total + tail > cap:
+            while total + tail > cap:
+                cap *= 2
+            grown = np.empty(cap, dtype=np.int32)
+            grown[:total] = members[:total]
+            members = grown
+        members[total : total + tail] = queue[:tail]
+        total += tail
+        sizes[j] = tail
+    return sizes, members[:total].copy()
+
+
+@njit(nogil=True, cache=True)
+def node_counts(members, n):
+    """How many RR sets contain each node (sets hold each node at most once)."""
+    counts = np.zeros(n, dtype=np.int64)
+    for i in range(members.shape[0]):
+        counts[members[i]] += 1
+    return counts
+
+
+@njit(cache=True)
+def invert(offsets, members, n):
+    """Node -> sets index (CSR): ``sets[ptr[v]:ptr[v+1]]`` are the sets holding ``v``."""
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for i in range(members.shape[0]):
+        ptr[members[i] + 1] += 1
+    for v in range(n):
+        ptr[v + 1] += ptr[v]
+    fill = ptr[:-1].copy()
+    sets = np.empty(members.shape[0], dtype=np.int32)
+    for s in range(offsets.shape[0] - 1):
+        for i in range(offsets[s], offsets[s + 1]):
+            v = members[i]
+            sets[fill[v]] = s
+            fill[v] += 1
+    return ptr, sets
+
+
+@njit(nogil=True, cache=True)
+def covered_count(offsets, members, in_seed):
+    """Number of RR sets holding at least one node with ``in_seed[v]``."""
+    covered = 0
+    for s in range(offsets.shape[0] - 1):
+        for i in range(offsets[s], offsets[s + 1]):
+            if in_seed[members[i]]:
+                covered += 1
+                break
+    return covered
+
+
+@njit(nogil=True, cache=True)
+def prefix_coverage(offsets, members, order, n):
+    """Sets covered by each prefix of ``order``: result[i] = coverage of order[:i]."""
+    big = order.shape[0]
+    rank = np.full(n, big, dtype=np.int64)
+    for i in range(order.shape[0]):
+        if rank[order[i]] == big:
+            rank[order[i]] = i
+    hist = np.zeros(big + 1, dtype=np.int64)
+    for s in range(offsets.shape[0] - 1):
+        best = big
+        for i in range(offsets[s], offsets[s + 1]):
+            r = rank[members[i]]
+            if r < best:
+                best = r
+        if best < big:
+            hist[best + 1] += 1
+    return np.cumsum(hist)
+
+
+# -- lazy greedy maximum coverage ------------------------------------------------
+
+
+@njit(inline="always")
+def _above(keys, nodes, a, b):
+    # Max-heap order: larger key first, ties to the smaller node id (deterministic).
+    return keys[a] > keys[b] or (keys[a] == keys[b] and nodes[a] < nodes[b])
+
+
+@njit(inline="always")
+def _swap(keys, nodes, a, b):
+    keys[a], keys[b] = keys[b], keys[a]
+    nodes[a], nodes[b] = nodes[b], nodes[a]
+
+
+@njit
+def _sift_down(keys, nodes, i, size):
+    while True:
+        left = 2 * i + 1
+        if left >= size:
+            return
+        best = left
+        if left + 1 < size and _above(keys, nodes, left + 1, left):
+            best = left + 1
+        if _above(keys, nodes, best, i):
+            _swap(keys, nodes, best, i)
+            i = best
+        else:
+            return
+
+
+@njit(cache=True)
+def greedy_cover(
+    offsets,
+    members,
+    ptr,
+    sets,
+    candidate,
+    forced,
+    cost,
+    budget,
+    max_seeds,
+    stop_covered,
+    by_ratio,
+    bound_k,
+):
+    """Greedy maximum coverage with lazy evaluation (CELF, Leskovec et al. KDD 2007).
+
+    Keeps each node's exact count of uncovered sets (``gain``); heap keys can
+    only be stale upwards because gains only fall, so a popped node whose key
+    still equals its gain is the true best (the lazy-evaluation argument).
+
+    Parameters
+    ----------
+    candidate : bool (n,), who may be chosen; forced : int32 ids chosen first (free).
+    cost : float64 (n,), budget : total cost allowed (inf for a count budget).
+    max_seeds : most nodes to add after ``forced``; stop_covered : stop once this
+        many sets are covered (target mode; > sets to disable).
+    by_ratio : rank by gain / cost (cost-benefit greedy) instead of gain.
+    bound_k : if > 0, also return OPIM-C's upper bound on the coverage of the
+        best ``bound_k`` nodes (Tang et al., SIGMOD 2018, Lemma 4.4 "minBound":
+        min over greedy steps of covered + sum of the ``bound_k`` largest gains).
+
+    Returns
+    -------
+    order : int32 chosen nodes (without ``forced``), covered_after : int64 sets
+    covered after each choice, forced_covered : sets covered by ``forced`` alone,
+    upper : the bound (0 when ``bound_k`` is 0).
+    """
+    n = ptr.shape[0] - 1
+    num_sets = offsets.shape[0] - 1
+    gain = np.empty(n, dtype=np.int64)
+    for v in range(n):
+        gain[v] = ptr[v + 1] - ptr[v]
+    covered = np.zeros(num_sets, dtype=np.bool_)
+    done = np.zeros(n, dtype=np.bool_)
+    total = 0
+    for f in forced:
+        if done[f]:
+            continue
+        done[f] = True
+        total += _take(f, ptr, sets, offsets, members, covered, gain)
+    forced_covered = total
+
+    keys = np.empty(n, dtype=np.float64)
+    nodes = np.empty(n, dtype=np.int32)
+    size = 0
+    for v in range(n):
+        if candidate[v] and not done[v] and gain[v] > 0 and cost[v] <= budget:
+            keys[size] = gain[v] / cost[v] if by_ratio else gain[v]
+            nodes[size] = v
+            size += 1
+    for i in range(size // 2 - 1, -1, -1):
+        _sift_down(keys, nodes, i, size)
+
+    order = np.empty(min(max_seeds, size), dtype=np.int32)
+    after = np.empty(min(max_seeds, size), dtype=np.int64)
+    picked = 0
+    spent = 0.0
+    upper = np.inf if bound_k > 0 else 0.0
+    every = 1 if n * max(bound_k, 1) <= 50_000_000 else max(1, max_seeds // 32)
+    while size > 0 and picked < order.shape[0] and total < stop_covered:
+        if bound_k > 0 and picked % every == 0:
+            upper = min(upper, total + _top_sum(gain, candidate, done, bound_k))
+        v = nodes[0]
+        key = gain[v] / cost[v] if by_ratio else np.float64(gain[v])
+        if gain[v] == 0 or spent + cost[v] > budget:
+            # No gain left for v, or v no longer fits the budget: drop it.
+            size -= 1
+            _swap(keys, nodes, 0, size)
+            _sift_down(keys, nodes, 0, size)
+            continue
+        if key < keys[0]:
+            keys[0] = key  # stale: re-rank and look again
+            _sift_down(keys, nodes, 0, size)
+            continue
+        size -= 1
+        _swap(keys, nodes, 0, size)
+        _sift_down(keys, nodes, 0, size)
+        done[v] = True
+        spent += cost[v]
+        total += _take(v, ptr, sets, offsets, members, covered, gain)
+        order[picked] = v
+        after[picked] = total
+        picked += 1
+    if bound_k > 0:
+        upper = min(upper, total + _top_sum(gain, candidate, done, bound_k))
+    return order[:picked], after[:picked], forced_covered, upper
+
+
+@njit(inline="always")
+def _take(v, ptr, sets, offsets, members, covered, gain):
+    newly = 0
+    for i in range(ptr[v], ptr[v + 1]):
+        s = sets[i]
+        if not covered[s]:
+            covered[s] = True
+            newly += 1
+            for j in range(offsets[s], offsets[s + 1]):
+                gain[members[j]] -= 1
+    return newly
+
+
+@njit
+def _top_sum(gain, candidate, done, k):
+    vals = np.empty(gain.shape[0], dtype=np.int64)
+    m = 0
+    for v in range(gain.shape[0]):
+        if candidate[v] and not done[v] and gain[v] > 0:
+            vals[m] = gain[v]
+            m += 1
+    if m <= k:
+        return vals[:m].sum()
+    part = np.partition(vals[:m], m - k)
+    return part[m - k :].sum()

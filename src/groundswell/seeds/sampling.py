@@ -1,0 +1,220 @@
+"""Sample RR sets for a spread model, in parallel chunks, locally or on an executor.
+
+Set ``i`` depends only on (graph, model, key, i) (see ``kernels.rrsets``), so
+chunking, thread count and workers never change the sets. Locally, chunks run
+on threads (the numba kernel releases the GIL); with a
+``groundswell.compute`` executor (e.g. ``DaskExecutor``) each part generates a
+range of sets on a worker and, where only counts are needed (validation
+coverage), counts coverage there and sends back the counts alone.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from groundswell.errors import InvalidInput
+from groundswell.kernels import rrsets as k
+from groundswell.network.graph import Graph
+from groundswell.rng import Seed, seed_sequence
+
+CHUNK = 4096  # sets per kernel call: big enough to amortise, small enough to balance
+# Validation sets use indices from here, disjoint from selection sets.
+VALIDATION_BASE = 1 << 40
+RR_MODELS = ("ic", "wc", "lt", "direct")
+
+
+@dataclass(frozen=True, eq=False)
+class RRSpec:
+    """Kernel inputs for one (graph, model): the reverse CSR plus packed parameters."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    probs: np.ndarray
+    kind: int
+    p: float
+    max_steps: int
+
+    @property
+    def n(self) -> int:
+        return int(self.indptr.shape[0] - 1)
+
+
+def rr_spec(graph: Graph, model: Any) -> RRSpec:
+    """Translate a spread ``Model`` into RR-set kernel parameters.
+
+    ``direct`` is IC limited to one step (the root plus its live in-neighbours);
+    ``wc`` is IC with p(u, v) = 1 / in-degree(v) (Kempe et al., KDD 2003);
+    ``lt`` uses b(u, v) = w(u, v) / sum of v's in-weights, or 1 / in-degree(v)
+    unweighted, as ``groundswell.spread.models`` does.
+    """
+    kind = getattr(model, "kind", None)
+    if kind not in RR_MODELS:
+        raise InvalidInput(
+            f"model '{kind}' has no reverse-reachable sets; use one of {', '.join(RR_MODELS)}, "
+            "or the complex-contagion heuristic"
+        )
+    if getattr(model, "never_adopt", 0.0):
+        raise InvalidInput("never_adopt must be 0 for seed selection over RR sets")
+    rev = graph.reverse()
+    indptr = np.ascontiguousarray(rev.indptr, dtype=np.int64)
+    indices = np.ascontiguousarray(rev.indices, dtype=np.int32)
+    max_steps = getattr(model, "max_steps", None)
+    steps = -1 if max_steps is None else int(max_steps)
+    empty = np.zeros(0, dtype=np.float64)
+    p = getattr(model, "p", None)
+    in_deg = np.diff(indptr)
+    per_edge_indeg = np.repeat(in_deg, in_deg).astype(np.float64)
+    if kind in ("ic", "direct"):
+        if kind == "direct":
+            steps = 1 if steps < 0 else min(steps, 1)
+            p = 1.0 if p is None else p
+        if p is None:
+            if rev.weights is None:
+                raise InvalidInput("model 'ic' needs --p, or per-tie probabilities in the graph")
+            probs = np.clip(rev.weights.astype(np.float64), 0.0, 1.0)
+            return RRSpec(indptr, indices, probs, k.IC_WEIGHTED, 0.0, steps)
+        if not 0.0 <= p <= 1.0:
+            raise InvalidInput(f"p must be between 0 and 1, got {p}")
+        return RRSpec(indptr, indices, empty, k.IC_UNIFORM, float(p), steps)
+    if kind == "wc":
+        return RRSpec(
+            indptr, indices, 1.0 / np.maximum(per_edge_indeg, 1.0), k.IC_WEIGHTED, 0.0, steps
+        )
+    # LT (Kempe et al. 2003): in-weights b(u, v) summing to 1 per person.
+    if rev.weights is None:
+        probs = 1.0 / np.maximum(per_edge_indeg, 1.0)
+    else:
+        w = np.clip(rev.weights.astype(np.float64), 0.0, None)
+        row = np.repeat(np.arange(rev.n), in_deg)
+        sums = np.bincount(row, weights=w, minlength=rev.n)
+        probs = w / np.where(sums > 0, sums, 1.0)[row]
+    return RRSpec(indptr, indices, probs, k.LT, 0.0, steps)
+
+
+def stream_key(seed: Seed) -> np.uint64:
+    """The 64-bit key behind all RR sets of one call, from a ``SeedSequence``."""
+    return np.uint64(seed_sequence(seed).generate_state(1, dtype=np.uint64)[0])
+
+
+def _chunks(first: int, count: int) -> list[tuple[int, int]]:
+    return [(a, min(CHUNK, first + count - a)) for a in range(first, first + count, CHUNK)]
+
+
+def _gen(spec: RRSpec, key: np.uint64, first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    return k.rr_chunk(
+        spec.indptr,
+        spec.indices,
+        spec.probs,
+        spec.kind,
+        spec.p,
+        spec.max_steps,
+        key,
+        first,
+        count,
+    )
+
+
+def _each(spec: RRSpec, ranges: list[tuple[int, int]], parallel: bool, fn) -> list:
+    # In-process, chunks run on threads (the kernel releases the GIL); on a
+    # Dask worker (parallel=False) they run one after another on its thread.
+    threads = _threads() if parallel else 1
+    if threads == 1 or len(ranges) == 1:
+        return [fn(a, c) for a, c in ranges]
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(lambda r: fn(*r), ranges))
+
+
+def _part_generate(spec: RRSpec, part: tuple, parallel: bool):
+    key, ranges = part
+    parts = _each(spec, ranges, parallel, lambda a, c: _gen(spec, key, a, c))
+    return np.concatenate([s for s, _ in parts]), np.concatenate([m for _, m in parts])
+
+
+def _part_prefix(spec: RRSpec, part: tuple, parallel: bool):
+    key, ranges, order = part
+
+    def one(a: int, c: int) -> np.ndarray:
+        sizes, members = _gen(spec, key, a, c)
+        offsets = np.zeros(c + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        return k.prefix_coverage(offsets, members, order, spec.n)
+
+    return np.sum(_each(spec, ranges, parallel, one), axis=0)
+
+
+def _threads() -> int:
+    import numba
+
+    return max(1, min(numba.get_num_threads(), os.cpu_count() or 1))
+
+
+def _run(fn, spec: RRSpec, key, first: int, count: int, executor: Any, extra: tuple = ()):
+    """Run ``fn`` over ranges of sets, through ``executor`` if given; results in set order.
+
+    ``executor`` follows ``groundswell.compute.Executor`` (``parts_for`` and
+    ``map_runs``): the spec is its shared payload, scattered once per worker.
+    """
+    chunks = _chunks(first, count)
+    if executor is None:
+        return [fn(spec, (key, chunks, *extra), True)]
+    per = -(-len(chunks) // max(1, executor.parts_for(len(chunks))))
+    parts = [(key, chunks[i : i + per], *extra) for i in range(0, len(chunks), per)]
+    return executor.map_runs(fn, spec, parts)
+
+
+@dataclass
+class RRSets:
+    """A growing collection of RR sets in flat arrays (offsets + members)."""
+
+    spec: RRSpec
+    key: np.uint64
+    base: int = 0
+    offsets: np.ndarray | None = None
+    members: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        self.offsets = np.zeros(1, dtype=np.int64)
+        self.members = np.zeros(0, dtype=np.int32)
+        self._parts: list[tuple[np.ndarray, np.ndarray]] = []
+
+    @property
+    def count(self) -> int:
+        return int(self.offsets.shape[0] - 1)
+
+    def extend_to(self, total: int, executor: Any = None) -> None:
+        """Generate sets until there are ``total`` of them (never discards any)."""
+        extra = int(total) - self.count
+        if extra <= 0:
+            return
+        results = _run(_part_generate, self.spec, self.key, self.base + self.count, extra, executor)
+        sizes = np.concatenate([np.diff(self.offsets)] + [s for s, _ in results])
+        self.members = np.concatenate([self.members] + [m for _, m in results])
+        self.offsets = np.zeros(sizes.shape[0] + 1, dtype=np.int64)
+        np.cumsum(sizes, out=self.offsets[1:])
+
+    def index(self) -> tuple[np.ndarray, np.ndarray]:
+        """Node -> sets index for greedy selection."""
+        return k.invert(self.offsets, self.members, self.spec.n)
+
+    def coverage(self, seeds: np.ndarray) -> int:
+        mask = np.zeros(self.spec.n, dtype=np.bool_)
+        mask[np.asarray(seeds, dtype=np.int64)] = True
+        return int(k.covered_count(self.offsets, self.members, mask))
+
+
+def independent_prefix_coverage(
+    spec: RRSpec, key: np.uint64, count: int, order: np.ndarray, executor: Any = None
+) -> np.ndarray:
+    """Coverage of every prefix of ``order`` over ``count`` fresh validation sets.
+
+    The sets are generated, counted and discarded chunk by chunk (on workers
+    with an executor), so memory stays at one chunk per thread.
+    """
+    order = np.ascontiguousarray(order, dtype=np.int32)
+    parts = _run(_part_prefix, spec, key, VALIDATION_BASE, count, executor, extra=(order,))
+    return np.sum(parts, axis=0)

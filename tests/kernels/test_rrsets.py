@@ -1,0 +1,146 @@
+"""RR-set kernels against pure-Python references and exact small cases."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import pytest
+
+from groundswell.kernels import rrsets as k
+from groundswell.network.build import from_arrays
+from groundswell.seeds.sampling import RRSets, rr_spec, stream_key
+from groundswell.spread import Model
+
+
+def _path(directed: bool = True):
+    return from_arrays(np.array([0, 1]), np.array([1, 2]), n=3, directed=directed)[0]
+
+
+def _sets(graph, model, count, seed=1) -> RRSets:
+    sets = RRSets(rr_spec(graph, model), stream_key(seed))
+    sets.extend_to(count)
+    return sets
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        (Model("ic", p=0.5), 1 + 0.5 + 0.25),  # sigma({0}) on 0 -> 1 -> 2
+        (Model("direct", p=0.5), 1 + 0.5),  # one step only
+        (Model("ic", p=0.5, max_steps=1), 1 + 0.5),
+        (Model("lt"), 3.0),  # in-weights 1: every walk reaches 0
+        (Model("ic", p=1.0), 3.0),
+        (Model("ic", p=0.0), 1.0),
+    ],
+)
+def test_rr_estimate_matches_exact_spread(model, expected):
+    sets = _sets(_path(), model, 200_000)
+    estimate = 3 * sets.coverage(np.array([0])) / sets.count
+    assert estimate == pytest.approx(expected, abs=0.02)
+
+
+def test_every_set_starts_with_its_root_and_has_no_repeats():
+    rng = np.random.default_rng(0)
+    g = from_arrays(rng.integers(0, 50, 300), rng.integers(0, 50, 300), n=50)[0]
+    for model in (Model("ic", p=0.3), Model("lt"), Model("wc")):
+        sets = _sets(g, model, 2000)
+        for s in range(sets.count):
+            members = sets.members[sets.offsets[s] : sets.offsets[s + 1]]
+            assert len(set(members.tolist())) == members.size >= 1
+
+
+def test_roots_are_uniform():
+    g = _path()
+    sets = _sets(g, Model("ic", p=0.0), 30_000)
+    roots = np.bincount(sets.members, minlength=3) / sets.count
+    np.testing.assert_allclose(roots, 1 / 3, atol=0.015)
+
+
+def test_sets_do_not_depend_on_chunking_or_threads():
+    rng = np.random.default_rng(3)
+    g = from_arrays(rng.integers(0, 200, 1000), rng.integers(0, 200, 1000), n=200)[0]
+    spec = rr_spec(g, Model("ic", p=0.2))
+    key = stream_key(9)
+    whole = k.rr_chunk(spec.indptr, spec.indices, spec.probs, spec.kind, spec.p, -1, key, 0, 9000)
+    a = k.rr_chunk(spec.indptr, spec.indices, spec.probs, spec.kind, spec.p, -1, key, 0, 4000)
+    b = k.rr_chunk(spec.indptr, spec.indices, spec.probs, spec.kind, spec.p, -1, key, 4000, 5000)
+    np.testing.assert_array_equal(whole[0], np.concatenate([a[0], b[0]]))
+    np.testing.assert_array_equal(whole[1], np.concatenate([a[1], b[1]]))
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = _sets(g, Model("ic", p=0.2), 20_000, seed=9)
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        many = _sets(g, Model("ic", p=0.2), 20_000, seed=9)
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(one.members, many.members)
+    np.testing.assert_array_equal(one.offsets, many.offsets)
+
+
+def _random_system(rng, n=40, sets=300):
+    sizes = rng.integers(1, 6, sets)
+    members = np.concatenate([rng.choice(n, s, replace=False) for s in sizes]).astype(np.int32)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    return offsets, members
+
+
+def _naive_greedy(offsets, members, n, kk):
+    sets = [set(members[offsets[s] : offsets[s + 1]].tolist()) for s in range(len(offsets) - 1)]
+    covered: set[int] = set()
+    order = []
+    for _ in range(kk):
+        gains = [
+            sum(1 for i, s in enumerate(sets) if i not in covered and v in s) for v in range(n)
+        ]
+        for v in order:
+            gains[v] = -1
+        best = max(range(n), key=lambda v: (gains[v], -v))
+        if gains[best] <= 0:
+            break
+        order.append(best)
+        covered |= {i for i, s in enumerate(sets) if best in s}
+    return order, len(covered)
+
+
+@pytest.mark.parametrize("trial", range(5))
+def test_lazy_greedy_equals_naive_greedy(trial):
+    rng = np.random.default_rng(trial)
+    offsets, members = _random_system(rng)
+    n = 40
+    ptr, sets = k.invert(offsets, members, n)
+    order, after, _forced_cov, upper = k.greedy_cover(
+        offsets,
+        members,
+        ptr,
+        sets,
+        np.ones(n, np.bool_),
+        np.zeros(0, np.int32),
+        np.ones(n),
+        np.inf,
+        8,
+        10**9,
+        False,
+        8,
+    )
+    ref_order, ref_cov = _naive_greedy(offsets, members, n, 8)
+    assert order.tolist() == ref_order
+    assert after[-1] == ref_cov
+    assert upper >= ref_cov
+
+
+def test_invert_covered_and_prefix_coverage_match_python():
+    rng = np.random.default_rng(7)
+    offsets, members = _random_system(rng)
+    n = 40
+    ptr, sets = k.invert(offsets, members, n)
+    for v in range(n):
+        expected = [s for s in range(len(offsets) - 1) if v in members[offsets[s] : offsets[s + 1]]]
+        assert sets[ptr[v] : ptr[v + 1]].tolist() == expected
+    order = np.array([5, 3, 17, 2], dtype=np.int32)
+    prefix = k.prefix_coverage(offsets, members, order, n)
+    for i in range(order.size + 1):
+        mask = np.zeros(n, np.bool_)
+        mask[order[:i]] = True
+        assert prefix[i] == k.covered_count(offsets, members, mask)
+    np.testing.assert_array_equal(k.node_counts(members, n), np.diff(ptr))
