@@ -50,6 +50,11 @@ def _opened(*, must_exist: bool = True) -> Iterator[App]:
         instance.close()
 
 
+def _say(message: str) -> None:
+    # soft_wrap: paths and URLs must stay whole on one line for scripts and copy-paste.
+    console.print(message, markup=False, soft_wrap=True)
+
+
 def _where(instance: App) -> str:
     if instance.is_sqlite and instance.engine.url.database:
         return str(Path(instance.engine.url.database).resolve())
@@ -86,14 +91,10 @@ def _upgrade(json_out: bool, verb: str) -> None:
         if json_out:
             print_json(result)
         elif before == after:
-            console.print(
-                f"Database {_where(instance)} is up to date (revision {after}).", markup=False
-            )
+            _say(f"Database {_where(instance)} is up to date (revision {after}).")
         else:
-            console.print(
-                f"Database {_where(instance)} {verb} to revision {after} "
-                f"(was {before or 'empty'}).",
-                markup=False,
+            _say(
+                f"Database {_where(instance)} {verb} to revision {after} (was {before or 'empty'})."
             )
 
 
@@ -118,10 +119,7 @@ def db_check(json_out: bool = JSON_OPTION) -> None:
         if json_out:
             print_json({"database": _where(instance), "revision": revision, "ok": True})
         else:
-            console.print(
-                f"Database {_where(instance)} is at revision {revision} and matches the models.",
-                markup=False,
-            )
+            _say(f"Database {_where(instance)} is at revision {revision} and matches the models.")
 
 
 @contextmanager
@@ -152,10 +150,9 @@ def _run_import(
         print_json(summary.to_dict())
         return
     updated = f", {summary.updated} updated" if summary.updated else ""
-    console.print(
+    _say(
         f"Imported {summary.rows} {summary.table} rows from {summary.path} "
-        f"({summary.created} new{updated}) in {summary.seconds:.2f} s.",
-        markup=False,
+        f"({summary.created} new{updated}) in {summary.seconds:.2f} s."
     )
 
 
@@ -212,4 +209,4 @@ def export(
         folder = out if out is not None else Path("groundswell-export")
         summary = do_export(instance, folder, fmt=fmt.value, overwrite=force)
     counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
-    console.print(f"Exported {counts} to {', '.join(summary.files)}.", markup=False)
+    _say(f"Exported {counts} to {', '.join(summary.files)}.")
