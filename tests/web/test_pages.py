@@ -150,3 +150,10 @@ async def test_renders_unstyled_when_vendor_assets_are_missing(
     assert "nhsuk-frontend.min.css" not in response.text
     assert "htmx.min.js" not in response.text
     assert shown_counts(response.text)["people"] == 0
+
+
+async def test_pages_answer_head(client: httpx.AsyncClient):
+    for path in ("/", *NAV_PAGES, "/healthz"):
+        response = await client.head(path)
+        assert response.status_code == 200, path
+        assert response.content == b""

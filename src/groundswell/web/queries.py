@@ -6,12 +6,16 @@ Python only reshapes the handful of grouped rows that come back.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from sqlalchemy import func, literal_column, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from groundswell.store.models import (
     ActivityLog,
+    Base,
     Campaign,
     ConsentLevel,
     Conversation,
@@ -69,7 +73,7 @@ _BANDS = [
 ]
 
 
-def _count(model: type) -> object:
+def _count(model: type[Base]) -> ScalarSelect[int]:
     return select(func.count()).select_from(model).scalar_subquery()
 
 
@@ -93,7 +97,9 @@ def initiatives_by_hand_and_mode(session: Session) -> dict[str, dict[str, int]]:
     return table
 
 
-def _grouped(session: Session, column: object, values: list[str]) -> dict[str, int]:
+def _grouped(
+    session: Session, column: InstrumentedAttribute[Any], values: list[str]
+) -> dict[str, int]:
     found = {
         str(getattr(k, "value", k)): int(n)
         for k, n in session.execute(select(column, func.count()).group_by(column))
@@ -115,7 +121,7 @@ def conversations(
 ) -> list[ConversationSummary]:
     """Conversations, newest first, with participant, statement and vote counts."""
 
-    def per_conversation(model: type) -> object:
+    def per_conversation(model: type[Participant | Statement | Vote]) -> ScalarSelect[int]:
         return (
             select(func.count())
             .select_from(model)

@@ -41,7 +41,7 @@ def check_health(gs: GsApp) -> Health:
     )
 
 
-@router.get("/healthz", response_model=Health)
+@router.api_route("/healthz", methods=["GET", "HEAD"], response_model=Health)
 def healthz(gs: GsApp) -> JSONResponse:
     health = check_health(gs)
     status = 200 if health.status == "ok" else 503

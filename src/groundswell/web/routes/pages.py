@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,11 @@ from groundswell.web.deps import ReadSession
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
+def page(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A page answers HEAD too, for link checkers and uptime monitors."""
+    return router.api_route(path, methods=["GET", "HEAD"])
+
+
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     templates = request.app.state.templates
     return templates.TemplateResponse(
@@ -26,18 +32,18 @@ def _home_context(session: Session) -> dict[str, Any]:
     return {"stats": queries.stats(session), "updated": datetime.now(UTC)}
 
 
-@router.get("/")
+@page("/")
 def home(request: Request, session: ReadSession) -> HTMLResponse:
     return render(request, "home.html", **_home_context(session))
 
 
-@router.get("/fragments/counts")
+@page("/fragments/counts")
 def counts_fragment(request: Request, session: ReadSession) -> HTMLResponse:
     """The home page's counts alone, for htmx to swap in without a full reload."""
     return render(request, "partials/counts.html", **_home_context(session))
 
 
-@router.get("/conversations")
+@page("/conversations")
 def conversations(request: Request, session: ReadSession) -> HTMLResponse:
     stats = queries.stats(session)
     return render(
@@ -49,17 +55,17 @@ def conversations(request: Request, session: ReadSession) -> HTMLResponse:
     )
 
 
-@router.get("/network")
+@page("/network")
 def network(request: Request, session: ReadSession) -> HTMLResponse:
     return render(request, "network.html", network=queries.network(session))
 
 
-@router.get("/measures")
+@page("/measures")
 def measures(request: Request, session: ReadSession) -> HTMLResponse:
     return render(request, "measures.html", measures=queries.measures(session))
 
 
-@router.get("/campaigns")
+@page("/campaigns")
 def campaigns(request: Request, session: ReadSession) -> HTMLResponse:
     return render(
         request,
@@ -70,12 +76,12 @@ def campaigns(request: Request, session: ReadSession) -> HTMLResponse:
     )
 
 
-@router.get("/stories")
+@page("/stories")
 def stories(request: Request, session: ReadSession) -> HTMLResponse:
     return render(request, "stories.html", stories=queries.stories(session))
 
 
-@router.get("/initiatives")
+@page("/initiatives")
 def initiatives(request: Request, session: ReadSession) -> HTMLResponse:
     return render(
         request,
@@ -86,6 +92,6 @@ def initiatives(request: Request, session: ReadSession) -> HTMLResponse:
     )
 
 
-@router.get("/accessibility")
+@page("/accessibility")
 def accessibility(request: Request) -> HTMLResponse:
     return render(request, "accessibility.html")
