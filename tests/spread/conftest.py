@@ -1,0 +1,39 @@
+"""Spread fixtures: tiny named graphs and one in-process Dask cluster per module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from groundswell.network.build import from_arrays
+from groundswell.network.graph import Graph
+
+
+def graph_of(edges: list[tuple[int, int]], n: int, directed: bool = False, weights=None) -> Graph:
+    e = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    return from_arrays(e[:, 0], e[:, 1], n=n, directed=directed, weights=weights)[0]
+
+
+def ring_lattice(n: int, k: int) -> Graph:
+    """Each person tied to the ``k // 2`` nearest on each side (Watts-Strogatz, beta = 0)."""
+    src = np.repeat(np.arange(n), k // 2)
+    dst = (src + np.tile(np.arange(1, k // 2 + 1), n)) % n
+    return from_arrays(src, dst, n=n)[0]
+
+
+@pytest.fixture(scope="session")
+def dask_executor() -> Iterator[object]:
+    distributed = pytest.importorskip("distributed")
+    from groundswell.compute import DaskExecutor
+
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    )
+    client = distributed.Client(cluster)
+    try:
+        yield DaskExecutor(client)
+    finally:
+        client.close()
+        cluster.close()
