@@ -1,0 +1,262 @@
+"""Every model round-trips on SQLite and PostgreSQL, and the database enforces the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, func, inspect, select, text
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import Session
+
+from groundswell.app import App
+from groundswell.store.models import (
+    ActivityLog,
+    Attendance,
+    AuditEvent,
+    Base,
+    Campaign,
+    CampaignUnit,
+    CollectionMode,
+    ConsentLevel,
+    Conversation,
+    Event,
+    Hand,
+    Initiative,
+    Instrument,
+    MemberRole,
+    Membership,
+    Moderation,
+    Participant,
+    Person,
+    PersonKind,
+    Pledge,
+    PledgeStatus,
+    PowerMode,
+    Recruitment,
+    Statement,
+    StatementStatus,
+    Story,
+    StoryStatus,
+    SurveyResponse,
+    Tie,
+    Vote,
+)
+
+CEST = timezone(timedelta(hours=2))
+DETAIL = {"rows": 3, "nested": {"towns": ["Lancaster", "Kendal"], "share": 0.25}, "ok": True}
+
+
+def build_world(session: Session) -> list[Base]:
+    """One of every model, with every enum set away from its default."""
+    ann = Person(
+        ref="p-ann",
+        display_name="Ann Café",
+        town="Lancaster",
+        kind=PersonKind.STAFF,
+        consent_contact=True,
+        consent_contact_at=datetime(2024, 6, 1, 12, 0, tzinfo=CEST),
+        joined_at=datetime(2024, 5, 1, tzinfo=UTC),
+    )
+    bob = Person(ref="p-bob", kind=PersonKind.PARTNER)
+    session.add_all([ann, bob])
+    session.flush()
+    initiative = Initiative(
+        slug="mile-a-day",
+        name="A mile a day",
+        hand=Hand.SYSTEM,
+        power_mode=PowerMode.CEDING,
+        started_on=date(2024, 3, 1),
+    )
+    conversation = Conversation(
+        slug="what-matters", topic="Care", question="What matters to you?",
+        moderation=Moderation.PRE,
+    )  # fmt: skip
+    campaign = Campaign(
+        slug="walk", name="Walk", unit=CampaignUnit.MINUTES, starts_on=date(2024, 1, 1)
+    )
+    session.add_all([initiative, conversation, campaign])
+    session.flush()
+    event = Event(title="Launch", held_on=date(2024, 4, 2), led_by_id=ann.id)
+    participant = Participant(conversation_id=conversation.id, pid=0, person_id=ann.id)
+    session.add_all([event, participant])
+    session.flush()
+    statement = Statement(
+        conversation_id=conversation.id, tid=0, author_id=participant.id, text="More benches",
+        status=StatementStatus.PENDING, is_seed=True,
+    )  # fmt: skip
+    session.add(statement)
+    session.flush()
+    objects: list[Base] = [
+        ann,
+        bob,
+        initiative,
+        conversation,
+        campaign,
+        event,
+        participant,
+        statement,
+        Tie(source_id=ann.id, target_id=bob.id, kind="advice", weight=0.5,
+            observed_at=datetime(2024, 2, 3, 4, 5, 6, 789, tzinfo=UTC)),
+        Recruitment(recruiter_id=ann.id, recruit_id=bob.id, at=datetime(2024, 1, 9, tzinfo=UTC)),
+        Membership(initiative_id=initiative.id, person_id=bob.id, role=MemberRole.SPONSOR),
+        Attendance(event_id=event.id, person_id=bob.id, role="host"),
+        Pledge(person_id=bob.id, text="Walk daily", status=PledgeStatus.DONE),
+        ActivityLog(campaign_id=campaign.id, person_id=bob.id, day=date(2024, 1, 2), amount=1.5),
+        SurveyResponse(
+            person_id=bob.id, instrument=Instrument.ONS4, answered_on=date(2024, 1, 3),
+            mode=CollectionMode.IN_PERSON, answers=[7, 8, 6, 2],
+        ),
+        Vote(conversation_id=conversation.id, participant_id=participant.id,
+             statement_id=statement.id, value=-1),
+        Story(person_id=ann.id, title="Seen", body="They listened.",
+              consent_level=ConsentLevel.TRAINING, status=StoryStatus.NEEDS_CHANGES),
+        AuditEvent(actor="organiser", action="import", detail=DETAIL),
+    ]  # fmt: skip
+    session.add_all(objects[8:])
+    return objects
+
+
+def columns(obj: Base) -> dict[str, Any]:
+    return {a.key: getattr(obj, a.key) for a in inspect(obj).mapper.column_attrs}
+
+
+def test_every_model_round_trips(db_app: App) -> None:
+    with db_app.transaction() as session:
+        written = build_world(session)
+        session.flush()
+        expected = [(type(o), inspect(o).identity, columns(o)) for o in written]
+    every_model = {m.class_ for m in Base.registry.mappers}
+    assert {cls for cls, _, _ in expected} == every_model, "add new models to build_world"
+
+    with db_app.reading() as session:
+        for cls, identity, values in expected:
+            loaded = session.get(cls, identity)
+            assert loaded is not None
+            assert columns(loaded) == values, cls.__name__
+
+
+def test_enums_store_their_values_and_load_as_members(db_app: App) -> None:
+    with db_app.transaction() as session:
+        build_world(session)
+    with db_app.reading() as session:
+        raw = session.execute(text("SELECT kind FROM people ORDER BY id")).scalars().all()
+        assert raw == ["staff", "partner"]
+        kinds = session.scalars(select(Person.kind).order_by(Person.id)).all()
+        assert kinds == [PersonKind.STAFF, PersonKind.PARTNER]
+        assert all(isinstance(k, PersonKind) for k in kinds)
+        raw_mode = session.execute(text("SELECT mode FROM survey_responses")).scalar_one()
+        assert raw_mode == "in_person"
+
+
+def test_timestamps_come_back_as_utc_and_naive_ones_are_refused(db_app: App) -> None:
+    with db_app.transaction() as session:
+        build_world(session)
+    with db_app.reading() as session:
+        ann = session.scalar(select(Person).where(Person.ref == "p-ann"))
+        assert ann.consent_contact_at == datetime(2024, 6, 1, 10, 0, tzinfo=UTC)
+        assert ann.consent_contact_at.tzinfo is UTC
+        assert ann.created_at.tzinfo is UTC
+        assert abs(datetime.now(UTC) - ann.created_at) < timedelta(minutes=5)
+        tie = session.scalar(select(Tie))
+        assert tie.observed_at.microsecond == 789  # microseconds survive on both databases
+
+    with pytest.raises(StatementError, match="timezone-aware"), db_app.transaction() as session:
+        session.add(Person(ref="naive", joined_at=datetime(2024, 1, 1)))
+
+
+def test_json_columns_keep_nested_values(db_app: App) -> None:
+    with db_app.transaction() as session:
+        build_world(session)
+    with db_app.reading() as session:
+        assert session.scalar(select(AuditEvent.detail)) == DETAIL
+        assert session.scalar(select(SurveyResponse.answers)) == [7, 8, 6, 2]
+
+
+def _insert(make: Callable[[dict[str, int]], Base]) -> Callable[[Session, dict[str, int]], None]:
+    return lambda session, ids: session.add(make(ids))
+
+
+def _raw(sql: str) -> Callable[[Session, dict[str, int]], None]:
+    return lambda session, ids: session.execute(text(sql.format(**ids)))
+
+
+VIOLATIONS = {
+    "person ref unique": _insert(lambda i: Person(ref="p-ann")),
+    "person ref not null": _insert(lambda i: Person(ref=None)),
+    "person kind check": _raw(
+        "INSERT INTO people (ref, kind, consent_contact, consent_analytics, created_at)"
+        " VALUES ('p-x', 'doctor', false, false, '2024-01-01 00:00:00')"
+    ),
+    "tie unique": _insert(lambda i: Tie(source_id=i["ann"], target_id=i["bob"], kind="advice")),
+    "tie not to self": _insert(lambda i: Tie(source_id=i["ann"], target_id=i["ann"])),
+    "tie weight positive": _insert(
+        lambda i: Tie(source_id=i["bob"], target_id=i["ann"], weight=0.0)
+    ),
+    "tie person exists": _insert(lambda i: Tie(source_id=i["ann"], target_id=999_999)),
+    "no self recruit": _insert(lambda i: Recruitment(recruiter_id=i["cat"], recruit_id=i["cat"])),
+    "second recruiter": _insert(lambda i: Recruitment(recruiter_id=i["cat"], recruit_id=i["bob"])),
+    "vote in range": _raw(
+        "INSERT INTO votes (conversation_id, participant_id, statement_id, value, created_at)"
+        " VALUES ({conversation}, {participant}, {statement}, 2, '2024-01-01 00:00:00')"
+    ),
+    "amount not negative": _insert(
+        lambda i: ActivityLog(
+            campaign_id=i["campaign"], person_id=i["ann"], day=date(2024, 1, 1), amount=-1.0
+        )
+    ),
+    "one log per day": _insert(
+        lambda i: ActivityLog(
+            campaign_id=i["campaign"], person_id=i["bob"], day=date(2024, 1, 2), amount=2.0
+        )
+    ),
+    "membership unique": _insert(
+        lambda i: Membership(initiative_id=i["initiative"], person_id=i["bob"])
+    ),
+    "statement tid unique": _insert(
+        lambda i: Statement(conversation_id=i["conversation"], tid=0, text="again")
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", list(VIOLATIONS))
+def test_database_refuses(db_app: App, rule: str) -> None:
+    with db_app.transaction() as session:
+        build_world(session)
+        session.add(Person(ref="p-cat"))
+    with db_app.reading() as session:
+        ids = {r.removeprefix("p-"): i for r, i in session.execute(select(Person.ref, Person.id))}
+        for model in (Campaign, Conversation, Initiative, Participant, Statement):
+            ids[model.__tablename__.rstrip("s")] = session.scalar(select(model.id))
+    before = _counts(db_app)
+    with pytest.raises(IntegrityError), db_app.transaction() as session:
+        VIOLATIONS[rule](session, ids)
+        session.flush()
+    assert _counts(db_app) == before
+
+
+def _counts(app: App) -> dict[str, int]:
+    with app.reading() as session:
+        return {
+            t.name: session.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in Base.metadata.sorted_tables
+        }
+
+
+def test_deleting_a_person_cascades_and_nulls(db_app: App) -> None:
+    if db_app.is_sqlite:
+        with db_app.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+    with db_app.transaction() as session:
+        build_world(session)
+    with db_app.transaction() as session:
+        session.execute(delete(Person).where(Person.ref == "p-ann"))
+    with db_app.reading() as session:
+        assert session.scalars(select(Tie)).all() == []
+        assert session.scalars(select(Recruitment)).all() == []
+        assert session.scalar(select(Story.person_id)) is None
+        assert session.scalar(select(Event.led_by_id)) is None
+        assert session.scalar(select(Participant.person_id)) is None
+        assert session.scalar(select(Membership.person_id)) is not None  # Bob's stays
