@@ -162,15 +162,16 @@ def from_labelled_edges(
     dst = np.asarray(targets, dtype=object).astype(str)
     if src.shape != dst.shape:
         raise ValueError("sources and targets must have the same length")
-    both = np.concatenate([np.asarray(extra, dtype=object).astype(str), src, dst])
+    # Interleave (source, target) so ids follow first appearance edge by edge.
+    pairs = np.stack([src, dst], axis=1).reshape(-1)
+    both = np.concatenate([np.asarray(extra, dtype=object).astype(str), pairs])
     if both.size == 0:
         return from_arrays(src.astype(np.int64), dst.astype(np.int64), n=0, directed=directed)
     ids, first = map_objects(both)
     offset = len(extra)
-    half = src.size
     return from_arrays(
-        ids[offset : offset + half],
-        ids[offset + half :],
+        ids[offset::2],
+        ids[offset + 1 :: 2],
         n=int(first.size),
         labels=both[first],
         directed=directed,

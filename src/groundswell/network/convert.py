@@ -102,7 +102,7 @@ def to_networkx(graph: Graph, weight: str = "weight") -> Any:
     if graph.weights is None:
         G.add_edges_from(zip(us, vs, strict=True))
     else:
-        ws = graph.weights[keep].astype(np.float64).tolist()
+        ws = float32_values(graph.weights[keep])
         G.add_weighted_edges_from(zip(us, vs, ws, strict=True), weight=weight)
     return G
 
@@ -136,7 +136,7 @@ def to_igraph(graph: Graph, weight: str = "weight") -> Any:
     g = ig.Graph(n=graph.n, edges=pairs.tolist(), directed=graph.directed)
     g.vs["name"] = graph.labels.tolist()
     if graph.weights is not None:
-        g.es[weight] = graph.weights[keep].astype(np.float64).tolist()
+        g.es[weight] = float32_values(graph.weights[keep])
     return g
 
 
@@ -144,6 +144,12 @@ def edge_arrays(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
     """Stored edges as ``(src, dst)`` id arrays (both directions for undirected)."""
     src = np.repeat(np.arange(graph.n, dtype=np.int32), np.diff(graph.indptr))
     return src, graph.indices
+
+
+def float32_values(w: np.ndarray) -> list[float]:
+    """float32 weights as the floats they were written as (0.1, not 0.10000000149)."""
+    # numpy prints a float32 as the shortest decimal that reads back to it.
+    return w.astype(str).astype(np.float64).tolist()
 
 
 def label_array(values: list[Any]) -> np.ndarray:

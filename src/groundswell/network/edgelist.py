@@ -73,9 +73,9 @@ def read_delimited(
         notes.append(f"columns '{names[0]}' and '{names[1]}' read as source and target")
     else:
         problem = (
-            f"line 1 '{_short(header_text)}' is not a header with 'source' and 'target'"
+            f"'{_short(header_text)}' is not a header with 'source' and 'target'"
             if len(names) >= 2
-            else f"line 1 '{_short(header_text)}' has one column"
+            else f"the header '{_short(header_text)}' has one column"
         )
         raise InputFileError(path, problem, line=1, fix=_csv_fix(sep))
     wcol, wmode = _csv_weight_column(path, names, lower, weight_column)
@@ -182,10 +182,12 @@ def _read_fast(
     if rows == 0:
         raise InputFileError(path, "has no ties", fix=_csv_fix(csep) if csep else _SNAP_FIX)
     if text_labels:
-        tokens = np.concatenate([aoff[:rows], boff[:rows]])
+        # Interleaved (source, target) per line: ids follow first appearance in the file.
+        tokens = np.stack([aoff[:rows], boff[:rows]], axis=1).reshape(-1, 2)
+        del aoff, boff
         ids, first = map_text_tokens(buf, tokens)
         labels = _decode_or_raise(path, data, tokens, first)
-        src, dst = ids[:rows], ids[rows:]
+        src, dst = ids[0::2], ids[1::2]
     else:
         src, dst, labels = map_int_labels(a[:rows], b[:rows])
     graph, report = from_arrays(
@@ -201,7 +203,7 @@ def _read_fast(
 
 def _read_quoted(path, text, sep, scol, dcol, wcol, wmode, directed, fields):
     """The ``csv`` module's reader, for the rare file with quoted fields (slower)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
     src: list[str] = []
     dst: list[str] = []
     weights: list[float] = []
@@ -227,9 +229,9 @@ def _read_quoted(path, text, sep, scol, dcol, wcol, wmode, directed, fields):
     if all(_INT_LABEL.fullmatch(x) for x in src) and all(_INT_LABEL.fullmatch(x) for x in dst):
         a, b, labels = map_int_labels(np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64))
     else:
-        both = np.array(src + dst, dtype=str)
+        both = np.array([x for pair in zip(src, dst, strict=True) for x in pair], dtype=str)
         ids, first = map_objects(both)
-        a, b, labels = ids[: len(src)], ids[len(src) :], both[first]
+        a, b, labels = ids[0::2], ids[1::2], both[first]
     graph, report = from_arrays(
         a,
         b,

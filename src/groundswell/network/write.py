@@ -48,7 +48,7 @@ def write_edgelist(graph: Graph, path: str | Path) -> None:
         if weights is None:
             writer.writerows(zip(us, vs, strict=True))
         else:
-            ws = [f"{w:.9g}" for w in weights.tolist()]
+            ws = weights.astype(str).tolist()
             writer.writerows(zip(us, vs, ws, strict=True))
         body = out.getvalue().encode()
     data = header + body

@@ -1,0 +1,62 @@
+"""Read the people and ties in the store into a ``Graph`` (the ``db`` GRAPH argument).
+
+Every person is a node, labelled by their ``ref`` and numbered in order of
+their database id, so someone with no ties yet is still counted. Ties carry
+their ``weight`` (a tie strength, > 0, 1 by default). Two rows for the same
+pair (different ``kind``s, or ``a->b`` and ``b->a`` read undirected) are one
+tie that keeps the first row's weight, counted in ``duplicates_merged``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from groundswell.network.build import LoadReport, from_arrays
+from groundswell.network.graph import Graph
+from groundswell.store.models.people import Person, Tie
+
+
+def read_store_graph(
+    source: Any, *, directed: bool = False, weighted: bool = True
+) -> tuple[Graph, LoadReport]:
+    """The people and ties in the store as a ``Graph``.
+
+    Parameters
+    ----------
+    source : a SQLAlchemy ``Session``, or an object with a ``reading()``
+        context manager that yields one (the ``App``)
+    directed : keep each tie's ``source -> target`` direction only
+    weighted : keep the ties' ``weight`` column as per-tie weights
+
+    Returns
+    -------
+    (Graph, LoadReport) with ``lines`` = 0 and ``edges_read`` = tie rows.
+    """
+    if isinstance(source, Session):
+        return _read(source, directed, weighted)
+    with source.reading() as session:
+        return _read(session, directed, weighted)
+
+
+def _read(session: Session, directed: bool, weighted: bool) -> tuple[Graph, LoadReport]:
+    people = session.execute(select(Person.id, Person.ref).order_by(Person.id)).all()
+    pids = np.fromiter((p[0] for p in people), dtype=np.int64, count=len(people))
+    labels = np.array([p[1] for p in people], dtype=str)
+    rows = session.execute(select(Tie.source_id, Tie.target_id, Tie.weight).order_by(Tie.id)).all()
+    count = len(rows)
+    ends = np.fromiter((x for r in rows for x in r[:2]), dtype=np.int64, count=2 * count)
+    weights = np.fromiter((r[2] for r in rows), dtype=np.float64, count=count) if weighted else None
+    # Person ids are sorted, so a binary search maps database ids to 0..n-1.
+    ids = np.searchsorted(pids, ends).astype(np.int32)
+    return from_arrays(
+        ids[0::2],
+        ids[1::2],
+        n=len(people),
+        labels=labels,
+        directed=directed,
+        weights=weights,
+    )
