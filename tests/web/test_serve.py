@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +47,17 @@ def test_prints_the_address_and_runs_uvicorn(
     gs.upgrade()
     gs.close()
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda web, **kwargs: calls.append({"web": web, **kwargs}))
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: calls.append({"target": target, **kw}))
 
     assert main(["serve", "--port", "8123"]) == 0
     assert "Groundswell is running at http://127.0.0.1:8123" in capsys.readouterr().out
     assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123
-    assert calls[0]["web"].state.gs.database_url == environment
+    assert calls[0]["factory"] is True
+    # The factory uvicorn will call builds the app over the same database.
+    module, name = calls[0]["target"].split(":")
+    web = getattr(importlib.import_module(module), name)()
+    assert web.state.gs.database_url == environment
+    web.state.gs.close()
 
 
 def test_rejects_a_bad_port(environment: str, capsys: pytest.CaptureFixture[str]):

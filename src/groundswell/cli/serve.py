@@ -12,6 +12,8 @@ from groundswell.cli.main import app
 from groundswell.errors import DatabaseError
 from groundswell.store import migrate
 
+WEB_FACTORY = "groundswell.web:create_app"
+
 
 def check_database(gs: App) -> None:
     """Refuse to serve a database that is missing or behind the code's schema."""
@@ -36,15 +38,15 @@ def serve(
     """Run the web app: pages, JSON API (/api/v1) and health check (/healthz)."""
     import uvicorn
 
-    from groundswell.web import create_app
-
     gs = build_app()
     try:
         check_database(gs)
-        web = create_app(gs)
-        shown = f"[{host}]" if ":" in host else host
-        console.print(f"Groundswell is running at http://{shown}:{port}", markup=False)
-        console.print("Press Ctrl+C to stop.", markup=False)
-        uvicorn.run(web, host=host, port=port, log_level=gs.settings.log_level)
+        log_level = gs.settings.log_level
     finally:
         gs.close()
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"Groundswell is running at http://{shown}:{port}", markup=False)
+    console.print("Press Ctrl+C to stop.", markup=False)
+    # The web app is named, not imported: cli and web are sibling layers, and the
+    # factory builds its own App from the same environment.
+    uvicorn.run(WEB_FACTORY, factory=True, host=host, port=port, log_level=log_level)
