@@ -5,8 +5,11 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from groundswell.network import read_graph
 from groundswell.network.generate import barabasi_albert
@@ -132,3 +135,30 @@ def test_write_read_round_trip(tmp_path) -> None:
         assert np.array_equal(back.indptr, g.indptr)
         assert np.array_equal(back.indices, g.indices)
         assert report.duplicates_merged == 0
+
+
+LABELS = ["0", "1", "2", "17", "007", "ann", "Zoë", "x-y", "3.5"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(st.sampled_from(LABELS), st.sampled_from(LABELS)), min_size=1),
+    fmt=st.sampled_from(["g.txt", "g.csv", "g.tsv"]),
+    directed=st.booleans(),
+)
+def test_any_edge_list_matches_networkx(tmp_path_factory, pairs, fmt, directed) -> None:
+    sep = {"g.txt": " ", "g.csv": ",", "g.tsv": "\t"}[fmt]
+    header = "" if fmt == "g.txt" else f"source{sep}target\n"
+    path = tmp_path_factory.mktemp("h") / fmt
+    path.write_text(header + "".join(f"{a}{sep}{b}\n" for a, b in pairs), encoding="utf-8")
+    g, report = read_graph(path, directed=directed)
+    ref = nx.DiGraph() if directed else nx.Graph()
+    ref.add_edges_from(pairs)
+    loops = sum(a == b for a, b in pairs)
+    ref.remove_edges_from(list(nx.selfloop_edges(ref)))
+    labels = [str(x) for x in g.labels.tolist()]
+    assert sorted(labels) == sorted(ref.nodes)
+    assert report.self_loops_dropped == loops and g.m == ref.number_of_edges()
+    got = {(labels[u], labels[v]) for u in range(g.n) for v in g.neighbours(u).tolist()}
+    want = set(ref.edges) if directed else {e for a, b in ref.edges for e in ((a, b), (b, a))}
+    assert got == want

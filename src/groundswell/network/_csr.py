@@ -48,12 +48,7 @@ def build_csr(rows, cols, w, n, deduplicate):
             if e - s <= _INSERTION_MAX:
                 _insertion_sort(idx, ww, s, e, has_w)
             else:
-                order = np.argsort(idx[s:e], kind="mergesort")
-                seg = idx[s:e][order]
-                idx[s:e] = seg
-                if has_w:
-                    wseg = ww[s:e][order]
-                    ww[s:e] = wseg
+                _sort_segment(idx, ww, s, e, has_w)
         prev = -1
         for k in range(s, e):
             c = idx[k]
@@ -91,3 +86,49 @@ def _insertion_sort(idx, ww, s, e, has_w):
         idx[j + 1] = c
         if has_w:
             ww[j + 1] = wk
+
+
+@njit(cache=True, nogil=True)
+def _sort_segment(idx, ww, s, e, has_w):
+    order = _stable_argsort(idx[s:e])
+    seg = idx[s:e].copy()
+    for k in range(e - s):
+        idx[s + k] = seg[order[k]]
+    if has_w:
+        wseg = ww[s:e].copy()
+        for k in range(e - s):
+            ww[s + k] = wseg[order[k]]
+
+
+@njit(cache=True, nogil=True)
+def _stable_argsort(keys):
+    # Bottom-up merge sort; numba's own np.argsort(kind="mergesort") works too
+    # but takes several times longer to compile.
+    m = keys.shape[0]
+    order = np.arange(m)
+    tmp = np.empty(m, dtype=order.dtype)
+    width = 1
+    while width < m:
+        for lo in range(0, m, 2 * width):
+            mid = min(lo + width, m)
+            hi = min(lo + 2 * width, m)
+            i, j, k = lo, mid, lo
+            while i < mid and j < hi:
+                if keys[order[j]] < keys[order[i]]:
+                    tmp[k] = order[j]
+                    j += 1
+                else:
+                    tmp[k] = order[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                tmp[k] = order[i]
+                i += 1
+                k += 1
+            while j < hi:
+                tmp[k] = order[j]
+                j += 1
+                k += 1
+        order, tmp = tmp, order
+        width *= 2
+    return order
