@@ -1,3 +1,221 @@
-"""groundswell spread command."""
+"""``groundswell spread GRAPH``: Monte Carlo reach of a spread model from chosen seeds."""
 
-from groundswell.cli.main import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from groundswell.cli.common import console, print_json
+from groundswell.cli.main import app
+from groundswell.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from groundswell.network.graph import Graph
+    from groundswell.spread import SpreadResult
+
+err_console = Console(stderr=True, highlight=False)
+
+
+def load_graph(path: str, *, directed: bool, weighted: bool) -> Graph:
+    """A graph file, or ``db`` for the people and ties in the configured database."""
+    if path == "db":
+        from groundswell.cli.common import build_app
+        from groundswell.store.graph import read_store_graph
+
+        instance = build_app()
+        try:
+            return read_store_graph(instance, directed=directed, weighted=weighted)[0]
+        finally:
+            instance.close()
+    from groundswell.network import read_graph
+
+    return read_graph(path, directed=directed)[0]
+
+
+def choose_seeds(
+    graph: Graph,
+    labels: str | None,
+    random_k: int | None,
+    top_degree: int | None,
+    seed: int,
+) -> np.ndarray:
+    """Seed ids from exactly one of labels, a random draw or the top degrees."""
+    from groundswell.spread import random_seeds, seeds_from_labels, top_degree_seeds
+
+    given = [x is not None for x in (labels, random_k, top_degree)]
+    if sum(given) != 1:
+        raise InvalidInput(
+            "give exactly one way to choose seeds: --seeds L1,L2,..., "
+            "--random-seeds K or --top-degree K"
+        )
+    if labels is not None:
+        return seeds_from_labels(graph, [x.strip() for x in labels.split(",") if x.strip()])
+    if random_k is not None:
+        return random_seeds(graph, random_k, seed)
+    return top_degree_seeds(graph, top_degree)  # type: ignore[arg-type]
+
+
+@app.command("spread")
+def spread(
+    graph_path: str = typer.Argument(..., metavar="GRAPH", help="Edge-list file, or 'db'."),
+    model: str = typer.Option("ic", "--model", help="ic, wc, lt, complex, sir or direct."),
+    p: float | None = typer.Option(None, "--p", help="Tie probability (ic, sir, direct)."),
+    seeds: str | None = typer.Option(None, "--seeds", help="Seed labels, comma-separated."),
+    random_seeds: int | None = typer.Option(None, "--random-seeds", help="K random seeds."),
+    top_degree: int | None = typer.Option(None, "--top-degree", help="K best-connected seeds."),
+    runs: int = typer.Option(1000, "--runs", help="Monte Carlo runs (the most, with --tolerance)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same numbers)."),
+    directed: bool = typer.Option(False, "--directed", help="Edge lines are one-way ties."),
+    threshold: int | None = typer.Option(None, "--threshold", help="complex: neighbours needed."),
+    fraction: float | None = typer.Option(None, "--fraction", help="complex: share needed."),
+    recovery: float | None = typer.Option(None, "--recovery", help="sir: recovery per step."),
+    never_adopt: float = typer.Option(0.0, "--never-adopt", help="Share who never adopt."),
+    max_steps: int | None = typer.Option(None, "--max-steps", help="Limit spread to N steps."),
+    tolerance: float | None = typer.Option(
+        None, "--tolerance", help="Stop when the 95% CI half-width <= T x mean reach."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address; default: this computer."
+    ),
+    plot: Path | None = typer.Option(None, "--plot", help="Write the curve to FILE.png or .html."),
+    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Simulate how far adoption spreads from the seeds, with a 95% confidence interval."""
+    from groundswell.compute import executor_for
+    from groundswell.settings import load_settings
+    from groundswell.spread import Model
+
+    if plot is not None and plot.suffix.lower() not in (".png", ".html"):
+        raise InvalidInput(f"--plot {plot}: use a file ending in .png or .html")
+    spread_model = Model(
+        model,  # type: ignore[arg-type]
+        p=p,
+        threshold=threshold,
+        fraction=fraction,
+        recovery=recovery,
+        never_adopt=never_adopt,
+        max_steps=max_steps,
+    )
+    graph = load_graph(graph_path, directed=directed, weighted=model == "lt")
+    seed_ids = choose_seeds(graph, seeds, random_seeds, top_degree, seed)
+    executor = executor_for(scheduler or load_settings())
+    try:
+        result = _run(graph, spread_model, seed_ids, runs, seed, tolerance, executor)
+    finally:
+        executor.close()
+    doc = as_json(graph, result)
+    if plot is not None:
+        write_plot(plot, result, doc)
+    if json_out:
+        print_json(doc)
+    else:
+        _print_table(doc)
+
+
+def _run(graph, model, seed_ids, runs, seed, tolerance, executor) -> SpreadResult:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from groundswell.spread import simulate
+
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("runs", total=runs)
+        return simulate(
+            graph,
+            model,
+            seed_ids,
+            runs=runs,
+            seed=seed,
+            executor=executor,
+            tolerance=tolerance,
+            progress=lambda done, total: progress.update(task, completed=done),
+        )
+
+
+def as_json(graph: Graph, result: SpreadResult) -> dict[str, object]:
+    """The documented ``--json`` document (DESIGN.md) plus curve and model extras."""
+    doc = result.to_dict()
+    return {
+        "n": graph.n,
+        "m": graph.m,
+        "runs": result.runs,
+        "reach_mean": doc["reach_mean"],
+        "reach_ci95": doc["reach_ci95"],
+        "seeds": graph.labels[result.seeds].tolist(),
+        "reach_se": doc["reach_se"],
+        "reach_share": doc["reach_share"],
+        "model": result.model.describe() if result.model else None,
+        "stopped_early": result.stopped_early,
+        "curve_mean": doc["curve_mean"],
+        "curve_lo": doc["curve_lo"],
+        "curve_hi": doc["curve_hi"],
+    }
+
+
+def _summary(doc: dict) -> str:
+    lo, hi = doc["reach_ci95"]
+    ci = "" if lo is None else f" (95% CI {lo:,.1f}-{hi:,.1f})"
+    return (
+        f"{len(doc['seeds'])} seeds reach {doc['reach_mean']:,.1f} of {doc['n']:,} people "
+        f"on average{ci} under {doc['model']}, over {doc['runs']:,} runs."
+    )
+
+
+def write_plot(path: Path, result: SpreadResult, doc: dict) -> None:
+    """The adoption curve as a PNG (matplotlib, Agg) or a self-contained HTML page."""
+    title = f"Adoption curve: {doc['model']}"
+    try:
+        if path.suffix.lower() == ".html":
+            from groundswell.spread.chart import curve_html
+
+            path.write_text(curve_html(result, title=title, summary=_summary(doc)))
+            return
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        steps = range(len(result.curve_mean))
+        fig, ax = plt.subplots(figsize=(7, 3.6), dpi=120)
+        ax.fill_between(steps, result.curve_lo, result.curve_hi, alpha=0.2, label="5-95% of runs")
+        ax.plot(steps, result.curve_mean, linewidth=2, label="mean")
+        ax.set(xlabel="step", ylabel="people who adopted", title=title)
+        ax.legend(loc="lower right")
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)
+    except OSError as exc:
+        raise InvalidInput(f"--plot {path}: cannot write ({exc.strerror})") from None
+
+
+def _print_table(doc: dict) -> None:
+    table = Table(title="Spread", show_header=False, box=None)
+    lo, hi = doc["reach_ci95"]
+    shown = ", ".join(map(str, doc["seeds"][:10])) + (" ..." if len(doc["seeds"]) > 10 else "")
+    rows = [
+        ("model", doc["model"]),
+        ("people, ties", f"{doc['n']:,}, {doc['m']:,}"),
+        ("seeds", shown),
+        ("runs", f"{doc['runs']:,}" + (" (stopped at tolerance)" if doc["stopped_early"] else "")),
+        ("mean reach", f"{doc['reach_mean']:,.1f} ({doc['reach_share']:.1%})"),
+        ("standard error", "-" if doc["reach_se"] is None else f"{doc['reach_se']:,.2f}"),
+        ("95% CI", "-" if lo is None else f"{lo:,.1f} - {hi:,.1f}"),
+        ("steps", str(len(doc["curve_mean"]) - 1)),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
