@@ -18,6 +18,7 @@ from groundswell.store.models import (
     AuditEvent,
     Base,
     Campaign,
+    CampaignMember,
     CampaignUnit,
     CollectionMode,
     ConsentLevel,
@@ -105,6 +106,7 @@ def build_world(session: Session) -> list[Base]:
         Attendance(event_id=event.id, person_id=bob.id, role="host"),
         Pledge(person_id=bob.id, text="Walk daily", status=PledgeStatus.DONE),
         ActivityLog(campaign_id=campaign.id, person_id=bob.id, day=date(2024, 1, 2), amount=1.5),
+        CampaignMember(campaign_id=campaign.id, person_id=bob.id, team="Heysham"),
         SurveyResponse(
             person_id=bob.id, instrument=Instrument.ONS4, answered_on=date(2024, 1, 3),
             mode=CollectionMode.IN_PERSON, answers=[7, 8, 6, 2],

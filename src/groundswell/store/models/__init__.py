@@ -5,6 +5,7 @@ from groundswell.store.models.base import Base, UTCDateTime, utcnow
 from groundswell.store.models.campaigns import (
     ActivityLog,
     Campaign,
+    CampaignMember,
     CampaignUnit,
     CollectionMode,
     Instrument,
@@ -38,6 +39,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Campaign",
+    "CampaignMember",
     "CampaignUnit",
     "CollectionMode",
     "ConsentLevel",

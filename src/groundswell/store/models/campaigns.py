@@ -43,6 +43,25 @@ class Campaign(Base):
     initiative_id: Mapped[int | None] = mapped_column(
         ForeignKey("initiatives.id", ondelete="SET NULL")
     )
+    # Days are local dates: a log at 00:30 BST counts on that morning's date.
+    timezone: Mapped[str] = mapped_column(
+        String(64), default="Europe/London", server_default="Europe/London"
+    )
+
+
+class CampaignMember(Base):
+    """A person taking part in a campaign, with their team or neighbourhood if any."""
+
+    __tablename__ = "campaign_members"
+    __table_args__ = (UniqueConstraint("campaign_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    team: Mapped[str | None] = mapped_column(String(80))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ActivityLog(Base):
@@ -69,6 +88,7 @@ class SurveyResponse(Base):
     """Answers to a wellbeing instrument, per person per date, with the mode of collection."""
 
     __tablename__ = "survey_responses"
+    __table_args__ = (UniqueConstraint("person_id", "instrument", "answered_on"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(
@@ -80,4 +100,6 @@ class SurveyResponse(Base):
         enum_column(CollectionMode, "collection_mode"), default=CollectionMode.ONLINE
     )
     answers: Mapped[list[int]] = mapped_column(JSON)
+    # When the person agreed to these answers being stored and used (null: not recorded).
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
