@@ -162,3 +162,12 @@ def test_any_edge_list_matches_networkx(tmp_path_factory, pairs, fmt, directed) 
     got = {(labels[u], labels[v]) for u in range(g.n) for v in g.neighbours(u).tolist()}
     want = set(ref.edges) if directed else {e for a, b in ref.edges for e in ((a, b), (b, a))}
     assert got == want
+
+
+def test_weighted_text_labels_write_read_round_trip(tmp_path) -> None:
+    path = write(tmp_path, "w.csv", "source,target,p\nann,bob,0.1\nbob,cat,0.35\n")
+    g, _ = read_graph(path)
+    write_edgelist(g, tmp_path / "back.tsv")
+    back, _ = read_graph(tmp_path / "back.tsv", weight_column="weight")
+    assert back.labels.tolist() == g.labels.tolist()
+    assert np.array_equal(back.weights, g.weights)

@@ -50,7 +50,7 @@ def from_networkx(
     for k, edge in enumerate(edges):
         src[k] = index[edge[0]]
         dst[k] = index[edge[1]]
-        if w is not None:
+        if w is not None and weight is not None:
             w[k] = _number(edge[2], weight, edge)
     labels = label_array(nodes)
     file_directed = bool(G.is_directed())

@@ -35,8 +35,8 @@ def write_edgelist(graph: Graph, path: str | Path) -> None:
     sep = {"snap": " ", "csv": ",", "tsv": "\t"}[fmt]
     header = b""
     if fmt != "snap":
-        header = sep.join(["source", "target"] + (["weight"] if weights is not None else []))
-        header = (header + "\n").encode()
+        names = ["source", "target"] + (["weight"] if weights is not None else [])
+        header = (sep.join(names) + "\n").encode()
     if graph.labels.dtype.kind in "iu" and weights is None:
         body = _format_int_pairs(
             graph.labels.astype(np.int64)[src], graph.labels[dst].astype(np.int64), ord(sep)

@@ -33,13 +33,17 @@ class _Scan(xml.sax.handler.ContentHandler):
         super().__init__()
         self.nodes: set[str] = set()
         self.edges: list[tuple[str | None, str | None, int]] = []
+        self.locator: Any = None
+
+    def setDocumentLocator(self, locator: Any) -> None:
+        self.locator = locator
 
     def startElement(self, name: str, attrs: Any) -> None:
         local = name.rsplit(":", 1)[-1]
         if local == "node" and "id" in attrs:
             self.nodes.add(attrs["id"])
         elif local == "edge":
-            line = self._locator.getLineNumber() if self._locator else 0
+            line = self.locator.getLineNumber() if self.locator else 0
             self.edges.append((attrs.get("source"), attrs.get("target"), line))
 
 
