@@ -13,6 +13,7 @@ from sqlalchemy import text
 from groundswell.app import App
 from groundswell.errors import ExitStatus
 from groundswell.settings import load_settings
+from groundswell.store import migrate
 
 
 @pytest.fixture
@@ -31,14 +32,15 @@ def test_init_creates_the_default_sqlite_database_then_is_idempotent(fresh_env, 
     database = fresh_env / "groundswell.db"
     assert result.code == 0, result.err
     assert database.exists()
-    assert str(database) in result.out and "0001" in result.out
+    head = migrate.head_revision(App.memory().engine)
+    assert str(database) in result.out and f"revision {head}" in result.out
 
     again = run_cli(capsys, "init", "--json")
     assert again.code == 0
     assert json.loads(again.out) == {
         "database": str(database),
-        "revision": "0001",
-        "previous": "0001",
+        "revision": head,
+        "previous": head,
     }
     assert run_cli(capsys, "db", "check").code == 0
     assert run_cli(capsys, "db", "upgrade").code == 0

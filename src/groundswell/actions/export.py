@@ -19,6 +19,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from groundswell.actions import Database
 from groundswell.actions.imports import (
     PEOPLE_OPTIONAL,
     PEOPLE_REQUIRED,
@@ -27,7 +28,6 @@ from groundswell.actions.imports import (
     TIES_OPTIONAL,
     TIES_REQUIRED,
 )
-from groundswell.app import App
 from groundswell.errors import Conflict, InvalidInput
 from groundswell.store.models import Person, Recruitment, Tie, utcnow
 
@@ -52,7 +52,7 @@ class ExportSummary:
         return asdict(self)
 
 
-def export_document(app: App) -> dict[str, Any]:
+def export_document(app: Database) -> dict[str, Any]:
     """The whole export as one JSON-ready document."""
     with app.reading() as session:
         document: dict[str, Any] = {"format": "groundswell-export", "version": 1}
@@ -63,7 +63,7 @@ def export_document(app: App) -> dict[str, Any]:
 
 
 def do_export(
-    app: App, out_dir: str | Path, *, fmt: Format = "csv", overwrite: bool = False
+    app: Database, out_dir: str | Path, *, fmt: Format = "csv", overwrite: bool = False
 ) -> ExportSummary:
     """Write the export into ``out_dir`` (created if missing); refuse to overwrite files."""
     if fmt not in ("csv", "json"):

@@ -26,8 +26,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from groundswell.actions import Database
 from groundswell.actions import csvfiles as cf
-from groundswell.app import App
 from groundswell.errors import Conflict
 from groundswell.store.models import Person, PersonKind, Recruitment, Tie, utcnow
 
@@ -71,7 +71,7 @@ class ImportSummary:
 
 
 def do_import_people(
-    app: App, path: str | Path, *, update: bool = False, progress: Progress | None = None
+    app: Database, path: str | Path, *, update: bool = False, progress: Progress | None = None
 ) -> ImportSummary:
     """Import people: ``id`` (required) plus display name, town, kind, consent, joined date."""
     started = time.perf_counter()
@@ -153,7 +153,7 @@ def _changed_person(
 
 
 def do_import_ties(
-    app: App, path: str | Path, *, update: bool = False, progress: Progress | None = None
+    app: Database, path: str | Path, *, update: bool = False, progress: Progress | None = None
 ) -> ImportSummary:
     """Import ties: ``source``, ``target`` (people already imported), kind, weight, date."""
     started = time.perf_counter()
@@ -205,7 +205,7 @@ def do_import_ties(
 
 
 def do_import_recruitment(
-    app: App, path: str | Path, *, update: bool = False, progress: Progress | None = None
+    app: Database, path: str | Path, *, update: bool = False, progress: Progress | None = None
 ) -> ImportSummary:
     """Import who brought whom: ``recruiter``, ``recruit`` (one recruiter each), ``at``."""
     started = time.perf_counter()

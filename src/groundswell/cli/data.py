@@ -128,15 +128,21 @@ def _progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not (show and err_console.is_terminal):
         yield None
         return
-    columns = (TextColumn("writing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task("import", total=None)
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    bar = Progress(*columns, console=err_console, transient=True)
+    task = bar.add_task("import", total=None)
 
-        def report(done: int, total: int) -> None:
-            if total >= PROGRESS_FROM_ROWS:
-                bar.update(task, completed=done, total=total)
+    def report(done: int, total: int) -> None:
+        if total < PROGRESS_FROM_ROWS:
+            return  # short imports finish before a bar would help
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total)
 
+    try:
         yield report
+    finally:
+        bar.stop()
 
 
 def _run_import(
