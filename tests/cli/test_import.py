@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from datacli import dump, point_cli_at, run_cli
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from groundswell.actions.export import export_document
 from groundswell.actions.imports import (
@@ -56,19 +57,39 @@ def seed(app: App, folder: Path) -> None:
 def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """One seeded database per backend for the error table (no case may change it)."""
     folder = tmp_path_factory.mktemp("seeded")
-    url = f"sqlite:///{folder / 'gs.db'}"
+    url, schema = f"sqlite:///{folder / 'gs.db'}", None
     if request.param == "postgresql":
-        # The shared conftest knows the per-worker PostgreSQL database.
+        # The shared conftest knows the per-worker PostgreSQL database. This fixture
+        # outlives single tests, which reset the public schema, so it lives in a schema
+        # of its own, named for this process.
         shared = request.config.pluginmanager.get_plugin(str(REPO / "tests" / "conftest.py"))
-        url = shared.postgres_url()
-        if not url:
+        base = shared.postgres_url()
+        if not base:
             pytest.skip("PG_TEST_URL not set: no PostgreSQL server for this run")
-        shared.reset_postgres(url)
+        schema = f"import_errors_{os.getpid()}"
+        _postgres_schema(
+            base, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"'
+        )
+        url = (
+            make_url(base)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
     instance = App.build(load_settings({}, data_dir=folder, database_url=url))
     instance.upgrade()
     seed(instance, folder)
     yield instance
     instance.close()
+    if schema:
+        _postgres_schema(base, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def _postgres_schema(url: str, sql: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for statement in sql.split("; "):
+            conn.execute(text(statement))
+    engine.dispose()
 
 
 @pytest.fixture

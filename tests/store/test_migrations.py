@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 
 from groundswell.app import App
 from groundswell.store import migrate
@@ -62,3 +62,14 @@ def test_upgrade_is_idempotent(db_app: App) -> None:
         assert session.execute(text("SELECT count(*) FROM audit_events")).scalar_one() == 1
         versions = session.execute(text("SELECT version_num FROM alembic_version")).all()
     assert [v for (v,) in versions] == [migrate.head_revision(db_app.engine)]
+
+
+def test_urls_with_percent_signs_reach_alembic_intact(tmp_path) -> None:
+    # URL-encoded passwords and connection options are common on PostgreSQL.
+    url = "postgresql+psycopg://gs:p%40ss@db.example:5432/gs?options=-csearch_path%3Dmine"
+    engine = create_engine(url)
+    assert migrate.alembic_config(engine).get_main_option("sqlalchemy.url") == url
+    sqlite = create_engine(f"sqlite:///{tmp_path / '100%.db'}")
+    migrate.upgrade(sqlite)
+    migrate.check(sqlite)
+    sqlite.dispose()

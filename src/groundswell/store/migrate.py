@@ -23,7 +23,10 @@ SCRIPT_LOCATION = "groundswell.store:migrations"
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # ConfigParser treats '%' as interpolation: escape it, or a URL-encoded password
+    # or connection option ("p%40ss", "options=-csearch_path%3D...") breaks migrations.
+    url = engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["engine"] = engine
     return config
 
