@@ -160,3 +160,12 @@ BAD = [
 def test_bad_input_is_one_clear_error(call, message: str) -> None:
     with pytest.raises(InvalidInput, match=message.replace("[", r"\[").replace("]", r"\]")):
         call()
+
+
+def test_t_quantile_matches_scipy() -> None:
+    from scipy import stats
+
+    from groundswell.spread.results import t975
+
+    for df in (1, 2, 5, 29, 30, 31, 50, 99, 1000, 10**6):
+        assert t975(df) == pytest.approx(stats.t.ppf(0.975, df), abs=1e-6)

@@ -25,17 +25,20 @@ class DaskExecutor:
         creates is closed by :meth:`close`.
     parts_per_thread : parts per worker thread, for load balance (runs differ
         a lot in size: most cascades die out, a few take off).
+    timeout : how long to wait for the scheduler when given an address.
     """
 
     name = "dask"
 
-    def __init__(self, client_or_address: Any, *, parts_per_thread: int = 2) -> None:
+    def __init__(
+        self, client_or_address: Any, *, parts_per_thread: int = 2, timeout: str = "10s"
+    ) -> None:
         from distributed import Client
 
         self._owns = not isinstance(client_or_address, Client)
         if self._owns:
             try:
-                self.client = Client(client_or_address, timeout="10s")
+                self.client = Client(client_or_address, timeout=timeout)
             except (OSError, TimeoutError) as exc:
                 raise ConfigError(
                     f"cannot reach the Dask scheduler at {client_or_address} ({exc}); "
