@@ -169,8 +169,13 @@ FILE_ARGUMENT = typer.Argument(..., metavar="FILE.csv", help="CSV file (UTF-8) w
 def import_people(
     file: Path = FILE_ARGUMENT, update: bool = UPDATE_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
-    """Columns: id (required), display_name, town, kind (citizen|staff|partner),
-    consent_contact, consent_analytics (true/false, yes/no, 1/0), joined_at (YYYY-MM-DD)."""
+    """Import people from a CSV file, all or nothing.
+
+    Columns: id (required, the person's pseudonymous id), display_name, town,
+    kind (citizen|staff|partner), consent_contact, consent_analytics (true/false,
+    yes/no, 1/0; empty is no), joined_at (YYYY-MM-DD or ISO date-time; UTC unless
+    it has an offset). Someone already in the database is refused unless --update,
+    which changes only the columns in the file."""
     _run_import(do_import_people, file, update, json_out)
 
 
@@ -178,8 +183,10 @@ def import_people(
 def import_ties(
     file: Path = FILE_ARGUMENT, update: bool = UPDATE_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
-    """Columns: source, target (required, ids of people already imported), kind,
-    weight (> 0, default 1), observed_at (YYYY-MM-DD)."""
+    """Import ties between people from a CSV file, all or nothing.
+
+    Columns: source, target (required, ids of people already imported), kind
+    (default knows), weight (> 0, default 1), observed_at (YYYY-MM-DD)."""
     _run_import(do_import_ties, file, update, json_out)
 
 
@@ -187,8 +194,10 @@ def import_ties(
 def import_recruitment(
     file: Path = FILE_ARGUMENT, update: bool = UPDATE_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
-    """Columns: recruiter, recruit (required, ids of people already imported; one
-    recruiter per person), at (YYYY-MM-DD)."""
+    """Import who brought whom into the movement from a CSV file, all or nothing.
+
+    Columns: recruiter, recruit (required, ids of people already imported; one
+    recruiter per person, no loops), at (YYYY-MM-DD)."""
     _run_import(do_import_recruitment, file, update, json_out)
 
 
