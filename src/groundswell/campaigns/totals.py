@@ -1,0 +1,178 @@
+"""Collective totals against a group goal, by team or neighbourhood, and progress for charts.
+
+Campaigns are collective, not competitive: there is no ranking of people.
+Every aggregate passes through :mod:`groundswell.measures.suppression`: a
+figure over fewer than 10 people is hidden, and so is a single team's or
+neighbourhood's figure that could be found by subtracting the others from
+the published total.
+
+Progress for charts is a running (cumulative) total shown only on days on which
+at least 10 people logged; the amount between two shown days therefore always
+covers at least 10 people, so no small day can be recovered by subtraction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from groundswell.campaigns.streaks import _EPSILON
+from groundswell.errors import InvalidInput
+from groundswell.measures import suppression as sup
+
+NO_GROUP = "(no team)"
+
+
+@dataclass(frozen=True)
+class Log:
+    """One person's amount on one local day."""
+
+    person: Hashable
+    day: date
+    amount: float
+
+
+@dataclass(frozen=True)
+class DayProgress:
+    day: date
+    people: sup.Cell  # people who logged that day
+    amount: sup.Cell  # amount since the previous day shown
+    cumulative: sup.Cell  # running total up to and including this day
+
+
+@dataclass(frozen=True)
+class GroupTotal:
+    group: str
+    people: sup.Cell
+    total: sup.Cell
+    days_met: sup.Cell  # person-days on which the daily target was met
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A campaign's collective picture, every aggregate a suppression ``Cell``."""
+
+    people: sup.Cell
+    total: sup.Cell
+    goal: float | None
+    share_of_goal: sup.Cell
+    days_met: sup.Cell
+    days: list[DayProgress]
+    groups: list[GroupTotal]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "people": self.people.to_dict(),
+            "total": self.total.to_dict(),
+            "goal": self.goal,
+            "share_of_goal": self.share_of_goal.to_dict(),
+            "days_met": self.days_met.to_dict(),
+            "days": [
+                {"day": d.day.isoformat(), **{k: getattr(d, k).to_dict() for k in DAY_COLUMNS}}
+                for d in self.days
+            ],
+            "groups": [
+                {"group": g.group, **{k: getattr(g, k).to_dict() for k in GROUP_COLUMNS}}
+                for g in self.groups
+            ],
+        }
+
+
+DAY_COLUMNS = ("people", "amount", "cumulative")
+GROUP_COLUMNS = ("people", "total", "days_met")
+
+
+def progress(
+    logs: Iterable[Log],
+    *,
+    starts_on: date,
+    ends_on: date,
+    daily_target: float,
+    goal: float | None = None,
+    groups: Mapping[Hashable, str | None] | None = None,
+) -> Progress:
+    """Totals, progress by day from ``starts_on`` to ``ends_on``, and totals by group.
+
+    ``groups`` maps a person to their team or neighbourhood; people without
+    one are counted under ``(no team)``.
+    """
+    if ends_on < starts_on:
+        raise InvalidInput(f"the campaign ends ({ends_on}) before it starts ({starts_on})")
+    if goal is not None and goal <= 0:
+        raise InvalidInput(f"the group goal is {goal}; give a positive number or none")
+    rows = [log for log in logs if starts_on <= log.day <= ends_on]
+    people = {log.person for log in rows}
+    total = sum(log.amount for log in rows)
+    met = sum(1 for log in rows if log.amount + _EPSILON >= daily_target)
+    n = len(people)
+    return Progress(
+        people=sup.count_cell(n),
+        total=sup.cell(total, n),
+        goal=goal,
+        share_of_goal=sup.cell(total / goal, n) if goal else sup.Cell(None, None, "no goal set"),
+        days_met=sup.cell(met, n),
+        days=_days(rows, starts_on, ends_on),
+        groups=_groups(rows, groups or {}, daily_target),
+    )
+
+
+def _days(rows: Sequence[Log], starts_on: date, ends_on: date) -> list[DayProgress]:
+    amount: dict[date, float] = {}
+    people: dict[date, set[Hashable]] = {}
+    for log in rows:
+        amount[log.day] = amount.get(log.day, 0.0) + log.amount
+        people.setdefault(log.day, set()).add(log.person)
+    out = []
+    running = since_shown = 0.0
+    contributors: set[Hashable] = set()
+    day = starts_on
+    while day <= ends_on:
+        running += amount.get(day, 0.0)
+        since_shown += amount.get(day, 0.0)
+        today = people.get(day, set())
+        contributors |= today
+        if len(today) >= sup.MIN_CELL:
+            out.append(
+                DayProgress(
+                    day,
+                    sup.count_cell(len(today)),
+                    sup.Cell(since_shown, len(today)),
+                    sup.Cell(running, len(contributors)),
+                )
+            )
+            since_shown = 0.0
+        else:
+            hidden = sup.Cell(None, None, sup.SMALL_CELL)
+            out.append(DayProgress(day, hidden, hidden, hidden))
+        day += timedelta(days=1)
+    return out
+
+
+def _groups(
+    rows: Sequence[Log], groups: Mapping[Hashable, str | None], daily_target: float
+) -> list[GroupTotal]:
+    members: dict[str, set[Hashable]] = {}
+    total: dict[str, float] = {}
+    met: dict[str, int] = {}
+    for log in rows:
+        name = groups.get(log.person) or NO_GROUP
+        members.setdefault(name, set()).add(log.person)
+        total[name] = total.get(name, 0.0) + log.amount
+        met[name] = met.get(name, 0) + (log.amount + _EPSILON >= daily_target)
+    names = sorted(members)
+    hide = sup.secondary([len(members[g]) for g in names])
+    out = []
+    for i, name in enumerate(names):
+        n = len(members[name])
+        if i in hide:
+            small = sup.Cell(None, None, sup.SMALL_CELL)
+            out.append(GroupTotal(name, small, small, small))
+        else:
+            out.append(
+                GroupTotal(
+                    name, sup.count_cell(n), sup.cell(total[name], n), sup.cell(met[name], n)
+                )
+            )
+    return out
