@@ -57,7 +57,8 @@ def curve_svg(result: SpreadResult, *, title: str = "Adoption curve") -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="100%" role="img" aria-labelledby="curve-title curve-desc" '
-        f'style="max-width:{WIDTH}px;font-family:Arial,sans-serif;font-size:12px">',
+        # Presentation attributes, not style=: the web's CSP allows no inline styles.
+        f'font-family="Arial, sans-serif" font-size="12" class="gs-chart">',
         f'<title id="curve-title">{escape(title)}</title>',
         f'<desc id="curve-desc">{escape(desc)}</desc>',
     ]

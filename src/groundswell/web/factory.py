@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from groundswell.app import App
 from groundswell.web import errors
-from groundswell.web.routes import api, health, pages
+from groundswell.web.routes import api, health, network_spread, pages
 from groundswell.web.security import SecurityHeaders
 from groundswell.web.templating import STATIC_DIR, make_templates, vendor_present
 
@@ -47,6 +47,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(health.router)
     web.include_router(api.router, prefix=API_PREFIX)
     web.include_router(pages.router)
+    web.include_router(network_spread.router)
     errors.install(web)
     web.add_middleware(SecurityHeaders)
     return web

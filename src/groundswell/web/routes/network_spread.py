@@ -1,0 +1,160 @@
+"""The Network spread page: pick seeds, a model and its parameters; see how far it spreads.
+
+A GET form (works without JavaScript): with no ``model`` in the query it shows
+the form; with one it simulates on the people and ties in the database and
+shows the mean reach with its 95% CI, the adoption curve (server-side SVG and
+the same numbers as a table) and the people most likely to adopt.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from groundswell.errors import InvalidInput
+from groundswell.web.deps import GsApp
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+MAX_RUNS = 10_000
+TOP_PEOPLE = 20
+MODELS = [
+    ("ic", "Independent cascade: each new adopter convinces each contact with chance p"),
+    ("wc", "Weighted cascade: a person with d contacts is convinced by each with chance 1/d"),
+    ("lt", "Linear threshold: adopt once enough of your contacts have (random threshold)"),
+    ("complex", "Complex contagion: adopt once K contacts, or a share F of them, have"),
+    ("sir", "Fading enthusiasm: adopters keep trying until they lose interest"),
+    ("direct", "Direct contact only: the seeds and the people they talk to"),
+]
+FIELDS = ("choose", "k", "labels", "model", "p", "threshold", "fraction", "recovery")
+FIELDS += ("never_adopt", "runs", "seed")
+# Simulations use every core; one at a time keeps the server responsive and
+# avoids concurrent launches of numba's parallel kernels.
+_ONE_AT_A_TIME = threading.Lock()
+
+
+@dataclass
+class SpreadForm:
+    values: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_query(cls, query: Any) -> SpreadForm:
+        defaults = {"choose": "top", "k": "5", "model": "ic", "p": "0.1", "runs": "1000"}
+        defaults["seed"] = "0"
+        values = {name: (query.get(name) or "").strip() for name in FIELDS}
+        return cls({k: v or defaults.get(k, "") for k, v in values.items()})
+
+    def number(self, name: str, kind: type = float, *, label: str | None = None) -> Any:
+        raw = self.values.get(name, "")
+        if raw == "":
+            return None
+        try:
+            return kind(raw)
+        except ValueError:
+            what = "a whole number" if kind is int else "a number"
+            raise InvalidInput(f"{label or name}: '{raw}' is not {what}") from None
+
+
+def _model(form: SpreadForm) -> Any:
+    from groundswell.spread import Model
+
+    kind = form.values["model"]
+    # Only the parameters the chosen model uses: the form keeps the others filled in.
+    uses = {
+        "ic": ("p",),
+        "sir": ("p", "recovery"),
+        "direct": ("p",),
+        "complex": ("threshold", "fraction"),
+    }.get(kind, ())
+    params = {
+        "p": form.number("p", label="Chance p") if "p" in uses else None,
+        "threshold": form.number("threshold", int, label="K") if "threshold" in uses else None,
+        "fraction": form.number("fraction", label="Share F") if "fraction" in uses else None,
+        "recovery": form.number("recovery", label="Recovery") if "recovery" in uses else None,
+    }
+    never = form.number("never_adopt", label="Share who never adopt") or 0.0
+    return Model(kind, never_adopt=never, **params)  # type: ignore[arg-type]
+
+
+def _seeds(form: SpreadForm, graph: Any, seed: int) -> np.ndarray:
+    from groundswell.spread import random_seeds, seeds_from_labels, top_degree_seeds
+
+    choose = form.values["choose"]
+    if choose == "labels":
+        labels = [x.strip() for x in form.values["labels"].split(",") if x.strip()]
+        return seeds_from_labels(graph, labels)
+    k = form.number("k", int, label="How many people")
+    if k is None:
+        raise InvalidInput("How many people: enter a number, for example 5")
+    if choose == "random":
+        return random_seeds(graph, k, seed)
+    return top_degree_seeds(graph, k)
+
+
+def simulate_form(gs: Any, form: SpreadForm) -> dict[str, Any]:
+    """Run the form's simulation on the store's people and ties; the page's numbers."""
+    from groundswell.compute import executor_for
+    from groundswell.spread import simulate
+    from groundswell.spread.chart import curve_rows, curve_svg
+    from groundswell.store.graph import read_store_graph
+
+    model = _model(form)
+    runs = form.number("runs", int, label="Runs") or 1000
+    if not 1 <= runs <= MAX_RUNS:
+        raise InvalidInput(f"Runs: choose between 1 and {MAX_RUNS:,}")
+    seed = form.number("seed", int, label="Random seed") or 0
+    graph = read_store_graph(gs, weighted=model.kind == "lt")[0]
+    if graph.n == 0:
+        raise InvalidInput("there are no people in the database yet; import people and ties")
+    seeds = _seeds(form, graph, seed)
+    executor = executor_for(gs.settings)
+    try:
+        with _ONE_AT_A_TIME:
+            result = simulate(graph, model, seeds, runs=runs, seed=seed, executor=executor)
+    finally:
+        executor.close()
+    order = np.argsort(-result.adoption_probability, kind="stable")[:TOP_PEOPLE]
+    seed_set = set(seeds.tolist())
+    people = [
+        {
+            "label": str(graph.labels[i]),
+            "probability": float(result.adoption_probability[i]),
+            "seed": int(i) in seed_set,
+        }
+        for i in order
+        if result.adoption_probability[i] > 0
+    ]
+    return {
+        "result": result,
+        "model": model,
+        "people_count": graph.n,
+        "seed_labels": [str(x) for x in graph.labels[seeds].tolist()],
+        "svg": curve_svg(result, title=f"Adoption curve: {model.describe()}"),
+        "rows": curve_rows(result),
+        "people": people,
+    }
+
+
+@router.api_route("/network/spread", methods=["GET", "HEAD"])
+def network_spread(request: Request, gs: GsApp) -> HTMLResponse:
+    form = SpreadForm.from_query(request.query_params)
+    context: dict[str, Any] = {"form": form.values, "models": MODELS, "max_runs": MAX_RUNS}
+    status = 200
+    if "model" in request.query_params:
+        try:
+            context.update(simulate_form(gs, form))
+        except InvalidInput as exc:
+            context["error"] = exc.message
+            status = 422
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        "network_spread.html",
+        {"current_path": "/network", **context},
+        status_code=status,
+    )
