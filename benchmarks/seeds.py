@@ -1,0 +1,197 @@
+"""Seed selection benchmark: one run prints every table side by side.
+
+    .venv/bin/python benchmarks/seeds.py [--quick] [--skip-github-opim] [--skip-large]
+
+1. Our best k (OPIM-C and IMM over numba RR sets) against pynetim's OPIM-C
+   and IMM (PyPI ``pynetim``, C++; benchmark-only dependency) on
+   email-Eu-core, ego-Facebook and GitHub: k = 3% of n, IC p = 0.05,
+   epsilon = 0.1; time and Monte Carlo-checked spread of each seed set
+   (the same 1,000 simulations with ``groundswell.spread.simulate``).
+2. Our IMM against CELF greedy with Monte Carlo on a 2,000-node graph.
+3. The 3% rule table: seed share needed for 90% under one-step contact and
+   multi-step IC at p = 0.01, 0.05, 0.1, and LT, for every shared network,
+   with the reach of the best 3% read off the same curve.
+4. Time and peak memory for k = 50, epsilon = 0.1 on a 1M-node / 10M-edge graph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+
+from groundswell.network import read_graph
+from groundswell.network.generate import barabasi_albert
+from groundswell.seeds import best_k, fewest_seeds
+from groundswell.spread import Model, simulate
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "networks"
+NETWORKS = {
+    "email-Eu-core": "email-eu-core/email-Eu-core.txt.gz",
+    "CollegeMsg": "college-msg/CollegeMsg.txt.gz",
+    "ego-Facebook": "facebook-ego/facebook_combined.txt.gz",
+    "GitHub": "github-musae/musae_git_edges.csv.gz",
+}
+MC_RUNS = 1000
+
+
+def mc(graph, model, seeds) -> tuple[float, float]:
+    r = simulate(graph, model, np.asarray(seeds, dtype=np.int32), runs=MC_RUNS, seed=12345)
+    return r.reach_mean, (r.reach_ci95[1] - r.reach_ci95[0]) / 2
+
+
+def timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t
+
+
+def row(name, algo, seconds, graph, model, seeds) -> None:
+    mean, half = mc(graph, model, seeds)
+    print(
+        f"{name:14s} {algo:22s} {seconds:9.2f} s  spread {mean:9.1f} +-{half:5.1f} "
+        f"({mean / graph.n:5.1%})  seeds {len(seeds)}",
+        flush=True,
+    )
+
+
+def pynetim_runs(graph, k, p, eps, skip_opim: bool, skip_imm: bool):
+    """pynetim's OPIM-C and IMM; the graph goes in as both arcs of every tie."""
+    try:
+        import pynetim  # noqa: F401
+    except ImportError:
+        print("  (pynetim not installed: .venv/bin/uv pip install pynetim)")
+        return []
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from pynetim_adapter import run_pynetim
+
+    return run_pynetim(graph, k, p, eps, skip_opim=skip_opim, skip_imm=skip_imm)
+
+
+def section_peers(args) -> None:
+    print("\n== 1. Best k = 3% of n, IC p = 0.05, epsilon = 0.1: ours vs pynetim ==")
+    model = Model("ic", p=0.05)
+    for name in ("email-Eu-core", "ego-Facebook", "GitHub"):
+        graph = read_graph(DATA / NETWORKS[name])[0]
+        k = math.ceil(0.03 * graph.n)
+        best_k(graph, model, 1, seed=0)  # compile outside the timings
+        sel, sec = timed(lambda: best_k(graph, model, k, epsilon=0.1, seed=1))
+        row(name, "ours OPIM-C", sec, graph, model, sel.seeds)
+        if name != "GitHub":
+            sel, sec = timed(lambda: best_k(graph, model, k, epsilon=0.1, seed=1, method="imm"))
+            row(name, "ours IMM", sec, graph, model, sel.seeds)
+        github = name == "GitHub"
+        for algo, seconds, seeds in pynetim_runs(
+            graph, k, 0.05, 0.1, skip_opim=github and args.skip_github_opim, skip_imm=github
+        ):
+            row(name, algo, seconds, graph, model, seeds)
+
+
+def celf_mc(graph, model, k, runs):
+    """CELF (Leskovec et al. 2007): lazy greedy on Monte Carlo marginal spread."""
+
+    def sigma(s):
+        return simulate(graph, model, np.array(s, dtype=np.int32), runs=runs, seed=7).reach_mean
+
+    import heapq
+
+    heap = [(-sigma([v]), v, 0) for v in range(graph.n)]
+    heapq.heapify(heap)
+    chosen, current = [], 0.0
+    while len(chosen) < k:
+        neg, v, stamp = heapq.heappop(heap)
+        if stamp == len(chosen):
+            chosen.append(v)
+            current += -neg
+        else:
+            heapq.heappush(heap, (-(sigma([*chosen, v]) - current), v, len(chosen)))
+    return chosen
+
+
+def section_celf(args) -> None:
+    print(
+        "\n== 2. IMM vs CELF greedy with Monte Carlo, BA n = 2,000 (m = 3), IC p = 0.05, k = 10 =="
+    )
+    graph = barabasi_albert(2000, 3, seed=1)
+    model = Model("ic", p=0.05)
+    sel, sec = timed(lambda: best_k(graph, model, 10, epsilon=0.1, seed=1, method="imm"))
+    row("BA-2000", "ours IMM", sec, graph, model, sel.seeds)
+    sel, sec = timed(lambda: best_k(graph, model, 10, epsilon=0.1, seed=1))
+    row("BA-2000", "ours OPIM-C", sec, graph, model, sel.seeds)
+    runs = 100  # 100 runs per evaluation already takes minutes
+    seeds, sec = timed(lambda: celf_mc(graph, model, 10, runs))
+    row("BA-2000", f"CELF + MC ({runs} runs)", sec, graph, model, seeds)
+
+
+def section_three_percent(args) -> None:
+    print("\n== 3. The 3% rule: seed share needed for 90%, and the reach of the best 3% ==")
+    print(f"{'network':14s} {'model':12s} {'n':>7s} {'3% reach':>9s} {'for 90%':>22s} {'time':>7s}")
+    models = [
+        ("direct", Model("direct")),
+        ("IC p=0.01", Model("ic", p=0.01)),
+        ("IC p=0.05", Model("ic", p=0.05)),
+        ("IC p=0.1", Model("ic", p=0.1)),
+        ("LT", Model("lt")),
+    ]
+    for name, rel in NETWORKS.items():
+        graph = read_graph(DATA / rel)[0]
+        error = 0.02 if graph.n > 10_000 else 0.01
+        for label, model in models:
+            sel, sec = timed(lambda: fewest_seeds(graph, model, 0.9, seed=1, error=error))
+            three = min(math.ceil(0.03 * graph.n), len(sel.curve) - 1)
+            need = (
+                f"{sel.seed_share:6.1%} ({len(sel.seeds)})"
+                if sel.reached
+                else f"never (max {sel.estimate / graph.n:.0%})"
+            )
+            print(
+                f"{name:14s} {label:12s} {graph.n:7d} {sel.curve[three]:9.1%} {need:>22s} "
+                f"{sec:6.1f}s",
+                flush=True,
+            )
+
+
+def section_large(args) -> None:
+    n, m = (200_000, 5) if args.quick else (1_000_000, 5)
+    print(
+        f"\n== 4. k = 50, epsilon = 0.1 on BA n = {n:,}, {n * m * 2:,} arcs "
+        f"({n * m:,} ties both ways), weighted cascade =="
+    )
+    graph, sec_build = timed(lambda: barabasi_albert(n, m, seed=3))
+    model = Model("wc")
+    best_k(barabasi_albert(1000, 2, seed=1), model, 2)  # compile
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    sel, sec = timed(lambda: best_k(graph, model, 50, epsilon=0.1, seed=1))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    print(
+        f"build {sec_build:.1f} s; OPIM-C {sec:.1f} s, {sel.rr_sets:,} RR sets, "
+        f"peak RSS {peak:.2f} GB (before selection {before:.2f} GB), "
+        f"RR estimate {sel.estimate:.0f} ({sel.estimate / n:.2%})",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--skip-github-opim", action="store_true")
+    parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--only", type=int, default=0, help="run one section (1-4)")
+    args = parser.parse_args()
+    sections = [section_peers, section_celf, section_three_percent, section_large]
+    for i, section in enumerate(sections, start=1):
+        if args.only and args.only != i:
+            continue
+        if i == 4 and args.skip_large:
+            continue
+        section(args)
+
+
+if __name__ == "__main__":
+    main()
