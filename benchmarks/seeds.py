@@ -44,9 +44,9 @@ def mc(graph, model, seeds) -> tuple[float, float]:
     return r.reach_mean, (r.reach_ci95[1] - r.reach_ci95[0]) / 2
 
 
-def timed(fn):
+def timed(fn, *args, **kwargs):
     t = time.perf_counter()
-    out = fn()
+    out = fn(*args, **kwargs)
     return out, time.perf_counter() - t
 
 
@@ -81,10 +81,10 @@ def section_peers(args) -> None:
         graph = read_graph(DATA / NETWORKS[name])[0]
         k = math.ceil(0.03 * graph.n)
         best_k(graph, model, 1, seed=0)  # compile outside the timings
-        sel, sec = timed(lambda: best_k(graph, model, k, epsilon=0.1, seed=1))
+        sel, sec = timed(best_k, graph, model, k, epsilon=0.1, seed=1)
         row(name, "ours OPIM-C", sec, graph, model, sel.seeds)
         if name != "GitHub":
-            sel, sec = timed(lambda: best_k(graph, model, k, epsilon=0.1, seed=1, method="imm"))
+            sel, sec = timed(best_k, graph, model, k, epsilon=0.1, seed=1, method="imm")
             row(name, "ours IMM", sec, graph, model, sel.seeds)
         github = name == "GitHub"
         for algo, seconds, seeds in pynetim_runs(
@@ -120,12 +120,12 @@ def section_celf(args) -> None:
     )
     graph = barabasi_albert(2000, 3, seed=1)
     model = Model("ic", p=0.05)
-    sel, sec = timed(lambda: best_k(graph, model, 10, epsilon=0.1, seed=1, method="imm"))
+    sel, sec = timed(best_k, graph, model, 10, epsilon=0.1, seed=1, method="imm")
     row("BA-2000", "ours IMM", sec, graph, model, sel.seeds)
-    sel, sec = timed(lambda: best_k(graph, model, 10, epsilon=0.1, seed=1))
+    sel, sec = timed(best_k, graph, model, 10, epsilon=0.1, seed=1)
     row("BA-2000", "ours OPIM-C", sec, graph, model, sel.seeds)
     runs = 100  # 100 runs per evaluation already takes minutes
-    seeds, sec = timed(lambda: celf_mc(graph, model, 10, runs))
+    seeds, sec = timed(celf_mc, graph, model, 10, runs)
     row("BA-2000", f"CELF + MC ({runs} runs)", sec, graph, model, seeds)
 
 
@@ -143,7 +143,7 @@ def section_three_percent(args) -> None:
         graph = read_graph(DATA / rel)[0]
         error = 0.02 if graph.n > 10_000 else 0.01
         for label, model in models:
-            sel, sec = timed(lambda: fewest_seeds(graph, model, 0.9, seed=1, error=error))
+            sel, sec = timed(fewest_seeds, graph, model, 0.9, seed=1, error=error)
             three = min(math.ceil(0.03 * graph.n), len(sel.curve) - 1)
             need = (
                 f"{sel.seed_share:6.1%} ({len(sel.seeds)})"
@@ -163,11 +163,11 @@ def section_large(args) -> None:
         f"\n== 4. k = 50, epsilon = 0.1 on BA n = {n:,}, {n * m * 2:,} arcs "
         f"({n * m:,} ties both ways), weighted cascade =="
     )
-    graph, sec_build = timed(lambda: barabasi_albert(n, m, seed=3))
+    graph, sec_build = timed(barabasi_albert, n, m, seed=3)
     model = Model("wc")
     best_k(barabasi_albert(1000, 2, seed=1), model, 2)  # compile
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
-    sel, sec = timed(lambda: best_k(graph, model, 50, epsilon=0.1, seed=1))
+    sel, sec = timed(best_k, graph, model, 50, epsilon=0.1, seed=1)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     print(
         f"build {sec_build:.1f} s; OPIM-C {sec:.1f} s, {sel.rr_sets:,} RR sets, "
