@@ -168,6 +168,8 @@ def distance_by_day(
         out.skipped_miles += float(metres[fast].sum()) / METRES_PER_MILE
         for step in np.flatnonzero(~fast):
             day = local_date(points[step + 1].time, tz)  # type: ignore[arg-type]
-            out.miles_by_day[day] = out.miles_by_day.get(day, 0.0) + metres[step] / METRES_PER_MILE
+            out.miles_by_day[day] = (
+                out.miles_by_day.get(day, 0.0) + float(metres[step]) / METRES_PER_MILE
+            )
     out.miles_by_day = {d: round(m, 3) for d, m in sorted(out.miles_by_day.items())}
     return out
