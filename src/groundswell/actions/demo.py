@@ -12,13 +12,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol, cast
 
 import numpy as np
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from groundswell.app import App
+from groundswell.actions import Database
 from groundswell.demo import DemoMovement, generate, places
 from groundswell.demo import campaign as dc
 from groundswell.demo import conversation as dconv
@@ -28,6 +28,7 @@ from groundswell.demo.initiatives import MEMBER_ROLES, SPECS, started_on
 from groundswell.demo.population import KINDS
 from groundswell.demo.ties import TIE_KINDS
 from groundswell.errors import Conflict
+from groundswell.settings import Settings
 from groundswell.store.models import (
     ActivityLog,
     Attendance,
@@ -67,6 +68,13 @@ PHASES = (
 # fmt: on
 
 
+class DemoTarget(Database, Protocol):
+    """An ``App``-shaped database whose settings give the default demo size."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+
 @dataclass
 class DemoSummary:
     """What the build wrote: rows per table, people per town, and how long it took."""
@@ -97,13 +105,16 @@ def _dates(days: np.ndarray) -> list[date | None]:
     return places.to_dates(days).tolist()
 
 
-def _insert(session: Session, table: Table, rows: Sequence[dict[str, Any]], ids: bool = False):
+def _insert(
+    session: Session, model: type[Base], rows: Sequence[dict[str, Any]], ids: bool = False
+) -> np.ndarray:
     """Bulk insert; with ``ids`` return the new primary keys in row order."""
+    table = cast(Table, model.__table__)
     if not rows:
         return np.empty(0, dtype=np.int64)
     if not ids:
         session.execute(insert(table), rows)
-        return None
+        return np.empty(0, dtype=np.int64)
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return np.fromiter(session.execute(stmt, rows).scalars(), dtype=np.int64, count=len(rows))
 
@@ -125,13 +136,14 @@ def _guard(session: Session, replace: bool) -> int:
         select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "demo.build")
     )
     if not replace and (others or ((people or content) and not built)):
-        what = f"{others:,} people who are not from a demo build" if others else "records"
+        noun = "person who is" if others == 1 else "people who are"
+        what = f"{others:,} {noun} not from a demo build" if others else "records"
         raise Conflict(
             f"the database already holds {what}; use an empty database "
             "(set GROUNDSWELL_DATABASE_URL) or pass --replace to delete everything in it first"
         )
     # Children before parents, so foreign keys hold at every step.
-    mine = {m.__table__.name for m in MODELS}
+    mine = {cast(Table, m.__table__).name for m in MODELS}
     for table in reversed(Base.metadata.sorted_tables):
         if table.name in mine:
             session.execute(table.delete())
@@ -139,7 +151,7 @@ def _guard(session: Session, replace: bool) -> int:
 
 
 def do_build_demo(
-    app: App,
+    app: DemoTarget,
     seed: int,
     people: int | None = None,
     *,
@@ -154,13 +166,15 @@ def do_build_demo(
     people = app.settings.demo_people if people is None else people
     started = time.perf_counter()
     clock: dict[str, float] = {}
-    last = [started, ""]
+    since: dict[str, float] = {}  # the running phase and when it started
 
     def phase(name: str) -> None:
         now = time.perf_counter()
-        if last[1]:
-            clock[str(last[1])] = round(now - float(last[0]), 3)
-        last[0], last[1] = now, name
+        for running, at in since.items():
+            clock[running] = round(now - at, 3)
+        since.clear()
+        if name:
+            since[name] = now
         if progress is not None and name in PHASES:
             progress(name, PHASES.index(name), len(PHASES))
 
@@ -221,7 +235,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     phase("people")
     person = _insert(
         session,
-        Person.__table__,
+        Person,
         _rows(
             mv.n,
             ref=mv.refs(),
@@ -241,7 +255,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     t = mv.ties
     _insert(
         session,
-        Tie.__table__,
+        Tie,
         _rows(
             len(t),
             source_id=_ids(person, t.src),
@@ -254,7 +268,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     rec = np.flatnonzero(tree.recruiter >= 0)
     _insert(
         session,
-        Recruitment.__table__,
+        Recruitment,
         _rows(
             rec.size,
             recruiter_id=_ids(person, tree.recruiter[rec]),
@@ -266,7 +280,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     phase("initiatives")
     initiative = _insert(
         session,
-        Initiative.__table__,
+        Initiative,
         [
             {
                 "slug": s.slug,
@@ -284,7 +298,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     ms = mv.memberships
     _insert(
         session,
-        Membership.__table__,
+        Membership,
         _rows(
             ms.person.size,
             initiative_id=_ids(initiative, ms.initiative),
@@ -298,7 +312,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     act = mv.activity
     event = _insert(
         session,
-        Event.__table__,
+        Event,
         _rows(
             act.event_day.size,
             initiative_id=_optional(initiative, act.event_initiative),
@@ -312,7 +326,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     )
     _insert(
         session,
-        Attendance.__table__,
+        Attendance,
         _rows(
             act.attend_person.size,
             event_id=_ids(event, act.attend_event),
@@ -322,7 +336,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     )
     _insert(
         session,
-        Pledge.__table__,
+        Pledge,
         _rows(
             act.pledge_person.size,
             person_id=_ids(person, act.pledge_person),
@@ -343,7 +357,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     first, last = places.to_dates(np.array([dc.START, dc.START + dc.LENGTH - 1])).tolist()
     campaign = _insert(
         session,
-        Campaign.__table__,
+        Campaign,
         _rows(
             1,
             slug=dc.SLUG,
@@ -359,7 +373,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     )
     _insert(
         session,
-        ActivityLog.__table__,
+        ActivityLog,
         _rows(
             camp.log_person.size,
             campaign_id=int(campaign[0]),
@@ -375,7 +389,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     sv = mv.surveys
     _insert(
         session,
-        SurveyResponse.__table__,
+        SurveyResponse,
         _rows(
             sv.person.size,
             person_id=_ids(person, sv.person),
@@ -391,7 +405,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     told = [dstories.STORIES[i] for i in st.story.tolist()]
     _insert(
         session,
-        Story.__table__,
+        Story,
         _rows(
             len(told),
             person_id=_ids(person, st.person),
@@ -438,7 +452,7 @@ def _write_conversation(
     conversation_id = int(
         _insert(
             session,
-            Conversation.__table__,
+            Conversation,
             _rows(
                 1,
                 slug=dconv.SLUG,
@@ -455,7 +469,7 @@ def _write_conversation(
     count = cv.participant_person.size
     participant = _insert(
         session,
-        Participant.__table__,
+        Participant,
         _rows(
             count,
             conversation_id=conversation_id,
@@ -467,7 +481,7 @@ def _write_conversation(
     )
     statement = _insert(
         session,
-        Statement.__table__,
+        Statement,
         _rows(
             len(cv.statement_text),
             conversation_id=conversation_id,
@@ -482,7 +496,7 @@ def _write_conversation(
     )
     _insert(
         session,
-        Vote.__table__,
+        Vote,
         _rows(
             cv.vote_pid.size,
             conversation_id=conversation_id,

@@ -121,7 +121,8 @@ def generate_surveys(
     z = rng.normal(0.0, 1.0, size=people.size)
     mode = rng.choice(len(MODES), size=people.size, p=MODE_SHARES).astype(np.int8)
     follow = rng.random(people.size) < 0.7
-    rows_person, rows_inst, rows_day, rows_mode, rows_wave, answers = [], [], [], [], [], []
+    rows_person, rows_inst, rows_day, rows_mode, rows_wave = [], [], [], [], []
+    answers: list[tuple[int, ...]] = []
     for wave in (0, 1):
         who = np.arange(people.size) if wave == 0 else np.flatnonzero(follow)
         latent = z[who] + (gain[who] + rng.normal(0, 0.3, size=who.size)) * wave

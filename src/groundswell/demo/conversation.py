@@ -151,13 +151,13 @@ def generate_conversation(
     pids, tids = [], []
     for pid in range(count):
         # Engagement varies: many vote on most statements, some on a handful.
-        k = int(np.clip(round(votable.size * rng.beta(2.0, 1.2)), 3, votable.size))
+        k = int(np.clip(round(votable.size * rng.beta(2.5, 1.0)), 3, votable.size))
         tids.append(np.sort(rng.choice(votable, size=k, replace=False)))
         pids.append(np.full(k, pid, dtype=np.int32))
     vote_pid = np.concatenate(pids)
     vote_tid = np.concatenate(tids).astype(np.int32)
-    mu = stance[vote_tid, group[vote_pid]] + rng.normal(0.0, 0.5, size=vote_pid.size)
-    agree = rng.random(vote_pid.size) < 1.0 / (1.0 + np.exp(-3.0 * mu))
+    mu = stance[vote_tid, group[vote_pid]] + rng.normal(0.0, 0.3, size=vote_pid.size)
+    agree = rng.random(vote_pid.size) < 1.0 / (1.0 + np.exp(-4.0 * mu))
     value = np.where(agree, 1, -1).astype(np.int8)
     value[rng.random(vote_pid.size) < PASS_RATE] = 0
     # Rejected statements were removed early: only their first few votes exist.

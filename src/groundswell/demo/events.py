@@ -100,7 +100,7 @@ def generate_activity(
     b = _Builder()
     town_index = {name: i for i, name in enumerate(places.TOWN_NAMES)}
     # Each member's habit of turning up (most come now and then, a few every time).
-    propensity = rng.beta(1.2, 4.0, size=pop.town.shape[0])
+    propensity: np.ndarray = np.asarray(rng.beta(1.2, 4.0, size=pop.town.shape[0]))
     for i, spec in enumerate(SPECS):
         rows = np.flatnonzero(ms.initiative == i)
         if rows.size == 0:
@@ -111,7 +111,7 @@ def generate_activity(
         elif spec.town is not None:
             towns = [town_index[spec.town]]
         else:  # a Bay-wide committee meets at its organisation
-            towns = [int(pop.org_town[pop.org_name.index(spec.org)])]
+            towns = [int(pop.org_town[pop.org_name.index(str(spec.org))])]
         for t in towns:
             local = (pop.town[people] == t) if spec.per_town_events else np.ones(people.size, bool)
             if spec.power_mode == "keeping":

@@ -13,6 +13,7 @@ from groundswell.demo.recruitment import RecruitmentTree
 
 MEMBER_ROLES: tuple[str, ...] = ("member", "host", "leader", "sponsor")
 MEMBER, HOST, LEADER, SPONSOR = range(4)
+FOUNDERS = 8  # a grassroots group starts with at least a handful of local people
 
 
 @dataclass(frozen=True)
@@ -243,10 +244,18 @@ def generate_memberships(
         chosen: list[np.ndarray] = []
         roles: list[np.ndarray] = []
         pool = members if spec.town is None else members[pop.town[members] == town_index[spec.town]]
+        if spec.share > 0 and spec.town is not None and pool.size < FOUNDERS:
+            # Where the movement has hardly reached, local people start the group themselves.
+            local = np.flatnonzero((pop.town == town_index[spec.town]) & (pop.age >= 18))
+            pool = np.union1d(
+                pool, rng.choice(local, size=min(FOUNDERS, local.size), replace=False)
+            )
         if spec.share > 0 and pool.size:
             take = rng.random(pool.size) < spec.share
             # Organisers and the leaders they grew are the hosts and leaders of grassroots groups.
             take |= np.isin(pool, leaders) & (rng.random(pool.size) < 0.6)
+            if take.sum() < 3:
+                take[rng.permutation(pool.size)[:3]] = True
             people = pool[take]
             role = np.where(np.isin(people, leaders), HOST, MEMBER).astype(np.int8)
             if spec.power_mode == "ceding" and people.size:

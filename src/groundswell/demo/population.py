@@ -138,7 +138,10 @@ def _ages(hh_size: np.ndarray, position: np.ndarray, rng: np.random.Generator) -
 
 def _organisations(n: int, sizes: np.ndarray, rng: np.random.Generator):
     """Named organisations (with target staff counts) plus local businesses per town."""
-    names, kinds, towns, staff = [], [], [], []
+    names: list[str] = []
+    kinds: list[int] = []
+    towns: list[int] = []
+    staff: list[float] = []  # positive: staff count; negative: a weight for what is left
     town_index = {name: i for i, name in enumerate(places.TOWN_NAMES)}
 
     def add(name: str, kind: str, town: str, share: float) -> None:
@@ -163,7 +166,7 @@ def _organisations(n: int, sizes: np.ndarray, rng: np.random.Generator):
             names.append(f"{places.TOWN_NAMES[t]} employer {k + 1}")
             kinds.append(0)
             towns.append(t)
-            staff.append(-float(weights[k]))  # negative: a weight, filled with what is left
+            staff.append(-float(weights[k]))
     return names, np.array(kinds, dtype=np.int8), np.array(towns, dtype=np.int8), np.array(staff)
 
 
@@ -230,12 +233,12 @@ def generate_population(n: int, rng: np.random.Generator) -> Population:
         for label, lo, hi, per in (("Primary School", 4, 11, 250), ("Academy", 11, 18, 700)):
             kids = np.flatnonzero((town == t) & (age >= lo) & (age < hi))
             count = max(1, round(kids.size / per))
-            first = len(names)
+            first_school = len(names)
             for k in range(count):
                 names.append(f"{places.TOWN_NAMES[t]} {label} {k + 1}")
                 kinds.append(school_kind)
                 towns.append(t)
-            school[kids] = first + rng.integers(0, count, size=kids.size)
+            school[kids] = first_school + rng.integers(0, count, size=kids.size)
 
     # Clubs: about a third of adults belong to one local club; club sizes are uneven.
     club = np.full(n, -1, dtype=np.int32)
@@ -244,7 +247,7 @@ def generate_population(n: int, rng: np.random.Generator) -> Population:
     for t in range(len(sizes)):
         joiners = np.flatnonzero((town == t) & (age >= 16) & (rng.random(n) < 0.33))
         count = max(1, round(joiners.size / 60))
-        first = len(club_name)
+        first_club = len(club_name)
         for k in range(count):
             club_name.append(
                 f"{places.TOWN_NAMES[t]} {places.CLUB_TYPES[k % len(places.CLUB_TYPES)]}"
@@ -252,7 +255,7 @@ def generate_population(n: int, rng: np.random.Generator) -> Population:
             )
             club_town.append(t)
         w = rng.pareto(1.2, size=count) + 0.3
-        club[joiners] = first + rng.choice(count, size=joiners.size, p=w / w.sum())
+        club[joiners] = first_club + rng.choice(count, size=joiners.size, p=w / w.sum())
 
     # Health workers are staff; some council and all voluntary-group workers are partners.
     kinds_arr = np.array(kinds, dtype=np.int8)

@@ -1,0 +1,130 @@
+"""do_build_demo: writes what it reports in one transaction, refuses other data, rebuilds."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from groundswell.actions.demo import MODELS, do_build_demo, movement_counts
+from groundswell.demo import generate
+from groundswell.errors import Conflict
+from groundswell.store import migrate
+from groundswell.store.models import (
+    AuditEvent,
+    Initiative,
+    Person,
+    Recruitment,
+    Statement,
+    SurveyResponse,
+    Tie,
+    Vote,
+)
+
+PEOPLE = 800
+
+
+def _counts(app) -> dict[str, int]:
+    with app.reading() as session:
+        return {
+            m.__table__.name: session.scalar(select(func.count()).select_from(m)) for m in MODELS
+        }
+
+
+def _snapshot(app) -> dict[str, list[tuple]]:
+    """Every row of the tables the demo touches, plus the audit trail."""
+    out = {}
+    with app.reading() as session:
+        for model in (*MODELS, AuditEvent):
+            table = model.__table__
+            rows = session.execute(select(table).order_by(table.c.id)).all()
+            out[table.name] = [tuple(r) for r in rows]
+    return out
+
+
+def test_build_writes_the_counts_it_reports(db_app):
+    progress: list[str] = []
+    summary = do_build_demo(db_app, 5, PEOPLE, progress=lambda phase, i, n: progress.append(phase))
+    assert summary.counts == _counts(db_app)
+    assert summary.counts == movement_counts(generate(5, PEOPLE))
+    assert summary.people == PEOPLE and sum(summary.towns.values()) == PEOPLE
+    assert summary.replaced == 0 and summary.seconds > 0
+    assert progress[0] == "generate" and progress[-1] == "audit"
+    migrate.check(db_app.engine)  # the schema is untouched
+    with db_app.reading() as session:
+        audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "demo.build")).one()
+        assert audit.detail["seed"] == 5 and audit.detail["counts"] == summary.counts
+        refs = session.scalars(select(Person.ref)).all()
+        assert all(r.startswith("demo-") for r in refs) and len(set(refs)) == PEOPLE
+        # Foreign keys point at the demo's own rows.
+        assert session.scalar(select(func.count()).select_from(Recruitment)) > 0
+        tie = session.scalars(select(Tie).limit(1)).one()
+        assert tie.source.ref.startswith("demo-") and tie.origin == "demo"
+        assert set(session.scalars(select(Vote.value).distinct())) == {-1, 0, 1}
+        assert session.scalar(select(func.count()).select_from(Statement)) >= 30
+        modes = set(session.scalars(select(Initiative.power_mode).distinct()))
+        assert {m.value for m in modes} == {"keeping", "sharing", "ceding"}
+        answers = session.scalars(select(SurveyResponse.answers).limit(5)).all()
+        assert all(isinstance(a, list) and len(a) in (4, 7) for a in answers)
+        consent = session.scalars(select(Person).where(Person.consent_contact)).first()
+        assert consent.consent_contact_at is not None and consent.consent_contact_at.tzinfo
+
+
+def test_refuses_a_database_with_other_people(app):
+    with app.transaction() as session:
+        session.add(Person(ref="p-001", display_name="Someone Real"))
+    before = _snapshot(app)
+    with pytest.raises(Conflict, match=r"1 person who is not from a demo build.*--replace"):
+        do_build_demo(app, 1, 300)
+    assert _snapshot(app) == before
+
+
+def test_replace_deletes_everything_first(app):
+    with app.transaction() as session:
+        session.add(Person(ref="p-001"))
+    summary = do_build_demo(app, 1, 300, replace=True)
+    assert summary.replaced == 1
+    with app.reading() as session:
+        assert session.scalar(select(Person).where(Person.ref == "p-001")) is None
+        assert session.scalar(select(func.count()).select_from(Person)) == 300
+
+
+def test_rebuild_replaces_a_previous_demo(app):
+    do_build_demo(app, 1, 400)
+    second = do_build_demo(app, 2, 300)
+    assert second.replaced == 400
+    assert _counts(app) == second.counts
+    with app.reading() as session:
+        builds = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "demo.build")
+        ).all()
+    assert [b["seed"] for b in builds] == [1, 2]
+
+
+def _ties_by_ref(app) -> list[tuple[str, str, str]]:
+    with app.reading() as session:
+        rows = session.scalars(select(Tie)).all()
+        return sorted((t.source.ref, t.target.ref, t.kind) for t in rows)
+
+
+def test_same_seed_same_rows(app):
+    do_build_demo(app, 3, 300)
+    first = _ties_by_ref(app)
+    do_build_demo(app, 3, 300)
+    assert _ties_by_ref(app) == first
+    do_build_demo(app, 4, 300)
+    assert _ties_by_ref(app) != first
+
+
+@pytest.mark.slow
+def test_full_size_build(app):
+    started = time.perf_counter()
+    summary = do_build_demo(app, 7)
+    seconds = time.perf_counter() - started
+    assert summary.people == app.settings.demo_people == 20_000
+    counts = _counts(app)
+    assert counts == summary.counts
+    assert counts["ties"] > 80_000 and counts["votes"] > 5_000
+    assert counts["activity_logs"] > 5_000 and counts["participants"] >= 200
+    print(f"demo build, 20,000 people: {seconds:.1f} s ({summary.phase_seconds})")
