@@ -1,0 +1,190 @@
+"""``groundswell campaigns create|list|join|log|import|report``: challenges and their logs."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from groundswell.actions.campaigns import (
+    campaign_report,
+    do_create_campaign,
+    do_import_activity,
+    do_import_gpx,
+    do_join_campaign,
+    do_log_activity,
+    list_campaigns,
+    progress_csv,
+    progress_rows,
+)
+from groundswell.actions.measures import parse_day
+from groundswell.cli.common import console, print_json
+from groundswell.cli.data import JSON_OPTION, UPDATE_OPTION, _opened, _run_import, _say
+from groundswell.cli.main import app
+from groundswell.errors import InvalidInput
+
+campaigns_app = typer.Typer(
+    help="Challenges such as a mile a day: create, log days, import CSV or GPX, report.",
+    no_args_is_help=True,
+)
+app.add_typer(campaigns_app, name="campaigns")
+
+
+@campaigns_app.command("create")
+def create(
+    slug: str = typer.Argument(..., help="Short name, e.g. mile-a-day."),
+    name: str = typer.Option(..., "--name", help="Name shown to people."),
+    unit: str = typer.Option("miles", "--unit", help="miles, minutes or yes_no."),
+    starts: str = typer.Option(..., "--starts", help="First day, YYYY-MM-DD."),
+    ends: str | None = typer.Option(None, "--ends", help="Last day, YYYY-MM-DD."),
+    target: float = typer.Option(1.0, "--target", help="Daily target (yes_no: 1)."),
+    goal: float | None = typer.Option(None, "--goal", help="Group goal: the total together."),
+    timezone: str = typer.Option("Europe/London", "--timezone", help="Time zone of a day."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Create a challenge (a mile a day, cook and eat together, ...)."""
+    with _opened() as instance:
+        info = do_create_campaign(
+            instance, slug=slug, name=name, unit=unit, starts_on=parse_day(starts, "--starts"),
+            ends_on=parse_day(ends, "--ends") if ends else None, daily_target=target,
+            group_goal=goal, timezone=timezone,
+        )  # fmt: skip
+    if json_out:
+        print_json(info.to_dict())
+    else:
+        _say(f"Created campaign {info.slug} ({info.name}), {info.unit}, from {info.starts_on}.")
+
+
+@campaigns_app.command("list")
+def list_(json_out: bool = JSON_OPTION) -> None:
+    """The campaigns in the database."""
+    with _opened() as instance:
+        found = list_campaigns(instance)
+    if json_out:
+        print_json([c.to_dict() for c in found])
+        return
+    for c in found:
+        until = f" to {c.ends_on}" if c.ends_on else ""
+        _say(f"{c.slug}\t{c.name}\t{c.unit}, target {c.daily_target:g}\t{c.starts_on}{until}")
+
+
+@campaigns_app.command("join")
+def join(
+    campaign: str = typer.Argument(..., help="Campaign slug."),
+    person: str = typer.Argument(..., help="Person id."),
+    team: str | None = typer.Option(None, "--team", help="Team or neighbourhood."),
+) -> None:
+    """Join a person to a campaign, in a team if given."""
+    with _opened() as instance:
+        do_join_campaign(instance, campaign=campaign, person=person, team=team)
+    _say(f"{person} joined {campaign}" + (f" in team {team}." if team else "."))
+
+
+def _when(text: str) -> date | datetime:
+    if len(text) == 10:
+        return parse_day(text)
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"'{text}' is not a date; write YYYY-MM-DD or 2024-03-31T00:30:00+01:00"
+        ) from None
+
+
+@campaigns_app.command("log")
+def log(
+    campaign: str = typer.Argument(..., help="Campaign slug."),
+    person: str = typer.Argument(..., help="Person id."),
+    amount: str = typer.Argument(..., help="Miles or minutes, or yes/no."),
+    on: str = typer.Option(
+        None, "--date", help="Local date YYYY-MM-DD or date-time with offset (default today)."
+    ),
+    team: str | None = typer.Option(None, "--team", help="Team or neighbourhood."),
+    update: bool = UPDATE_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Log one person's amount for one day."""
+    words = {"yes": 1.0, "no": 0.0, "true": 1.0, "false": 0.0}
+    try:
+        value = words[amount.lower()] if amount.lower() in words else float(amount)
+    except ValueError:
+        raise InvalidInput(f"amount '{amount}' is not a number or yes/no") from None
+    with _opened() as instance:
+        when = _when(on) if on else datetime.now().astimezone()
+        result = do_log_activity(
+            instance, campaign=campaign, person=person, day=when, amount=value, team=team,
+            origin="cli", update=update,
+        )  # fmt: skip
+    if json_out:
+        print_json(result)
+    else:
+        _say(f"Logged {result['amount']:g} for {person} on {result['day']} in {campaign}.")
+
+
+@campaigns_app.command("import")
+def import_logs(
+    file: Path = typer.Argument(..., metavar="FILE", help="CSV of logs, or a GPX track."),
+    campaign: str | None = typer.Option(None, "--campaign", help="GPX: campaign slug."),
+    person: str | None = typer.Option(None, "--person", help="GPX: whose track it is."),
+    update: bool = UPDATE_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """CSV columns: person, campaign, date, amount (required), team, origin.
+    A .gpx track needs --campaign and --person and logs the miles of each day."""
+    if file.suffix.lower() != ".gpx":
+        _run_import(do_import_activity, file, update, json_out)
+        return
+    if not campaign or not person:
+        raise InvalidInput("a GPX track needs --campaign SLUG and --person ID")
+    with _opened() as instance:
+        result = do_import_gpx(instance, file, campaign=campaign, person=person, update=update)
+    if json_out:
+        print_json(result)
+        return
+    days = ", ".join(f"{d}: {m:g} mi" for d, m in result["days"].items())
+    _say(f"Imported {result['points']} points from {file}: {days}.")
+    if result["skipped_steps"]:
+        _say(
+            f"Left out {result['skipped_steps']} steps ({result['skipped_miles']:g} mi) "
+            "faster than walking or running (GPS jumps or a vehicle)."
+        )
+
+
+@campaigns_app.command("report")
+def report(
+    campaign: str = typer.Argument(..., help="Campaign slug."),
+    by: str = typer.Option("team", "--by", help="Group totals by team or town."),
+    person: str | None = typer.Option(None, "--person", help="Also show this person's streaks."),
+    csv_out: Path | None = typer.Option(None, "--csv", help="Write the table to this CSV file."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Collective totals against the group goal, progress by day, totals by team or town.
+    Cells under 10 people are suppressed; no one is ranked."""
+    with _opened() as instance:
+        result = campaign_report(instance, campaign, by=by, person=person)
+    if csv_out is not None:
+        csv_out.write_text(progress_csv(result), encoding="utf-8")
+    if json_out:
+        print_json(result.to_dict())
+        return
+    rows = progress_rows(result)
+    if csv_out is None and not sys.stdout.isatty():
+        csv.writer(sys.stdout, lineterminator="\n").writerows(rows)
+    else:
+        table = Table(title=result.campaign.name, title_justify="left")
+        for column in rows[0]:
+            table.add_column(column.replace("_", " "))
+        for row in rows[1:]:
+            table.add_row(*row)
+        console.print(table)
+    if result.mine:
+        m = result.mine
+        _say(
+            f"{m['person']}: {m['total']:g} {result.campaign.unit} over {m['days_logged']} days, "
+            f"target met on {m['days_met']}; streak {m['current_streak']} "
+            f"(longest {m['longest_streak']})."
+        )
