@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -36,7 +36,6 @@ class InitiativeSpec:
     citizens: int = 0  # citizens on a system initiative
     event_size: int = 12
     per_town_events: bool = False
-    tags: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _ppg_practice() -> str:
