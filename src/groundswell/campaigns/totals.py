@@ -91,7 +91,7 @@ def progress(
     ends_on: date,
     daily_target: float,
     goal: float | None = None,
-    groups: Mapping[Hashable, str | None] | None = None,
+    groups: Mapping[Any, str | None] | None = None,
 ) -> Progress:
     """Totals, progress by day from ``starts_on`` to ``ends_on``, and totals by group.
 
@@ -151,7 +151,7 @@ def _days(rows: Sequence[Log], starts_on: date, ends_on: date) -> list[DayProgre
 
 
 def _groups(
-    rows: Sequence[Log], groups: Mapping[Hashable, str | None], daily_target: float
+    rows: Sequence[Log], groups: Mapping[Any, str | None], daily_target: float
 ) -> list[GroupTotal]:
     members: dict[str, set[Hashable]] = {}
     total: dict[str, float] = {}

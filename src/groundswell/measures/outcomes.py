@@ -22,6 +22,7 @@ the small-number rules of :mod:`groundswell.measures.suppression` to every cell.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -249,8 +250,8 @@ def outcome_report(
     *,
     instrument: str,
     measure: str,
-    took_part: set[Hashable] | frozenset[Hashable],
-    towns: Mapping[Hashable, str | None],
+    took_part: AbstractSet[Any],
+    towns: Mapping[Any, str | None],
     seed: Seed = 0,
     n_boot: int = N_BOOT,
 ) -> OutcomeReport:
@@ -308,7 +309,7 @@ def _complementary(rows: list[ChangeRow]) -> list[ChangeRow]:
     out = list(rows)
     small = sup.Cell(None, None, sup.SMALL_CELL)
     for indices in ([1, 2], list(range(3, len(rows)))):
-        counts = [out[i].people.n if not out[i].people.suppressed else 0 for i in indices]
+        counts = [out[i].people.n or 0 for i in indices]
         for k in sup.secondary(counts):
             i = indices[k]
             out[i] = ChangeRow(out[i].group, *([small] * len(CHANGE_COLUMNS)))
