@@ -5,8 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-FORBIDDEN = ("sqlalchemy", "fastapi", "typer", "dask", "distributed", "groundswell.store",
-             "groundswell.actions", "groundswell.app", "groundswell.web", "groundswell.cli")  # fmt: skip
+FORBIDDEN = (
+    "sqlalchemy", "fastapi", "typer", "dask", "distributed",
+    "groundswell.store", "groundswell.actions", "groundswell.app", "groundswell.web",
+    "groundswell.cli",
+)  # fmt: skip
 
 
 def test_engines_import_nothing_impure() -> None:
