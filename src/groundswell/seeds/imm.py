@@ -108,14 +108,23 @@ def best_k(
     key = stream_key(seed)
     k_eff = max(1, resolved.max_affordable(k))
     if method == "imm":
-        _sets, cover, rr_used, ratio = _imm(spec, key, resolved, k, k_eff, epsilon, ell, executor)
+        validation, cover, rr_used, ratio = _imm(
+            spec, key, resolved, k, k_eff, epsilon, ell, executor
+        )
     elif method == "opim-c":
-        _sets, cover, rr_used, ratio = _opimc(spec, key, resolved, k, k_eff, epsilon, ell, executor)
+        validation, cover, rr_used, ratio = _opimc(
+            spec, key, resolved, k, k_eff, epsilon, ell, executor
+        )
     else:
         raise InvalidInput(f"method must be 'imm' or 'opim-c', got {method!r}")
     seeds = np.concatenate([resolved.forced, cover.order]).astype(np.int32)
-    curve = independent_prefix_coverage(spec, key, check_sets, seeds, executor)
-    est, ci = share_ci(int(curve[-1]), check_sets, n)
+    if validation is None:
+        # IMM chose on its final sets: estimate on fresh ones.
+        validation = (
+            int(independent_prefix_coverage(spec, key, check_sets, seeds, executor)[-1]),
+            check_sets,
+        )
+    est, ci = share_ci(validation[0], validation[1], n)
     factor = "(1 - 1/e - eps)" if not resolved.costed else "((1 - 1/e) / 2 - eps)"
     guarantee = f"reach >= {factor} x optimum with probability >= 1 - n^-{ell:g}"
     notes = [f"{rr_used} RR sets; epsilon={epsilon:g}"]
@@ -154,7 +163,7 @@ def _imm(spec, key, resolved, k, k_eff, eps, ell, executor):
     theta = math.ceil(imm_lambda_star(n, k_eff, eps, ell) / lb)  # Alg. 2, line 12
     final = RRSets(spec, key, base=FINAL_BASE)
     final.extend_to(theta, executor)
-    return final, greedy(final, resolved, k), theta, None
+    return None, greedy(final, resolved, k), theta, None
 
 
 def _opimc(spec, key, resolved, k, k_eff, eps, ell, executor):
@@ -190,7 +199,8 @@ def _opimc(spec, key, resolved, k, k_eff, eps, ell, executor):
         # a larger sample costs little there and buys a better seed set.
         small = r1.count < spec.n and r1.members.size < MIN_MEMBERS
         if (ratio >= target and not small) or i == i_max - 1 or cover.covered == r1.count:
-            return r1, cover, r1.count + r2.count, ratio
+            # R2 never influenced the choice: its coverage is an unbiased estimate.
+            return (lam2, r2.count), cover, r1.count + r2.count, ratio
         theta *= 2
     raise AssertionError("unreachable")
 

@@ -22,7 +22,7 @@ from groundswell.kernels import rrsets as k
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed, seed_sequence
 
-CHUNK = 4096  # sets per kernel call: big enough to amortise, small enough to balance
+CHUNK = 1024  # sets per kernel call: amortises the call, leaves chunks for every thread
 # Validation sets use indices from here, disjoint from selection sets.
 VALIDATION_BASE = 1 << 40
 RR_MODELS = ("ic", "wc", "lt", "direct")
