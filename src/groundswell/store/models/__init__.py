@@ -1,5 +1,6 @@
 """SQLAlchemy models of the movement. Importing this package registers every table."""
 
+from groundswell.store.models.accounts import Role, RoleGrant, User, UserSession
 from groundswell.store.models.audit import AuditEvent
 from groundswell.store.models.base import Base, UTCDateTime, utcnow
 from groundswell.store.models.campaigns import (
@@ -58,6 +59,8 @@ __all__ = [
     "PledgeStatus",
     "PowerMode",
     "Recruitment",
+    "Role",
+    "RoleGrant",
     "Statement",
     "StatementStatus",
     "Story",
@@ -65,6 +68,8 @@ __all__ = [
     "SurveyResponse",
     "Tie",
     "UTCDateTime",
+    "User",
+    "UserSession",
     "Vote",
     "utcnow",
 ]
