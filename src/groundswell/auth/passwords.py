@@ -53,6 +53,13 @@ def needs_rehash(stored: str, hasher: PasswordHasher | None = None) -> bool:
         return True
 
 
-# A hash to verify against when the email is unknown, so that a wrong email and
-# a wrong password take the same time and cannot be told apart.
-DUMMY_HASH = hash_password("not a real password, only here to spend the same time")
+_DUMMY: dict[str, str] = {}
+
+
+def dummy_hash() -> str:
+    """A hash to verify against when the email is unknown, so that a wrong email and
+    a wrong password take the same time and cannot be told apart."""
+    params = f"{_HASHER.time_cost}:{_HASHER.memory_cost}:{_HASHER.parallelism}"
+    if params not in _DUMMY:
+        _DUMMY[params] = hash_password("not a real password, only here to spend the same time")
+    return _DUMMY[params]

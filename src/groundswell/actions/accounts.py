@@ -1,0 +1,285 @@
+"""Account use cases: create users, grant roles, sign in and out, load a session, list people.
+
+Every write owns its transaction. Times come in as ``now`` so tests can move
+the clock; the web layer passes its clock, the CLI the real time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from groundswell.actions import Database
+from groundswell.auth import passwords, tokens
+from groundswell.auth.permissions import (
+    Action,
+    Grant,
+    Principal,
+    Role,
+    parse_role,
+    parse_scope,
+    require,
+    scopes_for,
+)
+from groundswell.errors import Conflict, InvalidInput, NotFound
+from groundswell.store.models import (
+    Initiative,
+    Membership,
+    Person,
+    RoleGrant,
+    User,
+    UserSession,
+)
+
+MAX_PEOPLE = 1_000
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    email: str
+    display_name: str
+    disabled: bool
+    created_at: datetime
+    grants: list[dict[str, str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "created_at": self.created_at.isoformat()}
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new session: the token for the cookie (never stored) and its CSRF token."""
+
+    token: str
+    csrf_token: str
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    principal: Principal
+    csrf_token: str
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    local, at, domain = email.partition("@")
+    if not at or not local or "." not in domain or " " in email or len(email) > 254:
+        raise InvalidInput(f"'{email}' is not an email address; use one like name@example.org")
+    return email
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(
+        email=user.email,
+        display_name=user.display_name,
+        disabled=user.disabled,
+        created_at=user.created_at,
+        grants=[{"role": g.role.value, "scope": g.scope} for g in user.grants],
+    )
+
+
+def principal_of(user: User) -> Principal:
+    grants = tuple(Grant(g.role, g.scope) for g in user.grants)
+    return Principal(user.id, user.email, user.display_name, grants)
+
+
+def _user(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(f"no user '{email}'; 'groundswell users list' shows them")
+    return user
+
+
+def do_create_user(
+    db: Database, *, email: str, display_name: str, password: str, role: str | None = None,
+    scope: str = "*",
+) -> UserInfo:  # fmt: skip
+    """Create a user (optionally with a first role); Conflict if the email is taken."""
+    email = normalise_email(email)
+    display_name = display_name.strip()
+    if not display_name:
+        raise InvalidInput("display name is empty; give the name people will see")
+    passwords.check_strength(password)
+    with db.transaction() as session:
+        if session.scalar(select(User.id).where(User.email == email)) is not None:
+            raise Conflict(f"a user with email '{email}' already exists")
+        user = User(
+            email=email, display_name=display_name, password_hash=passwords.hash_password(password)
+        )
+        if role is not None:
+            parse_scope(scope)
+            user.grants.append(RoleGrant(role=parse_role(role), scope=scope.strip()))
+        session.add(user)
+        session.flush()
+        return _info(user)
+
+
+def do_grant_role(db: Database, *, email: str, role: str, scope: str = "*") -> UserInfo:
+    """Give ``email`` a role over a scope (idempotent)."""
+    chosen = parse_role(role)
+    parse_scope(scope)
+    scope = scope.strip()
+    with db.transaction() as session:
+        user = _user(session, email)
+        if not any(g.role is chosen and g.scope == scope for g in user.grants):
+            user.grants.append(RoleGrant(role=chosen, scope=scope))
+            session.flush()
+        return _info(user)
+
+
+def do_revoke_role(db: Database, *, email: str, role: str, scope: str = "*") -> UserInfo:
+    chosen = parse_role(role)
+    with db.transaction() as session:
+        user = _user(session, email)
+        kept = [g for g in user.grants if not (g.role is chosen and g.scope == scope.strip())]
+        if len(kept) == len(user.grants):
+            raise NotFound(f"{user.email} has no role {chosen.value} over '{scope}'")
+        user.grants = kept
+        session.flush()
+        return _info(user)
+
+
+def list_users(db: Database) -> list[UserInfo]:
+    with db.reading() as session:
+        users = session.scalars(
+            select(User).options(selectinload(User.grants)).order_by(User.email)
+        )
+        return [_info(u) for u in users]
+
+
+def do_sign_in(db: Database, *, email: str, password: str, now: datetime) -> SignedIn | None:
+    """Check the password and open a session; None when the email or password is wrong.
+
+    Unknown emails still pay for one hash check, so timing does not reveal who
+    has an account. A hash made with old parameters is replaced on success.
+    """
+    try:
+        email = normalise_email(email)
+    except InvalidInput:
+        return None
+    with db.transaction() as session:
+        user = session.scalar(
+            select(User).options(selectinload(User.grants)).where(User.email == email)
+        )
+        stored = user.password_hash if user is not None else passwords.dummy_hash()
+        good = passwords.verify_password(stored, password)
+        if user is None or user.disabled or not good:
+            return None
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+        user.last_sign_in_at = now
+        token, csrf = tokens.new_token(), tokens.new_token()
+        session.add(
+            UserSession(
+                token_hash=tokens.hash_token(token), user_id=user.id, csrf_token=csrf,
+                created_at=now, last_seen_at=now,
+            )
+        )  # fmt: skip
+        return SignedIn(token=token, csrf_token=csrf, principal=principal_of(user))
+
+
+def do_sign_out(db: Database, token: str) -> None:
+    with db.transaction() as session:
+        session.execute(
+            delete(UserSession).where(UserSession.token_hash == tokens.hash_token(token))
+        )
+
+
+def do_load_session(
+    db: Database, token: str, *, now: datetime, idle: timedelta, lifetime: timedelta
+) -> ActiveSession | None:
+    """The session behind a cookie token, touched as seen now; None (and deleted) if expired."""
+    with db.transaction() as session:
+        row = session.scalar(
+            select(UserSession)
+            .options(selectinload(UserSession.user).selectinload(User.grants))
+            .where(UserSession.token_hash == tokens.hash_token(token))
+        )
+        if row is None:
+            return None
+        state = tokens.session_state(
+            row.created_at, row.last_seen_at, now, idle=idle, lifetime=lifetime
+        )
+        if state is not tokens.SessionState.ACTIVE or row.user.disabled:
+            session.delete(row)
+            return None
+        # Touch at most once a minute: a page with many requests needs one write, not many.
+        if now - row.last_seen_at >= timedelta(minutes=1):
+            row.last_seen_at = now
+        return ActiveSession(principal_of(row.user), row.csrf_token)
+
+
+def do_end_expired_sessions(
+    db: Database, *, now: datetime, idle: timedelta, lifetime: timedelta
+) -> int:
+    """Delete every session past either limit; returns how many."""
+    with db.transaction() as session:
+        result = session.execute(
+            delete(UserSession).where(
+                or_(
+                    UserSession.created_at <= now - lifetime, UserSession.last_seen_at <= now - idle
+                )
+            )
+        )
+        return int(result.rowcount or 0)
+
+
+def visible_people(query: Select[Any], principal: Principal | None) -> Select[Any]:
+    """Filter a query over ``Person`` to the people ``principal`` may see (scopes as ``can``)."""
+    scopes = scopes_for(principal, Action.VIEW_PEOPLE)
+    if scopes.everything:
+        return query
+    if scopes.nothing:
+        return query.where(False)
+    conditions = []
+    if scopes.towns:
+        conditions.append(func.lower(Person.town).in_(sorted(scopes.towns)))
+    if scopes.initiatives:
+        members = (
+            select(Membership.person_id)
+            .join(Initiative, Initiative.id == Membership.initiative_id)
+            .where(Initiative.slug.in_(sorted(scopes.initiatives)))
+        )
+        conditions.append(Person.id.in_(members))
+    return query.where(or_(*conditions))
+
+
+def list_people(
+    db: Database, principal: Principal | None, *, limit: int = 100
+) -> list[dict[str, Any]]:
+    """People ``principal`` may see, by reference; PermissionDenied if they may see none at all."""
+    require(principal, Action.VIEW_PEOPLE)
+    limit = max(1, min(limit, MAX_PEOPLE))
+    with db.reading() as session:
+        rows = session.scalars(
+            visible_people(select(Person), principal).order_by(Person.ref).limit(limit)
+        )
+        return [
+            {"ref": p.ref, "display_name": p.display_name, "town": p.town, "kind": p.kind.value}
+            for p in rows
+        ]
+
+
+__all__ = [
+    "ActiveSession",
+    "Role",
+    "SignedIn",
+    "UserInfo",
+    "do_create_user",
+    "do_end_expired_sessions",
+    "do_grant_role",
+    "do_load_session",
+    "do_revoke_role",
+    "do_sign_in",
+    "do_sign_out",
+    "list_people",
+    "list_users",
+    "normalise_email",
+    "principal_of",
+    "visible_people",
+]

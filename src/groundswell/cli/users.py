@@ -1,0 +1,116 @@
+"""``groundswell users create|grant|revoke|list``: accounts and the roles they hold.
+
+Passwords are read from standard input (``--password-stdin``, for scripts) or
+asked for twice at a hidden prompt; they are never taken as an argument,
+where they would land in shell history and process lists.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from groundswell.actions.accounts import (
+    UserInfo,
+    do_create_user,
+    do_grant_role,
+    do_revoke_role,
+    list_users,
+)
+from groundswell.cli.common import print_json
+from groundswell.cli.data import JSON_OPTION, _opened, _say
+from groundswell.cli.main import app
+from groundswell.errors import InvalidInput
+
+users_app = typer.Typer(
+    help="Accounts: create users, grant and revoke roles, list them.", no_args_is_help=True
+)
+app.add_typer(users_app, name="users")
+
+SCOPE_HELP = "What the role covers: '*' (everything), 'town:<Town>' or 'initiative:<slug>'."
+ROLE_HELP = "participant, organiser, moderator or admin."
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise InvalidInput("no password on standard input; pipe one line with the password")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise InvalidInput("no terminal to ask for a password; use --password-stdin")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _describe(info: UserInfo) -> str:
+    roles = ", ".join(f"{g['role']} ({g['scope']})" for g in info.grants) or "no roles"
+    state = " [disabled]" if info.disabled else ""
+    return f"{info.email}\t{info.display_name}\t{roles}{state}"
+
+
+@users_app.command("create")
+def create(
+    email: str = typer.Argument(..., help="Email address; used to sign in."),
+    name: str = typer.Option(..., "--name", help="Name shown to people."),
+    role: str | None = typer.Option(None, "--role", help="A first role: " + ROLE_HELP),
+    scope: str = typer.Option("*", "--scope", help=SCOPE_HELP),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from the first line of stdin."
+    ),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Create a user who can sign in (the password is asked for, never shown)."""
+    password = _password(password_stdin)
+    with _opened() as instance:
+        info = do_create_user(
+            instance, email=email, display_name=name, password=password, role=role, scope=scope
+        )
+    if json_out:
+        print_json(info.to_dict())
+    else:
+        _say(f"Created user {_describe(info)}.")
+
+
+@users_app.command("grant")
+def grant(
+    email: str = typer.Argument(..., help="The user's email address."),
+    role: str = typer.Argument(..., help=ROLE_HELP),
+    scope: str = typer.Option("*", "--scope", help=SCOPE_HELP),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Give a user a role over a scope (doing it twice changes nothing)."""
+    with _opened() as instance:
+        info = do_grant_role(instance, email=email, role=role, scope=scope)
+    if json_out:
+        print_json(info.to_dict())
+    else:
+        _say(f"Granted. {_describe(info)}")
+
+
+@users_app.command("revoke")
+def revoke(
+    email: str = typer.Argument(..., help="The user's email address."),
+    role: str = typer.Argument(..., help=ROLE_HELP),
+    scope: str = typer.Option("*", "--scope", help=SCOPE_HELP),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Take a role over a scope away from a user."""
+    with _opened() as instance:
+        info = do_revoke_role(instance, email=email, role=role, scope=scope)
+    if json_out:
+        print_json(info.to_dict())
+    else:
+        _say(f"Revoked. {_describe(info)}")
+
+
+@users_app.command("list")
+def list_(json_out: bool = JSON_OPTION) -> None:
+    """Everyone who can sign in, with their roles."""
+    with _opened() as instance:
+        found = list_users(instance)
+    if json_out:
+        print_json([u.to_dict() for u in found])
+        return
+    for info in found:
+        _say(_describe(info))
