@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from spread_graphs import graph_of, ring_lattice
 
-from conftest import graph_of, ring_lattice
 from groundswell.spread import Model, simulate
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 import pytest
+from spread_graphs import graph_of, ring_lattice
 
-from conftest import graph_of, ring_lattice
 from groundswell.compute import LocalExecutor
 from groundswell.errors import InvalidInput
 from groundswell.network.graph import Graph

@@ -13,8 +13,8 @@ import itertools
 
 import numpy as np
 import pytest
+from spread_graphs import graph_of
 
-from conftest import graph_of
 from groundswell.network.graph import Graph
 from groundswell.spread import Model, simulate
 

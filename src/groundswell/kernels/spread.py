@@ -24,6 +24,14 @@ lazily the first time the run touches it.
 
 from __future__ import annotations
 
+import os
+
+# OpenMP threads that spin while waiting burn the cores other work needs (a web
+# server, Dask workers, a shared machine): with two cores busy elsewhere a
+# 100-run call took 14x longer. Sleep instead; an explicit setting still wins.
+# It must be set before numba first starts its OpenMP threads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import numpy as np
 from numba import njit, prange
 
@@ -33,8 +41,9 @@ MODE, MAX_STEPS, CURVE_CAP, PER_EDGE = 0, 1, 2, 3
 P, RECOVERY, NEVER_ADOPT, LOG_Q = 0, 1, 2, 3
 # modes
 CASCADE, THRESHOLD, COUNT = 0, 1, 2
-# per-node states (valid only where mark == current stamp)
-_SUSCEPTIBLE, _ACTIVE, _DONE, _IMMUNE = 0, 1, 2, 3
+# Per-node states. tag[v] = 4 * stamp + state, one array so that touching a node
+# is one random memory access; tags below 4 * stamp are from earlier runs.
+_SUSCEPTIBLE, _ACTIVE, _IMMUNE = 0, 1, 3
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -71,7 +80,7 @@ def _skip(rng: np.ndarray, log_q: float) -> int:
 @njit(cache=True)
 def _one_run(
     indptr, indices, edge_value, need, seeds, fparams, iparams,
-    rng, stamp, mark, state, acc, thr, cur, nxt, adopted, curve_row, counts,
+    rng, stamp, tag, acc, thr, cur, nxt, adopted, curve_row, counts,
 ):  # fmt: skip
     """Simulate one run; return (reach, last step with an adoption)."""
     mode = iparams[MODE]
@@ -83,14 +92,15 @@ def _one_run(
     never = fparams[NEVER_ADOPT]
     log_q = fparams[LOG_Q]
 
+    base = 4 * stamp
+    skipping = mode == CASCADE and not per_edge and 0.0 < p < 1.0
     n_adopted = 0
     n_cur = 0
     for i in range(seeds.shape[0]):
         s = seeds[i]
-        if mark[s] != stamp:
+        if tag[s] < base:
             # Seeds adopt by definition: the never-adopt share applies to others.
-            mark[s] = stamp
-            state[s] = _ACTIVE
+            tag[s] = base + _ACTIVE
             adopted[n_adopted] = s
             n_adopted += 1
             cur[n_cur] = s
@@ -106,51 +116,59 @@ def _one_run(
             u = cur[i]
             lo = indptr[u]
             hi = indptr[u + 1]
-            e = lo
-            if mode == CASCADE and not per_edge:
-                if p <= 0.0:
-                    e = hi
-                elif p < 1.0:
-                    e = lo + _skip(rng, log_q)
-            while e < hi:
-                v = indices[e]
-                if mark[v] != stamp:
-                    mark[v] = stamp
-                    state[v] = _SUSCEPTIBLE
-                    if never > 0.0 and _uniform(rng) < never:
-                        state[v] = _IMMUNE
-                    if mode == THRESHOLD:
-                        acc[v] = 0.0
-                        thr[v] = 1.0 - _uniform(rng)  # in (0, 1]
-                    elif mode == COUNT:
-                        acc[v] = 0.0
-                if state[v] == _SUSCEPTIBLE:
-                    hit = False
-                    if mode == CASCADE:
-                        hit = (not per_edge) or _uniform(rng) < edge_value[e]
-                    elif mode == THRESHOLD:
-                        acc[v] += edge_value[e]
-                        hit = acc[v] >= thr[v]
-                    else:
-                        acc[v] += 1.0
-                        hit = acc[v] >= need[v]
-                    if hit:
-                        state[v] = _ACTIVE
+            if skipping:
+                # Uniform-p cascade: jump straight to the edges that fire.
+                e = lo + _skip(rng, log_q)
+                while e < hi:
+                    v = indices[e]
+                    t = tag[v]
+                    if t < base:
+                        t = base + _SUSCEPTIBLE
+                        if never > 0.0 and _uniform(rng) < never:
+                            t = base + _IMMUNE
+                    if t == base + _SUSCEPTIBLE:
+                        t = base + _ACTIVE
                         adopted[n_adopted] = v
                         n_adopted += 1
                         nxt[n_nxt] = v
                         n_nxt += 1
-                if mode == CASCADE and not per_edge and p < 1.0:
+                    tag[v] = t
                     e += 1 + _skip(rng, log_q)
-                else:
-                    e += 1
+            elif not (mode == CASCADE and not per_edge and p <= 0.0):
+                for e in range(lo, hi):
+                    v = indices[e]
+                    if tag[v] < base:
+                        tag[v] = base + _SUSCEPTIBLE
+                        if never > 0.0 and _uniform(rng) < never:
+                            tag[v] = base + _IMMUNE
+                        if mode == THRESHOLD:
+                            acc[v] = 0.0
+                            thr[v] = 1.0 - _uniform(rng)  # in (0, 1]
+                        elif mode == COUNT:
+                            acc[v] = 0.0
+                    if tag[v] == base + _SUSCEPTIBLE:
+                        hit = False
+                        if mode == CASCADE:
+                            hit = (not per_edge) or _uniform(rng) < edge_value[e]
+                        elif mode == THRESHOLD:
+                            acc[v] += edge_value[e]
+                            hit = acc[v] >= thr[v]
+                        else:
+                            acc[v] += 1.0
+                            hit = acc[v] >= need[v]
+                        if hit:
+                            tag[v] = base + _ACTIVE
+                            adopted[n_adopted] = v
+                            n_adopted += 1
+                            nxt[n_nxt] = v
+                            n_nxt += 1
             # SIR: stay active another step with probability 1 - recovery. No
             # draw when recovery is 1, so IC and SIR(recovery=1) agree exactly.
+            # A node that stops trying keeps its ACTIVE tag: only SUSCEPTIBLE matters
+            # to others, and skipping the write saves a cache miss per adopter.
             if mode == CASCADE and recovery < 1.0 and not _uniform(rng) < recovery:
                 nxt[n_nxt] = u
                 n_nxt += 1
-            else:
-                state[u] = _DONE
         new = n_adopted - before
         if new > 0:
             last = step
@@ -164,12 +182,11 @@ def _one_run(
 
 @njit(cache=True)
 def _scratch(n, mode):
-    mark = np.zeros(n, np.int32)
-    state = np.zeros(n, np.int8)
+    tag = np.zeros(n, np.int32)
     size = n if mode != CASCADE else 0
     acc = np.zeros(size, np.float64)
     thr = np.zeros(size if mode == THRESHOLD else 0, np.float64)
-    return mark, state, acc, thr
+    return tag, acc, thr
 
 
 @njit(cache=True, parallel=True)
@@ -189,7 +206,7 @@ def simulate_parallel(indptr, indices, edge_value, need, seeds, states, fparams,
     curve = np.zeros((runs, cap + 1), np.int32)
     lane_counts = np.zeros((lanes, n), np.int32)
     for lane in prange(lanes):
-        mark, state, acc, thr = _scratch(n, iparams[MODE])
+        tag, acc, thr = _scratch(n, iparams[MODE])
         cur = np.empty(n, np.int32)
         nxt = np.empty(n, np.int32)
         adopted = np.empty(n, np.int32)
@@ -206,8 +223,7 @@ def simulate_parallel(indptr, indices, edge_value, need, seeds, states, fparams,
                 iparams,
                 rng,
                 stamp,
-                mark,
-                state,
+                tag,
                 acc,
                 thr,
                 cur,
@@ -238,7 +254,7 @@ def simulate_serial(indptr, indices, edge_value, need, seeds, states, fparams, i
     last = np.zeros(runs, np.int32)
     curve = np.zeros((runs, cap + 1), np.int32)
     counts32 = np.zeros(n, np.int32)
-    mark, state, acc, thr = _scratch(n, iparams[MODE])
+    tag, acc, thr = _scratch(n, iparams[MODE])
     cur = np.empty(n, np.int32)
     nxt = np.empty(n, np.int32)
     adopted = np.empty(n, np.int32)
@@ -255,8 +271,7 @@ def simulate_serial(indptr, indices, edge_value, need, seeds, states, fparams, i
             iparams,
             rng,
             r + 1,
-            mark,
-            state,
+            tag,
             acc,
             thr,
             cur,
