@@ -51,8 +51,29 @@ class Settings(BaseSettings):
         default=None, description="Key for signing sessions; generated per data_dir if unset."
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(default="info")
+    pseudonym_key_file: Path | None = Field(
+        default=None,
+        description="Key for pseudonymised exports (HMAC-SHA256), kept outside the "
+        "database; default: pseudonym.key in data_dir.",
+    )
     demo_people: int = Field(
         default=20_000, ge=100, le=2_000_000, description="People in the demo movement."
+    )
+    session_idle_minutes: int = Field(
+        default=60, ge=1, description="Sign out after this many minutes without a request."
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, description="Sign out this many hours after signing in, however busy."
+    )
+    cookie_secure: bool = Field(
+        default=True, description="Send cookies over HTTPS only; false only for local HTTP."
+    )
+    sign_in_per_minute: int = Field(
+        default=5, ge=1, description="Sign-in attempts a minute per email and address."
+    )
+    votes_per_minute: int = Field(default=120, ge=1, description="Votes a minute per voter.")
+    submissions_per_minute: int = Field(
+        default=10, ge=1, description="Statements, stories and other submissions a minute."
     )
 
     @field_validator("database_url")
@@ -83,8 +104,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     unknown = sorted(k for k in env if k.upper().startswith(PREFIX) and k.upper() not in known)
     if unknown:
         raise ConfigError(
-            f"unknown setting {unknown[0]}; known settings are "
-            + ", ".join(sorted(known))
+            f"unknown setting {unknown[0]}; known settings are " + ", ".join(sorted(known))
         )
     values: dict[str, object] = {
         k[len(PREFIX) :].lower(): v for k, v in env.items() if k.upper().startswith(PREFIX)

@@ -25,8 +25,9 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def _register() -> None:
     # Each command group lives in its own module and registers itself on `app`.
-    from groundswell.cli import campaigns, data, demo, measures, seeds, serve, spread  # noqa: F401
+    from groundswell.cli import campaigns, conversations, data, demo, measures, seeds, serve, spread  # noqa: F401
     from groundswell.cli import users  # noqa: F401
+    from groundswell.cli import backup, privacy  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,7 @@ from groundswell.store.models.initiatives import (
     PowerMode,
 )
 from groundswell.store.models.people import Person, PersonKind, Recruitment, Tie
+from groundswell.store.models.privacy import ConsentEvent, ConsentPurpose
 from groundswell.store.models.stories import ConsentLevel, Story, StoryStatus
 
 __all__ = [
@@ -43,7 +44,9 @@ __all__ = [
     "CampaignMember",
     "CampaignUnit",
     "CollectionMode",
+    "ConsentEvent",
     "ConsentLevel",
+    "ConsentPurpose",
     "Conversation",
     "Event",
     "Hand",

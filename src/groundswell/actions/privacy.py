@@ -1,0 +1,308 @@
+"""Consent registry, audit of access to personal data, and erasure of a person.
+
+Consent
+    ``do_record_consent`` appends one row to ``consent_events`` (grant or
+    withdrawal, for one purpose) and sets ``Person.consent_contact`` /
+    ``consent_analytics`` and their ``_at`` dates to the latest event for those
+    purposes, in the same transaction, so pages and imports that read the flags
+    agree with the registry. Nothing in Groundswell updates or deletes a consent
+    event, except erasure, which removes the person with everything about them.
+
+Audit
+    ``record_access`` writes an ``audit_events`` row saying who viewed or
+    exported a person's data; subject access exports, pseudonymised exports and
+    erasures call it, and pages that show personal data should too.
+
+Erasure, table by table (``ERASURE`` below is the policy the code follows; a
+test fails when a table that refers to people is missing from it):
+
+==================  ================================================================
+people              deleted
+ties                deleted (either end)
+recruitments        deleted (as recruiter and as recruit)
+memberships         deleted
+attendances         deleted
+pledges             deleted (their text is theirs)
+campaign_members    deleted
+activity_logs       deleted: later campaign totals no longer include their miles
+survey_responses    deleted: later outcome reports no longer include their answers
+stories             deleted (title and body are theirs)
+consent_events      deleted
+events.led_by_id    set to NULL: the event happened and others attended it
+participants        anonymised (person_id NULL): their votes stay with an anonymous
+                    participant, as Pol.is keeps anonymous participants, so vote
+                    counts per statement, opinion groups and consensus are unchanged
+statements          kept (others voted on them), authored by the anonymous participant
+audit_events        events about the person lose the link: the subject becomes the
+                    keyed hash of their ref (or nothing without a pseudonym key); an
+                    actor, or a detail value, equal to their ref or name becomes
+                    ``[erased]``
+==================  ================================================================
+
+Afterwards no table holds the person's id, ref, display name, story text or
+pledge text. The erasure is recorded in ``audit_events`` with row counts per
+table only (the aggregate that survives) and the keyed hash of the ref, which
+lets an organiser holding the key answer "was this person erased?" and nobody
+else learn who was.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.orm import Session
+
+from groundswell.actions import Database
+from groundswell.errors import InvalidInput, NotFound
+from groundswell.privacy import pseudonym
+from groundswell.store.models import AuditEvent, Base, ConsentEvent, ConsentPurpose, Person, utcnow
+
+Policy = Literal["delete", "detach"]
+ERASED = "[erased]"
+PURPOSES = [p.value for p in ConsentPurpose]
+
+# What erasure does to each column that refers to a person (table.column -> policy).
+ERASURE: dict[str, Policy] = {
+    "ties.source_id": "delete",
+    "ties.target_id": "delete",
+    "recruitments.recruiter_id": "delete",
+    "recruitments.recruit_id": "delete",
+    "memberships.person_id": "delete",
+    "attendances.person_id": "delete",
+    "pledges.person_id": "delete",
+    "campaign_members.person_id": "delete",
+    "activity_logs.person_id": "delete",
+    "survey_responses.person_id": "delete",
+    "stories.person_id": "delete",
+    "consent_events.person_id": "delete",
+    "events.led_by_id": "detach",
+    "participants.person_id": "detach",
+}
+
+
+def default_actor() -> str:
+    """The operating-system user, for commands run without ``--actor``."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "unknown"
+
+
+def record_access(
+    session: Session,
+    actor: str,
+    action: str,
+    subject: str | None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` viewed or exported personal data (``subject``: a person's ref).
+
+    Call it inside the transaction or reading session that shows the data; it
+    adds the row and leaves committing to the caller.
+    """
+    event = AuditEvent(
+        at=utcnow(),
+        actor=actor[:80],
+        action=action[:48],
+        subject_type="person" if subject is not None else None,
+        subject_id=subject,
+        detail=detail or {},
+    )
+    session.add(event)
+    return event
+
+
+def find_person(session: Session, ref: str) -> Person:
+    person = session.scalar(select(Person).where(Person.ref == ref))
+    if person is None:
+        raise NotFound(f"there is no person with id '{ref}'; check the id (the 'id' column)")
+    return person
+
+
+@dataclass
+class ConsentState:
+    """A person's current consent per purpose (the latest event for each) and history."""
+
+    ref: str
+    current: dict[str, bool] = field(default_factory=dict)
+    since: dict[str, str | None] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def do_record_consent(
+    app: Database,
+    ref: str,
+    purpose: str,
+    granted: bool,
+    *,
+    actor: str,
+    source: str = "cli",
+    note: str | None = None,
+    at: datetime | None = None,
+) -> ConsentState:
+    """Append a grant or withdrawal and bring the person's consent flags in line with it."""
+    if purpose not in PURPOSES:
+        raise InvalidInput(
+            f"'{purpose}' is not a consent purpose; use one of {', '.join(PURPOSES)}"
+        )
+    if note is not None and len(note) > 280:
+        raise InvalidInput("the note is longer than 280 characters; shorten it")
+    when = at or utcnow()
+    with app.transaction() as session:
+        person = find_person(session, ref)
+        session.add(
+            ConsentEvent(
+                person_id=person.id,
+                purpose=ConsentPurpose(purpose),
+                granted=granted,
+                at=when,
+                source=source[:32],
+                actor=actor[:80],
+                note=note,
+            )
+        )
+        session.flush()
+        state = _state(session, person)
+        # The flags mirror the registry: contact and analytics have columns on people.
+        for name in ("contact", "analytics"):
+            if name in state.current:
+                setattr(person, f"consent_{name}", state.current[name])
+                setattr(person, f"consent_{name}_at", _parse(state.since[name]))
+    return state
+
+
+def consent_state(app: Database, ref: str) -> ConsentState:
+    with app.reading() as session:
+        return _state(session, find_person(session, ref))
+
+
+def _state(session: Session, person: Person) -> ConsentState:
+    state = ConsentState(ref=person.ref)
+    rows = session.scalars(
+        select(ConsentEvent)
+        .where(ConsentEvent.person_id == person.id)
+        .order_by(ConsentEvent.at, ConsentEvent.id)
+    )
+    for event in rows:
+        purpose = event.purpose.value
+        state.current[purpose] = event.granted
+        state.since[purpose] = event.at.isoformat()
+        state.events.append(
+            {
+                "purpose": purpose,
+                "granted": event.granted,
+                "at": event.at.isoformat(),
+                "source": event.source,
+                "actor": event.actor,
+                "note": event.note,
+            }
+        )
+    # Imports set the contact and analytics flags without an event: a flag dated
+    # later than the registry's latest event for it is the current answer.
+    for name in ("contact", "analytics"):
+        flag_at = getattr(person, f"consent_{name}_at")
+        since = _parse(state.since.get(name))
+        if flag_at is not None and (since is None or flag_at > since):
+            state.current[name] = getattr(person, f"consent_{name}")
+            state.since[name] = flag_at.isoformat()
+    return state
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass
+class ErasureSummary:
+    """Rows deleted and rows anonymised per table; the keyed hash the audit row carries."""
+
+    subject: str | None
+    deleted: dict[str, int] = field(default_factory=dict)
+    anonymised: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def person_columns() -> list[tuple[Table, str]]:
+    """Every (table, column) with a foreign key to ``people.id``, in a stable order."""
+    found = []
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "people" and fk.column.name == "id":
+                found.append((table, fk.parent.name))
+    return sorted(found, key=lambda tc: (tc[0].name, tc[1]))
+
+
+def do_erase(app: Database, ref: str, *, actor: str, key: bytes | None = None) -> ErasureSummary:
+    """Erase a person everywhere in one transaction, following ``ERASURE``."""
+    subject = pseudonym(key, ref) if key is not None else None
+    summary = ErasureSummary(subject=subject)
+    with app.transaction() as session:
+        person = find_person(session, ref)
+        pid, name = person.id, person.display_name
+        session.expunge(person)
+        for table, column in person_columns():
+            # A column nobody has decided about is deleted: the safe default for privacy.
+            policy = ERASURE.get(f"{table.name}.{column}", "delete")
+            where = table.c[column] == pid
+            if policy == "detach":
+                count = session.execute(update(table).where(where).values({column: None}))
+                _add(summary.anonymised, table.name, count.rowcount)
+            else:
+                count = session.execute(delete(table).where(where))
+                _add(summary.deleted, table.name, count.rowcount)
+        _scrub_audit(session, summary, {ref, str(pid), *([name] if name else [])}, ref, subject)
+        session.execute(delete(Person.__table__).where(Person.__table__.c.id == pid))
+        summary.deleted["people"] = 1
+        record_access(
+            session,
+            actor,
+            "privacy.erase",
+            subject,
+            {"deleted": summary.deleted, "anonymised": summary.anonymised},
+        )
+    return summary
+
+
+def _add(counts: dict[str, int], name: str, n: int) -> None:
+    if n:
+        counts[name] = counts.get(name, 0) + n
+
+
+def _scrub_audit(
+    session: Session, summary: ErasureSummary, values: set[str], ref: str, subject: str | None
+) -> None:
+    """Unlink audit events from the person: subject to the keyed hash, their strings erased."""
+    names = {v for v in values if v != ref and not v.isdigit()}
+    events = session.scalars(select(AuditEvent)).all()
+    changed = 0
+    for event in events:
+        touched = False
+        if event.subject_type == "person" and event.subject_id in values - names:
+            event.subject_id, touched = subject, True
+        if event.actor in {ref, *names}:
+            event.actor, touched = ERASED, True
+        detail = _scrub_value(event.detail, {ref, *names})
+        if detail != event.detail:
+            event.detail, touched = detail, True
+        changed += touched
+    _add(summary.anonymised, "audit_events", changed)
+    session.flush()
+
+
+def _scrub_value(value: Any, secrets: set[str]) -> Any:
+    if isinstance(value, str):
+        return ERASED if value in secrets else value
+    if isinstance(value, list):
+        return [_scrub_value(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {(ERASED if k in secrets else k): _scrub_value(v, secrets) for k, v in value.items()}
+    return value

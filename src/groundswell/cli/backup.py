@@ -1,0 +1,62 @@
+"""``groundswell backup FILE`` and ``groundswell restore FILE``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from groundswell.actions.backup import do_backup, do_restore
+from groundswell.actions.privacy import default_actor
+from groundswell.cli.common import console, print_json
+from groundswell.cli.data import _opened
+from groundswell.cli.main import app
+from groundswell.errors import InvalidInput
+
+JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
+ACTOR_OPTION = typer.Option(None, "--actor", help="Who, for the audit trail (default: you).")
+
+
+def _say(message: str) -> None:
+    console.print(message, markup=False, soft_wrap=True)
+
+
+@app.command("backup")
+def backup(
+    file: Path = typer.Argument(..., help="File to write the backup to."),
+    force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
+    actor: str | None = ACTOR_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Back up the database to FILE (SQLite: online backup; PostgreSQL: pg_dump -Fc)."""
+    with _opened() as instance:
+        summary = do_backup(instance, file, actor=actor or default_actor(), overwrite=force)
+    if json_out:
+        print_json(summary.to_dict())
+        return
+    _say(
+        f"Backed up {summary.database} (revision {summary.revision}) to {summary.file} "
+        f"({summary.bytes} bytes) in {summary.seconds:.2f} s."
+    )
+
+
+@app.command("restore")
+def restore(
+    file: Path = typer.Argument(..., help="A file written by 'groundswell backup'."),
+    yes: bool = typer.Option(False, "--yes", help="Confirm: the database is replaced."),
+    actor: str | None = ACTOR_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Replace the database's contents with a backup (PostgreSQL: pg_restore --clean)."""
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput("restoring replaces everything in the database; add --yes")
+        typer.confirm("Replace everything in the database with this backup?", abort=True)
+    with _opened(must_exist=False) as instance:
+        summary = do_restore(instance, file, actor=actor or default_actor())
+    if json_out:
+        print_json(summary.to_dict())
+        return
+    _say(f"Restored {summary.database} from {summary.file} (revision {summary.revision}).")
+    _say("If the revision is older than this version, run 'groundswell db upgrade'.")
