@@ -7,7 +7,7 @@ until the cascade dies out. Then runs per second on a 1,000,000-person,
 
 Usage::
 
-    .venv/bin/python benchmarks/spread.py [--runs 100] [--big-runs 200] [--skip-big]
+    .venv/bin/python benchmarks/spread.py [--runs 200] [--big-runs 200] [--skip-big]
 
 NDlib needs ``six``; EoN and cynetdiff are benchmark-only
 (``.venv/bin/uv pip install cynetdiff eon``); a missing one is reported and skipped.
@@ -136,23 +136,24 @@ def side_by_side(runs: int) -> None:
             continue
         fn()  # warm up (cynetdiff and EoN allocate on first use)
         wall, cpu, reach = timed(fn)
-        rows.append((name, n_runs, wall / n_runs, cpu / n_runs, reach.mean()))
+        rows.append((name, n_runs, wall / n_runs, cpu / n_runs, reach))
     for nthreads in (threads, 1):
         numba.set_num_threads(nthreads)
         for n_runs in (runs, 100 * runs):
             wall, cpu, reach = timed(ours_ic(ours_graph, ours_seeds, n_runs))
             name = f"groundswell ({nthreads} thread{'s' * (nthreads > 1)}), {n_runs:,} runs"
-            rows.append((name, n_runs, wall / n_runs, cpu / n_runs, reach.mean()))
+            rows.append((name, n_runs, wall / n_runs, cpu / n_runs, reach))
     numba.set_num_threads(threads)
     ours = [r for r in rows if r[0].startswith("groundswell")]
     best_wall, best_cpu = min(r[2] for r in ours), min(r[3] for r in ours)
     print(
         f"{'engine':<40} {'runs':>7} {'wall ms/run':>12} {'CPU ms/run':>11} "
-        f"{'mean reach':>11} {'x ours wall':>12} {'x ours CPU':>11}"
+        f"{'mean reach (2 SE)':>18} {'x ours wall':>12} {'x ours CPU':>11}"
     )
-    for name, n_runs, wall, cpu, mean in rows:
+    for name, n_runs, wall, cpu, reach in rows:
+        spread = f"{reach.mean():.1f} ({2 * reach.std(ddof=1) / np.sqrt(reach.size):.1f})"
         print(
-            f"{name:<40} {n_runs:>7,} {wall * 1e3:>12.4f} {cpu * 1e3:>11.4f} {mean:>11.1f} "
+            f"{name:<40} {n_runs:>7,} {wall * 1e3:>12.4f} {cpu * 1e3:>11.4f} {spread:>18} "
             f"{wall / best_wall:>12.1f} {cpu / best_cpu:>11.1f}"
         )
     print("(x ours: the engine's time per run / groundswell's best time per run)")
@@ -185,7 +186,7 @@ def big(runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--big-runs", type=int, default=200)
     parser.add_argument("--skip-big", action="store_true")
     args = parser.parse_args()
