@@ -1,0 +1,157 @@
+"""``groundswell roles GRAPH``: lone wolves, mobilisers, organisers and connectors, with reasons."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import typer
+from rich.table import Table
+
+from groundswell.cli.common import console, print_json
+from groundswell.cli.main import app
+from groundswell.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from groundswell.network.graph import Graph
+    from groundswell.roles import Activity, RoleAssignment, Rules
+
+
+def parse_percentiles(values: list[str]) -> Rules:
+    """``--percentile role=Q`` options as ``Rules``."""
+    from groundswell.roles import Rules
+
+    given: dict[str, float] = {}
+    for item in values:
+        role, sep, q = item.partition("=")
+        try:
+            given[role.strip()] = float(q)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise InvalidInput(f"--percentile {item}: write ROLE=Q, e.g. mobiliser=0.95")
+    return Rules().with_percentiles(**given)
+
+
+def load(graph_path: str, activity_path: str | None, directed: bool) -> tuple[Graph, Activity]:
+    """The graph and its activity: from the store for ``db``, else from the files."""
+    from groundswell.actions.roles import gather_store, read_activity_csv
+    from groundswell.roles import Activity
+
+    if graph_path == "db":
+        from groundswell.cli.common import build_app
+
+        instance = build_app()
+        try:
+            graph, activity = gather_store(instance)
+        finally:
+            instance.close()
+    else:
+        from groundswell.network import read_graph
+
+        graph, activity = read_graph(graph_path, directed=directed)[0], Activity.empty()
+    if activity_path is not None:
+        graph, activity, extra, added = read_activity_csv(activity_path, graph)
+        if added:
+            note = f"note: {activity_path}: {added:,} people with no ties in GRAPH were added"
+            console.print(note, markup=False)
+        if extra:
+            console.print(f"note: {activity_path}: columns not read: {', '.join(extra)}")
+    return graph, activity
+
+
+@app.command("roles")
+def roles(
+    graph_path: str = typer.Argument(..., metavar="GRAPH", help="Edge-list file, or 'db'."),
+    activity: str | None = typer.Option(
+        None, "--activity", help="CSV: person,kind,other,at (see the docs of actions.roles)."
+    ),
+    percentile: list[str] = typer.Option(
+        [], "--percentile", help="ROLE=Q: relative threshold of a role (repeatable)."
+    ),
+    period: str = typer.Option("quarter", "--period", help="month, quarter or year."),
+    samples: int = typer.Option(64, "--samples", help="Sources for approximate betweenness."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (Leiden, betweenness sample)."),
+    directed: bool = typer.Option(False, "--directed", help="Edge lines are one-way ties."),
+    top: int = typer.Option(30, "--top", help="People shown in the table."),
+    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Find lone wolves, mobilisers, organisers and connectors; report movement indicators."""
+    from groundswell.roles import assign_roles, gather_evidence
+    from groundswell.roles.indicators import movement_indicators
+
+    rules = parse_percentiles(percentile)
+    if samples < 1:
+        raise InvalidInput(f"--samples must be at least 1, got {samples}")
+    graph, act = load(graph_path, activity, directed)
+    started = time.perf_counter()
+    evidence = gather_evidence(graph, act, seed=seed, samples=samples)
+    result = assign_roles(graph, evidence, rules)
+    indicators = movement_indicators(graph, act, evidence, period=period)
+    doc = as_json(graph, result, indicators, time.perf_counter() - started)
+    if json_out:
+        print_json(doc)
+    else:
+        _print(doc, top)
+
+
+def as_json(graph: Graph, result: RoleAssignment, indicators: dict, seconds: float) -> dict:
+    """The documented ``--json`` document (DESIGN.md) plus scores, thresholds, sizes."""
+    from groundswell.roles import ROLE_NAMES
+
+    labels = graph.labels
+    people = []
+    for i in result.people().tolist():
+        roles = result.roles_of(i)
+        people.append(
+            {
+                "label": labels[i].item(),
+                "roles": roles,
+                "reasons": result.reasons(i),
+                "scores": {r: round(float(result.scores[r][i]), 4) for r in roles},
+            }
+        )
+    return {
+        "n": graph.n,
+        "m": graph.m,
+        "communities": result.evidence.bridges.n_communities,
+        "counts": {r: int(result.holds[r].sum()) for r in ROLE_NAMES},
+        "thresholds": result.thresholds,
+        "people": people,
+        "indicators": indicators,
+        "seconds": round(seconds, 3),
+    }
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return f"{value:,}"
+
+
+def _print(doc: dict, top: int) -> None:
+    names = {"lone_wolf": "lone wolves", "mobiliser": "mobilisers"}
+    names |= {"organiser": "organisers", "connector": "connectors"}
+    counts = ", ".join(f"{names[k]} {v:,}" for k, v in doc["counts"].items())
+    console.print(
+        f"{doc['n']:,} people, {doc['m']:,} ties, {doc['communities']:,} communities: {counts}"
+    )
+    table = Table(title="People with a role", show_lines=False)
+    for col in ("person", "roles", "why"):
+        table.add_column(col, overflow="fold")
+    for person in doc["people"][:top]:
+        why = "\n".join(person["reasons"])
+        table.add_row(str(person["label"]), ", ".join(person["roles"]), why)
+    console.print(table)
+    ind = Table(title="Movement indicators")
+    ind.add_column("indicator")
+    ind.add_column("whole record", justify="right")
+    periods = next(iter(doc["indicators"].values()))["over_time"][-4:]
+    for p in periods:
+        ind.add_column(p["period"], justify="right")
+    for name, item in doc["indicators"].items():
+        recent = [_fmt(x["value"]) for x in item["over_time"][-4:]]
+        ind.add_row(name.replace("_", " "), _fmt(item["value"]), *recent)
+    console.print(ind)
