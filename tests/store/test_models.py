@@ -37,12 +37,16 @@ from groundswell.store.models import (
     PledgeStatus,
     PowerMode,
     Recruitment,
+    Role,
+    RoleGrant,
     Statement,
     StatementStatus,
     Story,
     StoryStatus,
     SurveyResponse,
     Tie,
+    User,
+    UserSession,
     Vote,
 )
 
@@ -116,6 +120,10 @@ def build_world(session: Session) -> list[Base]:
         Story(person_id=ann.id, title="Seen", body="They listened.",
               consent_level=ConsentLevel.TRAINING, status=StoryStatus.NEEDS_CHANGES),
         AuditEvent(actor="organiser", action="import", detail=DETAIL),
+        user := User(email="olu@example.org", display_name="Olu", password_hash="$argon2id$x",
+                     last_sign_in_at=datetime(2024, 7, 1, 8, tzinfo=UTC)),
+        RoleGrant(user=user, role=Role.ORGANISER, scope="town:Morecambe"),
+        UserSession(user=user, token_hash="0" * 64, csrf_token="c" * 43),
     ]  # fmt: skip
     session.add_all(objects[8:])
     return objects

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import CursorResult, Select, delete, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from groundswell.actions import Database
@@ -219,7 +219,7 @@ def do_end_expired_sessions(
 ) -> int:
     """Delete every session past either limit; returns how many."""
     with db.transaction() as session:
-        result = session.execute(
+        result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
             delete(UserSession).where(
                 or_(
                     UserSession.created_at <= now - lifetime, UserSession.last_seen_at <= now - idle
@@ -235,7 +235,7 @@ def visible_people(query: Select[Any], principal: Principal | None) -> Select[An
     if scopes.everything:
         return query
     if scopes.nothing:
-        return query.where(False)
+        return query.where(false())
     conditions = []
     if scopes.towns:
         conditions.append(func.lower(Person.town).in_(sorted(scopes.towns)))

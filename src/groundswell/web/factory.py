@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from groundswell.app import App
-from groundswell.web import errors
-from groundswell.web.routes import api, health, network_spread, pages
+from groundswell.web import auth, errors
+from groundswell.web.routes import account, api, health, network_spread, pages
 from groundswell.web.security import SecurityHeaders
 from groundswell.web.templating import STATIC_DIR, make_templates, vendor_present
 
@@ -46,8 +46,11 @@ def create_app(app: App | None = None) -> FastAPI:
     web.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     web.include_router(health.router)
     web.include_router(api.router, prefix=API_PREFIX)
+    web.include_router(account.api_router, prefix=API_PREFIX)
     web.include_router(pages.router)
     web.include_router(network_spread.router)
+    web.include_router(account.router)
     errors.install(web)
+    auth.install(web)  # sessions, CSRF and rate limits, inside the security headers
     web.add_middleware(SecurityHeaders)
     return web

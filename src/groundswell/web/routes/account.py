@@ -1,0 +1,134 @@
+"""Sign in, sign out, "Your account", the admin's user list, and the scoped people API.
+
+Forms post back to the same address and work without JavaScript; errors
+re-render the form with the NHS.UK error summary. Which people an organiser
+sees is decided by ``groundswell.auth.permissions`` and applied by
+``groundswell.actions.accounts.visible_people``, nowhere here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from groundswell.actions.accounts import do_sign_in, do_sign_out, list_people, list_users
+from groundswell.auth.permissions import Action, Principal
+from groundswell.web.auth import (
+    SESSION_COOKIE,
+    SignedInUser,
+    allowed,
+    auth_state,
+    cookie_header,
+    get_principal,
+    safe_next,
+)
+from groundswell.web.deps import GsApp
+from groundswell.web.ratelimit import RateLimited, check_sign_in
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+api_router = APIRouter(tags=["people"])
+
+WRONG = "Enter a correct email address and password"
+
+
+def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, template, {"current_path": request.url.path, **context}, status_code=status
+    )
+
+
+def _sign_in_form(
+    request: Request, *, status: int = 200, errors: dict[str, str] | None = None, **values: Any
+) -> HTMLResponse:
+    return _render(request, "sign_in.html", status, errors=errors or {}, **values)
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, next: str | None = None, signed_out: bool = False):
+    return _sign_in_form(
+        request, next=safe_next(next), signed_out=signed_out, signed_in=get_principal(request)
+    )
+
+
+@router.post("/sign-in")
+async def sign_in(
+    request: Request,
+    gs: GsApp,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/account",
+) -> Response:
+    target = safe_next(next)
+    errors = {}
+    if not email.strip():
+        errors["email"] = "Enter your email address"
+    if not password:
+        errors["password"] = "Enter your password"
+    if errors:
+        return _sign_in_form(request, status=422, errors=errors, email=email, next=target)
+    try:
+        check_sign_in(request, email)
+    except RateLimited as exc:
+        response = _sign_in_form(
+            request, status=429, errors={"email": f"Too many attempts. Wait {exc.retry_after}"
+            " seconds and try again"}, email=email, next=target,
+        )  # fmt: skip
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    now = request.app.state.clock()
+    # Argon2 takes tens of milliseconds on purpose: keep it off the event loop.
+    signed = await anyio.to_thread.run_sync(
+        lambda: do_sign_in(gs, email=email, password=password, now=now)
+    )
+    if signed is None:
+        return _sign_in_form(request, status=401, errors={"email": WRONG}, email=email, next=target)
+    redirect = RedirectResponse(target, status_code=303)
+    settings = gs.settings
+    name, value = cookie_header(
+        SESSION_COOKIE, signed.token, max_age=settings.session_max_hours * 3600,
+        secure=settings.cookie_secure,
+    )  # fmt: skip
+    redirect.raw_headers.append((name, value))
+    return redirect
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request, gs: GsApp) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await anyio.to_thread.run_sync(lambda: do_sign_out(gs, token))
+    state = auth_state(request)
+    if state is not None:
+        state.clear_session = True
+    return RedirectResponse("/sign-in?signed_out=true", status_code=303)
+
+
+@router.get("/account")
+def account(request: Request, user: SignedInUser) -> HTMLResponse:
+    return _render(request, "account.html", user=user)
+
+
+@router.get("/admin/users")
+def admin_users(
+    request: Request, gs: GsApp, _: Annotated[Any, Depends(allowed(Action.MANAGE_USERS))]
+) -> HTMLResponse:
+    return _render(request, "admin_users.html", users=list_users(gs))
+
+
+PeopleViewer = Annotated[Principal | None, Depends(allowed(Action.VIEW_PEOPLE))]
+
+
+@api_router.get(
+    "/people",
+    summary="People this account may see (an organiser: only their scope)",
+    responses={401: {"description": "not signed in"}, 403: {"description": "no access"}},
+)
+def people(
+    gs: GsApp, principal: PeopleViewer, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[dict[str, Any]]:
+    """People by pseudonymous reference, filtered to the signed-in organiser's scope."""
+    return list_people(gs, principal, limit=limit)
