@@ -37,7 +37,7 @@ from groundswell.seeds.sampling import (
 APPROX = 1 - 1 / math.e
 FINAL_BASE = 1 << 38  # index range of IMM's fresh final sets
 CHECK_SETS = 20_000  # validation sets for the reported estimate
-MIN_MEMBERS = 20_000_000  # OPIM-C keeps doubling below n sets and this many members
+MIN_MEMBERS = 10_000_000  # OPIM-C keeps doubling below n sets and this many members
 
 
 def log_comb(n: int, k: int) -> float:

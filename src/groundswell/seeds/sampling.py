@@ -101,8 +101,11 @@ def stream_key(seed: Seed) -> np.uint64:
     return np.uint64(seed_sequence(seed).generate_state(1, dtype=np.uint64)[0])
 
 
-def _chunks(first: int, count: int) -> list[tuple[int, int]]:
-    return [(a, min(CHUNK, first + count - a)) for a in range(first, first + count, CHUNK)]
+def _chunks(first: int, count: int, n: int) -> list[tuple[int, int]]:
+    # Each kernel call allocates O(n) scratch, so on big graphs a call covers
+    # more sets. Sets depend only on their index, so this never changes them.
+    size = max(CHUNK, n // 16)
+    return [(a, min(size, first + count - a)) for a in range(first, first + count, size)]
 
 
 def _gen(spec: RRSpec, key: np.uint64, first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -159,7 +162,7 @@ def _run(fn, spec: RRSpec, key, first: int, count: int, executor: Any, extra: tu
     ``executor`` follows ``groundswell.compute.Executor`` (``parts_for`` and
     ``map_runs``): the spec is its shared payload, scattered once per worker.
     """
-    chunks = _chunks(first, count)
+    chunks = _chunks(first, count, spec.n)
     if executor is None:
         return [fn(spec, (key, chunks, *extra), True)]
     per = -(-len(chunks) // max(1, executor.parts_for(len(chunks))))
