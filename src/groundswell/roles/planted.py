@@ -118,6 +118,8 @@ def planted_movement(n: int = 5000, seed: Seed = 0, *, share: float = 0.002) -> 
     def recruit(who: int, k: int, first: float, pace: float) -> np.ndarray:
         c = comm[who]
         free = members_of[c][~taken[members_of[c]]]
+        if free.size < k:  # the community is all in: reach further afield
+            free = np.flatnonzero(~taken)
         got = rng.choice(free, size=min(k, free.size), replace=False)
         taken[got] = True
         days = np.minimum(first + np.cumsum(rng.exponential(pace, got.size)), START + YEAR - 1)
@@ -140,7 +142,8 @@ def planted_movement(n: int = 5000, seed: Seed = 0, *, share: float = 0.002) -> 
         got = recruit(int(who), int(rng.integers(8, 15)), START + rng.uniform(0, 60), 10.0)
         for day in np.sort(rng.uniform(START, START + YEAR - 1, int(rng.integers(3, 7)))):
             rows.action(int(who), LED, day, got[rng.random(got.size) < 0.4])
-        for leader in got[rng.random(got.size) < 0.6]:
+        grow = rng.permutation(got)[: round(got.size * rng.uniform(0.5, 0.7))]
+        for leader in grow:
             start = joined[leader] + rng.uniform(10, 60)
             if start >= START + YEAR - 10:
                 continue

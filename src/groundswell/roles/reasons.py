@@ -61,14 +61,17 @@ def _connector(result: RoleAssignment, i: int) -> str:
     outside = int(np.count_nonzero(theirs != own))
     others, counts = np.unique(theirs[theirs != own], return_counts=True)
     order = np.argsort(-counts, kind="stable")[:3]
-    parts = []
+    parts, sole = [], []
     for c, k in zip(others[order].tolist(), counts[order].tolist(), strict=True):
-        pair = (min(own, c), max(own, c))
-        rest = result.pair_ties.get(pair, 0) - k
-        parts.append(f"#{c} ({k} ties; {rest} other between #{own} and #{c})")
+        rest = result.pair_ties.get((min(own, c), max(own, c)), 0) - k
+        parts.append(f"#{c} ({k} ties; {rest} other ties between #{own} and #{c})")
+        if rest < k:
+            sole.append(f"#{c}")
+    if sole:
+        parts.append(f"more of the link to {', '.join(sole)} than everyone else together")
     share = ev.bridges.betweenness[i] * 100
     return (
-        f"links community #{own} with {int(result.linked[i])} others that hardly talk to it: "
+        f"links community #{own} with {int(result.linked[i])} others: "
         f"{'; '.join(parts)}; {outside} of {nbrs.size} ties leave #{own}; "
         f"on about {share:.1f}% of shortest paths between others"
     )
