@@ -1,7 +1,9 @@
 """consent registry
 
 Additive: an append-only table of consent grants and withdrawals per person
-and purpose (contact, analytics, stories, research).
+and purpose (contact, analytics, stories, research). A trigger refuses any
+UPDATE of a consent event on both databases; rows go only when erasure
+deletes the person they belong to.
 
 Revision ID: 0004
 Revises: 0003
@@ -59,9 +61,30 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_consent_events_person_purpose", ["person_id", "purpose"], unique=False
         )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION consent_events_append_only() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'consent events are append-only: record a new event instead'; "
+            "END $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            "CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events "
+            "FOR EACH ROW EXECUTE FUNCTION consent_events_append_only()"
+        )
+    else:
+        op.execute(
+            "CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events BEGIN "
+            "SELECT RAISE(ABORT, 'consent events are append-only: record a new event instead'); "
+            "END"
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS consent_events_no_update ON consent_events")
+        op.execute("DROP FUNCTION IF EXISTS consent_events_append_only()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS consent_events_no_update")
     with op.batch_alter_table("consent_events", schema=None) as batch_op:
         batch_op.drop_index("ix_consent_events_person_purpose")
     op.drop_table("consent_events")
