@@ -51,9 +51,9 @@ from __future__ import annotations
 import getpass
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import CursorResult, Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
@@ -254,13 +254,14 @@ def do_erase(app: Database, ref: str, *, actor: str, key: bytes | None = None) -
             policy = ERASURE.get(f"{table.name}.{column}", "delete")
             where = table.c[column] == pid
             if policy == "detach":
-                count = session.execute(update(table).where(where).values({column: None}))
-                _add(summary.anonymised, table.name, count.rowcount)
+                done = session.execute(update(table).where(where).values({column: None}))
+                _add(summary.anonymised, table.name, _count(done))
             else:
-                count = session.execute(delete(table).where(where))
-                _add(summary.deleted, table.name, count.rowcount)
+                done = session.execute(delete(table).where(where))
+                _add(summary.deleted, table.name, _count(done))
         _scrub_audit(session, summary, {ref, str(pid), *([name] if name else [])}, ref, subject)
-        session.execute(delete(Person.__table__).where(Person.__table__.c.id == pid))
+        people = Base.metadata.tables["people"]
+        session.execute(delete(people).where(people.c.id == pid))
         summary.deleted["people"] = 1
         record_access(
             session,
@@ -270,6 +271,10 @@ def do_erase(app: Database, ref: str, *, actor: str, key: bytes | None = None) -
             {"deleted": summary.deleted, "anonymised": summary.anonymised},
         )
     return summary
+
+
+def _count(result: Any) -> int:
+    return int(cast(CursorResult[Any], result).rowcount)
 
 
 def _add(counts: dict[str, int], name: str, n: int) -> None:

@@ -31,7 +31,7 @@ from groundswell.actions import Database
 from groundswell.actions.privacy import find_person, person_columns, record_access
 from groundswell.errors import Conflict, InvalidInput
 from groundswell.privacy import pseudonym
-from groundswell.store.models import AuditEvent, Base, Person, Recruitment, Tie
+from groundswell.store.models import Base, Person, Recruitment, Tie
 
 Format = Literal["json", "csv"]
 SUBJECT_JSON = "subject-access.json"
@@ -66,12 +66,12 @@ def subject_access_document(app: Database, ref: str, *, actor: str) -> dict[str,
 def _subject_rows(session: Session, person: Person) -> dict[str, list[dict[str, Any]]]:
     pid = person.id
     found: dict[str, list[dict[str, Any]]] = {}
-    people = Person.__table__
+    metadata = Base.metadata.tables
+    people = metadata["people"]
     found["people"] = _rows(session, people, people.c.id == pid)
     by_table: dict[str, list[Any]] = {}
     for table, column in person_columns():
         by_table.setdefault(table.name, []).append(table.c[column] == pid)
-    metadata = Base.metadata.tables
     for name, conditions in by_table.items():
         found[name] = _rows(session, metadata[name], or_(*conditions))
     # Their conversation participants are the key to their votes and statements.
@@ -80,7 +80,7 @@ def _subject_rows(session: Session, person: Person) -> dict[str, list[dict[str, 
         for name, column in (("votes", "participant_id"), ("statements", "author_id")):
             table = metadata[name]
             found[name] = _rows(session, table, table.c[column].in_(participants))
-    audit = AuditEvent.__table__
+    audit = metadata["audit_events"]
     about = (audit.c.subject_type == "person") & audit.c.subject_id.in_([person.ref, str(pid)])
     found["audit_events"] = _rows(session, audit, about)
     return {name: rows for name, rows in found.items() if rows}
@@ -154,7 +154,7 @@ def do_pseudonymised_export(
             .order_by(Recruitment.id)
         ).all()
         ps = {ref: pseudonym(key, ref) for ref, *_ in people}
-        content = {
+        content: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {
             "people": (
                 ["id", "town", "kind", "joined_at"],
                 [(ps[r], t, _plain(k), _day(j)) for r, t, k, j in people],
@@ -174,7 +174,7 @@ def do_pseudonymised_export(
         )
         try:
             for target, (columns, rows) in zip(targets, content.values(), strict=True):
-                _write_csv(target, columns, iter(rows))
+                _write_csv(target, columns, rows)
         except OSError as exc:
             raise InvalidInput(
                 f"cannot write to {folder} ({exc.strerror}); choose another --out"
