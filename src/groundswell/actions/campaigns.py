@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from groundswell.actions import Database
 from groundswell.actions import csvfiles as cf
 from groundswell.actions.imports import (
     ImportSummary,
@@ -36,7 +37,6 @@ from groundswell.actions.imports import (
     _summary,
     _write,
 )
-from groundswell.app import App
 from groundswell.campaigns import gpx, streaks, totals
 from groundswell.errors import Conflict, InputFileError, InvalidInput, NotFound
 from groundswell.measures import suppression
@@ -84,7 +84,7 @@ def _info(c: Campaign) -> CampaignInfo:
 
 
 def do_create_campaign(
-    app: App,
+    app: Database,
     *,
     slug: str,
     name: str,
@@ -129,7 +129,7 @@ def do_create_campaign(
     return _info(campaign)
 
 
-def list_campaigns(app: App) -> list[CampaignInfo]:
+def list_campaigns(app: Database) -> list[CampaignInfo]:
     with app.reading() as session:
         return [_info(c) for c in session.scalars(select(Campaign).order_by(Campaign.starts_on))]
 
@@ -175,7 +175,7 @@ def check_day(campaign: Campaign, day: date, today: date | None = None) -> date:
 
 
 def do_log_activity(
-    app: App,
+    app: Database,
     *,
     campaign: str,
     person: str,
@@ -230,7 +230,7 @@ def _join(session: Session, campaign_id: int, teams: dict[int, str | None]) -> N
     session.flush()
 
 
-def do_join_campaign(app: App, *, campaign: str, person: str, team: str | None = None) -> None:
+def do_join_campaign(app: Database, *, campaign: str, person: str, team: str | None = None) -> None:
     """Join ``person`` to ``campaign``, in ``team`` if given."""
     if team is not None and not 0 < len(team) <= 80:
         raise InvalidInput("a team name is 1 to 80 characters")
@@ -240,7 +240,7 @@ def do_join_campaign(app: App, *, campaign: str, person: str, team: str | None =
 
 
 def do_import_activity(
-    app: App,
+    app: Database,
     path: str | Path,
     *,
     update: bool = False,
@@ -350,7 +350,7 @@ def _csv_amount(row: dict[str, str], c: Campaign) -> float:
 
 
 def do_import_gpx(
-    app: App,
+    app: Database,
     path: str | Path,
     *,
     campaign: str,
@@ -423,7 +423,7 @@ class CampaignReport:
 
 
 def campaign_report(
-    app: App,
+    app: Database,
     campaign: str,
     *,
     by: str = "team",

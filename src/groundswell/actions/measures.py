@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from groundswell.actions import Database
 from groundswell.actions import csvfiles as cf
 
 # The people/ties importer's helpers: person lookup, repeated-row check, writing, summary.
@@ -40,7 +41,6 @@ from groundswell.actions.imports import (
     _summary,
     _write,
 )
-from groundswell.app import App
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.measures import instruments as ins
 from groundswell.measures import outcomes, suppression
@@ -86,7 +86,7 @@ def _not_future(day: date) -> bool:
 
 
 def do_record_survey(
-    app: App,
+    app: Database,
     *,
     person: str,
     instrument: str,
@@ -130,7 +130,7 @@ def do_record_survey(
 
 
 def do_import_surveys(
-    app: App, path: str | Path, *, update: bool = False, progress: Progress | None = None
+    app: Database, path: str | Path, *, update: bool = False, progress: Progress | None = None
 ) -> ImportSummary:
     """Import survey answers from CSV, all or nothing (columns in the module docstring)."""
     started = time.perf_counter()
@@ -227,7 +227,7 @@ def _items(table: cf.CsvTable, line: int, row: dict[str, str], instrument: str) 
 
 
 def outcome_report(
-    app: App,
+    app: Database,
     *,
     instrument: str,
     measure: str | None = None,
