@@ -83,7 +83,9 @@ def test_large_matrix_path_agrees_with_dense_path(monkeypatch):
     import groundswell.conversations.pca as pca
 
     matrix = synthetic_votes(2500, 150, 40_000, n_groups=3, seed=9).matrix()
+    monkeypatch.setattr(pca, "GRAM_LIMIT", 1000)
     dense = pca.run_pca(matrix, np.zeros(150, bool))
+    monkeypatch.setattr(pca, "GRAM_LIMIT", 0)
     monkeypatch.setattr(pca, "DENSE_LIMIT", 0)
     sparse = pca.run_pca(matrix, np.zeros(150, bool), tol=1e-9)
     assert sparse.iterations > 0

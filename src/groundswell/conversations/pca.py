@@ -5,9 +5,10 @@ its column's mean over the votes cast, centres each column on the mean of the
 imputed matrix and takes the top two principal axes. Because the column mean
 of the imputed matrix equals the mean of the cast votes, the centred imputed
 matrix is *exactly sparse*: ``x_ij - mu_j`` on cast votes and 0 elsewhere. So
-we never densify it: small matrices take the eigenvectors of the dense ``X^T X``, large ones a block
-subspace iteration with Rayleigh-Ritz (Saad, *Numerical Methods for Large
-Eigenvalue Problems*, 2011, section 5.1) on ``X^T X`` through two sparse
+we never densify it: up to 64 statements we take the eigenvectors of the dense
+``X^T X``, beyond that a block subspace iteration with Rayleigh-Ritz (Saad,
+*Numerical Methods for Large Eigenvalue Problems*, 2011, section 5.1) on
+``X^T X``, one pass over the votes
 products per step, warm-started from the previous basis on an update.
 
 Moderated-out columns are zeroed for everyone (Pol.is ``zero-out-columns``,
@@ -29,7 +30,8 @@ from groundswell.conversations.matrix import VoteMatrix
 from groundswell.kernels.conversations_linalg import apply, gram_apply, orthonormalise
 from groundswell.rng import Seed, generator
 
-DENSE_LIMIT = 4_000_000  # N x C cells: below this the dense Gram matrix is exact and fast
+DENSE_LIMIT = 4_000_000  # N x C cells: below this iterate to near machine precision
+GRAM_LIMIT = 64  # statements: up to this many, eigenvectors of the dense X^T X
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,14 @@ def principal_axes(
     if n_rows == 0 or n_cols == 0:
         z = np.zeros((n_comps, n_cols))
         return z, np.zeros(n_comps), z, 0
-    if n_rows * n_cols <= DENSE_LIMIT or n_cols <= n_comps + 8:
+    if n_cols <= GRAM_LIMIT:
         comps, s, basis = _dense(centred_csr(matrix, table), n_comps)
         it = 0
     else:
+        # Small matrices iterate to near machine precision: cheaper and steadier
+        # than a threaded LAPACK eigensolver on a busy machine.
+        tol = min(tol, 1e-12) if n_rows * n_cols <= DENSE_LIMIT else tol
+        max_iter = max(max_iter, 5000) if n_rows * n_cols <= DENSE_LIMIT else max_iter
         if warm is not None and warm.shape[0] >= n_comps:
             start = np.zeros((warm.shape[0], n_cols))
             m = min(n_cols, warm.shape[1])

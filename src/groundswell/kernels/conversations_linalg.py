@@ -16,28 +16,43 @@ from numba import njit, prange
 CHUNKS = 8
 
 
+@njit(cache=True, inline="always")
+def _gram_chunk(chunk, step, indptr, indices, votes, table, q, acc):
+    n_rows = indptr.shape[0] - 1
+    b = q.shape[1]
+    y = np.empty(b)
+    w = acc[chunk]
+    for r in range(chunk * step, min(n_rows, (chunk + 1) * step)):
+        y[:] = 0.0
+        for p in range(indptr[r], indptr[r + 1]):
+            c = indices[p]
+            v = table[c, votes[p] + 1]
+            for a in range(b):
+                y[a] += v * q[c, a]
+        for p in range(indptr[r], indptr[r + 1]):
+            c = indices[p]
+            v = table[c, votes[p] + 1]
+            for a in range(b):
+                w[c, a] += v * y[a]
+
+
 @njit(cache=True, parallel=True)
+def _gram_parallel(indptr, indices, votes, table, q, acc, step):
+    for chunk in prange(CHUNKS):
+        _gram_chunk(chunk, step, indptr, indices, votes, table, q, acc)
+
+
+@njit(cache=True)
 def gram_apply(indptr, indices, votes, table, q):
     """``X^T X Q`` for the CSR vote matrix read through ``table``; ``Q`` is C x b."""
     n_rows = indptr.shape[0] - 1
-    n_cols, b = q.shape
-    acc = np.zeros((CHUNKS, n_cols, b))
+    acc = np.zeros((CHUNKS, q.shape[0], q.shape[1]))
     step = (n_rows + CHUNKS - 1) // CHUNKS
-    for chunk in prange(CHUNKS):
-        y = np.empty(b)
-        w = acc[chunk]
-        for r in range(chunk * step, min(n_rows, (chunk + 1) * step)):
-            y[:] = 0.0
-            for p in range(indptr[r], indptr[r + 1]):
-                c = indices[p]
-                v = table[c, votes[p] + 1]
-                for a in range(b):
-                    y[a] += v * q[c, a]
-            for p in range(indptr[r], indptr[r + 1]):
-                c = indices[p]
-                v = table[c, votes[p] + 1]
-                for a in range(b):
-                    w[c, a] += v * y[a]
+    if indices.shape[0] >= 200_000:  # threads pay off only on large matrices
+        _gram_parallel(indptr, indices, votes, table, q, acc, step)
+    else:
+        for chunk in range(CHUNKS):
+            _gram_chunk(chunk, step, indptr, indices, votes, table, q, acc)
     out = acc[0].copy()
     for chunk in range(1, CHUNKS):
         out += acc[chunk]
