@@ -8,7 +8,8 @@ matrix is *exactly sparse*: ``x_ij - mu_j`` on cast votes and 0 elsewhere. So
 we never densify it: up to 64 statements we take the eigenvectors of the dense
 ``X^T X``, beyond that a block subspace iteration with Rayleigh-Ritz (Saad,
 *Numerical Methods for Large Eigenvalue Problems*, 2011, section 5.1) on
-``X^T X``, one pass over the votes per step, warm-started from the previous basis on an update.
+``X^T X``, one pass over the votes per step, warm-started from the previous
+basis on an update.
 
 Moderated-out columns are zeroed for everyone (Pol.is ``zero-out-columns``,
 ``named_matrix.clj:214-230``), so they carry no variance but count as seen in
