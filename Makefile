@@ -63,7 +63,7 @@ format: ## Fix lint and formatting in place
 
 .PHONY: bench
 bench: install ## Run the benchmarks side by side with their peers (installs the peers)
-	$(BIN)/uv pip install --quiet cynetdiff eon pynetim
+	$(BIN)/uv sync --frozen --inexact --extra dev --extra bench --quiet
 	$(BIN)/python benchmarks/spread.py
 	$(BIN)/python benchmarks/seeds.py
 
