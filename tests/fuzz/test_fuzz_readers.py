@@ -175,11 +175,6 @@ def test_polis_export(folder: Path, which: str, data: st.DataObject, drop: set[s
 
 
 @pytest.mark.skipif(not POLIS, reason="groundswell.conversations.polis_io is not there yet")
-@pytest.mark.xfail(
-    raises=UnicodeDecodeError,
-    strict=False,
-    reason="polis_io.read_summary lets a byte that is not UTF-8 escape as UnicodeDecodeError",
-)
 @settings(FUZZ, max_examples=60)
 @given(data=mutated(POLIS_FILES["summary.csv"]))
 def test_polis_summary(folder: Path, data: bytes) -> None:

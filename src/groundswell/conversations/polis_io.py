@@ -182,6 +182,10 @@ def read_summary(path: Path) -> dict[str, str]:
             return {r[0].strip(): (r[1] if len(r) > 1 else "") for r in csv.reader(fh) if r}
     except OSError as exc:
         raise InputFileError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputFileError(
+            str(path), f"not a UTF-8 CSV file ({exc})", fix="save summary.csv as UTF-8"
+        ) from exc
 
 
 def read_export(folder: str | Path) -> PolisExport:
