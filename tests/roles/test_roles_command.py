@@ -113,3 +113,19 @@ def test_db_reads_people_ties_and_activity_from_the_store(capsys, app, tmp_path,
     assert counts["mobiliser"] >= 1 and counts["lone_wolf"] >= 1
     assert doc["indicators"]["recruitment_depth"]["value"] >= 2
     assert 0 < doc["indicators"]["commitments_kept"]["value"] < 1
+
+
+def test_network_only_finds_connectors_and_people_without_ties_join(capsys, files, tmp_path):
+    ties, _, planted = files
+    code, out, err = run(capsys, "roles", str(ties), "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert {p["label"] for p in doc["people"]} == planted["connector"]
+    assert doc["indicators"]["leaders_per_100"] == {"value": None, "over_time": []}
+    extra = tmp_path / "activity.csv"
+    extra.write_text("person,kind,other,at,mood\nnewcomer,attended,walk,2024-05-01,happy\n")
+    code, out, err = run(capsys, "roles", str(ties), "--activity", str(extra), "--json")
+    assert code == 0, err
+    assert json.loads(out)["n"] == 1001
+    assert "1 person with no ties in GRAPH added" in err
+    assert "columns not read: mood" in err

@@ -6,11 +6,15 @@ import time
 from typing import TYPE_CHECKING
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from groundswell.cli.common import console, print_json
 from groundswell.cli.main import app
 from groundswell.errors import InvalidInput
+
+# Notes go to stderr so that stdout stays one JSON document under --json.
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 if TYPE_CHECKING:
     from groundswell.network.graph import Graph
@@ -53,10 +57,13 @@ def load(graph_path: str, activity_path: str | None, directed: bool) -> tuple[Gr
     if activity_path is not None:
         graph, activity, extra, added = read_activity_csv(activity_path, graph)
         if added:
-            note = f"note: {activity_path}: {added:,} people with no ties in GRAPH were added"
-            console.print(note, markup=False)
+            who = "1 person" if added == 1 else f"{added:,} people"
+            note = f"note: {activity_path}: {who} with no ties in GRAPH added, without ties"
+            err_console.print(note, markup=False)
         if extra:
-            console.print(f"note: {activity_path}: columns not read: {', '.join(extra)}")
+            err_console.print(
+                f"note: {activity_path}: columns not read: {', '.join(extra)}", markup=False
+            )
     return graph, activity
 
 
@@ -64,28 +71,42 @@ def load(graph_path: str, activity_path: str | None, directed: bool) -> tuple[Gr
 def roles(
     graph_path: str = typer.Argument(..., metavar="GRAPH", help="Edge-list file, or 'db'."),
     activity: str | None = typer.Option(
-        None, "--activity", help="CSV: person,kind,other,at (see the docs of actions.roles)."
+        None,
+        "--activity",
+        help="CSV, one row per thing done: person, kind (recruited, led, hosted, attended, "
+        "pledge_made, pledge_shared, pledge_done or joined), other (the recruit, or a name "
+        "for the action so attendances count as its turnout), at (ISO date).",
     ),
     percentile: list[str] = typer.Option(
         [], "--percentile", help="ROLE=Q: relative threshold of a role (repeatable)."
     ),
     period: str = typer.Option("quarter", "--period", help="month, quarter or year."),
     samples: int = typer.Option(64, "--samples", help="Sources for approximate betweenness."),
+    resolution: float = typer.Option(
+        1.0, "--resolution", help="Leiden resolution: above 1 finds smaller communities."
+    ),
     seed: int = typer.Option(0, "--seed", help="Random seed (Leiden, betweenness sample)."),
     directed: bool = typer.Option(False, "--directed", help="Edge lines are one-way ties."),
     top: int = typer.Option(30, "--top", help="People shown in the table."),
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Find lone wolves, mobilisers, organisers and connectors; report movement indicators."""
+    """Find lone wolves, mobilisers, organisers and connectors; report movement indicators.
+
+    Each role comes with its reasons in plain words. Thresholds are relative
+    (percentiles of the people concerned, changed with --percentile) with
+    floors; indicators cover the whole record and each --period.
+    """
     from groundswell.roles import assign_roles, gather_evidence
     from groundswell.roles.indicators import movement_indicators
 
     rules = parse_percentiles(percentile)
     if samples < 1:
         raise InvalidInput(f"--samples must be at least 1, got {samples}")
+    if not resolution > 0:
+        raise InvalidInput(f"--resolution must be above 0, got {resolution}")
     graph, act = load(graph_path, activity, directed)
     started = time.perf_counter()
-    evidence = gather_evidence(graph, act, seed=seed, samples=samples)
+    evidence = gather_evidence(graph, act, seed=seed, samples=samples, resolution=resolution)
     result = assign_roles(graph, evidence, rules)
     indicators = movement_indicators(graph, act, evidence, period=period)
     doc = as_json(graph, result, indicators, time.perf_counter() - started)

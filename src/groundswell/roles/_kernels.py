@@ -69,7 +69,7 @@ def participation(indptr, indices, community, n_communities):
     return pc, reached
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)
 def brandes_sources(indptr, indices, sources, chunks):
     """Sum of Brandes dependencies delta_s(v) over ``sources`` (unweighted BFS).
 

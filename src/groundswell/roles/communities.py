@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,13 +123,17 @@ def find_bridges(
     """Communities (Leiden unless given), participation and sampled betweenness."""
     g = undirected(graph)
     seeds = np.random.SeedSequence(int(generator(seed).integers(0, 2**63 - 1))).spawn(2)
-    if community is None:
-        comm = leiden(g, np.random.default_rng(seeds[0]), resolution=resolution)
-    else:
-        comm = renumber(np.asarray(community))
+    # The betweenness kernel releases the GIL, so it runs on a second thread
+    # while igraph's Leiden (single-threaded C) runs on this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(sampled_betweenness, g, samples, np.random.default_rng(seeds[1]))
+        if community is None:
+            comm = leiden(g, np.random.default_rng(seeds[0]), resolution=resolution)
+        else:
+            comm = renumber(np.asarray(community))
+        between = pending.result()
     count = int(comm.max()) + 1 if comm.size else 0
     pc, reached = _kernels.participation(g.indptr, g.indices, comm, max(count, 1))
-    between = sampled_betweenness(g, samples, np.random.default_rng(seeds[1]))
     return Bridges(comm, count, pc, reached, between, min(int(samples), g.n))
 
 

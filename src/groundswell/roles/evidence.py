@@ -67,6 +67,7 @@ def gather_evidence(
     *,
     seed: Seed = 0,
     samples: int = DEFAULT_SAMPLES,
+    resolution: float = 1.0,
     bridges: Bridges | None = None,
 ) -> Evidence:
     """Evidence for every person of ``graph`` from its ties and ``activity``.
@@ -77,6 +78,9 @@ def gather_evidence(
     activity : rows of activity for the graph's people (none: network only)
     seed : seeds Leiden and the betweenness sample
     samples : sources for the betweenness estimate (Brandes & Pich 2007)
+    resolution : Leiden's modularity resolution; above 1 finds smaller
+        communities (modularity merges communities of fewer than about
+        sqrt(2m) ties at 1: Fortunato & Barthélemy, PNAS 104, 36-41, 2007)
     bridges : precomputed communities and bridging (skips Leiden)
 
     Examples
@@ -95,7 +99,7 @@ def gather_evidence(
     degree = np.diff(g.indptr).astype(np.int64)
     reach = _kernels.reach2(g.indptr, g.indices, max(1, get_num_threads()))
     if bridges is None:
-        bridges = find_bridges(g, seed, samples=samples)
+        bridges = find_bridges(g, seed, samples=samples, resolution=resolution)
     p, k, other, day = act.person.astype(np.int64), act.kind, act.other, act.day
 
     def count(kind: int) -> np.ndarray:
