@@ -61,7 +61,6 @@ from groundswell.store.models import (
 
 ACTIVITY_COLUMNS = ("person", "kind")
 ACTIVITY_OPTIONAL = ("other", "at")
-_EPOCH = np.datetime64("1970-01-01", "D")
 
 
 def _day(value) -> float:
@@ -70,7 +69,7 @@ def _day(value) -> float:
         return np.nan
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return float((np.datetime64(value, "D") - _EPOCH).astype(np.int64))
+    return float(np.datetime64(value, "D").astype(np.int64))
 
 
 def read_activity_csv(path: str | Path, graph: Graph) -> tuple[Graph, Activity, list[str], int]:

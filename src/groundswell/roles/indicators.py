@@ -96,12 +96,12 @@ def movement_indicators(
         raise InvalidInput(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
     ctx = _Context(graph, activity, evidence)
     whole = ctx.window(-np.inf, np.inf)
-    out = {name: {"value": whole[name], "over_time": []} for name in INDICATORS}
+    series: dict[str, list[dict]] = {name: [] for name in INDICATORS}
     for label, start, lo, hi in _periods(activity.day, period):
         values = ctx.window(lo, hi)
         for name in INDICATORS:
-            out[name]["over_time"].append({"period": label, "start": start, "value": values[name]})
-    return out
+            series[name].append({"period": label, "start": start, "value": values[name]})
+    return {name: {"value": whole[name], "over_time": series[name]} for name in INDICATORS}
 
 
 class _Context:

@@ -205,12 +205,12 @@ def _ties(n, comm, members_of, picks, rng) -> tuple[np.ndarray, np.ndarray]:
             k = min(members_of[c].size, int(rng.integers(4, 7)))
             src.append(np.full(k, who))
             dst.append(rng.choice(members_of[c], k, replace=False))
-    s, d = np.concatenate(src), np.concatenate(dst)
+    a, b = np.concatenate(src), np.concatenate(dst)
     # Lone wolves: only 1-3 ties, to people of their own community.
     lone = np.zeros(n, bool)
     lone[picks["lone_wolf"]] = True
-    keep = ~lone[s] & ~lone[d]
-    s, d = [s[keep]], [d[keep]]
+    keep = ~lone[a] & ~lone[b]
+    s, d = [a[keep]], [b[keep]]
     for who in picks["lone_wolf"]:
         k = int(rng.integers(1, 4))
         s.append(np.full(k, who))
