@@ -1,0 +1,321 @@
+"""Conversation math from the store: the analysis, what each participant sees next, the report.
+
+The engine recomputes a conversation in well under a second, so we compute on
+demand and keep the last analysis per conversation in this process, keyed by
+the vote count, the newest vote and the set of statements out of the math:
+repeated report views do not recompute, and any vote or moderation decision
+makes the next view fresh. Routing may use an analysis a few votes old (the
+priorities barely move per vote); what a participant has voted on is always
+read from the store, so nobody sees a statement twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from groundswell.actions import Database
+from groundswell.actions.conversations import (
+    ConversationView,
+    StatementView,
+    find_conversation,
+    pid_for,
+    progress,
+    view_of,
+    visible_statuses,
+)
+from groundswell.conversations import Analysis, analyse, build_matrix, next_statement
+from groundswell.conversations.routing import pick
+from groundswell.rng import Seed
+from groundswell.store.models.conversations import Participant, Statement, Vote
+
+CACHE_SIZE = 32
+ROUTING_STALE_VOTES = 25  # routing recomputes once the cached analysis is this many votes behind
+
+_cache: OrderedDict[tuple[str, int], tuple[tuple, Analysis]] = OrderedDict()
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class VoteLog:
+    """Every vote of a conversation in the order cast (ids are append-only)."""
+
+    pids: list[int]
+    tids: list[int]
+    values: np.ndarray
+    days: list[date]
+    last_id: int
+    excluded: frozenset[int]  # statements out of the math (rejected, or pending in pre)
+
+    @property
+    def signature(self) -> tuple:
+        return (len(self.pids), self.last_id, tuple(sorted(self.excluded)))
+
+
+def _log(session: Session, conversation_id: int, moderation: str) -> VoteLog:
+    rows = session.execute(
+        select(Vote.id, Participant.pid, Statement.tid, Vote.value, Vote.created_at)
+        .join(Participant, Participant.id == Vote.participant_id)
+        .join(Statement, Statement.id == Vote.statement_id)
+        .where(Vote.conversation_id == conversation_id)
+        .order_by(Vote.id)
+    ).all()
+    excluded = session.scalars(
+        select(Statement.tid).where(
+            Statement.conversation_id == conversation_id,
+            Statement.status.not_in(visible_statuses(moderation)),
+        )
+    ).all()
+    return VoteLog(
+        pids=[r[1] for r in rows],
+        tids=[r[2] for r in rows],
+        values=np.array([r[3] for r in rows], np.int8),
+        days=[r[4].date() for r in rows],
+        last_id=rows[-1][0] if rows else 0,
+        excluded=frozenset(excluded),
+    )
+
+
+def _key(db: Database, conversation_id: int) -> tuple[str, int]:
+    url = getattr(db, "database_url", None)
+    return (str(url) if url is not None else str(id(db)), conversation_id)
+
+
+def _analyse(db: Database, conversation_id: int, log: VoteLog, *, stale_ok: int = 0) -> Analysis:
+    key = _key(db, conversation_id)
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            signature, result = hit
+            same_mod = signature[2] == log.signature[2]
+            behind = log.signature[0] - signature[0]
+            if signature == log.signature or (same_mod and 0 <= behind <= stale_ok):
+                _cache.move_to_end(key)
+                return result
+    matrix = build_matrix(log.pids, log.tids, log.values)
+    previous = hit[1] if hit is not None and hit[0][2] == log.signature[2] else None
+    result = analyse(matrix, moderated_out=log.excluded, seed=0, previous=_warm_ok(previous, log))
+    with _lock:
+        _cache[key] = (log.signature, result)
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
+
+
+def _warm_ok(previous: Analysis | None, log: VoteLog) -> Analysis | None:
+    """Warm-start only from an analysis of a prefix of this log (same rows and columns so far)."""
+    if previous is None:
+        return None
+    m = previous.matrix
+    if m.n_votes > len(log.pids):
+        return None
+    pids = list(dict.fromkeys(log.pids))
+    tids = list(dict.fromkeys(log.tids))
+    if pids[: len(m.pids)] != list(m.pids) or tids[: len(m.tids)] != list(m.tids):
+        return None
+    return previous
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def analysis(db: Database, slug: str) -> Analysis | None:
+    """The conversation's current analysis (``None`` before the first vote)."""
+    with db.reading() as session:
+        conv = find_conversation(session, slug)
+        log = _log(session, conv.id, conv.moderation)
+    if not log.pids:
+        return None
+    return _analyse(db, conv.id, log)
+
+
+def next_for(db: Database, slug: str, key: str, seed: Seed = None) -> StatementView | None:
+    """The statement this participant should see next (Pol.is priority), or ``None`` when done."""
+    where = progress(db, slug, key)
+    remaining = where.remaining
+    if not remaining:
+        return None
+    with db.reading() as session:
+        conv = find_conversation(session, slug)
+        log = _log(session, conv.id, conv.moderation)
+        pid = pid_for(conv.id, key)
+    if log.pids:
+        result = _analyse(db, conv.id, log, stale_ok=ROUTING_STALE_VOTES)
+        tid = next_statement(
+            result, pid, statements=list(where.visible), exclude=where.voted, seed=seed
+        )
+    else:  # nobody has voted yet: every statement is equally new
+        chosen = pick(np.ones(len(remaining)), np.ones(len(remaining), bool), seed)
+        tid = None if chosen is None else remaining[chosen]
+    if tid is None:
+        return None
+    with db.reading() as session:
+        s = session.scalars(
+            select(Statement).where(Statement.conversation_id == conv.id, Statement.tid == tid)
+        ).one()
+        return StatementView(s.tid, s.text, str(s.status.value), s.is_seed)
+
+
+@dataclass
+class Report:
+    """'What we heard': everything the report page, its CSV and the CLI show."""
+
+    conversation: ConversationView
+    n_participants: int
+    n_votes: int
+    statements: list[dict]  # one per statement: tid, text, status, counts, agree share per group
+    groups: list[dict] = field(default_factory=list)  # id, label, size, statements
+    consensus: list[dict] = field(default_factory=list)
+    divisive: list[dict] = field(default_factory=list)
+    points: list[tuple[float, float, int]] = field(default_factory=list)  # x, y, group (-1)
+    per_day: list[tuple[date, int]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "conversation": {
+                "slug": self.conversation.slug,
+                "topic": self.conversation.topic,
+                "question": self.conversation.question,
+            },
+            "participants": self.n_participants,
+            "votes": self.n_votes,
+            "groups": self.groups,
+            "consensus": self.consensus,
+            "divisive": self.divisive,
+            "per_day": [{"day": d.isoformat(), "votes": n} for d, n in self.per_day],
+            "statements": self.statements,
+            "seconds": self.seconds,
+        }
+
+
+def _share(n: float, of: float) -> int | None:
+    return None if of == 0 else round(100 * n / of)
+
+
+def group_label(g: int) -> str:
+    return chr(ord("A") + g) if g < 26 else str(g + 1)
+
+
+def report(db: Database, slug: str) -> Report:
+    """The report of one conversation, from the (cached) analysis."""
+    with db.reading() as session:
+        conv = find_conversation(session, slug)
+        view = view_of(conv)
+        log = _log(session, conv.id, conv.moderation)
+        rows = session.scalars(
+            select(Statement).where(Statement.conversation_id == conv.id).order_by(Statement.tid)
+        ).all()
+        texts = {s.tid: (s.text, str(s.status.value)) for s in rows}
+        n_participants = session.scalar(
+            select(func.count()).where(Participant.conversation_id == conv.id)
+        )
+    per_day = sorted(Counter(log.days).items())
+    base = Report(view, int(n_participants or 0), len(log.pids), [], per_day=per_day)
+    if not log.pids:
+        base.statements = [
+            {"tid": t, "text": x, "status": s, "agree": 0, "disagree": 0, "pass": 0, "seen": 0}
+            for t, (x, s) in texts.items()
+        ]
+        return base
+    a = _analyse(db, conv.id, log)
+    col = {t: j for j, t in enumerate(a.matrix.tids)}
+    _, cols, vals = a.matrix.triples()
+    n_t = a.matrix.shape[1]
+    agree = np.bincount(cols, weights=vals > 0, minlength=n_t)
+    disagree = np.bincount(cols, weights=vals < 0, minlength=n_t)
+    seen = np.bincount(cols, minlength=n_t)
+    stats, k = a.stats, a.k
+
+    def text(tid: Hashable) -> str:
+        return texts.get(tid, ("", ""))[0]  # type: ignore[arg-type]
+
+    statements = []
+    for tid, (body, status) in texts.items():
+        j = col.get(tid)
+        entry = {"tid": tid, "text": body, "status": status}
+        if j is None:
+            entry.update(agree=0, disagree=0, seen=0, agree_pct=None)
+        else:
+            entry.update(
+                agree=int(agree[j]),
+                disagree=int(disagree[j]),
+                seen=int(seen[j]),
+                agree_pct=_share(agree[j], seen[j]),
+            )
+            for g in range(k):
+                entry[f"group_{group_label(g)}_agree_pct"] = _share(stats.na[g, j], stats.ns[g, j])
+        entry["pass"] = entry["seen"] - entry["agree"] - entry["disagree"]
+        statements.append(entry)
+    sizes = a.group_sizes()
+    groups = []
+    for g in range(k):
+        reps = []
+        for r in a.repness[g]:
+            j = col[r.tid]
+            share = stats.na[g, j] if r.direction == "agree" else stats.nd[g, j]
+            reps.append(
+                {"tid": r.tid, "text": text(r.tid), "direction": r.direction,
+                 "pct": _share(share, stats.ns[g, j]), "agree_pct": _share(stats.na[g, j],
+                 stats.ns[g, j]), "seen": int(stats.ns[g, j])}
+            )  # fmt: skip
+        groups.append({"id": g, "label": group_label(g), "size": int(sizes[g]), "statements": reps})
+    consensus = []
+    for side in ("agree", "disagree"):
+        for s in getattr(a.consensus, side):
+            j = col[s.tid]
+            count = agree[j] if side == "agree" else disagree[j]
+            consensus.append(
+                {"tid": s.tid, "text": text(s.tid), "direction": side,
+                 "pct": _share(count, seen[j])}
+            )  # fmt: skip
+    divisive = [
+        {"tid": a.matrix.tids[j], "text": text(a.matrix.tids[j]),
+         "groups": [{"label": group_label(g), "agree_pct": _share(stats.na[g, j], stats.ns[g, j])}
+                    for g in range(k)]}
+        for j, _ in a.divisive
+    ]  # fmt: skip
+    xy = a.pca.participants
+    points = [
+        (float(xy[i, 0]), float(xy[i, 1]), int(a.participant_group[i])) for i in range(len(xy))
+    ]
+    return Report(
+        view, base.n_participants, len(log.pids), statements, groups, consensus, divisive,
+        points, per_day, a.seconds,
+    )  # fmt: skip
+
+
+def report_csv(result: Report) -> str:
+    """One row per statement: counts, agree share overall and per group, and what it is."""
+    labels = [g["label"] for g in result.groups]
+    rep = {(s["tid"], g["label"]) for g in result.groups for s in g["statements"]}
+    cons = {s["tid"]: s["direction"] for s in result.consensus}
+    div = {s["tid"] for s in result.divisive}
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(
+        ["tid", "text", "status", "agree", "disagree", "pass", "seen", "agree_pct",
+         *[f"group_{x}_agree_pct" for x in labels], "representative_of", "consensus", "divisive"]
+    )  # fmt: skip
+    for s in result.statements:
+        w.writerow(
+            [s["tid"], s["text"], s["status"], s["agree"], s["disagree"], s["pass"], s["seen"],
+             "" if s.get("agree_pct") is None else s["agree_pct"],
+             *["" if s.get(f"group_{x}_agree_pct") is None else s[f"group_{x}_agree_pct"]
+               for x in labels],
+             " ".join(x for x in labels if (s["tid"], x) in rep), cons.get(s["tid"], ""),
+             "yes" if s["tid"] in div else ""]
+        )  # fmt: skip
+    return out.getvalue()

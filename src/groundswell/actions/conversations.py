@@ -1,0 +1,349 @@
+"""Community conversations in the store: open, join, vote, add statements, moderate.
+
+Each ``do_*`` owns its transaction. Votes are append-only: a participant who
+votes again on a statement adds a row, and the latest row (highest id) wins in
+the math. Which statements a participant sees and which ones count:
+
+* accepted statements always;
+* pending ones only in a post-moderated conversation (shown at once, a
+  moderator may remove them later); in a pre-moderated one they wait, hidden
+  from participants and from the math;
+* rejected ones never.
+
+Anonymous participants are known by ``participant_key`` (a pseudonym from the
+web layer). Their ``pid`` in a conversation is a keyed hash of that key and the
+conversation, so the same person has unrelated pids in two conversations and
+the store never holds the key itself. Imported Pol.is pids are small integers;
+derived pids start at ``PID_BASE`` so the two never meet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from groundswell.actions import Database
+from groundswell.errors import Conflict, InvalidInput, NotFound
+from groundswell.store.models import utcnow
+from groundswell.store.models.conversations import (
+    Conversation,
+    Moderation,
+    Participant,
+    Statement,
+    StatementStatus,
+    Vote,
+)
+
+MAX_STATEMENT = 280  # characters; Pol.is allows 1000, a phone screen reads ~280 at a glance
+MIN_STATEMENT = 3
+MAX_QUESTION = 2000
+PID_BASE = 1 << 20
+PID_SPAN = (1 << 31) - PID_BASE  # pids are 32-bit signed integers in the store
+VOTE_VALUES = {"agree": 1, "disagree": -1, "pass": 0}
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class StatementView:
+    tid: int
+    text: str
+    status: str
+    is_seed: bool
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    id: int
+    slug: str
+    topic: str
+    question: str
+    moderation: str
+    open: bool
+
+
+def slugify(text: str) -> str:
+    """'Walking in Leeds?' -> 'walking-in-leeds'."""
+    return _SLUG.sub("-", text.lower()).strip("-")[:60] or "conversation"
+
+
+def view_of(c: Conversation) -> ConversationView:
+    return ConversationView(
+        c.id, c.slug, c.topic, c.question, str(c.moderation.value), c.closed_at is None
+    )
+
+
+def find_conversation(session: Session, slug: str) -> Conversation:
+    found = session.scalar(select(Conversation).where(Conversation.slug == slug))
+    if found is None:
+        raise NotFound(f"no conversation '{slug}'; check the address")
+    return found
+
+
+def get_conversation(db: Database, slug: str) -> ConversationView:
+    with db.reading() as session:
+        return view_of(find_conversation(session, slug))
+
+
+def visible_statuses(moderation: Moderation | str) -> tuple[StatementStatus, ...]:
+    """Statement statuses participants see and the math counts (module docstring)."""
+    if Moderation(moderation) is Moderation.PRE:
+        return (StatementStatus.ACCEPTED,)
+    return (StatementStatus.ACCEPTED, StatementStatus.PENDING)
+
+
+def clean_statement(text: str) -> str:
+    """One line of text within the length limits, else InvalidInput saying what to change."""
+    text = " ".join((text or "").split())
+    if len(text) < MIN_STATEMENT:
+        raise InvalidInput("Enter your statement")
+    if len(text) > MAX_STATEMENT:
+        raise InvalidInput(
+            f"Statement must be {MAX_STATEMENT} characters or fewer (it has {len(text)})"
+        )
+    return text
+
+
+def unique_slug(session: Session, wanted: str) -> str:
+    slug, n = wanted, 1
+    while session.scalar(select(Conversation.id).where(Conversation.slug == slug)) is not None:
+        n += 1
+        slug = f"{wanted}-{n}"
+    return slug
+
+
+def do_open_conversation(
+    db: Database,
+    *,
+    topic: str,
+    question: str,
+    moderation: str = "post",
+    seeds: list[str] | tuple[str, ...] = (),
+    slug: str | None = None,
+) -> ConversationView:
+    """Open a conversation with a question and optional seed statements (accepted at once)."""
+    topic = " ".join((topic or "").split())
+    question = (question or "").strip()
+    if not topic:
+        raise InvalidInput("Enter a topic")
+    if len(topic) > 160:
+        raise InvalidInput("Topic must be 160 characters or fewer")
+    if not question:
+        raise InvalidInput("Enter the question")
+    if len(question) > MAX_QUESTION:
+        raise InvalidInput(f"Question must be {MAX_QUESTION} characters or fewer")
+    try:
+        mode = Moderation(moderation)
+    except ValueError:
+        raise InvalidInput(f"moderation '{moderation}' is not 'pre' or 'post'") from None
+    texts = [clean_statement(s) for s in seeds if s.strip()]
+    with db.transaction() as session:
+        chosen = unique_slug(session, slugify(slug or topic))
+        conv = Conversation(slug=chosen, topic=topic, question=question, moderation=mode)
+        session.add(conv)
+        session.flush()
+        for tid, text in enumerate(dict.fromkeys(texts)):
+            session.add(
+                Statement(
+                    conversation_id=conv.id,
+                    tid=tid,
+                    text=text,
+                    status=StatementStatus.ACCEPTED,
+                    is_seed=True,
+                )
+            )
+        session.flush()
+        return view_of(conv)
+
+
+def pid_for(conversation_id: int, key: str) -> int:
+    """The participant's pid in one conversation: a hash of their pseudonym and the conversation."""
+    digest = hashlib.sha256(f"{conversation_id}:{key}".encode()).digest()
+    return PID_BASE + int.from_bytes(digest[:8], "big") % PID_SPAN
+
+
+def _join(session: Session, conv: Conversation, key: str) -> Participant:
+    pid = pid_for(conv.id, key)
+    found = session.scalar(
+        select(Participant).where(Participant.conversation_id == conv.id, Participant.pid == pid)
+    )
+    if found is not None:
+        return found
+    participant = Participant(conversation_id=conv.id, pid=pid)
+    try:
+        with session.begin_nested():  # two first votes at once: one insert wins
+            session.add(participant)
+    except IntegrityError:
+        return session.scalars(
+            select(Participant).where(
+                Participant.conversation_id == conv.id, Participant.pid == pid
+            )
+        ).one()
+    return participant
+
+
+def do_join(db: Database, slug: str, key: str) -> int:
+    """The pid of the participant known by ``key`` (joining the conversation if new)."""
+    if not key:
+        raise InvalidInput("a participant key is needed to take part")
+    with db.transaction() as session:
+        return _join(session, find_conversation(session, slug), key).pid
+
+
+def _open_for_votes(conv: Conversation) -> None:
+    if conv.closed_at is not None:
+        raise Conflict("this conversation is closed; it takes no more votes or statements")
+
+
+def do_vote(db: Database, slug: str, key: str, tid: int, value: int | str) -> int:
+    """Record a vote (1 agree, -1 disagree, 0 pass, or those words); returns the pid.
+
+    Only statements the participant may see can be voted on.
+    """
+    if isinstance(value, str):
+        if value.strip().lower() not in VOTE_VALUES:
+            raise InvalidInput(f"vote '{value}' is not agree, disagree or pass")
+        value = VOTE_VALUES[value.strip().lower()]
+    if value not in (-1, 0, 1):
+        raise InvalidInput(f"vote {value!r} is not 1 (agree), -1 (disagree) or 0 (pass)")
+    with db.transaction() as session:
+        conv = find_conversation(session, slug)
+        _open_for_votes(conv)
+        statement = session.scalar(
+            select(Statement).where(Statement.conversation_id == conv.id, Statement.tid == tid)
+        )
+        if statement is None or statement.status not in visible_statuses(conv.moderation):
+            raise NotFound(f"no statement {tid} to vote on in '{slug}'")
+        participant = _join(session, conv, key)
+        session.add(
+            Vote(
+                conversation_id=conv.id,
+                participant_id=participant.id,
+                statement_id=statement.id,
+                value=int(value),
+            )
+        )
+        return participant.pid
+
+
+def do_submit_statement(db: Database, slug: str, key: str, text: str) -> StatementView:
+    """Add a participant's statement: pending in pre-moderation, shown at once in post."""
+    text = clean_statement(text)
+    with db.transaction() as session:
+        conv = find_conversation(session, slug)
+        _open_for_votes(conv)
+        participant = _join(session, conv, key)
+        duplicate = session.scalar(
+            select(Statement.tid).where(
+                Statement.conversation_id == conv.id,
+                func.lower(Statement.text) == text.lower(),
+            )
+        )
+        if duplicate is not None:
+            raise Conflict("That statement is already in the conversation")
+        last = session.scalar(
+            select(func.coalesce(func.max(Statement.tid), -1)).where(
+                Statement.conversation_id == conv.id
+            )
+        )
+        tid = int(last) + 1
+        # Pending either way: hidden until accepted in pre-moderation, shown at
+        # once in post-moderation (visible_statuses), and in the queue for review.
+        status = StatementStatus.PENDING
+        statement = Statement(
+            conversation_id=conv.id,
+            tid=tid,
+            author_id=participant.id,
+            text=text,
+            status=status,
+            created_at=utcnow(),
+        )
+        session.add(statement)
+        session.flush()
+        return StatementView(tid, text, str(status.value), False)
+
+
+def do_moderate(db: Database, slug: str, tid: int, decision: str) -> StatementView:
+    """Accept or reject a statement (``decision``: 'accept' or 'reject').
+
+    Rejected statements leave the math and are no longer shown.
+
+    In a post-moderated conversation accepted statements may be removed (rejected) too.
+    """
+    target = {"accept": StatementStatus.ACCEPTED, "reject": StatementStatus.REJECTED}.get(decision)
+    if target is None:
+        raise InvalidInput(f"decision '{decision}' is not accept or reject")
+    with db.transaction() as session:
+        conv = find_conversation(session, slug)
+        statement = session.scalar(
+            select(Statement).where(Statement.conversation_id == conv.id, Statement.tid == tid)
+        )
+        if statement is None:
+            raise NotFound(f"no statement {tid} in '{slug}'")
+        statement.status = target
+        return StatementView(statement.tid, statement.text, str(target.value), statement.is_seed)
+
+
+def statements(db: Database, slug: str, status: str | None = None) -> list[StatementView]:
+    """Statements of a conversation in tid order, optionally of one status."""
+    with db.reading() as session:
+        conv = find_conversation(session, slug)
+        query = select(Statement).where(Statement.conversation_id == conv.id)
+        if status is not None:
+            query = query.where(Statement.status == StatementStatus(status))
+        rows = session.scalars(query.order_by(Statement.tid)).all()
+        return [StatementView(s.tid, s.text, str(s.status.value), s.is_seed) for s in rows]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a participant stands: statements they voted on, and how many they can see."""
+
+    voted: frozenset[int]
+    visible: tuple[int, ...]
+
+    @property
+    def remaining(self) -> tuple[int, ...]:
+        return tuple(t for t in self.visible if t not in self.voted)
+
+
+def progress(db: Database, slug: str, key: str) -> Progress:
+    with db.reading() as session:
+        conv = find_conversation(session, slug)
+        visible = session.scalars(
+            select(Statement.tid)
+            .where(
+                Statement.conversation_id == conv.id,
+                Statement.status.in_(visible_statuses(conv.moderation)),
+            )
+            .order_by(Statement.tid)
+        ).all()
+        pid = pid_for(conv.id, key)
+        voted = session.scalars(
+            select(Statement.tid)
+            .join(Vote, Vote.statement_id == Statement.id)
+            .join(Participant, Participant.id == Vote.participant_id)
+            .where(Vote.conversation_id == conv.id, Participant.pid == pid)
+        ).all()
+        return Progress(frozenset(voted), tuple(visible))
+
+
+def statement_text(db: Database, slug: str, tid: int) -> str:
+    with db.reading() as session:
+        conv = find_conversation(session, slug)
+        text = session.scalar(
+            select(Statement.text).where(Statement.conversation_id == conv.id, Statement.tid == tid)
+        )
+        if text is None:
+            raise NotFound(f"no statement {tid} in '{slug}'")
+        return text
+
+
+def opened_at(db: Database, slug: str) -> datetime:
+    with db.reading() as session:
+        return find_conversation(session, slug).opened_at

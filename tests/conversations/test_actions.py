@@ -1,0 +1,180 @@
+"""Conversation actions on SQLite and PostgreSQL: lifecycle, moderation, routing, Pol.is round trip.
+
+The round trip uses a real Pol.is conversation from shared/data/polis: data
+gathered using the Polis software (compdemocracy.org/polis), sub-licensed under
+CC BY 4.0 with attribution to The Computational Democracy Project
+(shared/data/polis/LICENSE-DATA.txt).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from groundswell.actions.conversation_polis import do_import_polis, export_polis, to_export
+from groundswell.actions.conversation_report import analysis, next_for, report, report_csv
+from groundswell.actions.conversations import (
+    do_join,
+    do_moderate,
+    do_open_conversation,
+    do_submit_statement,
+    do_vote,
+    progress,
+    statements,
+)
+from groundswell.app import App
+from groundswell.conversations import read_export
+from groundswell.errors import Conflict, InvalidInput, NotFound
+
+SEEDS = ["Buses should be free", "Walking is for everyone", "Parks need lights", "More benches"]
+
+
+@pytest.fixture
+def conv(db_app: App):
+    return do_open_conversation(
+        db_app, topic="Getting about", question="How should we get about?", seeds=SEEDS
+    )
+
+
+def test_open_gives_seed_statements_and_a_unique_slug(db_app: App, conv):
+    assert conv.slug == "getting-about" and conv.moderation == "post"
+    again = do_open_conversation(db_app, topic="Getting about", question="Again?")
+    assert again.slug == "getting-about-2"
+    found = statements(db_app, conv.slug)
+    assert [s.text for s in found] == SEEDS and all(s.is_seed for s in found)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"topic": "", "question": "Q?"}, "Enter a topic"),
+        ({"topic": "T", "question": " "}, "Enter the question"),
+        ({"topic": "T", "question": "Q?", "moderation": "later"}, "not 'pre' or 'post'"),
+        ({"topic": "T", "question": "Q?", "seeds": ["x" * 281]}, "280 characters or fewer"),
+    ],
+)
+def test_open_refuses_bad_input(db_app: App, kwargs, message):
+    with pytest.raises(InvalidInput, match=message):
+        do_open_conversation(db_app, **kwargs)
+
+
+def test_join_gives_one_pid_per_participant_and_conversation(db_app: App, conv):
+    other = do_open_conversation(db_app, topic="Other", question="Q?")
+    a = do_join(db_app, conv.slug, "key-a")
+    assert do_join(db_app, conv.slug, "key-a") == a
+    assert do_join(db_app, conv.slug, "key-b") != a
+    assert do_join(db_app, other.slug, "key-a") != a  # unlinkable across conversations
+
+
+def test_latest_vote_wins(db_app: App, conv):
+    for key, value in [("a", 1), ("b", 1), ("a", -1), ("a", "pass")]:
+        do_vote(db_app, conv.slug, key, 0, value)
+    result = analysis(db_app, conv.slug)
+    assert result is not None
+    dense = result.matrix.to_dense()
+    assert sorted(dense[:, 0].tolist()) == [0.0, 1.0]
+    assert report(db_app, conv.slug).statements[0]["pass"] == 1
+
+
+def test_vote_refuses_bad_values_and_unknown_statements(db_app: App, conv):
+    with pytest.raises(InvalidInput, match="not agree, disagree or pass"):
+        do_vote(db_app, conv.slug, "a", 0, "maybe")
+    with pytest.raises(NotFound, match="no statement 99"):
+        do_vote(db_app, conv.slug, "a", 99, 1)
+    with pytest.raises(NotFound, match="no conversation"):
+        do_vote(db_app, "nowhere", "a", 0, 1)
+
+
+def test_pre_moderation_hides_pending_statements_from_participants_and_math(db_app: App):
+    c = do_open_conversation(db_app, topic="Pre", question="Q?", moderation="pre", seeds=SEEDS)
+    new = do_submit_statement(db_app, c.slug, "author", "Cycle lanes on every main road")
+    assert new.status == "pending" and new.tid == len(SEEDS)
+    assert new.tid not in progress(db_app, c.slug, "voter").visible
+    with pytest.raises(NotFound):
+        do_vote(db_app, c.slug, "voter", new.tid, 1)
+    for key in "abc":
+        for tid in range(len(SEEDS)):
+            do_vote(db_app, c.slug, key, tid, 1)
+    assert new.tid not in analysis(db_app, c.slug).matrix.tids
+    do_moderate(db_app, c.slug, new.tid, "accept")
+    assert new.tid in progress(db_app, c.slug, "voter").visible
+    do_vote(db_app, c.slug, "a", new.tid, -1)
+    assert new.tid in analysis(db_app, c.slug).matrix.tids
+
+
+def test_post_moderation_shows_at_once_and_removal_leaves_the_math(db_app: App, conv):
+    new = do_submit_statement(db_app, conv.slug, "author", "Trams again, please")
+    assert new.tid in progress(db_app, conv.slug, "voter").visible
+    do_vote(db_app, conv.slug, "voter", new.tid, 1)
+    do_vote(db_app, conv.slug, "voter", 0, 1)
+    assert analysis(db_app, conv.slug).mod_out.sum() == 0
+    do_moderate(db_app, conv.slug, new.tid, "reject")
+    result = analysis(db_app, conv.slug)  # the cache key includes moderation
+    assert new.tid in result.moderated_out
+    assert new.tid not in progress(db_app, conv.slug, "other").visible
+
+
+def test_submit_refuses_duplicates_and_bad_text(db_app: App, conv):
+    with pytest.raises(Conflict, match="already in the conversation"):
+        do_submit_statement(db_app, conv.slug, "a", "buses should be FREE")
+    with pytest.raises(InvalidInput, match="Enter your statement"):
+        do_submit_statement(db_app, conv.slug, "a", "  ")
+    with pytest.raises(InvalidInput, match="accept or reject"):
+        do_moderate(db_app, conv.slug, 0, "maybe")
+
+
+def test_routing_never_repeats_and_ends(db_app: App, conv):
+    for key in ("x", "y"):
+        seen = []
+        while (s := next_for(db_app, conv.slug, key, seed=len(seen))) is not None:
+            assert s.tid not in seen
+            seen.append(s.tid)
+            do_vote(db_app, conv.slug, key, s.tid, 1 if key == "x" else -1)
+        assert sorted(seen) == list(range(len(SEEDS)))
+    assert next_for(db_app, conv.slug, "x") is None
+
+
+def test_report_has_groups_consensus_and_participation(db_app: App, conv):
+    rng = np.random.default_rng(3)
+    for p in range(12):
+        for tid in range(len(SEEDS)):
+            side = 1 if (p < 6) == (tid % 2 == 0) else -1
+            do_vote(db_app, conv.slug, f"p{p}", tid, side if rng.random() > 0.1 else 0)
+    r = report(db_app, conv.slug)
+    assert r.n_participants == 12 and r.n_votes == 48
+    assert sum(g["size"] for g in r.groups) == 12 and len(r.points) == 12
+    assert sum(n for _, n in r.per_day) == 48
+    text = report_csv(r)
+    assert text.splitlines()[0].startswith("tid,text,status,agree,disagree,pass,seen,agree_pct")
+    assert len(text.splitlines()) == 1 + len(SEEDS)
+    assert report(db_app, conv.slug).groups == r.groups  # from the cache
+
+
+def test_polis_import_export_round_trip(db_app: App, shared_data, tmp_path):
+    folder = shared_data / "polis" / "london.youth.policing"
+    original = read_export(folder)
+    started = time.perf_counter()
+    conv = do_import_polis(db_app, folder)
+    seconds = time.perf_counter() - started
+    assert conv.slug == "london-youth-policing" and seconds < 20
+    export_polis(db_app, conv.slug, tmp_path / "out")
+    again = read_export(tmp_path / "out")
+    assert again.pids == original.pids or sorted(
+        zip(again.timestamps, again.pids, again.tids, again.votes.tolist(), strict=True)
+    ) == sorted(
+        zip(original.timestamps, original.pids, original.tids, original.votes.tolist(), strict=True)
+    )
+    a, b = original.matrix(), again.matrix()
+    assert np.array_equal(
+        np.nan_to_num(a.to_dense()[np.argsort(a.pids)][:, np.argsort(a.tids)], nan=9),
+        np.nan_to_num(b.to_dense()[np.argsort(b.pids)][:, np.argsort(b.tids)], nan=9),
+    )
+    by_tid = {c.tid: c for c in again.comments}
+    for c in original.comments:
+        assert (by_tid[c.tid].text, by_tid[c.tid].moderated) == (c.text, c.moderated)
+        assert by_tid[c.tid].author == c.author and by_tid[c.tid].timestamp == c.timestamp
+    assert again.summary["topic"] == original.summary["topic"]
+    assert sorted(again.moderated_out) == sorted(original.moderated_out)
+    assert set(to_export(db_app, conv.slug).pids) == set(original.pids)
