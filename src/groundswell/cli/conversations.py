@@ -1,14 +1,29 @@
-"""``groundswell conversations analyse DIR``: Pol.is-class math on a Pol.is export."""
+"""``groundswell conversations``: analyse a Pol.is export; import, export and report from the store.
+
+* ``analyse DIR``: the math on a Pol.is export folder, without the database;
+* ``import DIR``: a Pol.is export folder into the database as a new conversation;
+* ``export SLUG DIR``: a conversation back out in the Pol.is export format;
+* ``report SLUG [--csv FILE] [--json]``: groups, representative statements,
+  consensus and divisive statements of a conversation in the database.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from groundswell.cli.common import console, print_json
 from groundswell.cli.main import app
+
+if TYPE_CHECKING:
+    from groundswell.app import App
 
 conversations_app = typer.Typer(
     help="Opinion groups, representative statements and consensus from votes.",
@@ -84,3 +99,109 @@ def _show(summary: dict, texts: dict, title: str) -> None:
         console.print(table if tids else f"Most people {side}: none")
     if summary["divisive"]:
         console.print("Divisive: " + ", ".join(str(t) for t in summary["divisive"]))
+
+
+@contextmanager
+def _database() -> Iterator[App]:
+    from groundswell.cli.common import build_app
+
+    instance = build_app()
+    try:
+        yield instance
+    finally:
+        instance.close()
+
+
+@conversations_app.command("import")
+def import_export(
+    folder: Path = typer.Argument(
+        ..., metavar="POLIS_EXPORT_DIR", help="Folder with votes.csv and comments.csv."
+    ),
+    slug: str | None = typer.Option(None, "--slug", help="Address name (default: folder name)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Import a Pol.is export folder into the database as a new conversation (all or nothing)."""
+    from groundswell.actions.conversation_polis import do_import_polis
+    from groundswell.actions.conversation_report import report
+
+    with _database() as gs:
+        started = time.perf_counter()
+        conv = do_import_polis(gs, folder, slug=slug)
+        seconds = time.perf_counter() - started
+        r = report(gs, conv.slug)
+    n_statements = len(r.statements)
+    payload = {"slug": conv.slug, "participants": r.n_participants, "statements": n_statements,
+               "votes": r.n_votes, "seconds": round(seconds, 3)}  # fmt: skip
+    if json_out:
+        print_json(payload)
+        return
+    console.print(
+        f"Imported '{conv.topic}' as {conv.slug}: {r.n_participants} participants, "
+        f"{n_statements} statements, {r.n_votes} votes in {seconds:.1f} s",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@conversations_app.command("export")
+def export_conversation(
+    slug: str = typer.Argument(..., help="The conversation's address name."),
+    folder: Path = typer.Argument(..., metavar="OUT_DIR", help="Folder to write the files to."),
+) -> None:
+    """Write a conversation as a Pol.is export folder (comments, votes, participants, summary)."""
+    from groundswell.actions.conversation_polis import export_polis
+
+    with _database() as gs:
+        paths = export_polis(gs, slug, folder)
+    console.print(
+        f"Wrote {', '.join(p.name for p in paths)} to {folder}", markup=False, soft_wrap=True
+    )
+
+
+@conversations_app.command("report")
+def report_conversation(
+    slug: str = typer.Argument(..., help="The conversation's address name."),
+    csv_out: Path | None = typer.Option(
+        None, "--csv", help="Also write one row per statement to this CSV file."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """What we heard: groups, their representative statements, common ground and division."""
+    from groundswell.actions.conversation_report import report, report_csv
+
+    with _database() as gs:
+        r = report(gs, slug)
+    if csv_out is not None:
+        csv_out.write_text(report_csv(r), encoding="utf-8")
+    if json_out:
+        print_json(r.to_dict())
+        return
+    c = r.conversation
+    console.print(f"[bold]{escape(c.topic)}[/bold]: {escape(c.question)}", soft_wrap=True)
+    console.print(
+        f"{r.n_participants} participants, {len(r.statements)} statements, {r.n_votes} votes; "
+        f"{len(r.groups)} groups"
+    )
+    for group in r.groups:
+        table = Table(
+            title=f"Group {group['label']} ({group['size']} people)", title_justify="left"
+        )
+        table.add_column("statement", justify="right")
+        table.add_column("side")
+        table.add_column("share", justify="right")
+        table.add_column("text")
+        for s in group["statements"]:
+            table.add_row(str(s["tid"]), s["direction"], f"{s['pct']}%", _short(s["text"]))
+        console.print(table)
+    for title, rows in (("Common ground", r.consensus), ("Divisive", r.divisive)):
+        if not rows:
+            console.print(f"{title}: none")
+            continue
+        table = Table(title=title, title_justify="left")
+        table.add_column("statement", justify="right")
+        table.add_column("text")
+        for s in rows:
+            table.add_row(str(s["tid"]), _short(s["text"]))
+        console.print(table)
+    if csv_out is not None:
+        console.print(f"Wrote {csv_out}", markup=False, soft_wrap=True)
