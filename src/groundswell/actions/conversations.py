@@ -347,3 +347,15 @@ def statement_text(db: Database, slug: str, tid: int) -> str:
 def opened_at(db: Database, slug: str) -> datetime:
     with db.reading() as session:
         return find_conversation(session, slug).opened_at
+
+
+def initiatives_of(db: Database, slug: str) -> frozenset[str]:
+    """Slugs of the initiative the conversation belongs to (for scoped moderators)."""
+    from groundswell.store.models.initiatives import Initiative
+
+    with db.reading() as session:
+        conv = find_conversation(session, slug)
+        if conv.initiative_id is None:
+            return frozenset()
+        found = session.scalar(select(Initiative.slug).where(Initiative.id == conv.initiative_id))
+        return frozenset({found}) if found else frozenset()

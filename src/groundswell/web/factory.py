@@ -10,7 +10,16 @@ from fastapi.staticfiles import StaticFiles
 
 from groundswell.app import App
 from groundswell.web import auth, errors
-from groundswell.web.routes import account, api, health, network_spread, pages
+from groundswell.web.routes import (
+    account,
+    api,
+    conversations,
+    conversations_admin,
+    conversations_report,
+    health,
+    network_spread,
+    pages,
+)
 from groundswell.web.security import SecurityHeaders
 from groundswell.web.templating import STATIC_DIR, make_templates, vendor_present
 
@@ -50,6 +59,9 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(pages.router)
     web.include_router(network_spread.router)
     web.include_router(account.router)
+    web.include_router(conversations_admin.router)  # /conversations/new before /{slug}
+    web.include_router(conversations.router)
+    web.include_router(conversations_report.router)
     errors.install(web)
     auth.install(web)  # sessions, CSRF and rate limits, inside the security headers
     web.add_middleware(SecurityHeaders)

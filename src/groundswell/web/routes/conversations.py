@@ -1,0 +1,115 @@
+"""Taking part in a conversation: one statement at a time, vote, add your own.
+
+Works without JavaScript: each form posts and is redirected (303) back to the
+voting page, which shows the next statement. With htmx the vote form posts
+with ``HX-Request`` and gets only the next statement card to swap in place.
+Participants are anonymous: ``participant_key`` (a pseudonym from the signed
+visitor cookie, or from the account when signed in) names them to the actions.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from groundswell.actions.conversation_report import next_for
+from groundswell.actions.conversations import (
+    MAX_STATEMENT,
+    do_submit_statement,
+    do_vote,
+    get_conversation,
+    progress,
+)
+from groundswell.errors import Conflict, InvalidInput
+from groundswell.web.auth import ParticipantKey
+from groundswell.web.deps import GsApp
+from groundswell.web.ratelimit import rate_limit
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+ADDED = {
+    "pending": "Thank you. Your statement will be shown to others once a moderator accepts it.",
+    "shown": "Thank you. Your statement is now part of the conversation.",
+}
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, template, {"current_path": request.url.path, **context}, status_code=status
+    )
+
+
+def _card_context(gs: Any, slug: str, key: str) -> dict[str, Any]:
+    where = progress(gs, slug, key)
+    return {
+        "statement": next_for(gs, slug, key),
+        "voted": len(where.voted & set(where.visible)),
+        "total": len(where.visible),
+    }
+
+
+async def _voting_page(
+    request: Request, gs: Any, slug: str, key: str, *, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    conversation = get_conversation(gs, slug)
+    card = await anyio.to_thread.run_sync(lambda: _card_context(gs, slug, key))
+    return render(
+        request,
+        "conversations/vote.html",
+        status,
+        conversation=conversation,
+        max_statement=MAX_STATEMENT,
+        errors=extra.pop("errors", {}),
+        **card,
+        **extra,
+    )
+
+
+@router.get("/conversations/{slug}")
+async def voting_page(
+    request: Request, gs: GsApp, key: ParticipantKey, slug: str, added: str | None = None
+) -> HTMLResponse:
+    return await _voting_page(request, gs, slug, key, added=ADDED.get(added or ""))
+
+
+@router.post("/conversations/{slug}/vote", dependencies=[rate_limit("vote")])
+async def vote(
+    request: Request,
+    gs: GsApp,
+    key: ParticipantKey,
+    slug: str,
+    tid: Annotated[int, Form()],
+    vote: Annotated[str, Form()],
+) -> Response:
+    await anyio.to_thread.run_sync(lambda: do_vote(gs, slug, key, tid, vote))
+    if request.headers.get("hx-request") == "true":
+        conversation = get_conversation(gs, slug)
+        card = await anyio.to_thread.run_sync(lambda: _card_context(gs, slug, key))
+        return render(request, "conversations/_card.html", conversation=conversation, **card)
+    return RedirectResponse(f"/conversations/{slug}", status_code=303)
+
+
+@router.post("/conversations/{slug}/statements", dependencies=[rate_limit("submission")])
+async def add_statement(
+    request: Request,
+    gs: GsApp,
+    key: ParticipantKey,
+    slug: str,
+    statement: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        added = await anyio.to_thread.run_sync(
+            lambda: do_submit_statement(gs, slug, key, statement)
+        )
+    except (InvalidInput, Conflict) as exc:
+        return await _voting_page(
+            request, gs, slug, key, status=422, errors={"statement": exc.message},
+            draft=statement,
+        )  # fmt: skip
+    moderation = get_conversation(gs, slug).moderation
+    state = "pending" if moderation == "pre" and added.status == "pending" else "shown"
+    return RedirectResponse(f"/conversations/{slug}?added={state}#add-statement", status_code=303)

@@ -1,0 +1,121 @@
+"""Running a conversation: open one, and the moderation queue.
+
+Opening needs an organiser, moderator or admin (``VIEW_PEOPLE`` or
+``MODERATE`` in ``groundswell.auth.permissions``: the rules have no separate
+"open a conversation" action yet). Moderating needs ``MODERATE`` over the
+conversation's scope (its initiative, or the whole movement).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from groundswell.actions.conversations import (
+    do_moderate,
+    do_open_conversation,
+    get_conversation,
+    initiatives_of,
+    statements,
+)
+from groundswell.auth.permissions import Action, Principal, Subject, can, require
+from groundswell.errors import InvalidInput
+from groundswell.web.auth import get_principal
+from groundswell.web.deps import GsApp
+from groundswell.web.routes.conversations import render
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+DONE = {"accept": "accepted", "reject": "removed"}
+
+
+def _may_open(request: Request) -> Principal | None:
+    principal = get_principal(request)
+    if can(principal, Action.VIEW_PEOPLE) or can(principal, Action.MODERATE):
+        return principal
+    require(principal, Action.MODERATE)  # raises: sign in, or no access
+    return principal
+
+
+def _may_moderate(request: Request, gs: Any, slug: str) -> None:
+    require(get_principal(request), Action.MODERATE, Subject(initiatives=initiatives_of(gs, slug)))
+
+
+def _open_form(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    values = {"topic": "", "question": "", "moderation": "post", "seeds": "", "errors": {}}
+    return render(request, "conversations/new.html", status, **{**values, **context})
+
+
+@router.get("/conversations/new")
+def open_page(request: Request) -> HTMLResponse:
+    _may_open(request)
+    return _open_form(request)
+
+
+@router.post("/conversations/new")
+def open_conversation(
+    request: Request,
+    gs: GsApp,
+    topic: Annotated[str, Form()] = "",
+    question: Annotated[str, Form()] = "",
+    moderation: Annotated[str, Form()] = "post",
+    seeds: Annotated[str, Form()] = "",
+) -> Response:
+    _may_open(request)
+    values = {"topic": topic, "question": question, "moderation": moderation, "seeds": seeds}
+    errors = {}
+    if not topic.strip():
+        errors["topic"] = "Enter a topic"
+    if not question.strip():
+        errors["question"] = "Enter the question"
+    if moderation not in ("pre", "post"):
+        errors["moderation"] = "Select how statements are moderated"
+    if not errors:
+        try:
+            opened = do_open_conversation(
+                gs, topic=topic, question=question, moderation=moderation,
+                seeds=[line for line in seeds.splitlines() if line.strip()],
+            )  # fmt: skip
+        except InvalidInput as exc:
+            field = "seeds" if "Statement" in exc.message else "question"
+            errors[field] = exc.message
+        else:
+            return RedirectResponse(f"/conversations/{opened.slug}/moderate", status_code=303)
+    return _open_form(request, 422, errors=errors, **values)
+
+
+@router.get("/conversations/{slug}/moderate")
+def moderation_queue(
+    request: Request, gs: GsApp, slug: str, done: str | None = None, tid: int | None = None
+) -> HTMLResponse:
+    conversation = get_conversation(gs, slug)
+    _may_moderate(request, gs, slug)
+    everything = statements(gs, slug)
+    return render(
+        request,
+        "conversations/moderate.html",
+        conversation=conversation,
+        pending=[s for s in everything if s.status == "pending"],
+        accepted=[s for s in everything if s.status == "accepted"],
+        rejected=[s for s in everything if s.status == "rejected"],
+        done=DONE.get(done or ""),
+        done_tid=tid,
+    )
+
+
+@router.post("/conversations/{slug}/moderate")
+def moderate(
+    request: Request,
+    gs: GsApp,
+    slug: str,
+    tid: Annotated[int, Form()],
+    decision: Annotated[str, Form()],
+) -> Response:
+    get_conversation(gs, slug)
+    _may_moderate(request, gs, slug)
+    do_moderate(gs, slug, tid, decision)
+    return RedirectResponse(
+        f"/conversations/{slug}/moderate?done={decision}&tid={tid}", status_code=303
+    )

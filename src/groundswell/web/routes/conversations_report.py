@@ -1,0 +1,114 @@
+"""'What we heard': the live report of a conversation, its CSV, and its charts as inline SVG.
+
+The charts are drawn here as SVG numbers (no JavaScript, nothing external, so
+the content security policy holds and they print); every chart has a table
+with the same numbers next to it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from groundswell.actions.conversation_report import Report, report, report_csv
+from groundswell.web.deps import GsApp
+from groundswell.web.routes.conversations import render
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+# NHS.UK palette colours, distinguishable and with 3:1 contrast on white.
+COLOURS = ["#005eb8", "#d5281b", "#007f3b", "#330072", "#ed8b00", "#00a499", "#7c2855"]
+COLOUR_NAMES = ["blue", "red", "green", "purple", "orange", "aqua green", "plum"]
+UNGROUPED = "#768692"
+MAP_SIZE, MAP_PAD = 320, 12
+BARS_W, BARS_H, MAX_BARS = 640, 180, 60
+
+
+def colour(group: int) -> str:
+    return UNGROUPED if group < 0 else COLOURS[group % len(COLOURS)]
+
+
+def opinion_map(points: list[tuple[float, float, int]]) -> list[dict[str, Any]]:
+    """Participant dots scaled into the square map (same scale on both axes, centred)."""
+    if not points:
+        return []
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    inner = MAP_SIZE - 2 * MAP_PAD
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return [
+        {
+            "x": round(MAP_SIZE / 2 + (x - cx) / span * inner, 1),
+            "y": round(MAP_SIZE / 2 - (y - cy) / span * inner, 1),
+            "fill": colour(g),
+        }
+        for x, y, g in points
+    ]
+
+
+def participation(per_day: list[tuple[date, int]]) -> tuple[str, list[tuple[str, int]]]:
+    """Votes per day, or per month once there are more than ``MAX_BARS`` days."""
+    if len(per_day) <= MAX_BARS:
+        return "day", [(d.isoformat(), n) for d, n in per_day]
+    months: Counter[str] = Counter()
+    for d, n in per_day:
+        months[f"{d:%Y-%m}"] += n
+    return "month", sorted(months.items())
+
+
+def bars(rows: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    if not rows:
+        return []
+    top = max(n for _, n in rows) or 1
+    width = BARS_W / len(rows)
+    return [
+        {
+            "x": round(i * width + width * 0.1, 1),
+            "width": round(max(width * 0.8, 1.0), 1),
+            "height": round(n / top * (BARS_H - 10), 1),
+            "y": round(BARS_H - n / top * (BARS_H - 10), 1),
+            "label": label,
+            "votes": n,
+        }
+        for i, (label, n) in enumerate(rows)
+    ]
+
+
+def _context(r: Report) -> dict[str, Any]:
+    unit, rows = participation(r.per_day)
+    for g in r.groups:
+        g["colour"], g["colour_name"] = colour(g["id"]), COLOUR_NAMES[g["id"] % len(COLOURS)]
+    ungrouped = sum(1 for p in r.points if p[2] < 0)
+    return {
+        "report": r,
+        "conversation": r.conversation,
+        "dots": opinion_map(r.points),
+        "map_size": MAP_SIZE,
+        "ungrouped": ungrouped,
+        "unit": unit,
+        "participation": rows,
+        "bars": bars(rows),
+        "bars_w": BARS_W,
+        "bars_h": BARS_H,
+    }
+
+
+@router.get("/conversations/{slug}/report")
+async def report_page(request: Request, gs: GsApp, slug: str) -> HTMLResponse:
+    r = await anyio.to_thread.run_sync(lambda: report(gs, slug))
+    return render(request, "conversations/report.html", **_context(r))
+
+
+@router.get("/conversations/{slug}/report.csv")
+async def report_download(gs: GsApp, slug: str) -> Response:
+    r = await anyio.to_thread.run_sync(lambda: report(gs, slug))
+    return Response(
+        report_csv(r),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{slug}-report.csv"'},
+    )
