@@ -9,6 +9,8 @@ UV_VERSION := 0.13.8
 SEED ?= 7
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Pure engines: typed (mypy) and kept free of store, web, CLI and Dask imports (lint-imports).
+ENGINES := $(addprefix src/groundswell/,network spread kernels seeds roles conversations measures campaigns demo privacy auth compute)
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -53,7 +55,7 @@ test: install system ## Set up and run everything CI runs: lint, type and archit
 lint: ## ruff (lint + format check), mypy on the engines, import-linter contracts
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/mypy src/groundswell/network src/groundswell/spread src/groundswell/kernels src/groundswell/seeds src/groundswell/demo
+	$(BIN)/mypy $(ENGINES)
 	$(BIN)/lint-imports
 
 .PHONY: format

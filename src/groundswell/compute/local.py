@@ -34,7 +34,8 @@ class LocalExecutor:
         import numba
 
         before = numba.get_num_threads()
-        numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
+        most = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+        numba.set_num_threads(min(self.threads, most))
         try:
             return [fn(shared, part, True) for part in parts]
         finally:

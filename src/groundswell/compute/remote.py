@@ -81,4 +81,5 @@ class DaskExecutor:
         self.close()
 
     def __repr__(self) -> str:
-        return f"DaskExecutor({self.client.scheduler.address!r})"
+        scheduler = self.client.scheduler
+        return f"DaskExecutor({getattr(scheduler, 'address', None)!r})"

@@ -109,6 +109,7 @@ def kmeans(
         )
         if best is None or inertia < best[2] - 1e-12 * max(1.0, abs(inertia)):
             best = (labels, centres, inertia)
+    assert best is not None  # at least one start ran
     labels, centres, inertia = best
     used = np.unique(labels)
     remap = np.full(centres.shape[0], -1, np.int64)

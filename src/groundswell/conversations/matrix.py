@@ -91,7 +91,7 @@ def _codes(
     return out
 
 
-def _check_votes(votes: np.ndarray) -> np.ndarray:
+def _check_votes(votes: Sequence[int] | np.ndarray) -> np.ndarray:
     values = np.asarray(votes)
     if values.size and not np.isin(values, (-1, 0, 1)).all():
         bad = values[~np.isin(values, (-1, 0, 1))][0]

@@ -122,7 +122,7 @@ class Analysis:
 def _tid_order(tids: Sequence[Hashable]) -> np.ndarray:
     """Columns in statement-id order (Pol.is scans tids in order)."""
     try:
-        return np.array(sorted(range(len(tids)), key=lambda j: tids[j]), np.int64)
+        return np.array(sorted(range(len(tids)), key=lambda j: tids[j]), np.int64)  # type: ignore[arg-type,return-value]
     except TypeError:
         return np.array(sorted(range(len(tids)), key=lambda j: str(tids[j])), np.int64)
 

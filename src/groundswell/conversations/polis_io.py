@@ -274,7 +274,7 @@ def write_export(
             w.writerow(
                 [
                     stamp,
-                    _when(stamp if stamp != "" else None),
+                    _when(int(ts[k]) if ts is not None else None),
                     export.tids[k],
                     export.pids[k],
                     int(export.votes[k]),

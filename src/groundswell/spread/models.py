@@ -67,7 +67,7 @@ class Model:
 
     def describe(self) -> str:
         """One line naming the model and its parameters, for reports."""
-        parts = [self.kind]
+        parts: list[str] = [self.kind]
         for name in ("p", "threshold", "fraction", "recovery", "max_steps"):
             value = getattr(self, name)
             if value is not None:

@@ -45,7 +45,7 @@ def run_states(seed: Seed, runs: int) -> np.ndarray:
         return child_states(seed, runs)
     root = seed_sequence(int(seed))
     pool_size = root.pool_size
-    entropy = _words(int(root.entropy))
+    entropy = _words(int(seed))  # root.entropy is this int
     entropy += [0] * (pool_size - len(entropy))  # padded because a spawn key follows
     for key in root.spawn_key:
         entropy += _words(int(key))
@@ -63,7 +63,7 @@ def run_states(seed: Seed, runs: int) -> np.ndarray:
 
     def mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         # uint64 wraps modulo 2**64, which keeps the low 32 bits exact.
-        result = (_MIX_L * x - _MIX_R * y) & _M32
+        result: np.ndarray = np.bitwise_and(_MIX_L * x - _MIX_R * y, _M32)
         return result ^ (result >> _S16)
 
     pool = [hashmix(columns[i]) for i in range(pool_size)]
