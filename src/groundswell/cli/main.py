@@ -29,6 +29,7 @@ def _register() -> None:
     from groundswell.cli import users  # noqa: F401
     from groundswell.cli import backup, privacy  # noqa: F401
     from groundswell.cli import roles  # noqa: F401
+    from groundswell.cli import stories  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:
