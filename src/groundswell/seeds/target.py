@@ -50,6 +50,7 @@ def fewest_seeds(
     error: float = 0.01,
     confidence: float = 0.999,
     max_seeds: int | None = None,
+    max_members: int | None = None,
     executor: Any = None,
 ) -> Selection:
     """The fewest seeds whose expected reach is at least ``target`` of everyone.
@@ -57,6 +58,11 @@ def fewest_seeds(
     If the target cannot be reached (within ``max_seeds``, the consented
     people or the budget), ``reached`` is False and the selection holds the
     seeds at which reach saturates, with the best achievable share noted.
+
+    ``max_members`` bounds the choosing sample's memory (RR set members): when
+    R1 is used up before the target and doubling it would pass the bound, the
+    search stops and says the answer needs more seeds than it found, rather
+    than doubling into gigabytes (large RR sets under supercritical cascades).
 
     Examples
     --------
@@ -82,6 +88,7 @@ def fewest_seeds(
     limit = n if max_seeds is None else int(max_seeds)
     r1 = RRSets(spec, key)
     sample = theta
+    capped = False
     for _ in range(MAX_DOUBLINGS + 1):
         r1.extend_to(sample, executor)
         cover = greedy(r1, resolved, limit, by_ratio=resolved.costed)
@@ -92,6 +99,9 @@ def fewest_seeds(
         # the order only chased R1's sampled roots: sample more and choose again.
         exhausted = cover.covered == r1.count and order.size < limit + resolved.forced.size
         if curve.max() >= target or not exhausted:
+            break
+        if max_members is not None and 2 * r1.members.size > max_members:
+            capped = True
             break
         sample *= 2
     first = int(resolved.forced.size)
@@ -106,6 +116,11 @@ def fewest_seeds(
         best = float(curve[first:].max())
         size = first + int(np.nonzero(curve[first:] >= best - SATURATION_SLACK)[0][0])
         reached = False
+        if capped:
+            notes.append(
+                f"the choosing sample stopped at {r1.count} RR sets (max_members): the target "
+                f"may need more than the {order.size} seeds ({order.size / n:.1%}) tried"
+            )
         notes.append(
             f"target {target:.0%} not reachable under this model and these limits: "
             f"best share {best:.1%}, which {size} seeds ({size / n:.1%}) already give"
