@@ -273,3 +273,14 @@ async def test_http_cookies_when_secure_is_off(tmp_path, expected):
         assert (await client.get("/account")).status_code == 200
     gs.close()
     assert BASE.startswith("https")
+
+
+async def test_signing_in_sweeps_expired_sessions(web: FastAPI, app: App):
+    clock = Clock(datetime(2026, 3, 2, 8, tzinfo=UTC))
+    web.state.clock = clock
+    add_users(app)
+    async for _ in client_for(web, "admin"):
+        assert sessions(app) == 1
+    clock.now += timedelta(hours=2)  # the first session is now idle, never used again
+    async for _ in client_for(web, "moderator"):
+        assert sessions(app) == 1

@@ -8,13 +8,20 @@ sees is decided by ``groundswell.auth.permissions`` and applied by
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from groundswell.actions.accounts import do_sign_in, do_sign_out, list_people, list_users
+from groundswell.actions.accounts import (
+    do_end_expired_sessions,
+    do_sign_in,
+    do_sign_out,
+    list_people,
+    list_users,
+)
 from groundswell.auth.permissions import Action, Principal
 from groundswell.web.auth import (
     SESSION_COOKIE,
@@ -84,10 +91,17 @@ async def sign_in(
     signed = await anyio.to_thread.run_sync(
         lambda: do_sign_in(gs, email=email, password=password, now=now)
     )
+    # Sweep sessions past either limit now and then, so the table does not grow forever.
+    settings = gs.settings
+    await anyio.to_thread.run_sync(
+        lambda: do_end_expired_sessions(
+            gs, now=now, idle=timedelta(minutes=settings.session_idle_minutes),
+            lifetime=timedelta(hours=settings.session_max_hours),
+        )
+    )  # fmt: skip
     if signed is None:
         return _sign_in_form(request, status=401, errors={"email": WRONG}, email=email, next=target)
     redirect = RedirectResponse(target, status_code=303)
-    settings = gs.settings
     name, value = cookie_header(
         SESSION_COOKIE, signed.token, max_age=settings.session_max_hours * 3600,
         secure=settings.cookie_secure,
