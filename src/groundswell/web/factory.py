@@ -19,6 +19,7 @@ from groundswell.web.routes import (
     health,
     network_spread,
     pages,
+    roles,
 )
 from groundswell.web.security import SecurityHeaders
 from groundswell.web.templating import STATIC_DIR, make_templates, vendor_present
@@ -58,6 +59,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(account.api_router, prefix=API_PREFIX)
     web.include_router(pages.router)
     web.include_router(network_spread.router)
+    web.include_router(roles.router)
     web.include_router(account.router)
     web.include_router(conversations_admin.router)  # /conversations/new before /{slug}
     web.include_router(conversations.router)
