@@ -21,7 +21,9 @@ from groundswell.store.models import (
     CampaignMember,
     CampaignUnit,
     CollectionMode,
+    ConsentEvent,
     ConsentLevel,
+    ConsentPurpose,
     Conversation,
     Event,
     Hand,
@@ -124,6 +126,9 @@ def build_world(session: Session) -> list[Base]:
                      last_sign_in_at=datetime(2024, 7, 1, 8, tzinfo=UTC)),
         RoleGrant(user=user, role=Role.ORGANISER, scope="town:Morecambe"),
         UserSession(user=user, token_hash="0" * 64, csrf_token="c" * 43),
+        ConsentEvent(person_id=ann.id, purpose=ConsentPurpose.CONTACT, granted=True,
+                     at=datetime(2024, 7, 2, 9, tzinfo=UTC), source="web", actor="ann",
+                     note="agreed at the walk"),
     ]  # fmt: skip
     session.add_all(objects[8:])
     return objects
