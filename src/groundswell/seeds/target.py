@@ -148,3 +148,29 @@ def fewest_seeds(
 def _describe(model: Any) -> str:
     describe = getattr(model, "describe", None)
     return describe() if callable(describe) else str(model)
+
+
+def error_for_budget(
+    graph: Graph,
+    model: Any,
+    member_budget: int,
+    confidence: float = 0.999,
+    error: float = 0.01,
+    *,
+    pilot: int = 200,
+    seed: Seed = 99,
+) -> float:
+    """The additive error ``fewest_seeds`` can promise within ``member_budget`` RR set members.
+
+    A pilot of ``pilot`` sets measures their mean size; ``theta`` sets of
+    that size must fit the budget, and Hoeffding's ``theta = ln(2 / (1 - c))
+    / (2 error^2)`` gives the error: never below ``error``, rounded up to
+    0.001. Under supercritical cascades RR sets hold most of the network, so
+    a fixed error would cost gigabytes; a stated looser one keeps time bounded.
+    """
+    sets = RRSets(rr_spec(graph, model), stream_key(seed))
+    sets.extend_to(pilot)
+    mean = max(sets.members.size / max(sets.count, 1), 1.0)
+    theta = max(member_budget / mean, 1.0)
+    needed = math.sqrt(math.log(2 / (1 - confidence)) / (2 * theta))
+    return min(max(error, math.ceil(needed * 1000) / 1000), 0.499)

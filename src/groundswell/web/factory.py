@@ -17,6 +17,7 @@ from groundswell.web.routes import (
     conversations_admin,
     conversations_report,
     health,
+    network_seeds,
     network_spread,
     pages,
     roles,
@@ -59,6 +60,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(account.api_router, prefix=API_PREFIX)
     web.include_router(pages.router)
     web.include_router(network_spread.router)
+    web.include_router(network_seeds.router)
     web.include_router(roles.router)
     web.include_router(account.router)
     web.include_router(conversations_admin.router)  # /conversations/new before /{slug}

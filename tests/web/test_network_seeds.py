@@ -1,0 +1,122 @@
+"""The "find the 3%" page: a GET form without JavaScript, its answer, chart and tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from auth_helpers import add_users, client_for
+from fastapi import FastAPI
+
+from groundswell.app import App
+from groundswell.store.models import Person
+
+pytestmark = pytest.mark.anyio
+
+
+def answer(html: str) -> tuple[int, float]:
+    match = re.search(r'id="answer" data-seeds="(\d+)" data-reach="([\d.]+)"', html)
+    assert match, "no answer shown"
+    return int(match.group(1)), float(match.group(2))
+
+
+async def test_form_without_results(client: httpx.AsyncClient) -> None:
+    r = await client.get("/network/seeds")
+    assert r.status_code == 200
+    assert '<form method="get" action="/network/seeds"' in r.text
+    assert 'id="answer"' not in r.text
+    network = await client.get("/network")
+    assert 'href="/network/seeds"' in network.text
+
+
+async def test_direct_contact_target_answers_the_3_percent_question(
+    client: httpx.AsyncClient,
+) -> None:
+    # Direct contact with p = 1: p00 reaches 7 of 12; 90% (11 people) needs
+    # p00, a chain person or two... and p11, who has no ties, must seed herself.
+    query = {"model": "direct", "p": "1", "mode": "target", "target": "90", "seed": "1"}
+    r = await client.get("/network/seeds", params=query)
+    assert r.status_code == 200, r.text
+    seeds, reach = answer(r.text)
+    assert 3 <= seeds <= 5 and reach >= 0.9
+    assert "On your network," in r.text and "it does not hold here" in r.text
+    svg = r.text.split('id="coverage-chart"')[1].split("</svg>")[0]
+    assert 'role="img"' in r.text.split('id="coverage-chart"')[0].rsplit("<svg", 1)[1]
+    assert "style=" not in svg and "3% of people" in svg
+    assert "target 90%" in svg
+    assert 'id="coverage-table"' in r.text and 'id="baselines"' in r.text
+    for name in ("Most ties", "PageRank", "Deepest k-core", "At random"):
+        assert name in r.text
+    assert "Settings used" in r.text and "200 simulations" in r.text
+    # Anonymous visitors get the answer, not who the people are.
+    assert 'id="chosen-people"' not in r.text and 'id="people-hidden"' in r.text
+
+
+async def test_best_k_and_same_seed_same_answer(client: httpx.AsyncClient) -> None:
+    query = {"model": "ic", "p": "0.5", "mode": "k", "k": "2", "seed": "3"}
+    a = await client.get("/network/seeds", params=query)
+    b = await client.get("/network/seeds", params=query)
+    assert a.status_code == 200, a.text
+    assert answer(a.text) == answer(b.text) and answer(a.text)[0] == 2
+    assert "OPIM-C with epsilon 0.2" in a.text
+    assert "it holds here" in a.text or "it does not hold here" in a.text
+
+
+async def test_consented_only_chooses_among_consenting_people(
+    client: httpx.AsyncClient, app: App
+) -> None:
+    query = {"model": "direct", "p": "1", "mode": "k", "k": "1", "consented": "yes"}
+    r = await client.get("/network/seeds", params=query)
+    assert r.status_code == 422 and "nobody has agreed to be contacted" in r.text
+    with app.transaction() as s:
+        s.query(Person).filter(Person.ref == "p09").update({"consent_contact": True})
+    r = await client.get("/network/seeds", params=query)
+    assert r.status_code == 200, r.text
+    assert "Only people who agreed to be contacted" in r.text
+    assert answer(r.text)[0] == 1
+
+
+@pytest.fixture
+async def organiser(web: FastAPI, app: App) -> AsyncIterator[httpx.AsyncClient]:
+    add_users(app)
+    async for client in client_for(web, "organiser"):
+        yield client
+
+
+async def test_an_organiser_sees_the_people_in_their_area(
+    organiser: httpx.AsyncClient,
+) -> None:
+    # The organiser's scope is Leeds: odd-numbered people. The best single
+    # seed under direct contact is the hub p00 (Bradford), so it stays hidden;
+    # with 12 people every Leeds person chosen is listed with town and ties.
+    query = {"model": "direct", "p": "1", "mode": "k", "k": "12"}
+    r = await organiser.get("/network/seeds", params=query)
+    assert r.status_code == 200, r.text
+    table = r.text.split('id="chosen-people"')[1].split("</table>")[0]
+    shown = re.findall(r'scope="row">(p\d\d)</th>', table)
+    assert shown, table
+    assert all(int(label[1:]) % 2 == 1 for label in shown), shown
+    assert "Leeds" in table and "Bradford" not in table
+    assert "p00" not in table and 'id="people-hidden"' in r.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"model": "ic", "p": "2"}, "p must be in [0, 1]"),
+        ({"model": "ic", "p": "lots"}, "Chance p: &#39;lots&#39; is not a number"),
+        ({"model": "sir"}, "How people take it up: choose one of"),
+        ({"model": "ic", "target": "150"}, "Target share: choose a percentage"),
+        ({"model": "ic", "mode": "k", "k": "0"}, "How many people: choose between 1 and 12"),
+        ({"model": "ic", "mode": "k", "k": "two"}, "&#39;two&#39; is not a whole number"),
+    ],
+)
+async def test_bad_input_shows_the_form_with_the_problem(
+    client: httpx.AsyncClient, query: dict[str, str], message: str
+) -> None:
+    r = await client.get("/network/seeds", params=query)
+    assert r.status_code == 422
+    assert "There is a problem" in r.text and message in r.text
+    assert '<form method="get"' in r.text and "Traceback" not in r.text
