@@ -45,6 +45,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PER_PAGE = 25
 TOP_PER_ROLE = 10
 MAX_UNREACHED = 50
+MAX_CACHED = 4  # databases whose results one process keeps
 # role -> (plural, singular, what they do)
 ROLE_TITLES = {
     "organiser": ("Organisers", "organiser", "grow other leaders in a distributed network"),
@@ -108,6 +109,9 @@ def computed(gs: App) -> Computed:
     with _LOCK:  # one computation at a time; the next request finds it cached
         hit = _CACHE.get(url)
         if hit is None or hit.key != key:
+            _CACHE.pop(url, None)
+            while len(_CACHE) >= MAX_CACHED:  # oldest database first (dicts keep order)
+                _CACHE.pop(next(iter(_CACHE)))
             hit = _CACHE[url] = compute(gs, key)
         return hit
 
@@ -125,10 +129,11 @@ def compute(gs: App, key: tuple) -> Computed:
         ).all()
     pids = np.array([r[0] for r in rows], np.int64)
     towns = [r[3] for r in rows]
-    base = dict(key=key, n=graph.n, m=graph.m, pids=pids, labels=[r[1] for r in rows],
-                names=[r[2] for r in rows], towns=towns)  # fmt: skip
+    labels, names = [r[1] for r in rows], [r[2] for r in rows]
+    base: dict[str, Any] = dict(key=key, n=graph.n, m=graph.m, pids=pids, towns=towns,
+                                labels=labels, names=names)  # fmt: skip
     if graph.n == 0:
-        empty = dict(result=None, indicators={}, layout=None, unreached=[], alone=0)
+        empty: dict[str, Any] = dict(result=None, indicators={}, layout=None, unreached=[], alone=0)
         return Computed(seconds=time.perf_counter() - started, **base, **empty)
     evidence = gather_evidence(graph, activity, seed=0)
     result = assign_roles(graph, evidence)
@@ -152,7 +157,7 @@ def _unreached(evidence: Any, towns: list[str | None]) -> tuple[list[dict], int]
     k = max(evidence.bridges.n_communities, 1)
     size = np.bincount(community, minlength=k)
     active = np.bincount(community[evidence.active], minlength=k)
-    out = []
+    out: list[dict[str, Any]] = []
     for c in np.flatnonzero((active == 0) & (size > 1)).tolist():
         members = np.flatnonzero(community == c).tolist()
         common = Counter(towns[i] or "town not recorded" for i in members).most_common(3)
@@ -219,8 +224,10 @@ def picture(c: Computed, mask: np.ndarray) -> dict[str, Any]:
     """The network SVG for this viewer, its legend counts and the table of who is coloured."""
     layout = c.layout
     assert layout is not None
-    colours, names, shown = [], [], []
-    counts = Counter()
+    colours: list[str] = []
+    names: list[str | None] = []
+    shown: list[dict[str, Any]] = []
+    counts: Counter[str] = Counter()
     degree = np.bincount(layout.edges.ravel(), minlength=layout.nodes.size)
     for k, i in enumerate(layout.nodes.tolist()):
         if not mask[i]:
