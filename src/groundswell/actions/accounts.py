@@ -119,6 +119,35 @@ def do_create_user(
         return _info(user)
 
 
+def do_link_person(db: Database, *, email: str, person: str | None) -> str | None:
+    """Link ``email``'s account to the person with id ``person`` (``None`` unlinks).
+
+    A linked participant logs their own campaign days and surveys as that
+    person; one person has at most one account.
+    """
+    with db.transaction() as session:
+        user = _user(session, email)
+        if person is None:
+            user.person_id = None
+            return None
+        pid = session.scalar(select(Person.id).where(Person.ref == person))
+        if pid is None:
+            raise NotFound(f"'{person}' is not a person in the database; check the id")
+        other = session.scalar(select(User.email).where(User.person_id == pid, User.id != user.id))
+        if other is not None:
+            raise Conflict(f"person '{person}' is already linked to {other}; unlink that first")
+        user.person_id = pid
+        return person
+
+
+def linked_person(db: Database, user_id: int) -> str | None:
+    """The id (ref) of the person a user is linked to, or ``None``."""
+    with db.reading() as session:
+        return session.scalar(
+            select(Person.ref).join(User, User.person_id == Person.id).where(User.id == user_id)
+        )
+
+
 def do_grant_role(db: Database, *, email: str, role: str, scope: str = "*") -> UserInfo:
     """Give ``email`` a role over a scope (idempotent)."""
     chosen = parse_role(role)

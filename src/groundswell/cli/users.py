@@ -15,6 +15,7 @@ from groundswell.actions.accounts import (
     UserInfo,
     do_create_user,
     do_grant_role,
+    do_link_person,
     do_revoke_role,
     list_users,
 )
@@ -86,6 +87,21 @@ def grant(
         print_json(info.to_dict())
     else:
         _say(f"Granted. {_describe(info)}")
+
+
+@users_app.command("link")
+def link(
+    email: str = typer.Argument(..., help="The user's email address."),
+    person: str = typer.Argument(..., help="The person's id, as imported; '-' unlinks."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Link a user to the person they are, so they can log their own days and surveys."""
+    with _opened() as instance:
+        linked = do_link_person(instance, email=email, person=None if person == "-" else person)
+    if json_out:
+        print_json({"email": email, "person": linked})
+    else:
+        _say(f"{email} is now linked to {linked}." if linked else f"{email} is unlinked.")
 
 
 @users_app.command("revoke")
