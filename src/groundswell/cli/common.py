@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from groundswell.app import App
+if TYPE_CHECKING:
+    from groundswell.app import App
 
 console = Console(highlight=False)
 
 
 def build_app() -> App:
+    # Imported on use: the database stack is not needed for --help or pure commands.
+    from groundswell.app import App
+
     return App.build()
 
 

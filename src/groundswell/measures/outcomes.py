@@ -28,11 +28,18 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from groundswell.errors import InvalidInput
 from groundswell.measures import suppression as sup
 from groundswell.rng import Seed, generator
+
+
+def _t_quantile(q: float, df: float) -> float:
+    # scipy.stats takes seconds to import; load it only when a statistic is computed.
+    from scipy import stats
+
+    return float(stats.t.ppf(q, df))
+
 
 LEVEL = 0.95
 N_BOOT = 2_000
@@ -75,7 +82,7 @@ class Comparison:
 def t_interval(changes: np.ndarray, level: float = LEVEL) -> tuple[float, float]:
     """Student's t interval for the mean of ``changes``."""
     n = changes.size
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * changes.std(ddof=1) / np.sqrt(n)
+    half = _t_quantile(0.5 + level / 2, n - 1) * changes.std(ddof=1) / np.sqrt(n)
     mean = float(changes.mean())
     return (mean - float(half), mean + float(half))
 
@@ -155,7 +162,7 @@ def compare_changes(
     # Welch-Satterthwaite degrees of freedom (Welch 1947, eq. 9).
     df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1)) if va + vb > 0 else 1.0
     diff = float(a.mean() - b.mean())
-    half = float(stats.t.ppf(0.5 + level / 2, df) * np.sqrt(va + vb))
+    half = float(_t_quantile(0.5 + level / 2, df) * np.sqrt(va + vb))
     rng = generator(seed)
     boot = bootstrap_means(a, n_boot, rng) - bootstrap_means(b, n_boot, rng)
     return Comparison(

@@ -4,10 +4,37 @@
 >>> graph, report = read_graph("ties.csv")  # doctest: +SKIP
 """
 
-from groundswell.network.build import LoadReport, from_arrays, from_labelled_edges
-from groundswell.network.convert import from_igraph, from_networkx, to_igraph, to_networkx
-from groundswell.network.graph import Graph
-from groundswell.network.read import read_graph
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from groundswell.network.build import LoadReport, from_arrays, from_labelled_edges
+    from groundswell.network.convert import from_igraph, from_networkx, to_igraph, to_networkx
+    from groundswell.network.graph import Graph
+    from groundswell.network.read import read_graph
+
+# Loaded on first use: the readers compile numba kernels, which a command that
+# only needs the Graph type (or --help) should not pay for.
+_WHERE = {
+    "Graph": "graph",
+    "LoadReport": "build",
+    "from_arrays": "build",
+    "from_labelled_edges": "build",
+    "from_igraph": "convert",
+    "from_networkx": "convert",
+    "to_igraph": "convert",
+    "to_networkx": "convert",
+    "read_graph": "read",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f"groundswell.network.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'groundswell.network' has no attribute {name!r}")
+
 
 __all__ = [
     "Graph",
