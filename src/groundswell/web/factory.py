@@ -13,6 +13,7 @@ from groundswell.web import auth, errors
 from groundswell.web.routes import (
     account,
     api,
+    campaigns,
     conversations,
     conversations_admin,
     conversations_report,
@@ -21,6 +22,8 @@ from groundswell.web.routes import (
     network_spread,
     pages,
     roles,
+    stories,
+    stories_admin,
 )
 from groundswell.web.security import SecurityHeaders
 from groundswell.web.templating import STATIC_DIR, make_templates, vendor_present
@@ -58,10 +61,13 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(health.router)
     web.include_router(api.router, prefix=API_PREFIX)
     web.include_router(account.api_router, prefix=API_PREFIX)
+    web.include_router(campaigns.router)
     web.include_router(pages.router)
     web.include_router(network_spread.router)
     web.include_router(network_seeds.router)
     web.include_router(roles.router)
+    web.include_router(stories.router)
+    web.include_router(stories_admin.router)
     web.include_router(account.router)
     web.include_router(conversations_admin.router)  # /conversations/new before /{slug}
     web.include_router(conversations.router)

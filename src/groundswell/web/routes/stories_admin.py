@@ -1,0 +1,162 @@
+"""Staff story pages: the moderation queue, reviewing one story, and training packs.
+
+Moderating needs ``MODERATE`` (moderators and admins); curating packs needs
+``MODERATE`` or ``VIEW_PEOPLE`` (organisers): the permission rules have no
+separate curator role yet.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from groundswell.actions.stories import (
+    do_edit_story,
+    do_mark_change,
+    do_moderate,
+    do_resolve_flag,
+    do_respond,
+    do_set_criticality,
+)
+from groundswell.actions.story_packs import (
+    build_pack,
+    do_add_to_pack,
+    do_create_pack,
+    export_pack,
+)
+from groundswell.actions.story_views import pack_candidates, packs_list, story_list, story_view
+from groundswell.auth.permissions import Action, Principal, can, require
+from groundswell.errors import Conflict, InvalidInput
+from groundswell.stories.workflow import Actor, Kind
+from groundswell.web.auth import get_principal
+from groundswell.web.deps import GsApp
+from groundswell.web.routes.conversations import render
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+MEDIA = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",
+         "pdf": "application/pdf"}  # fmt: skip
+DECISIONS = {"approve": Kind.APPROVE, "request_changes": Kind.REQUEST_CHANGES,
+             "publish": Kind.PUBLISH, "unpublish": Kind.UNPUBLISH}  # fmt: skip
+
+
+def _moderator(request: Request) -> Principal:
+    principal = get_principal(request)
+    require(principal, Action.MODERATE)
+    assert principal is not None
+    return principal
+
+
+def _curator(request: Request) -> Principal:
+    principal = get_principal(request)
+    if not (can(principal, Action.MODERATE) or can(principal, Action.VIEW_PEOPLE)):
+        require(principal, Action.MODERATE)  # raises: sign in, or no access
+    assert principal is not None
+    return principal
+
+
+@router.get("/stories/moderate")
+def queue(request: Request, gs: GsApp) -> HTMLResponse:
+    _moderator(request)
+    waiting = story_list(gs, ["submitted"])
+    return render(request, "stories/moderate.html", waiting=waiting,
+                  others=story_list(gs, ["needs_changes", "approved", "published"]))  # fmt: skip
+
+
+@router.get("/stories/{story_id}/review")
+def review(request: Request, gs: GsApp, story_id: int, done: str = "", error: str = "") -> Response:
+    _moderator(request)
+    return render(request, "stories/review.html", story=story_view(gs, story_id, staff=True),
+                  done=done, error=error)  # fmt: skip
+
+
+def _back(story_id: int, done: str = "", error: str = "") -> RedirectResponse:
+    query = urlencode({k: v for k, v in (("done", done), ("error", error)) if v})
+    return RedirectResponse(f"/stories/{story_id}/review?{query}", status_code=303)
+
+
+@router.post("/stories/{story_id}/review")
+def act(
+    request: Request,
+    gs: GsApp,
+    story_id: int,
+    step: Annotated[str, Form()] = "",
+    flag_id: Annotated[int | None, Form()] = None,
+    reason: Annotated[str, Form()] = "",
+    body: Annotated[str, Form()] = "",
+    value: Annotated[str, Form()] = "",
+) -> Response:
+    who = _moderator(request).email
+    try:
+        if step == "resolve" and flag_id is not None:
+            do_resolve_flag(gs, flag_id, reason, actor=who)
+        elif step == "edit":
+            do_edit_story(gs, story_id, body, role=Actor.MODERATOR, actor=who)
+        elif step in DECISIONS:
+            do_moderate(gs, story_id, DECISIONS[step], actor=who, note=reason or None)
+        elif step == "criticality":
+            do_set_criticality(gs, story_id, value, actor=who)
+        elif step == "change":
+            do_mark_change(gs, story_id, value, actor=who, note=reason or None)
+        elif step == "respond":
+            do_respond(gs, story_id, value or who, body)
+        else:
+            raise InvalidInput("choose an action")
+    except (InvalidInput, Conflict) as exc:  # the workflow says why: show it on the page
+        return _back(story_id, error=exc.message)
+    return _back(story_id, done=step)
+
+
+@router.get("/stories/packs")
+def packs(request: Request, gs: GsApp) -> HTMLResponse:
+    _curator(request)
+    return render(request, "stories/packs.html", packs=packs_list(gs), errors={})
+
+
+@router.post("/stories/packs")
+def create_pack(
+    request: Request,
+    gs: GsApp,
+    title: Annotated[str, Form()] = "",
+    audience: Annotated[str, Form()] = "",
+    learning_points: Annotated[str, Form()] = "",
+) -> Response:
+    who = _curator(request).email
+    if not title.strip():
+        return render(request, "stories/packs.html", 422, packs=packs_list(gs),
+                      errors={"title": "Enter a title for the pack"})  # fmt: skip
+    pack_id = do_create_pack(gs, title, actor=who, audience=audience,
+                             learning_points=learning_points)  # fmt: skip
+    return RedirectResponse(f"/stories/packs/{pack_id}", status_code=303)
+
+
+@router.get("/stories/packs/{pack_id}")
+def pack_page(request: Request, gs: GsApp, pack_id: int) -> HTMLResponse:
+    _curator(request)
+    return render(request, "stories/pack.html", pack=build_pack(gs, pack_id), pack_id=pack_id,
+                  candidates=pack_candidates(gs, pack_id))  # fmt: skip
+
+
+@router.post("/stories/packs/{pack_id}")
+def add_story(
+    request: Request,
+    gs: GsApp,
+    pack_id: int,
+    story_id: Annotated[int, Form()],
+    learning_point: Annotated[str, Form()] = "",
+) -> Response:
+    who = _curator(request).email
+    do_add_to_pack(gs, pack_id, story_id, actor=who, learning_point=learning_point)
+    return RedirectResponse(f"/stories/packs/{pack_id}", status_code=303)
+
+
+@router.get("/stories/packs/{pack_id}/export.{fmt}")
+def export(request: Request, gs: GsApp, pack_id: int, fmt: str) -> Response:
+    _curator(request)
+    data = export_pack(gs, pack_id, fmt)
+    headers = {"Content-Disposition": f'attachment; filename="training-pack-{pack_id}.{fmt}"'}
+    if fmt == "html":
+        headers = {}
+    return Response(data, media_type=MEDIA[fmt], headers=headers)
