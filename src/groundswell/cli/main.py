@@ -23,6 +23,13 @@ app = typer.Typer(
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+@app.callback()
+def _group() -> None:
+    """Grow, run and measure a health and care social movement."""
+    # A callback keeps `groundswell` a command group even when only one
+    # command module is loaded (Typer would otherwise run that command bare).
+
+
 # Which module registers each top-level command. Only the module for the command
 # being run is imported, so `groundswell import ...` does not pay for numba,
 # scipy or the web stack; help and unknown commands load them all.

@@ -13,6 +13,7 @@ from groundswell.web import auth, errors
 from groundswell.web.routes import (
     account,
     api,
+    campaigns,
     conversations,
     conversations_admin,
     conversations_report,
@@ -60,6 +61,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(health.router)
     web.include_router(api.router, prefix=API_PREFIX)
     web.include_router(account.api_router, prefix=API_PREFIX)
+    web.include_router(campaigns.router)
     web.include_router(pages.router)
     web.include_router(network_spread.router)
     web.include_router(network_seeds.router)
