@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from groundswell.cli.main import main
 
@@ -24,3 +25,32 @@ def test_check_text_plain_and_empty(capsys):
     assert "no personal data" in capsys.readouterr().out
     assert main(["stories", "check-text", "  "]) == 3
     assert "empty" in capsys.readouterr().err
+
+
+def test_db_commands(app, tmp_path, monkeypatch, capsys):
+    from groundswell.actions.stories import do_moderate, do_share_story
+    from groundswell.actions.story_packs import do_add_to_pack, do_create_pack
+    from groundswell.stories.workflow import Kind
+
+    for name in list(os.environ):
+        if name.upper().startswith("GROUNDSWELL_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("GROUNDSWELL_DATABASE_URL", app.engine.url.render_as_string(False))
+    monkeypatch.setenv("GROUNDSWELL_DATA_DIR", str(tmp_path))
+    shared = do_share_story(app, title="Heard", body="They listened to us.", consent="publish")
+    do_moderate(app, shared.story_id, Kind.APPROVE, actor="mod")
+    do_moderate(app, shared.story_id, Kind.PUBLISH, actor="mod")
+    pack = do_create_pack(app, "P", actor="cur")
+    do_add_to_pack(app, pack, shared.story_id, actor="cur")
+
+    assert main(["stories", "search", "listening", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert [h["title"] for h in hits] == ["Heard"]
+    out = tmp_path / "pack.md"
+    assert main(["stories", "export-pack", str(pack), "--out", str(out), "--format", "md"]) == 0
+    assert "They listened to us." in out.read_text()
+    assert main(["stories", "export-pack", str(pack), "--out", str(out)]) == 3
+    assert "already exists" in capsys.readouterr().err
+    assert main(["stories", "safeguarding-contact", "Jo", "jo@example.org"]) == 0
+    assert main(["stories", "change-share", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["concerns"] == 0
