@@ -152,15 +152,14 @@ def to_pdf(pack: Pack) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.set_title(pack.title)
     regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-    if regular.exists() and bold.exists():
+    unicode = regular.exists() and bold.exists()
+    family = "Body" if unicode else "Helvetica"
+    if unicode:
         pdf.add_font("Body", "", str(regular))
         pdf.add_font("Body", "B", str(bold))
-        family, clean = "Body", str
-    else:
-        family = "Helvetica"
 
-        def clean(text: str) -> str:
-            return text.encode("latin-1", "replace").decode("latin-1")
+    def clean(text: str) -> str:
+        return text if unicode else text.encode("latin-1", "replace").decode("latin-1")
 
     pdf.add_page()
 
