@@ -49,7 +49,7 @@ async def test_direct_contact_target_answers_the_3_percent_question(
     assert 'id="coverage-table"' in r.text and 'id="baselines"' in r.text
     for name in ("Most ties", "PageRank", "Deepest k-core", "At random"):
         assert name in r.text
-    assert "Settings used" in r.text and "200 simulations" in r.text
+    assert "Settings used" in r.text and "100 simulations" in r.text
     # Anonymous visitors get the answer, not who the people are.
     assert 'id="chosen-people"' not in r.text and 'id="people-hidden"' in r.text
 

@@ -44,8 +44,8 @@ RULE_SHARE, RULE_REACH = 0.03, 0.90  # "3% of people reach 90%"
 EPSILON = 0.2  # best k: (1 - 1/e - 0.2) guarantee, a fraction of the sets 0.1 needs
 CONFIDENCE = 0.99
 BASE_ERROR = 0.02  # target mode: each share within +-2 points at 99%...
-MEMBER_BUDGET = 20_000_000  # ...unless that needs more RR set members than this
-MC_RUNS = 200
+MEMBER_BUDGET = 8_000_000  # ...unless that needs more RR set members than this
+MC_RUNS = 100
 MAX_K = 5_000
 SHOWN_PEOPLE = 50
 # Selection and simulation use every core; one at a time keeps the server
@@ -146,7 +146,7 @@ def choose_form(gs: Any, form: SeedsForm, principal: Any) -> dict[str, Any]:
                 constraints=constraints,
                 error=error,
                 confidence=CONFIDENCE,
-                max_members=4 * MEMBER_BUDGET,
+                max_members=2 * MEMBER_BUDGET,  # one doubling at most
             )
             curve = selection.curve
             settings = (
@@ -207,6 +207,7 @@ def choose_form(gs: Any, form: SeedsForm, principal: Any) -> dict[str, Any]:
         "seed_share": share,
         "target": target,
         "reached": selection.reached,
+        "capped": any("max_members" in note for note in selection.notes),
         "reach": report.check.reach_mean,
         "reach_share": reach_share,
         "reach_ci": report.check.reach_ci95,
