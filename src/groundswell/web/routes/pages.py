@@ -65,17 +65,6 @@ def measures(request: Request, session: ReadSession) -> HTMLResponse:
     return render(request, "measures.html", measures=queries.measures(session))
 
 
-@page("/campaigns")
-def campaigns(request: Request, session: ReadSession) -> HTMLResponse:
-    return render(
-        request,
-        "campaigns.html",
-        stats=queries.stats(session),
-        campaigns=queries.campaigns(session),
-        limit=queries.LIST_LIMIT,
-    )
-
-
 @page("/stories")
 def stories(request: Request, session: ReadSession) -> HTMLResponse:
     return render(request, "stories.html", stories=queries.stories(session))

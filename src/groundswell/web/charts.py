@@ -1,0 +1,100 @@
+"""Small server-side SVG charts for the Campaigns and Measures pages.
+
+Self-contained SVG with presentation attributes only (the CSP allows no
+inline styles or scripts). Every chart has a ``<title>`` and ``<desc>``, and
+the page always shows a table of the same numbers beside it. Points whose
+value is suppressed are passed as ``None`` and leave a gap in the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from groundswell.spread.chart import _fmt, _ticks
+
+WIDTH, HEIGHT = 320, 120
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 8, 22
+BLUE, GREY, TEXT = "#005eb8", "#d8dde0", "#212b32"
+
+
+def line_svg(
+    labels: Sequence[str], values: Sequence[float | None], *, ident: str, title: str
+) -> str:
+    """A small line chart of ``values`` over ``labels``; ``None`` values are gaps."""
+    shown = [v for v in values if v is not None]
+    ticks = _ticks(float(max(shown, default=0.0)), 3)
+    top = ticks[-1] or 1.0
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(values) - 1, 1)
+
+    def x(i: int) -> float:
+        return LEFT + step * i
+
+    def y(v: float) -> float:
+        return TOP + plot_h * (1 - v / top)
+
+    if shown:
+        first = next(i for i, v in enumerate(values) if v is not None)
+        last = max(i for i, v in enumerate(values) if v is not None)
+        desc = (
+            f"From {_fmt(values[first] or 0)} ({labels[first]}) to "
+            f"{_fmt(values[last] or 0)} ({labels[last]}); the table has every value."
+        )
+    else:
+        desc = "No value can be shown: every point covers too few people."
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+        f'role="img" aria-labelledby="{ident}-title {ident}-desc" '
+        f'font-family="Arial, sans-serif" font-size="10" class="gs-chart">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>',
+    ]
+    for t in ticks:
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(t):.1f}" y2="{y(t):.1f}" '
+            f'stroke="{GREY}"/><text x="{LEFT - 4}" y="{y(t) + 3:.1f}" text-anchor="end" '
+            f'fill="{TEXT}">{_fmt(t)}</text>'
+        )
+    if labels:
+        for i in sorted({0, len(labels) - 1}):
+            anchor = "start" if i == 0 else "end"
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{HEIGHT - 6}" text-anchor="{anchor}" '
+                f'fill="{TEXT}">{escape(labels[i])}</text>'
+            )
+    run: list[str] = []
+    for i, v in enumerate([*values, None]):
+        if v is not None:
+            run.append(f"{x(i):.1f},{y(v):.1f}")
+            continue
+        if len(run) == 1:
+            cx, cy = run[0].split(",")
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{BLUE}"/>')
+        elif run:
+            parts.append(
+                f'<polyline points="{" ".join(run)}" fill="none" stroke="{BLUE}" stroke-width="2"/>'
+            )
+        run = []
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def progress_svg(share: float | None, *, ident: str, title: str) -> str:
+    """A bar filled to ``share`` of the goal (capped at the full width); ``None`` is empty."""
+    width, height = 320, 28
+    filled = 0.0 if share is None else max(0.0, min(share, 1.0)) * width
+    desc = (
+        "Progress cannot be shown yet: too few people have logged."
+        if share is None
+        else f"{share * 100:.0f}% of the group goal."
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-labelledby="{ident}-title {ident}-desc" class="gs-chart">'
+        f'<title id="{ident}-title">{escape(title)}</title>'
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>'
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="{GREY}" rx="4"/>'
+        f'<rect x="0" y="0" width="{filled:.1f}" height="{height}" fill="{BLUE}" rx="4"/>'
+        "</svg>"
+    )
