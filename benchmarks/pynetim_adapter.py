@@ -2,13 +2,20 @@
 
 pynetim's IMM raised "Edge ... does not exist" on undirected input, so every
 tie goes in as both arcs with ``directed=True``; node ids are ours (0..n-1).
+
+Each run happens in a forked child with a time limit, so a peer that runs
+far longer than ours (seen with pynetim's OPIM-C on ego-Facebook) is
+stopped and reported instead of holding up the whole benchmark.
 """
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import time
 
 import numpy as np
+
+PEER_TIMEOUT = 120.0  # seconds per pynetim run
 
 
 class Timed(float):
@@ -17,26 +24,40 @@ class Timed(float):
     cpu: float
 
 
-def _since(t: float, c: float) -> Timed:
-    out = Timed(time.perf_counter() - t)
-    out.cpu = time.process_time() - c
-    return out
-
-
-def run_pynetim(graph, k: int, p: float, eps: float, *, skip_opim=False, skip_imm=False):
+def _child(edges, algo: str, k: int, p: float, eps: float, out) -> None:
     from pynetim import IMGraph
     from pynetim.algorithms import IMMAlgorithm, OPIMCAlgorithm
 
+    g = IMGraph(edges, weights=p, directed=True, renumber=False)
+    t, c = time.perf_counter(), time.process_time()
+    if algo == "OPIM-C":
+        seeds = OPIMCAlgorithm(g, model="IC", random_seed=1).run(k=k, epsilon=eps)
+    else:
+        seeds = IMMAlgorithm(g, model="IC", epsilon=eps, random_seed=1).run(k=k)
+    out.put((time.perf_counter() - t, time.process_time() - c, sorted(seeds)))
+
+
+def run_pynetim(graph, k: int, p: float, eps: float, *, skip_opim=False, skip_imm=False):
+    """[(name, Timed seconds, seeds)] for each run that finished within ``PEER_TIMEOUT``."""
     src = np.repeat(np.arange(graph.n), np.diff(graph.indptr))
     edges = list(zip(src.tolist(), graph.indices.tolist(), strict=True))
-    g = IMGraph(edges, weights=p, directed=True, renumber=False)
+    ctx = mp.get_context("fork")
     out = []
-    if not skip_opim:
-        t, c = time.perf_counter(), time.process_time()
-        seeds = OPIMCAlgorithm(g, model="IC", random_seed=1).run(k=k, epsilon=eps)
-        out.append(("pynetim OPIM-C", _since(t, c), sorted(seeds)))
-    if not skip_imm:
-        t, c = time.perf_counter(), time.process_time()
-        seeds = IMMAlgorithm(g, model="IC", epsilon=eps, random_seed=1).run(k=k)
-        out.append(("pynetim IMM", _since(t, c), sorted(seeds)))
+    for algo, skip in (("OPIM-C", skip_opim), ("IMM", skip_imm)):
+        if skip:
+            continue
+        queue = ctx.Queue()
+        child = ctx.Process(target=_child, args=(edges, algo, k, p, eps, queue))
+        child.start()
+        try:
+            wall, cpu, seeds = queue.get(timeout=PEER_TIMEOUT)
+        except Exception:  # queue.Empty: too slow, or the child died
+            print(f"  (pynetim {algo} stopped: no answer within {PEER_TIMEOUT:.0f} s)", flush=True)
+            child.kill()
+            child.join()
+            continue
+        child.join()
+        sec = Timed(wall)
+        sec.cpu = cpu
+        out.append((f"pynetim {algo}", sec, seeds))
     return out
