@@ -41,6 +41,4 @@ def child_states(seed: Seed, count: int) -> np.ndarray:
     tasks are later grouped onto threads or workers.
     """
     children = seed_sequence(seed).spawn(count)
-    return np.array(
-        [c.generate_state(1, dtype=np.uint64)[0] for c in children], dtype=np.uint64
-    )
+    return np.array([c.generate_state(1, dtype=np.uint64)[0] for c in children], dtype=np.uint64)

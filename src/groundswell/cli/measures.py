@@ -29,9 +29,7 @@ app.add_typer(measures_app, name="measures")
 
 @measures_app.command("score")
 def score(
-    instrument: str = typer.Argument(
-        ..., help="swemwbs (7 answers 1-5) or ons4 (4, 0-10)."
-    ),
+    instrument: str = typer.Argument(..., help="swemwbs (7 answers 1-5) or ons4 (4, 0-10)."),
     answers: list[str] = typer.Argument(..., help="The answers in item order."),
     json_out: bool = JSON_OPTION,
 ) -> None:
