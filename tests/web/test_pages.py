@@ -115,7 +115,7 @@ async def test_section_pages_show_real_content(client: httpx.AsyncClient):
     assert "1.8 on average (median 2, most 6)" in network  # 22 tie ends over 12 people
 
     measures = (await client.get("/measures")).text
-    assert "SWEMWBS" in measures and "Paper" in measures
+    assert "SWEMWBS" in measures and "Download these figures as CSV" in measures
 
 
 async def test_stories_page_counts_but_never_shows_a_story(client: httpx.AsyncClient):

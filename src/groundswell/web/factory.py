@@ -18,6 +18,7 @@ from groundswell.web.routes import (
     conversations_admin,
     conversations_report,
     health,
+    measures,
     network_seeds,
     network_spread,
     pages,
@@ -62,6 +63,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(api.router, prefix=API_PREFIX)
     web.include_router(account.api_router, prefix=API_PREFIX)
     web.include_router(campaigns.router)
+    web.include_router(measures.router)
     web.include_router(pages.router)
     web.include_router(network_spread.router)
     web.include_router(network_seeds.router)

@@ -60,11 +60,6 @@ def network(request: Request, session: ReadSession) -> HTMLResponse:
     return render(request, "network.html", network=queries.network(session))
 
 
-@page("/measures")
-def measures(request: Request, session: ReadSession) -> HTMLResponse:
-    return render(request, "measures.html", measures=queries.measures(session))
-
-
 @page("/stories")
 def stories(request: Request, session: ReadSession) -> HTMLResponse:
     return render(request, "stories.html", stories=queries.stories(session))

@@ -1,0 +1,177 @@
+"""Measures: the movement health dashboard (charts, tables, CSV, print) and the survey form.
+
+The dashboard reads :mod:`groundswell.web.measures_queries` (counts in SQL,
+every figure a suppression ``Cell``) and the took-part comparison from
+``actions.measures.outcome_report``; the CSV holds exactly the figures shown.
+The wellbeing survey is answered by a signed-in user linked to a person
+(``groundswell users link``) and saved through ``do_record_survey``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from groundswell.actions.accounts import linked_person
+from groundswell.actions.measures import do_record_survey, outcome_csv, outcome_report
+from groundswell.errors import Conflict, InvalidInput, NotFound
+from groundswell.measures import instruments as ins
+from groundswell.measures import suppression
+from groundswell.web import charts
+from groundswell.web import measures_queries as mq
+from groundswell.web.auth import SignedInUser
+from groundswell.web.deps import GsApp
+from groundswell.web.ratelimit import rate_limit
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+# ONS's published wording of the four personal well-being questions (ONS, "Personal
+# well-being user guidance"), asked in this order on a scale of 0 (not at all) to 10 (completely).
+ONS4_WORDING = (
+    ("satisfaction", "Overall, how satisfied are you with your life nowadays?"),
+    ("worthwhile", "Overall, to what extent do you feel that the things you do in your life "
+                   "are worthwhile?"),
+    ("happy", "Overall, how happy did you feel yesterday?"),
+    ("anxious", "Overall, how anxious did you feel yesterday?"),
+)  # fmt: skip
+# SWEMWBS item wording is licensed (Warwick Medical School): the deploying
+# organisation enters it under its licence; the form shows item numbers until then.
+SWEMWBS_ANSWERS = ("None of the time", "Rarely", "Some of the time", "Often", "All of the time")
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, template, {"current_path": request.url.path, **context}, status_code=status
+    )
+
+
+def _filters(gs: Any, town: str | None, period: int | None) -> tuple[str | None, int]:
+    period = period if period in mq.PERIODS else mq.DEFAULT_PERIOD
+    return (town or None), period
+
+
+def _board(gs: Any, town: str | None, period: int) -> mq.Dashboard:
+    with gs.reading() as session:
+        board = mq.dashboard(session, town=town, period=period)
+    if town is not None and town not in board.towns:
+        raise NotFound(f"there is no town '{town}' among the movement's people; choose another")
+    return board
+
+
+@router.api_route("/measures", methods=["GET", "HEAD"])
+async def dashboard(
+    request: Request, gs: GsApp, town: str | None = None, period: int | None = None
+) -> HTMLResponse:
+    town, period = _filters(gs, town, period)
+
+    def load() -> dict[str, Any]:
+        board = _board(gs, town, period)
+        charts_svg = {
+            ind.key: charts.line_svg(
+                ind.months,
+                [c.value for c in ind.cells],
+                ident=f"chart-{ind.key}",
+                title=f"{ind.title} by month",
+            )
+            for ind in board.indicators
+        }
+        return {"board": board, "charts": charts_svg, "outcome": outcome_report(gs,
+                instrument="swemwbs", n_boot=500)}  # fmt: skip
+
+    context = await anyio.to_thread.run_sync(load)
+    return render(
+        request, "measures/dashboard.html", periods=mq.PERIODS, show=suppression.show,
+        thresholds=(suppression.MIN_CELL, suppression.MIN_PAIRED), **context,
+    )  # fmt: skip
+
+
+def _csv(rows: list[list[str]], name: str) -> Response:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/measures/dashboard.csv")
+async def dashboard_csv(gs: GsApp, town: str | None = None, period: int | None = None) -> Response:
+    town, period = _filters(gs, town, period)
+    board = await anyio.to_thread.run_sync(lambda: _board(gs, town, period))
+    return _csv(mq.csv_rows(board), "movement-health.csv")
+
+
+@router.get("/measures/outcomes.csv")
+async def outcomes_csv(gs: GsApp) -> Response:
+    report = await anyio.to_thread.run_sync(
+        lambda: outcome_report(gs, instrument="swemwbs", n_boot=500)
+    )
+    return Response(
+        outcome_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="wellbeing-change.csv"'},
+    )
+
+
+# --- the survey ---
+
+
+def _survey_page(request: Request, ref: str | None, status: int = 200, **extra: Any) -> Response:
+    return render(
+        request, "measures/survey.html", status, ref=ref, ons4=ONS4_WORDING,
+        swemwbs_items=range(1, ins.SWEMWBS_ITEMS + 1),
+        ons4_choices=[(str(v), str(v)) for v in range(11)],
+        swemwbs_choices=[(str(i), label) for i, label in enumerate(SWEMWBS_ANSWERS, 1)],
+        errors=extra.pop("errors", {}), given=extra.pop("given", {}), **extra,
+    )  # fmt: skip
+
+
+@router.get("/measures/survey")
+async def survey(request: Request, gs: GsApp, user: SignedInUser, saved: int = 0) -> Response:
+    ref = await anyio.to_thread.run_sync(lambda: linked_person(gs, user.user_id))
+    return _survey_page(request, ref, saved=bool(saved))
+
+
+@router.post("/measures/survey", dependencies=[rate_limit("submission")])
+async def survey_answer(request: Request, gs: GsApp, user: SignedInUser) -> Response:
+    form = await request.form()
+    given = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    ref = await anyio.to_thread.run_sync(lambda: linked_person(gs, user.user_id))
+    errors: dict[str, str] = {}
+    if ref is None:
+        errors["consent"] = "Your account is not linked to you in the movement; ask an organiser"
+    ons = [given.get(f"ons4-{q}", "") for q, _ in ONS4_WORDING]
+    swe = [given.get(f"swemwbs-{i}", "") for i in range(1, ins.SWEMWBS_ITEMS + 1)]
+    for (q, _), v in zip(ONS4_WORDING, ons, strict=True):
+        if not v:
+            errors[f"ons4-{q}"] = f"Choose a number from 0 to 10 for the {q} question"
+    for i, v in enumerate(swe, 1):
+        if not v:
+            errors[f"swemwbs-{i}"] = f"Choose an answer for item {i}"
+    if given.get("consent") != "yes":
+        errors["consent"] = "Tick the box to agree that your answers are stored, or leave the form"
+    if not errors:
+        assert ref is not None
+        today = datetime.now(UTC).date()
+        try:
+            for instrument, answers in ((ins.ONS4, ons), (ins.SWEMWBS, swe)):
+                values = [int(x) for x in answers]
+                await anyio.to_thread.run_sync(
+                    lambda i=instrument, a=values: do_record_survey(
+                        gs, person=ref, instrument=i, answered_on=today, answers=a,
+                        consent=True, mode="online", update=True,
+                    )
+                )  # fmt: skip
+        except (InvalidInput, Conflict, ValueError) as exc:
+            errors["consent"] = getattr(exc, "message", str(exc))
+    if errors:
+        return _survey_page(request, ref, 422, errors=errors, given=given)
+    return RedirectResponse("/measures/survey?saved=1", status_code=303)
