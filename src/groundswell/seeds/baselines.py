@@ -51,7 +51,7 @@ def degree_discount(
     for u in resolved.forced:
         _discount(graph, int(u), d, t, dd, p)
     chosen: list[int] = []
-    for _ in range(min(k, int(open_.sum()))):
+    for _step in range(min(k, int(open_.sum()))):
         score = np.where(open_, dd, -np.inf)
         u = int(np.argmax(score))
         chosen.append(u)
@@ -89,7 +89,7 @@ def pagerank(
     inv = np.divide(1.0, out, out=np.zeros(n), where=out > 0)
     transition = (sp.diags(inv) @ a).T.tocsr()
     x = np.full(n, 1.0 / n)
-    for _ in range(200):
+    for _step in range(200):
         dangling = x[out == 0].sum()
         new = damping * (transition @ x + dangling / n) + (1 - damping) / n
         if np.abs(new - x).sum() < 1e-10:

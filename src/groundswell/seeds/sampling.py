@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -177,8 +177,8 @@ class RRSets:
     spec: RRSpec
     key: np.uint64
     base: int = 0
-    offsets: np.ndarray | None = None
-    members: np.ndarray | None = None
+    offsets: np.ndarray = field(init=False)
+    members: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.offsets = np.zeros(1, dtype=np.int64)
