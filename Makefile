@@ -10,7 +10,7 @@ SEED ?= 7
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Pure engines: typed (mypy) and kept free of store, web, CLI and Dask imports (lint-imports).
-ENGINES := $(addprefix src/groundswell/,network spread kernels seeds roles conversations measures campaigns demo privacy auth compute)
+ENGINES := $(addprefix src/groundswell/,network spread kernels seeds roles conversations measures campaigns demo privacy auth compute stories)
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
