@@ -167,7 +167,6 @@ def section_celf(args) -> None:
 
 def section_three_percent(args) -> None:
     print("\n== 3. The 3% rule: seed share needed for 90%, and the reach of the best 3% ==")
-    print(f"{'network':14s} {'model':12s} {'n':>7s} {'3% reach':>9s} {'for 90%':>22s} {'time':>7s}")
     models = [
         ("direct", Model("direct")),
         ("IC p=0.01", Model("ic", p=0.01)),
