@@ -12,7 +12,9 @@ import time
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 
+from groundswell.actions import conversations
 from groundswell.actions.conversation_polis import do_import_polis, export_polis, to_export
 from groundswell.actions.conversation_report import analysis, next_for, report, report_csv
 from groundswell.actions.conversations import (
@@ -27,6 +29,7 @@ from groundswell.actions.conversations import (
 from groundswell.app import App
 from groundswell.conversations import read_export
 from groundswell.errors import Conflict, InvalidInput, NotFound
+from groundswell.store.models.conversations import Participant
 
 SEEDS = ["Buses should be free", "Walking is for everyone", "Parks need lights", "More benches"]
 
@@ -65,7 +68,47 @@ def test_join_gives_one_pid_per_participant_and_conversation(db_app: App, conv):
     a = do_join(db_app, conv.slug, "key-a")
     assert do_join(db_app, conv.slug, "key-a") == a
     assert do_join(db_app, conv.slug, "key-b") != a
-    assert do_join(db_app, other.slug, "key-a") != a  # unlinkable across conversations
+    do_join(db_app, other.slug, "key-a")
+    with db_app.reading() as s:  # the store keeps hashes, unlinkable across conversations
+        hashes = s.execute(select(Participant.conversation_id, Participant.key_hash)).all()
+    assert all(h is not None and "key-" not in h for _, h in hashes)
+    assert len({h for _, h in hashes}) == len(hashes) == 3
+
+
+def test_join_pids_are_sequential_and_distinct(db_app: App, conv):
+    pids = [do_join(db_app, conv.slug, f"browser-{i}") for i in range(500)]
+    assert pids == list(range(500))
+    assert [do_join(db_app, conv.slug, f"browser-{i}") for i in (0, 499)] == [0, 499]
+
+
+def test_pid_never_derives_from_the_key(db_app: App, conv):
+    other = do_open_conversation(db_app, topic="Other", question="Q?")
+    # The same keys joining in the opposite order get the pids in join order.
+    assert [do_join(db_app, conv.slug, k) for k in ("x", "y")] == [0, 1]
+    assert [do_join(db_app, other.slug, k) for k in ("y", "x")] == [0, 1]
+
+
+def test_join_starts_above_imported_pids(db_app: App, conv):
+    with db_app.transaction() as s:
+        s.add(Participant(conversation_id=conv.id, pid=41))  # an imported Pol.is participant
+    assert do_join(db_app, conv.slug, "new") == 42
+
+
+def test_join_retries_when_another_join_takes_the_pid(db_app: App, conv, monkeypatch):
+    real = conversations.next_pid
+    calls: list[int] = []
+
+    def racing(session, conversation_id):
+        stale = real(session, conversation_id)
+        calls.append(stale)
+        if len(calls) == 1:  # another browser joins between choosing the pid and inserting it
+            assert do_join(db_app, conv.slug, "rival") == stale
+        return stale
+
+    monkeypatch.setattr(conversations, "next_pid", racing)
+    assert do_join(db_app, conv.slug, "me") == 1
+    assert calls == [0, 0, 1]  # the first try lost the race and the retry took the next pid
+    assert do_join(db_app, conv.slug, "rival") == 0
 
 
 def test_latest_vote_wins(db_app: App, conv):

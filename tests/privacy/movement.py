@@ -75,7 +75,7 @@ def build_movement(app: App) -> dict[str, int]:
         s.add(conv)
         s.flush()
         parts = [
-            Participant(conversation_id=conv.id, pid=i, person_id=p.id)
+            Participant(conversation_id=conv.id, pid=i, key_hash=f"{i:064x}", person_id=p.id)
             for i, p in enumerate(people)
         ]
         s.add_all(parts)

@@ -77,6 +77,10 @@ def test_erasure_leaves_no_trace_and_keeps_only_aggregates(any_db: App) -> None:
             s.execute(select(Vote.statement_id, func.count()).group_by(Vote.statement_id)).all()
         )
         anonymous = s.scalar(select(func.count()).where(Participant.person_id.is_(None)))
+        # The anonymous row loses its key hash too; the others keep theirs.
+        hashes = s.execute(select(Participant.person_id, Participant.key_hash)).all()
+        assert [h for p, h in hashes if p is None] == [None]
+        assert all(h is not None for p, h in hashes if p is not None)
         statements = s.scalar(select(func.count()).select_from(Base.metadata.tables["statements"]))
         audit = s.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert votes_after == votes_before and anonymous == 1 and statements == 2

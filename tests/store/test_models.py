@@ -87,7 +87,9 @@ def build_world(session: Session) -> list[Base]:
     session.add_all([initiative, conversation, campaign])
     session.flush()
     event = Event(title="Launch", held_on=date(2024, 4, 2), led_by_id=ann.id)
-    participant = Participant(conversation_id=conversation.id, pid=0, person_id=ann.id)
+    participant = Participant(
+        conversation_id=conversation.id, pid=0, key_hash="ab" * 32, person_id=ann.id
+    )
     session.add_all([event, participant])
     session.flush()
     statement = Statement(

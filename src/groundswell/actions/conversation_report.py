@@ -28,7 +28,7 @@ from groundswell.actions.conversations import (
     ConversationView,
     StatementView,
     find_conversation,
-    pid_for,
+    pid_of,
     progress,
     view_of,
     visible_statuses,
@@ -150,7 +150,7 @@ def next_for(db: Database, slug: str, key: str, seed: Seed = None) -> StatementV
     with db.reading() as session:
         conv = find_conversation(session, slug)
         log = _log(session, conv.id, conv.moderation)
-        pid = pid_for(conv.id, key)
+        pid = pid_of(session, conv.id, key)  # None before their first vote
     if log.pids:
         result = _analyse(db, conv.id, log, stale_ok=ROUTING_STALE_VOTES)
         tid = next_statement(

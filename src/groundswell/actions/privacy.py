@@ -29,9 +29,11 @@ survey_responses    deleted: later outcome reports no longer include their answe
 stories             deleted (title and body are theirs)
 consent_events      deleted
 events.led_by_id    set to NULL: the event happened and others attended it
-participants        anonymised (person_id NULL): their votes stay with an anonymous
-                    participant, as Pol.is keeps anonymous participants, so vote
-                    counts per statement, opinion groups and consensus are unchanged
+participants        anonymised (person_id and key_hash NULL): their votes stay with an
+                    anonymous participant, as Pol.is keeps anonymous participants, so
+                    vote counts per statement, opinion groups and consensus are
+                    unchanged; the key hash goes too, so their browser no longer
+                    finds the row
 statements          kept (others voted on them), authored by the anonymous participant
 audit_events        events about the person lose the link: the subject becomes the
                     keyed hash of their ref (or nothing without a pseudonym key); an
@@ -82,6 +84,8 @@ ERASURE: dict[str, Policy] = {
     "events.led_by_id": "detach",
     "participants.person_id": "detach",
 }
+# Other columns a detach clears with the link, because they too lead back to the person.
+DETACH_ALSO: dict[str, tuple[str, ...]] = {"participants.person_id": ("key_hash",)}
 
 
 def default_actor() -> str:
@@ -254,7 +258,8 @@ def do_erase(app: Database, ref: str, *, actor: str, key: bytes | None = None) -
             policy = ERASURE.get(f"{table.name}.{column}", "delete")
             where = table.c[column] == pid
             if policy == "detach":
-                done = session.execute(update(table).where(where).values({column: None}))
+                cleared = (column, *DETACH_ALSO.get(f"{table.name}.{column}", ()))
+                done = session.execute(update(table).where(where).values(dict.fromkeys(cleared)))
                 _add(summary.anonymised, table.name, _count(done))
             else:
                 done = session.execute(delete(table).where(where))

@@ -49,14 +49,22 @@ class Conversation(Base):
 
 
 class Participant(Base):
-    """A pseudonymous participant of one conversation (``pid`` as in Pol.is)."""
+    """A pseudonymous participant of one conversation (``pid`` as in Pol.is).
+
+    ``key_hash`` is the SHA-256 of the anonymous participant key (never the key
+    itself); imported Pol.is participants and erased people have none.
+    """
 
     __tablename__ = "participants"
-    __table_args__ = (UniqueConstraint("conversation_id", "pid"),)
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "pid"),
+        UniqueConstraint("conversation_id", "key_hash"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     pid: Mapped[int] = mapped_column(Integer)
+    key_hash: Mapped[str | None] = mapped_column(String(64))
     person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
