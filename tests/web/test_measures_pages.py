@@ -17,7 +17,9 @@ from towns_movement import BIG, SMALL, add_towns
 from groundswell.actions.accounts import do_link_person
 from groundswell.app import App
 from groundswell.store.models import Instrument, Person, SurveyResponse
+from groundswell.measures import instruments as ins
 from groundswell.web import create_app
+from groundswell.web import measures_queries as mq
 
 pytestmark = pytest.mark.anyio
 PAT = USERS["participant"][0]
@@ -116,3 +118,19 @@ async def test_unlinked_user_cannot_answer(towns: FastAPI):
     async for client in client_for(towns, "organiser"):
         page = await client.get("/measures/survey")
         assert "not linked to you" in page.text and 'name="consent"' not in page.text
+
+
+def test_indicators_on_each_database(db_app: App):
+    """The dashboard's SQL (unions, distinct counts, date ranges) on SQLite and PostgreSQL."""
+    add_towns(db_app)
+    with db_app.reading() as session:
+        board = mq.dashboard(session, town=BIG, period=2)
+        small = mq.dashboard(session, town=SMALL, period=2)
+    latest = {ind.key: ind.latest.value for ind in board.indicators}
+    assert latest["participants"] == latest["active"] == latest["growth"] == 15
+    assert latest["votes"] == 15 and latest["stories"] == 15 and latest["miles"] == 26.2
+    assert latest["wellbeing"] == pytest.approx(
+        ins.measure_value("swemwbs", "metric", [4, 4, 4, 3, 4, 4, 4])
+    )
+    assert all(c.suppressed for ind in small.indicators for c in ind.cells)
+    assert board.towns == [BIG, SMALL]

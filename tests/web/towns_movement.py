@@ -36,7 +36,7 @@ def add_towns(gs: App) -> None:
     today = now.date()
     with gs.transaction() as s:
         people = [
-            Person(ref=f"{town[:3].lower()}{i:02d}", town=town, joined_at=now - timedelta(hours=1))
+            Person(ref=f"{town[:3].lower()}{i:02d}", town=town, joined_at=now)
             for town, n in TOWNS.items()
             for i in range(n)
         ]
