@@ -16,8 +16,8 @@ from towns_movement import BIG, SMALL, add_towns
 
 from groundswell.actions.accounts import do_link_person
 from groundswell.app import App
-from groundswell.store.models import Instrument, Person, SurveyResponse
 from groundswell.measures import instruments as ins
+from groundswell.store.models import Instrument, Person, SurveyResponse
 from groundswell.web import create_app
 from groundswell.web import measures_queries as mq
 
