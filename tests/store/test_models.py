@@ -20,18 +20,22 @@ from groundswell.store.models import (
     Campaign,
     CampaignMember,
     CampaignUnit,
+    ChangeMarker,
     CollectionMode,
     ConsentEvent,
     ConsentLevel,
     ConsentPurpose,
     Conversation,
+    Criticality,
     Event,
+    FlagStatus,
     Hand,
     Initiative,
     Instrument,
     MemberRole,
     Membership,
     Moderation,
+    PackItem,
     Participant,
     Person,
     PersonKind,
@@ -41,12 +45,19 @@ from groundswell.store.models import (
     Recruitment,
     Role,
     RoleGrant,
+    SafeguardingContact,
     Statement,
     StatementStatus,
     Story,
+    StoryEvent,
+    StoryFlag,
+    StoryResponse,
+    StoryReview,
     StoryStatus,
+    StoryTag,
     SurveyResponse,
     Tie,
+    TrainingPack,
     User,
     UserSession,
     Vote,
@@ -121,8 +132,8 @@ def build_world(session: Session) -> list[Base]:
         ),
         Vote(conversation_id=conversation.id, participant_id=participant.id,
              statement_id=statement.id, value=-1),
-        Story(person_id=ann.id, title="Seen", body="They listened.",
-              consent_level=ConsentLevel.TRAINING, status=StoryStatus.NEEDS_CHANGES),
+        story := Story(person_id=ann.id, title="Seen", body="They listened.",
+                       consent_level=ConsentLevel.TRAINING, status=StoryStatus.NEEDS_CHANGES),
         AuditEvent(actor="organiser", action="import", detail=DETAIL),
         user := User(email="olu@example.org", display_name="Olu", password_hash="$argon2id$x",
                      last_sign_in_at=datetime(2024, 7, 1, 8, tzinfo=UTC)),
@@ -133,7 +144,34 @@ def build_world(session: Session) -> list[Base]:
                      note="agreed at the walk"),
     ]  # fmt: skip
     session.add_all(objects[8:])
-    return objects
+    session.flush()
+    pack = TrainingPack(
+        title="Listening in maternity",
+        audience="midwives",
+        learning_points="Ask, then listen.",
+        created_by="curator",
+    )
+    session.add(pack)
+    session.flush()
+    story_bank: list[Base] = [
+        pack,
+        StoryTag(story_id=story.id, tag="maternity"),
+        StoryFlag(story_id=story.id, kind="name", start=0, end=4, text="Seen",
+                  status=FlagStatus.ACCEPTED, reason="not a name here", resolved_by="mod",
+                  resolved_at=datetime(2024, 7, 3, tzinfo=UTC)),
+        StoryEvent(story_id=story.id, actor_role="moderator", actor="mod", action="approve",
+                   status="approved", consent="training", note="flags resolved"),
+        StoryResponse(story_id=story.id, author="Ward manager", body="Thank you."),
+        StoryReview(story_id=story.id, criticality=Criticality.SAFEGUARDING,
+                    routed_to="Safeguarding lead", change=ChangeMarker.PLANNED,
+                    change_note="handover changes", withdraw_key_hash="f" * 64),
+        SafeguardingContact(name="Safeguarding lead", email="lead@example.org",
+                            service="maternity"),
+        PackItem(pack_id=pack.id, story_id=story.id, position=1, learning_point="Listen",
+                 removed_at=datetime(2024, 8, 1, tzinfo=UTC), removed_reason="withdrawn"),
+    ]  # fmt: skip
+    session.add_all(story_bank[1:])
+    return objects + story_bank
 
 
 def columns(obj: Base) -> dict[str, Any]:
