@@ -26,11 +26,14 @@ from groundswell.store.models import (
     ConsentLevel,
     ConsentPurpose,
     Conversation,
+    CoproductionDecision,
     Criticality,
+    DecisionMethod,
     Event,
     FlagStatus,
     Hand,
     Initiative,
+    InitiativeModeChange,
     Instrument,
     MemberRole,
     Membership,
@@ -169,6 +172,12 @@ def build_world(session: Session) -> list[Base]:
                             service="maternity"),
         PackItem(pack_id=pack.id, story_id=story.id, position=1, learning_point="Listen",
                  removed_at=datetime(2024, 8, 1, tzinfo=UTC), removed_reason="withdrawn"),
+        CoproductionDecision(initiative_id=initiative.id, decided_on=date(2024, 9, 1),
+                             what="Route of the walk", by_whom="Walkers' group",
+                             with_whom="Parks team", method=DecisionMethod.CO_PRODUCED),
+        InitiativeModeChange(initiative_id=initiative.id, from_mode=PowerMode.SHARING,
+                             to_mode=PowerMode.CEDING, changed_on=date(2024, 9, 2),
+                             note="walkers now lead"),
     ]  # fmt: skip
     session.add_all(story_bank[1:])
     return objects + story_bank

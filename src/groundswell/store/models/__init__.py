@@ -31,6 +31,11 @@ from groundswell.store.models.initiatives import (
     PledgeStatus,
     PowerMode,
 )
+from groundswell.store.models.initiatives_log import (
+    CoproductionDecision,
+    DecisionMethod,
+    InitiativeModeChange,
+)
 from groundswell.store.models.people import Person, PersonKind, Recruitment, Tie
 from groundswell.store.models.privacy import ConsentEvent, ConsentPurpose
 from groundswell.store.models.stories import ConsentLevel, Story, StoryStatus
@@ -62,11 +67,14 @@ __all__ = [
     "ConsentLevel",
     "ConsentPurpose",
     "Conversation",
+    "CoproductionDecision",
     "Criticality",
+    "DecisionMethod",
     "Event",
     "FlagStatus",
     "Hand",
     "Initiative",
+    "InitiativeModeChange",
     "Instrument",
     "MemberRole",
     "Membership",
