@@ -24,7 +24,7 @@ def test_create_change_mode_decide_and_portfolio(db_app: App) -> None:
     with db_app.reading() as s:
         changes = s.scalars(select(InitiativeModeChange).order_by(InitiativeModeChange.id)).all()
         p = ia.portfolio(s)
-    assert [(c.from_mode, c.to_mode) for c in changes][0] == (None, "keeping")
+    assert (changes[0].from_mode, changes[0].to_mode) == (None, "keeping")
     assert (changes[2].from_mode, changes[2].to_mode) == ("keeping", "ceding")
     assert p.total == 2 and p.by_hand == {"grassroots": 1, "system": 1}
     assert p.by_mode == {"keeping": 0, "sharing": 1, "ceding": 1}
