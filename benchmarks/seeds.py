@@ -243,6 +243,8 @@ def section_large(args) -> None:
         f"RR estimate {sel.estimate:.0f} ({sel.estimate / n:.2%})",
         flush=True,
     )
+    if not args.only:
+        print("(peak RSS is the whole run's peak so far: --only 4 measures this section alone)")
 
 
 def main() -> None:
