@@ -18,6 +18,7 @@ from groundswell.web.routes import (
     conversations_admin,
     conversations_report,
     health,
+    initiatives,
     measures,
     network_seeds,
     network_spread,
@@ -65,6 +66,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(campaigns.router)
     web.include_router(measures.router)
     web.include_router(pages.router)
+    web.include_router(initiatives.router)
     web.include_router(network_spread.router)
     web.include_router(network_seeds.router)
     web.include_router(roles.router)

@@ -65,17 +65,6 @@ def stories(request: Request, session: ReadSession) -> HTMLResponse:
     return render(request, "stories.html", stories=queries.stories(session))
 
 
-@page("/initiatives")
-def initiatives(request: Request, session: ReadSession) -> HTMLResponse:
-    return render(
-        request,
-        "initiatives.html",
-        stats=queries.stats(session),
-        initiatives=queries.initiatives(session),
-        limit=queries.LIST_LIMIT,
-    )
-
-
 @page("/accessibility")
 def accessibility(request: Request) -> HTMLResponse:
     return render(request, "accessibility.html")

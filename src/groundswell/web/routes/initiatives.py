@@ -1,0 +1,346 @@
+"""Initiatives: the portfolio of both hands, one page per initiative, organisers' forms.
+
+Anyone sees the portfolio, each initiative's purpose, hand and power mode,
+the co-production log, pledge progress and published story titles. Member
+names are shown only to organisers and admins whose scope covers the
+initiative (its town or the initiative itself); they are also the ones who may
+create initiatives, shift a power mode and log decisions. Every form posts
+with a CSRF token and works without JavaScript (303 back to the page).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+
+from groundswell.actions import initiatives as ia
+from groundswell.auth.permissions import Action, Principal, Subject, can, require
+from groundswell.errors import Conflict, InvalidInput, NotFound
+from groundswell.store.models import (
+    Campaign,
+    Conversation,
+    CoproductionDecision,
+    Initiative,
+    InitiativeModeChange,
+    Membership,
+    Person,
+    Pledge,
+    Story,
+    StoryStatus,
+)
+from groundswell.web import charts
+from groundswell.web.auth import CurrentUser
+from groundswell.web.deps import GsApp
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+GUIDE = {
+    "keeping": "The system decides, through targets and inspection (performance management).",
+    "sharing": "The system and people improve things together (quality improvement).",
+    "ceding": "People lead and the system supports them (co-production).",
+}
+MODE_FILL = {"keeping": "#768692", "sharing": "#005eb8", "ceding": "#007f3b"}
+METHOD_LABEL = {
+    "staff_decision": "Staff decision",
+    "consultation": "Consultation",
+    "co_produced": "Co-produced",
+}
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    templates = request.app.state.templates
+    base = {"current_path": request.url.path, "guide": GUIDE, "methods": METHOD_LABEL}
+    return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)
+
+
+def _may_edit(user: Principal | None, town: str | None, slug: str | None = None) -> bool:
+    subject = Subject(town=town, initiatives=frozenset({slug} if slug else ()))
+    return can(user, Action.VIEW_PEOPLE, subject)
+
+
+def shifts_svg(shifts: dict[str, dict[str, int]], *, ident: str, title: str) -> str:
+    """Stacked bars: per quarter, how many initiatives moved into each power mode."""
+    width, height, left, bottom = 320, 140, 28, 22
+    quarters = list(shifts)
+    top = max((sum(v.values()) for v in shifts.values()), default=0) or 1
+    plot_h = height - bottom - 8
+    step = (width - left) / max(len(quarters), 1)
+    parts = []
+    for i, q in enumerate(quarters):
+        y = 8 + plot_h
+        for mode, n in shifts[q].items():
+            h = plot_h * n / top
+            y -= h
+            if n:
+                parts.append(
+                    f'<rect x="{left + i * step + 2:.1f}" y="{y:.1f}" width="{step - 4:.1f}" '
+                    f'height="{h:.1f}" fill="{MODE_FILL[mode]}"/>'
+                )
+        if len(quarters) <= 8 or i % max(len(quarters) // 6, 1) == 0:
+            parts.append(
+                f'<text x="{left + (i + 0.5) * step:.1f}" y="{height - 6}" font-size="9" '
+                f'text-anchor="middle" fill="#212b32">{escape(q)}</text>'
+            )
+    parts.append(
+        f'<text x="{left - 4}" y="14" font-size="9" text-anchor="end" fill="#212b32">{top}</text>'
+    )
+    desc = (
+        f"{len(quarters)} quarters from {quarters[0]} to {quarters[-1]}; "
+        "grey keeping, blue sharing, green ceding."
+        if quarters
+        else "No power-mode changes are recorded yet."
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-labelledby="{ident}-title {ident}-desc" class="gs-chart">'
+        f'<title id="{ident}-title">{escape(title)}</title>'
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>' + "".join(parts) + "</svg>"
+    )
+
+
+def _portfolio(gs: Any) -> dict[str, Any]:
+    with gs.reading() as s:
+        p = ia.portfolio(s)
+        rows = s.execute(
+            select(
+                Initiative.slug, Initiative.name, Initiative.hand, Initiative.power_mode,
+                Initiative.town,
+            ).order_by(Initiative.name, Initiative.id)
+        ).all()  # fmt: skip
+    return {
+        "p": p,
+        "initiatives": rows,
+        "balance": charts.progress_svg(
+            p.grassroots_share,
+            ident="balance",
+            title="Share of initiatives on the grassroots hand (the rest are system)",
+        ),
+        "shifts": shifts_svg(p.shifts, ident="shifts", title="Power-mode changes per quarter"),
+    }
+
+
+@router.api_route("/initiatives", methods=["GET", "HEAD"])
+async def portfolio(request: Request, gs: GsApp, user: CurrentUser) -> HTMLResponse:
+    context = await anyio.to_thread.run_sync(lambda: _portfolio(gs))
+    return render(request, "initiatives/portfolio.html", may_create=_may_edit(user, None),
+                  errors={}, form={}, **context)  # fmt: skip
+
+
+def _detail(gs: Any, slug: str, user: Principal | None) -> dict[str, Any]:
+    with gs.reading() as s:
+        i = s.scalar(select(Initiative).where(Initiative.slug == slug))
+        if i is None:
+            raise NotFound(f"no initiative {slug!r}; see the list at /initiatives")
+        may = _may_edit(user, i.town, i.slug)
+        roles = dict(
+            s.execute(
+                select(Membership.role, func.count())
+                .where(Membership.initiative_id == i.id)
+                .group_by(Membership.role)
+            ).all()
+        )
+        members = (
+            s.execute(
+                select(Membership.role, Person.display_name, Person.ref)
+                .join(Person, Person.id == Membership.person_id)
+                .where(Membership.initiative_id == i.id)
+                .order_by(Membership.role, Person.display_name, Person.ref)
+            ).all()
+            if may
+            else []
+        )
+        member_ids = select(Membership.person_id).where(Membership.initiative_id == i.id)
+        stories = s.scalars(
+            select(Story.title)
+            .where(Story.status == StoryStatus.PUBLISHED, Story.person_id.in_(member_ids))
+            .order_by(Story.id)
+            .limit(20)
+        ).all()
+        pledges = dict(
+            s.execute(
+                select(Pledge.status, func.count())
+                .where(Pledge.initiative_id == i.id)
+                .group_by(Pledge.status)
+            ).all()
+        )
+        return {
+            "i": i,
+            "may_edit": may,
+            "roles": {str(getattr(k, "value", k)): n for k, n in roles.items()},
+            "members": members,
+            "conversations": s.execute(
+                select(Conversation.slug, Conversation.topic).where(
+                    Conversation.initiative_id == i.id
+                )
+            ).all(),
+            "campaigns": s.execute(
+                select(Campaign.slug, Campaign.name).where(Campaign.initiative_id == i.id)
+            ).all(),
+            "stories": stories,
+            "pledges": {str(getattr(k, "value", k)): n for k, n in pledges.items()},
+            "decisions": s.scalars(
+                select(CoproductionDecision)
+                .where(CoproductionDecision.initiative_id == i.id)
+                .order_by(CoproductionDecision.decided_on.desc(), CoproductionDecision.id.desc())
+            ).all(),
+            "changes": s.scalars(
+                select(InitiativeModeChange)
+                .where(InitiativeModeChange.initiative_id == i.id)
+                .order_by(InitiativeModeChange.changed_on, InitiativeModeChange.id)
+            ).all(),
+        }
+
+
+@router.api_route("/initiatives/{slug}", methods=["GET", "HEAD"])
+async def detail(request: Request, gs: GsApp, user: CurrentUser, slug: str) -> HTMLResponse:
+    context = await anyio.to_thread.run_sync(lambda: _detail(gs, slug, user))
+    return render(request, "initiatives/detail.html", errors={}, form={}, **context)
+
+
+def _day(text: str, field: str, errors: dict[str, str]) -> date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[field] = "Enter the date as YYYY-MM-DD, for example 2025-03-31"
+        return None
+
+
+@router.post("/initiatives")
+async def create(
+    request: Request,
+    gs: GsApp,
+    user: CurrentUser,
+    slug: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    purpose: Annotated[str, Form()] = "",
+    hand: Annotated[str, Form()] = "",
+    power_mode: Annotated[str, Form()] = "",
+    town: Annotated[str, Form()] = "",
+) -> Response:
+    require(user, Action.VIEW_PEOPLE)
+    form = {"slug": slug, "name": name, "purpose": purpose, "hand": hand,
+            "power_mode": power_mode, "town": town}  # fmt: skip
+    errors: dict[str, str] = {}
+    if not _may_edit(user, town.strip() or None):
+        errors["town"] = "Your account may only add initiatives in the towns it covers"
+    if not errors:
+        try:
+            await anyio.to_thread.run_sync(
+                lambda: ia.do_create_initiative(
+                    gs,
+                    slug=slug,
+                    name=name,
+                    purpose=purpose,
+                    hand=hand,
+                    power_mode=power_mode,
+                    town=town,
+                )
+            )
+        except (InvalidInput, Conflict) as exc:
+            errors[_field(exc.message, ("slug", "name", "hand", "power mode"))] = _cap(exc.message)
+    if errors:
+        context = await anyio.to_thread.run_sync(lambda: _portfolio(gs))
+        return render(request, "initiatives/portfolio.html", 422, may_create=True,
+                      errors=errors, form=form, **context)  # fmt: skip
+    return RedirectResponse(f"/initiatives/{slug.strip().lower()}", status_code=303)
+
+
+def _field(message: str, names: tuple[str, ...]) -> str:
+    for name in names:
+        if name in message:
+            return name.replace(" ", "_")
+    return names[0].replace(" ", "_")
+
+
+def _cap(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
+async def _edit_or_fail(gs: Any, slug: str, user: Principal | None) -> None:
+    def check() -> None:
+        with gs.reading() as s:
+            town = s.execute(select(Initiative.town).where(Initiative.slug == slug)).first()
+        if town is None:
+            raise NotFound(f"no initiative {slug!r}; see the list at /initiatives")
+        require(user, Action.VIEW_PEOPLE, Subject(town=town[0], initiatives=frozenset({slug})))
+
+    await anyio.to_thread.run_sync(check)
+
+
+@router.post("/initiatives/{slug}/mode")
+async def change_mode(
+    request: Request,
+    gs: GsApp,
+    user: CurrentUser,
+    slug: str,
+    to_mode: Annotated[str, Form()] = "",
+    changed_on: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    await _edit_or_fail(gs, slug, user)
+    errors: dict[str, str] = {}
+    day = _day(changed_on, "changed_on", errors)
+    if not errors:
+        try:
+            await anyio.to_thread.run_sync(
+                lambda: ia.do_change_power_mode(gs, slug, to_mode, changed_on=day, note=note)
+            )
+        except (InvalidInput, Conflict) as exc:
+            errors["to_mode"] = _cap(exc.message)
+    if errors:
+        context = await anyio.to_thread.run_sync(lambda: _detail(gs, slug, user))
+        form = {"to_mode": to_mode, "changed_on": changed_on, "note": note}
+        return render(request, "initiatives/detail.html", 422, errors=errors, form=form,
+                      **context)  # fmt: skip
+    return RedirectResponse(f"/initiatives/{slug}#mode", status_code=303)
+
+
+@router.post("/initiatives/{slug}/decisions")
+async def record_decision(
+    request: Request,
+    gs: GsApp,
+    user: CurrentUser,
+    slug: str,
+    what: Annotated[str, Form()] = "",
+    by_whom: Annotated[str, Form()] = "",
+    with_whom: Annotated[str, Form()] = "",
+    method: Annotated[str, Form()] = "",
+    decided_on: Annotated[str, Form()] = "",
+) -> Response:
+    await _edit_or_fail(gs, slug, user)
+    errors: dict[str, str] = {}
+    day = _day(decided_on, "decided_on", errors)
+    if not errors:
+        try:
+            await anyio.to_thread.run_sync(
+                lambda: ia.do_record_decision(
+                    gs,
+                    slug,
+                    what=what,
+                    by_whom=by_whom,
+                    with_whom=with_whom,
+                    method=method,
+                    decided_on=day,
+                )
+            )
+        except InvalidInput as exc:
+            field = _field(exc.message, ("decision", "who decided", "method", "decided with"))
+            field = {"decision": "what", "who_decided": "by_whom",
+                     "decided_with": "with_whom"}.get(field, field)  # fmt: skip
+            errors[field] = _cap(exc.message)
+    if errors:
+        context = await anyio.to_thread.run_sync(lambda: _detail(gs, slug, user))
+        form = {"what": what, "by_whom": by_whom, "with_whom": with_whom, "method": method,
+                "decided_on": decided_on}  # fmt: skip
+        return render(request, "initiatives/detail.html", 422, errors=errors, form=form,
+                      **context)  # fmt: skip
+    return RedirectResponse(f"/initiatives/{slug}#log", status_code=303)
