@@ -160,3 +160,32 @@ def test_db_graph_reads_the_store(capsys, app, monkeypatch: pytest.MonkeyPatch) 
     code, out, err = run(capsys, "spread", "db", "--model", "lt", "--seeds", "r0", "--json")
     assert code == 0, err
     assert np.isclose(json.loads(out)["reach_mean"], json.loads(out)["curve_mean"][-1])
+
+
+def test_seeds_by_role_come_from_the_roles_engine(capsys, tmp_path: Path) -> None:
+    from groundswell.actions.demo import do_build_demo
+    from groundswell.actions.roles import gather_store
+    from groundswell.app import App
+    from groundswell.roles import assign_roles, gather_evidence
+    from groundswell.settings import load_settings
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    app = App.build(load_settings({}, data_dir=tmp_path, database_url=url))
+    app.upgrade()
+    do_build_demo(app, seed=3, people=1500)
+    graph, activity = gather_store(app)
+    found = assign_roles(graph, gather_evidence(graph, activity, seed=0))
+    mobilisers = sorted(map(str, graph.labels[found.holds["mobiliser"]].tolist()))
+    app.close()
+    assert mobilisers
+
+    os.environ["GROUNDSWELL_DATABASE_URL"] = url
+    try:
+        args = ["spread", "db", "--model", "direct", "--role", "mobiliser", "--runs", "50"]
+        code, out, err = run(capsys, *args, "--json")
+        bad_code, _, bad_err = run(capsys, "spread", "db", "--p", "0.1", "--role", "boss")
+    finally:
+        del os.environ["GROUNDSWELL_DATABASE_URL"]
+    assert code == 0, err
+    assert sorted(json.loads(out)["seeds"]) == mobilisers
+    assert bad_code == 3 and "--role 'boss'" in bad_err

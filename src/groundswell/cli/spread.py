@@ -44,21 +44,50 @@ def choose_seeds(
     random_k: int | None,
     top_degree: int | None,
     seed: int,
+    role: str | None = None,
+    graph_path: str = "",
+    activity: str | None = None,
+    directed: bool = False,
 ) -> np.ndarray:
-    """Seed ids from exactly one of labels, a random draw or the top degrees."""
+    """Seed ids from exactly one of labels, a role, a random draw or the top degrees."""
     from groundswell.spread import random_seeds, seeds_from_labels, top_degree_seeds
 
-    given = [x is not None for x in (labels, random_k, top_degree)]
+    given = [x is not None for x in (labels, random_k, top_degree, role)]
     if sum(given) != 1:
         raise InvalidInput(
-            "give exactly one way to choose seeds: --seeds L1,L2,..., "
+            "give exactly one way to choose seeds: --seeds L1,L2,..., --role ROLE, "
             "--random-seeds K or --top-degree K"
         )
+    if role is not None:
+        return role_seeds(graph, role, graph_path, activity, directed, seed)
+    if activity is not None:
+        raise InvalidInput("--activity is only used with --role")
     if labels is not None:
         return seeds_from_labels(graph, [x.strip() for x in labels.split(",") if x.strip()])
     if random_k is not None:
         return random_seeds(graph, random_k, seed)
     return top_degree_seeds(graph, top_degree)  # type: ignore[arg-type]
+
+
+def role_seeds(
+    graph: Graph, role: str, graph_path: str, activity: str | None, directed: bool, seed: int
+) -> np.ndarray:
+    """Everyone the roles engine finds in ``role`` (from the store's activity for ``db``)."""
+    from groundswell.cli.roles import load
+    from groundswell.roles import ROLE_NAMES, assign_roles, gather_evidence
+
+    if role not in ROLE_NAMES:
+        raise InvalidInput(f"--role {role!r}: use one of {', '.join(ROLE_NAMES)}")
+    role_graph, act = load(graph_path, activity, directed)
+    found = assign_roles(role_graph, gather_evidence(role_graph, act, seed=seed))
+    holders = [str(x) for x in role_graph.labels[found.holds[role]].tolist()]
+    known = [x for x in holders if x in set(map(str, graph.labels.tolist()))]
+    if not known:
+        raise InvalidInput(
+            f"--role {role}: nobody holds that role here; the roles need activity "
+            "(GRAPH db, or --activity CSV)"
+        )
+    return graph.ids_of(known)
 
 
 @app.command("spread")
@@ -69,6 +98,12 @@ def spread(
     seeds: str | None = typer.Option(None, "--seeds", help="Seed labels, comma-separated."),
     random_seeds: int | None = typer.Option(None, "--random-seeds", help="K random seeds."),
     top_degree: int | None = typer.Option(None, "--top-degree", help="K best-connected seeds."),
+    role: str | None = typer.Option(
+        None, "--role", help="Seed everyone in a role: lone_wolf, mobiliser, organiser, connector."
+    ),
+    activity: str | None = typer.Option(
+        None, "--activity", help="With --role and a graph file: the activity CSV of `roles`."
+    ),
     runs: int = typer.Option(1000, "--runs", help="Monte Carlo runs (the most, with --tolerance)."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same numbers)."),
     directed: bool = typer.Option(False, "--directed", help="Edge lines are one-way ties."),
@@ -103,7 +138,9 @@ def spread(
         max_steps=max_steps,
     )
     graph = load_graph(graph_path, directed=directed, weighted=model == "lt")
-    seed_ids = choose_seeds(graph, seeds, random_seeds, top_degree, seed)
+    seed_ids = choose_seeds(
+        graph, seeds, random_seeds, top_degree, seed, role, graph_path, activity, directed
+    )
     executor = executor_for(scheduler or load_settings())
     try:
         result = _run(graph, spread_model, seed_ids, runs, seed, tolerance, executor)
