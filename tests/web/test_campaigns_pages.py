@@ -136,3 +136,14 @@ async def test_small_campaigns_are_suppressed_on_list_page_and_csv(pat):
 
 async def test_unknown_campaign_is_404(pat):
     assert (await pat.get("/campaigns/nope")).status_code == 404
+
+
+def test_a_person_links_to_one_account_at_most(app: App, walk: FastAPI):
+    from groundswell.errors import Conflict, NotFound
+
+    with pytest.raises(Conflict, match="already linked"):
+        do_link_person(app, email=USERS["admin"][0], person="p00")
+    with pytest.raises(NotFound):
+        do_link_person(app, email=USERS["admin"][0], person="nobody")
+    assert do_link_person(app, email=PAT, person=None) is None
+    assert do_link_person(app, email=USERS["admin"][0], person="p00") == "p00"
