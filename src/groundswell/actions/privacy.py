@@ -28,6 +28,8 @@ activity_logs       deleted: later campaign totals no longer include their miles
 survey_responses    deleted: later outcome reports no longer include their answers
 stories             deleted (title and body are theirs)
 consent_events      deleted
+users               an account linked to the person is deleted with its sessions and
+                    grants: its email and name are theirs too
 events.led_by_id    set to NULL: the event happened and others attended it
 participants        anonymised (person_id and key_hash NULL): their votes stay with an
                     anonymous participant, as Pol.is keeps anonymous participants, so
@@ -81,6 +83,7 @@ ERASURE: dict[str, Policy] = {
     "survey_responses.person_id": "delete",
     "stories.person_id": "delete",
     "consent_events.person_id": "delete",
+    "users.person_id": "delete",
     "events.led_by_id": "detach",
     "participants.person_id": "detach",
 }
