@@ -25,7 +25,9 @@ def test_queries_on_each_database(db_app: App):
         assert queries.conversations(session, slug="nope") == []
         assert [i.members for i in queries.initiatives(session)] == [4, 0, 0]
         (campaign,) = queries.campaigns(session)
-        assert (campaign.people_logging, campaign.logs, campaign.total) == (2, 5, 7.5)
+        # Two people log: under the small-number rule, so nothing is shown.
+        assert (campaign.people_logging, campaign.logs, campaign.total) == (None, None, None)
+        assert campaign.suppressed
 
         network = queries.network(session)
         assert (network.isolated, network.max_degree, network.median_degree) == (1, 6, 2.0)
@@ -33,11 +35,12 @@ def test_queries_on_each_database(db_app: App):
         assert {b.label: b.people for b in network.bands}["1 to 2"] == 10
 
         measures = queries.measures(session)
-        assert measures.respondents == 2
+        assert (measures.respondents, measures.survey_responses) == (None, None)
         assert [(r.instrument, r.mode, r.responses) for r in measures.by_instrument_and_mode] == [
-            ("ons4", "paper", 1),
-            ("swemwbs", "online", 2),
+            ("ons4", "paper", None),
+            ("swemwbs", "online", None),
         ]
+        assert all(r.suppressed for r in measures.by_instrument_and_mode)
         stories = queries.stories(session)
         assert stories.by_consent == {"private": 0, "training": 1, "publish": 1}
 
@@ -49,3 +52,36 @@ def test_empty_database(db_app: App):
         assert (network.people, network.mean_degree, network.max_degree) == (0, 0.0, 0)
         assert queries.measures(session).by_instrument_and_mode == []
         assert queries.campaigns(session) == []
+
+
+def test_campaign_and_survey_figures_show_from_ten_people(db_app: App):
+    from datetime import date
+
+    from groundswell.store.models import (
+        ActivityLog,
+        Campaign,
+        CampaignUnit,
+        CollectionMode,
+        Instrument,
+        Person,
+        SurveyResponse,
+    )
+
+    with db_app.transaction() as session:
+        people = [Person(ref=f"p{i}") for i in range(10)]
+        campaign = Campaign(slug="mile", name="Mile", unit=CampaignUnit.MILES,
+                            starts_on=date(2025, 1, 1))  # fmt: skip
+        session.add_all([*people, campaign])
+        session.flush()
+        for person in people:
+            session.add(ActivityLog(campaign_id=campaign.id, person_id=person.id,
+                                    day=date(2025, 1, 2), amount=1.5))  # fmt: skip
+            session.add(SurveyResponse(person_id=person.id, instrument=Instrument.ONS4,
+                                       answered_on=date(2025, 1, 2), mode=CollectionMode.ONLINE,
+                                       answers=[7, 7, 7, 2]))  # fmt: skip
+    with db_app.reading() as session:
+        (summary,) = queries.campaigns(session)
+        assert (summary.people_logging, summary.logs, summary.total) == (10, 10, 15.0)
+        measures = queries.measures(session)
+        assert (measures.respondents, measures.survey_responses) == (10, 10)
+        assert measures.by_instrument_and_mode[0].responses == 10

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, literal_column, select, union_all
+from sqlalchemy import Row, func, literal_column, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from groundswell.measures.suppression import MIN_CELL
 from groundswell.store.models import (
     ActivityLog,
     Base,
@@ -202,7 +203,16 @@ def campaigns(session: Session, limit: int = LIST_LIMIT) -> list[CampaignSummary
         .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
         .limit(limit)
     )
-    return [CampaignSummary(**{**row._mapping, "unit": row.unit.value}) for row in rows]
+    return [_campaign_summary(row) for row in rows]
+
+
+def _campaign_summary(row: Row[Any]) -> CampaignSummary:
+    # Collective figures over fewer than MIN_CELL people are never shown, in
+    # pages or the API (the small-number rule of groundswell.measures.suppression).
+    values = {**row._mapping, "unit": row.unit.value}
+    if values["people_logging"] < MIN_CELL:
+        values.update(people_logging=None, logs=None, total=None, suppressed=True)
+    return CampaignSummary(**values)
 
 
 def network(session: Session) -> NetworkSummary:
@@ -235,18 +245,30 @@ def network(session: Session) -> NetworkSummary:
 def measures(session: Session) -> MeasuresSummary:
     """Survey responses by instrument and mode of collection."""
     rows = session.execute(
-        select(SurveyResponse.instrument, SurveyResponse.mode, func.count())
+        select(
+            SurveyResponse.instrument,
+            SurveyResponse.mode,
+            func.count(),
+            func.count(func.distinct(SurveyResponse.person_id)),
+        )
         .group_by(SurveyResponse.instrument, SurveyResponse.mode)
         .order_by(SurveyResponse.instrument, SurveyResponse.mode)
     )
     groups = [
         ResponseCount(instrument=instrument.value, mode=mode.value, responses=int(n))
-        for instrument, mode, n in rows
-    ]
-    respondents = session.scalar(select(func.count(func.distinct(SurveyResponse.person_id))))
+        if people >= MIN_CELL
+        else ResponseCount(instrument=instrument.value, mode=mode.value, responses=None,
+                           suppressed=True)
+        for instrument, mode, n, people in rows
+    ]  # fmt: skip
+    respondents = int(
+        session.scalar(select(func.count(func.distinct(SurveyResponse.person_id)))) or 0
+    )
+    responses = int(session.scalar(select(func.count()).select_from(SurveyResponse)) or 0)
+    few = 0 < respondents < MIN_CELL
     return MeasuresSummary(
-        survey_responses=sum(g.responses for g in groups),
-        respondents=int(respondents or 0),
+        survey_responses=None if few else responses,
+        respondents=None if few else respondents,
         by_instrument_and_mode=groups,
     )
 

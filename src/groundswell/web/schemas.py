@@ -59,14 +59,17 @@ class InitiativeSummary(BaseModel):
 
 
 class CampaignSummary(BaseModel):
+    """A campaign's collective figures; ``None`` (and ``suppressed``) under 10 people."""
+
     slug: str
     name: str
     unit: str
     starts_on: date
     ends_on: date | None
-    people_logging: int
-    logs: int
-    total: float
+    people_logging: int | None
+    logs: int | None
+    total: float | None
+    suppressed: bool = False
 
 
 class DegreeBand(BaseModel):
@@ -87,14 +90,17 @@ class NetworkSummary(BaseModel):
 
 
 class ResponseCount(BaseModel):
+    """Responses to one instrument by one mode; ``None`` when under 10 people answered."""
+
     instrument: str
     mode: str
-    responses: int
+    responses: int | None
+    suppressed: bool = False
 
 
 class MeasuresSummary(BaseModel):
-    survey_responses: int
-    respondents: int
+    survey_responses: int | None
+    respondents: int | None
     by_instrument_and_mode: list[ResponseCount]
 
 
