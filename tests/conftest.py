@@ -85,3 +85,14 @@ def db_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
     instance.upgrade()
     yield instance
     instance.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last.
+
+    Playwright's sync API keeps an event loop running in the main thread while
+    its session-scoped browser is open; in-process ASGI clients that run after
+    it would find that loop and fail. Moving browser tests to the end keeps
+    the rest of the suite independent of it.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
