@@ -137,6 +137,7 @@ def base_clusters(
     seed: Seed = 0,
     warm: np.ndarray | None = None,
     sample: int = BASE_SAMPLE,
+    distinct: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> BaseClusters:
     """Base clusters (Pol.is ``:base-clusters``, ``conversation.clj:400-407``).
 
@@ -148,9 +149,10 @@ def base_clusters(
     ``clean-start-clusters``) or from a seeded k-means++ start. Beyond
     ``sample`` distinct positions the centres are fitted on a seeded sample of
     that many and every participant then joins its nearest centre: base
-    clusters only summarise the map for the group stage.
+    clusters only summarise the map for the group stage. ``distinct`` is
+    ``distinct_points(points)`` when the caller already has it.
     """
-    uniq, inverse, counts = _distinct(points)
+    uniq, inverse, counts = distinct if distinct is not None else distinct_points(points)
     if uniq.shape[0] <= max(k, EXACT_SILHOUETTE):
         return BaseClusters(inverse, uniq, counts.astype(np.int64))
     rng = generator(seed)
@@ -219,19 +221,23 @@ def group_clusters(
     seed: Seed = 0,
     n_init: int = 10,
     previous: Groups | None = None,
+    distinct: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> Groups:
     """Groups for k = 2..max_k: the partition with the best silhouette (k smoothed).
 
     For each k, weighted k-means over the base centres from ``n_init`` seeded
     k-means++ starts (or from that k's previous centres on an update); every
     candidate is scored by silhouette and the best (k, start) wins, so the
-    criterion that picks k also picks the partition.
+    criterion that picks k also picks the partition. ``distinct`` is
+    ``distinct_points(participant_points)`` when the caller already has it.
     """
     n_base = base.centres.shape[0]
     weights = base.sizes.astype(np.float64)
     if n_base < 2:
         return Groups(np.zeros(n_base, np.int64), base.centres.copy(), 1, {})
-    uniq, inv, counts = _distinct(participant_points)
+    if distinct is None:
+        distinct = distinct_points(participant_points)
+    uniq, inv, counts = distinct
     exact = uniq.shape[0] <= EXACT_SILHOUETTE
     children = seed_sequence(seed).spawn((max_k + 1) * max(n_init, 1))
     sil: dict[int, float] = {}
@@ -264,7 +270,7 @@ def group_clusters(
     return Groups(labels, centres, k, sil, {kk: c for kk, (_, c) in found.items()}, streak)
 
 
-def _distinct(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def distinct_points(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct rows of an (n, 2) array: (rows, index of each point's row, counts)."""
     n = points.shape[0]
     if n == 0:

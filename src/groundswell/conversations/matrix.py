@@ -15,7 +15,7 @@ pass (scipy keeps explicit zeros when a CSR is built from its arrays).
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,6 +43,22 @@ class VoteMatrix:
     indptr: np.ndarray
     indices: np.ndarray
     data: np.ndarray
+    # id -> row and id -> column maps, built on first use and handed on by
+    # ``add_votes`` so an update does not re-index every participant.
+    _pid_index: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _tid_index: dict | None = field(default=None, init=False, repr=False, compare=False)
+
+    def pid_index(self) -> dict[Hashable, int]:
+        """Row of each participant id (do not modify the returned dict)."""
+        if self._pid_index is None:
+            object.__setattr__(self, "_pid_index", {p: i for i, p in enumerate(self.pids)})
+        return self._pid_index  # type: ignore[return-value]
+
+    def tid_index(self) -> dict[Hashable, int]:
+        """Column of each statement id (do not modify the returned dict)."""
+        if self._tid_index is None:
+            object.__setattr__(self, "_tid_index", {t: j for j, t in enumerate(self.tids)})
+        return self._tid_index  # type: ignore[return-value]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -189,11 +205,20 @@ def add_votes(
         values = values[order]
     known_p = list(matrix.pids)
     known_t = list(matrix.tids)
-    rows = _codes(pids, known_p, {p: i for i, p in enumerate(known_p)})
-    cols = _codes(tids, known_t, {t: j for j, t in enumerate(known_t)})
+    p_index, t_index = matrix.pid_index(), matrix.tid_index()
+    # Copy a map only when new ids must be appended: ``matrix`` stays unchanged.
+    if any(p not in p_index for p in pids):
+        p_index = dict(p_index)
+    if any(t not in t_index for t in tids):
+        t_index = dict(t_index)
+    rows = _codes(pids, known_p, p_index)
+    cols = _codes(tids, known_t, t_index)
     n_rows, n_cols = len(known_p), len(known_t)
     b_ptr, b_idx, b_val = build_csr(rows, cols, values, n_rows, n_cols)
     grow = n_rows - matrix.shape[0]
     a_ptr = np.concatenate([matrix.indptr, np.full(grow, matrix.indptr[-1], np.int64)])
     indptr, indices, data = merge_csr(a_ptr, matrix.indices, matrix.data, b_ptr, b_idx, b_val)
-    return VoteMatrix(known_p, known_t, indptr, indices, data)
+    out = VoteMatrix(known_p, known_t, indptr, indices, data)
+    object.__setattr__(out, "_pid_index", p_index)
+    object.__setattr__(out, "_tid_index", t_index)
+    return out

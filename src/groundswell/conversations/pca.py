@@ -28,6 +28,7 @@ import scipy.sparse as sp
 
 from groundswell.conversations.matrix import VoteMatrix
 from groundswell.kernels.conversations_linalg import apply, gram_apply, orthonormalise
+from groundswell.kernels.conversations_matrix import column_sums
 from groundswell.rng import Seed, generator
 
 DENSE_LIMIT = 4_000_000  # N x C cells: below this iterate to near machine precision
@@ -70,8 +71,7 @@ def centred(matrix: VoteMatrix, mod_out: np.ndarray) -> tuple[np.ndarray, np.nda
     mask over columns). Imputed cells are 0 and not stored.
     """
     n_cols = matrix.shape[1]
-    counts = matrix.col_counts()
-    sums = np.bincount(matrix.indices, weights=matrix.data, minlength=n_cols)
+    counts, sums = column_sums(matrix.indices, matrix.data, n_cols)
     mean = np.divide(sums, counts, out=np.zeros(n_cols), where=counts > 0)
     mean[mod_out] = 0.0
     table = np.array([-1.0, 0.0, 1.0])[None, :] - mean[:, None]
@@ -201,7 +201,7 @@ def run_pca(
     counts = matrix.row_counts()
     mod_cells = (
         np.add.reduceat(mod_out[matrix.indices].astype(np.int64), matrix.indptr[:-1])
-        if matrix.n_votes
+        if matrix.n_votes and mod_out.any()
         else np.zeros(n_rows, np.int64)
     )
     mod_cells = np.where(counts > 0, mod_cells, 0)  # reduceat repeats on empty rows

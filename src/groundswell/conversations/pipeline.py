@@ -173,8 +173,13 @@ def analyse(
     points = pca.participants[rows]
     group = np.full(n_rows, -1, np.int64)
     if rows.size:
+        distinct = cl.distinct_points(points)  # both stages need it: sort once
         base = cl.base_clusters(
-            points, k=opts.base_k, seed=seed, warm=previous.base.centres if previous else None
+            points,
+            k=opts.base_k,
+            seed=seed,
+            warm=previous.base.centres if previous else None,
+            distinct=distinct,
         )
         groups = cl.group_clusters(
             base,
@@ -183,28 +188,31 @@ def analyse(
             seed=seed,
             n_init=opts.n_init,
             previous=previous.groups if previous else None,
+            distinct=distinct,
         )
         group[rows] = groups.of_base[base.labels]
     else:
         base = cl.BaseClusters(np.zeros(0, np.int64), np.zeros((0, 2)), np.zeros(0, np.int64))
         groups = cl.Groups(np.zeros(0, np.int64), np.zeros((0, 2)), 0, {})
 
+    # One pass over the votes: unclustered rows tally into an extra last group,
+    # so the per-group and everyone's counts come from the same table.
+    n_tally = max(groups.k, 1)
+    tally_group = np.where(group >= 0, group, n_tally)
     agree, disagree, seen = group_tallies(
-        matrix.indptr, matrix.indices, matrix.data, group, max(groups.k, 1), n_cols
+        matrix.indptr, matrix.indices, matrix.data, tally_group, n_tally + 1, n_cols
     )
+    all_a, all_d, all_s = agree.sum(0), disagree.sum(0), seen.sum(0)
+    agree, disagree, seen = agree[:n_tally], disagree[:n_tally], seen[:n_tally]
     stats = group_stats(agree[: groups.k], disagree[: groups.k], seen[: groups.k])
     order = _tid_order(matrix.tids)
     eligible = order[~mod_out[order]]
     rep = select_repness(stats, matrix.tids, eligible, z=opts.z, pick_max=opts.pick_max)
-    everyone = np.zeros(n_rows, np.int64)
-    all_a, all_d, all_s = group_tallies(
-        matrix.indptr, matrix.indices, matrix.data, everyone, 1, n_cols
-    )
-    cons = majority(
-        all_a[0], all_d[0], all_s[0], matrix.tids, eligible, z=opts.z, pick_max=opts.pick_max
-    )
+    cons = majority(all_a, all_d, all_s, matrix.tids, eligible, z=opts.z, pick_max=opts.pick_max)
     gac_a, gac_d = group_aware(stats)
     prio = priorities(agree.sum(0), disagree.sum(0), seen.sum(0), pca.extremity, is_meta)
+    matrix.pid_index()  # the id maps are warm-start state: ``update`` reuses them
+    matrix.tid_index()
     seconds = time.perf_counter() - started
     return Analysis(
         matrix=matrix,

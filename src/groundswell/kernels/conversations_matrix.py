@@ -110,3 +110,18 @@ def group_tallies(indptr, indices, data, row_group, n_groups, n_cols):
             elif v < 0:
                 disagree[g, c] += 1
     return agree, disagree, seen
+
+
+@njit(cache=True)
+def column_sums(indices, data, n_cols):
+    """Votes cast (passes included) and the sum of the votes, per column, in one pass.
+
+    The sums are of small integers, so they are exact in float64 in any order.
+    """
+    counts = np.zeros(n_cols, np.int64)
+    sums = np.zeros(n_cols)
+    for p in range(indices.shape[0]):
+        c = indices[p]
+        counts[c] += 1
+        sums[c] += data[p]
+    return counts, sums
