@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
@@ -134,3 +134,114 @@ def test_indicators_on_each_database(db_app: App):
     )
     assert all(c.suppressed for ind in small.indicators for c in ind.cells)
     assert board.towns == [BIG, SMALL]
+
+
+# --- conversations held, leadership, reach and initiatives over time, on a hand-made store ---
+
+
+def _leaders_store(gs: App, today: date) -> None:
+    """Ashby: p0-p9 lead one event this month, p10 two last month, p11 hosts (2 months ago).
+
+    Bexley: q0-q9 tied to p0, q10 tied to q0 (two steps), q11 to q10 (three), q12-13 alone;
+    q0-q11 joined the oldest of three conversations and the grassroots initiative.
+    """
+    from groundswell.store.models import (
+        Conversation,
+        Event,
+        Hand,
+        Initiative,
+        MemberRole,
+        Membership,
+        Participant,
+        PowerMode,
+        Tie,
+    )  # fmt: skip
+    from groundswell.store.models.initiatives_log import InitiativeModeChange
+    from groundswell.web.measures_more import month_start
+
+    two, one = month_start(today, 2), month_start(today, 1)
+    at = lambda d: datetime(d.year, d.month, d.day, 12, tzinfo=UTC)  # noqa: E731
+    with gs.transaction() as s:
+        ash = [Person(ref=f"p{i}", town="Ashby", joined_at=at(two)) for i in range(12)]
+        bex = [Person(ref=f"q{i}", town="Bexley", joined_at=at(two)) for i in range(14)]
+        s.add_all(ash + bex)
+        grass = Initiative(slug="g", name="G", hand=Hand.GRASSROOTS, power_mode=PowerMode.SHARING,
+                           town="Bexley", started_on=two)  # fmt: skip
+        system = Initiative(slug="s", name="S", hand=Hand.SYSTEM, power_mode=PowerMode.CEDING,
+                            town="Bexley", created_at=at(today))  # fmt: skip
+        talks = [Conversation(slug=f"c{i}", topic="T", question="Q?", opened_at=at(d))
+                 for i, d in enumerate((two, today, today))]  # fmt: skip
+        s.add_all([grass, system, *talks])
+        s.flush()
+        s.add_all(Event(title="E", held_on=today, led_by_id=p.id) for p in ash[:10])
+        s.add_all(Event(title="E", held_on=one, led_by_id=ash[10].id) for _ in range(2))
+        s.add(Membership(initiative_id=grass.id, person_id=ash[11].id, role=MemberRole.HOST,
+                         joined_on=two))  # fmt: skip
+        s.add_all(Tie(source_id=ash[0].id, target_id=q.id) for q in bex[:10])
+        s.add_all([Tie(source_id=bex[0].id, target_id=bex[10].id),
+                   Tie(source_id=bex[10].id, target_id=bex[11].id)])  # fmt: skip
+        for i, q in enumerate(bex[:12]):
+            s.add(Participant(conversation_id=talks[0].id, pid=i, person_id=q.id,
+                              created_at=at(two)))  # fmt: skip
+            s.add(Membership(initiative_id=grass.id, person_id=q.id))
+            if i < 10:
+                s.add(Membership(initiative_id=system.id, person_id=q.id))
+        s.add_all([
+            InitiativeModeChange(initiative_id=grass.id, to_mode=PowerMode.KEEPING, changed_on=two),
+            InitiativeModeChange(initiative_id=grass.id, from_mode=PowerMode.KEEPING,
+                                 to_mode=PowerMode.SHARING, changed_on=one),
+        ])  # fmt: skip
+
+
+def _series(board: mq.Dashboard) -> dict[str, list]:
+    return {ind.key: [None if c.suppressed else c.value for c in ind.cells]
+            for ind in board.indicators}  # fmt: skip
+
+
+def test_gini_by_hand():
+    from groundswell.web.measures_more import gini
+
+    # Mean absolute difference over all ordered pairs / (2 * mean): [1, 2, 3] has
+    # pairs 1, 2, 1 (twice each) = 8, over 2 * 3^2 * 2 = 36.
+    assert gini([1, 2, 3]) == pytest.approx(8 / 36)
+    assert gini([3, 1, 2]) == pytest.approx(8 / 36)
+    assert gini([0, 0, 0, 4]) == pytest.approx(0.75)  # 3*2*4 / (2 * 16 * 1)
+    assert gini([5, 5]) == 0.0 and gini([]) == 0.0
+
+
+def test_new_indicators_on_each_database(db_app: App):
+    today = date.today()
+    _leaders_store(db_app, today)
+    with db_app.reading() as session:
+        every = _series(mq.dashboard(session, period=3, today=today))
+        bex = _series(mq.dashboard(session, town="Bexley", period=3, today=today))
+        ash = _series(mq.dashboard(session, town="Ashby", period=3, today=today))
+    assert every["conversations"] == [1, 1, 3]
+    assert bex["conversations"] == [1, 1, 1]  # the one its 12 people joined
+    assert ash["conversations"] == [None] * 3  # no one from Ashby took part
+    # First time leading: p11 (host) two months ago, p10 last month, p0-p9 this month.
+    assert every["new_leaders"] == [None, None, 10] and ash["new_leaders"] == [None, None, 10]
+    # Leaders this month: p11 led 0, p0-p9 led 1, p10 led 2: Gini = 22 / (12 * 12).
+    assert every["leadership"][:2] == [None, None]
+    assert every["leadership"][2] == pytest.approx(round(1 - 22 / 144, 3))
+    # Active: p0-p10; two ties from them: q0-q9, then q10 (q11 is three away).
+    assert every["reach"][2] == 11 + 11 and bex["reach"][2] == 11
+    assert ash["reach"] == [None, None, 11]
+    # Grassroots from two months ago (keeping, then sharing last month); system this month.
+    assert every["hand_grassroots"] == [1, 1, 1] and every["hand_system"] == [None, None, 1]
+    assert every["mode_keeping"] == [1, None, None]
+    assert every["mode_sharing"] == [None, 1, 1] and every["mode_ceding"] == [None, None, 1]
+    assert ash["hand_grassroots"] == [None] * 3  # its initiatives are Bexley's
+
+
+async def test_new_indicators_on_the_page_and_in_the_csv(anon):
+    page = (await anon.get("/measures")).text
+    for key in ("conversations", "new_leaders", "leadership", "reach", "hand_grassroots",
+                "mode_ceding"):  # fmt: skip
+        assert f'id="chart-{key}-title"' in page and f'data-latest="{key}"' in page
+    assert 'data-latest="conversations"><strong>1</strong>' in page
+    assert 'data-latest="reach"><strong>19</strong>' in page  # everyone voted: reached
+    rows = list(csv.DictReader(io.StringIO((await anon.get("/measures/dashboard.csv")).text)))
+    names = {r["indicator"] for r in rows}
+    assert {mq.TITLES[k][0] for k in ("conversations", "new_leaders", "leadership", "reach",
+                                       "mode_keeping")} <= names  # fmt: skip

@@ -30,6 +30,7 @@ from groundswell.store.models import (
     SurveyResponse,
     Vote,
 )
+from groundswell.web import measures_more as more
 
 PERIODS = {3: "Last 3 months", 6: "Last 6 months", 12: "Last 12 months", 24: "Last 24 months"}
 DEFAULT_PERIOD = 12
@@ -98,7 +99,7 @@ def dashboard(
     labels = [e.strftime("%b %Y") for e in ends]
     joined = func.coalesce(Person.joined_at, Person.created_at)
     people_q = _in_town(select(func.count(Person.id)), Person.id, town)
-    series: dict[str, list[sup.Cell]] = {k: [] for k in _TITLES}
+    series: dict[str, list[sup.Cell]] = {k: [] for k in _SQL_TITLES}
     for end in ends:
         start, stop = _start(end), end + timedelta(days=1)
         total = _count(session, people_q.where(joined < _at(stop)))
@@ -110,14 +111,19 @@ def dashboard(
         series["stories"].append(_stories(session, town, start, stop))
         series["miles"].append(_activity(session, town, start, end))
         series["wellbeing"].append(_wellbeing(session, town, start, end))
+    series["conversations"] = more.conversations_held(session, town, ends)
+    series["new_leaders"] = more.new_leaders(session, town, ends)
+    series["leadership"] = more.leadership_index(session, town, ends)
+    series["reach"] = more.reach(session, town, ends)
+    series |= more.initiatives_over_time(session, town, ends)
     indicators = [
-        Indicator(key, title, unit, labels, series[key]) for key, (title, unit) in _TITLES.items()
+        Indicator(key, title, unit, labels, series[key]) for key, (title, unit) in TITLES.items()
     ]
     towns = [t for t in session.scalars(select(Person.town).distinct().order_by(Person.town)) if t]
     return Dashboard(town, period, towns, indicators, _initiatives(session, town))
 
 
-_TITLES = {
+_SQL_TITLES = {
     "participants": ("Participants", "people"),
     "active": (f"Active participants (last {ACTIVE_DAYS} days)", "people"),
     "growth": ("New participants in the month", "people"),
@@ -126,6 +132,20 @@ _TITLES = {
     "miles": ("Campaign activity logged", "units logged"),
     "wellbeing": ("Wellbeing: mean SWEMWBS metric score", "score (7-35)"),
 }
+# In page order: the series above, then talk, leadership, reach and initiatives.
+TITLES = {
+    **dict(list(_SQL_TITLES.items())[:4]),
+    "conversations": ("Conversations held (all time)", "conversations"),
+    **dict(list(_SQL_TITLES.items())[4:]),
+    "new_leaders": ("New leaders in the month", "people"),
+    "leadership": (
+        f"Distributed-leadership index (1 - Gini of events led, last {more.LEADERSHIP_MONTHS}"
+        " months)", "index (0-1)",
+    ),
+    "reach": (f"Reach: people within {more.REACH_STEPS} ties of someone active"
+              f" (last {more.REACH_DAYS} days)", "people"),
+    **more.INITIATIVE_SERIES,
+}  # fmt: skip
 
 
 def _active(session: Session, town: str | None, end: date) -> int:

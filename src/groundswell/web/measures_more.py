@@ -1,0 +1,296 @@
+"""More movement health series for the Measures dashboard: talk, leadership, reach, initiatives.
+
+Each function takes the month ends of the dashboard (see
+``measures_queries.month_ends``) and returns one suppression ``Cell`` per month:
+
+* conversations held: conversations opened up to each month's end (cumulative);
+* new leaders: people who led or hosted for the first time that month (an event's
+  ``led_by_id``, an attendance as host, a membership as host or leader);
+* distributed-leadership index: ``1 - Gini`` of events led per leader over the
+  trailing 12 months;
+* reach: people within two ties of anyone active in the trailing 90 days;
+* initiatives by hand and by power mode, cumulative by month.
+
+Figures about people are hidden below ``suppression.MIN_CELL`` people; a count
+of conversations or initiatives rests on the people who took part in them, and
+is hidden with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sqlalchemy import Select, distinct, func, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from groundswell.measures import suppression as sup
+from groundswell.store.graph import read_store_graph
+from groundswell.store.models import (
+    ActivityLog,
+    Attendance,
+    Conversation,
+    Event,
+    Hand,
+    Initiative,
+    MemberRole,
+    Membership,
+    Participant,
+    Person,
+    PowerMode,
+    Vote,
+)
+from groundswell.store.models.initiatives_log import InitiativeModeChange
+
+LEADERSHIP_MONTHS = 12
+REACH_DAYS = 90
+REACH_STEPS = 2
+LEAD_ROLES = (MemberRole.HOST, MemberRole.LEADER)
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _in_town(query: Select[Any], person_col: Any, town: str | None) -> Select[Any]:
+    if town is None:
+        return query
+    return query.where(person_col.in_(select(Person.id).where(Person.town == town)))
+
+
+def gini(values: Sequence[float] | np.ndarray) -> float:
+    """The Gini coefficient of non-negative ``values`` (0 = all equal).
+
+    Mean-absolute-difference form (Gini 1912; e.g. Sen, *On Economic
+    Inequality*, 1973, p. 31): ``G = sum_i sum_j |x_i - x_j| / (2 n^2 mean)``,
+    computed in O(n log n) from the sorted values as
+    ``G = sum_i (2i - n - 1) x_(i) / (n sum x)`` with ranks ``i = 1..n``.
+
+    >>> gini([1, 1, 1, 1])
+    0.0
+    >>> gini([0, 0, 0, 4])
+    0.75
+    """
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    n, total = x.shape[0], float(x.sum())
+    if n == 0 or total == 0.0:
+        return 0.0
+    ranks = np.arange(1, n + 1, dtype=np.float64)
+    return float(np.sum((2 * ranks - n - 1) * x) / (n * total))
+
+
+def month_start(end: date, back: int = 0) -> date:
+    """The first day of ``end``'s month, ``back`` months earlier."""
+    index = end.year * 12 + end.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+# --- conversations ---
+
+
+def conversations_held(session: Session, town: str | None, ends: list[date]) -> list[sup.Cell]:
+    """Conversations opened by each month end; with a town, those its people joined."""
+    cells = []
+    for end in ends:
+        stop = _at(end + timedelta(days=1))
+        if town is None:
+            n = session.scalar(select(func.count(Conversation.id)).where(
+                Conversation.opened_at < stop))  # fmt: skip
+            cells.append(sup.Cell(int(n or 0), None))
+            continue
+        query = (
+            select(
+                func.count(distinct(Conversation.id)),
+                func.count(distinct(Participant.person_id)),
+            )
+            .join(Participant, Participant.conversation_id == Conversation.id)
+            .where(Conversation.opened_at < stop, Participant.created_at < stop)
+        )  # fmt: skip
+        talks, people = session.execute(_in_town(query, Participant.person_id, town)).one()
+        cells.append(sup.cell(int(talks or 0), int(people or 0)))
+    return cells
+
+
+# --- leadership ---
+
+
+def _lead_days() -> Any:
+    """(person_id, day) for each time someone led or hosted."""
+    return union_all(
+        select(Event.led_by_id.label("person_id"), Event.held_on.label("day")).where(
+            Event.led_by_id.is_not(None)
+        ),
+        select(Attendance.person_id, Event.held_on)
+        .join(Event, Event.id == Attendance.event_id)
+        .where(Attendance.role.in_(("host", "leader"))),
+        select(Membership.person_id, Membership.joined_on).where(
+            Membership.role.in_(LEAD_ROLES), Membership.joined_on.is_not(None)
+        ),
+    ).subquery()
+
+
+def new_leaders(session: Session, town: str | None, ends: list[date]) -> list[sup.Cell]:
+    """People whose first time leading or hosting fell in each month."""
+    days = _lead_days()
+    first = (
+        _in_town(select(days.c.person_id, func.min(days.c.day).label("first")), days.c.person_id,
+                 town)
+        .group_by(days.c.person_id)
+        .subquery()
+    )  # fmt: skip
+    cells = []
+    for end in ends:
+        query = (
+            select(func.count())
+            .select_from(first)
+            .where(first.c.first.between(month_start(end), end))
+        )
+        cells.append(sup.count_cell(int(session.scalar(query) or 0)))
+    return cells
+
+
+def leadership_index(session: Session, town: str | None, ends: list[date]) -> list[sup.Cell]:
+    """``1 - Gini`` of events led per leader in the 12 months to each month end.
+
+    Leaders are those who led an event in the window, plus members whose role is
+    host or leader by then (who may have led none: that counts as unequal).
+    Over fewer than ``MIN_CELL`` leaders the index is hidden.
+    """
+    cells = []
+    for end in ends:
+        first = month_start(end, LEADERSHIP_MONTHS - 1)
+        led = _in_town(
+            select(Event.led_by_id, func.count(Event.id))
+            .where(Event.led_by_id.is_not(None), Event.held_on.between(first, end))
+            .group_by(Event.led_by_id),
+            Event.led_by_id,
+            town,
+        )
+        counts = {int(p): int(n) for p, n in session.execute(led)}
+        roles = _in_town(
+            select(Membership.person_id)
+            .distinct()
+            .where(
+                Membership.role.in_(LEAD_ROLES),
+                or_(Membership.joined_on.is_(None), Membership.joined_on <= end),
+            ),
+            Membership.person_id,
+            town,
+        )
+        for person in session.scalars(roles):
+            counts.setdefault(int(person), 0)
+        value = round(1.0 - gini(list(counts.values())), 3) if counts else None
+        cells.append(sup.cell(value, len(counts)))
+    return cells
+
+
+# --- reach ---
+
+
+def _active(session: Session, first: date, end: date) -> list[int]:
+    """Ids of people who attended or led an event, logged activity or voted in the window."""
+    voted = (
+        select(Participant.person_id)
+        .join(Vote, Vote.participant_id == Participant.id)
+        .where(Vote.created_at >= _at(first), Vote.created_at < _at(end + timedelta(days=1)))
+    )
+    who = union_all(
+        select(Attendance.person_id)
+        .join(Event, Event.id == Attendance.event_id)
+        .where(Event.held_on.between(first, end)),
+        select(Event.led_by_id).where(Event.held_on.between(first, end)),
+        select(ActivityLog.person_id).where(ActivityLog.day.between(first, end)),
+        voted,
+    ).subquery()
+    query = select(who.c[0]).distinct().where(who.c[0].is_not(None))
+    return [int(p) for p in session.scalars(query)]
+
+
+def reach(session: Session, town: str | None, ends: list[date]) -> list[sup.Cell]:
+    """People within two ties of anyone active in the 90 days to each month end.
+
+    The ties are read once (``read_store_graph``) into a sparse adjacency
+    matrix; each month is two sparse matrix-vector products, so the whole
+    series costs about one read of the ties.
+    """
+    graph, _ = read_store_graph(session, directed=False, weighted=False)
+    n = graph.n
+    rows = session.execute(select(Person.id, Person.town).order_by(Person.id)).all()
+    pids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    in_town = np.array([town is None or r[1] == town for r in rows], dtype=bool)
+    adj = sparse.csr_matrix(
+        (np.ones(graph.indices.shape[0], dtype=np.int8), graph.indices, graph.indptr), shape=(n, n)
+    )
+    cells = []
+    for end in ends:
+        active = np.asarray(_active(session, end - timedelta(days=REACH_DAYS - 1), end))
+        reached = np.zeros(n, dtype=bool)
+        if active.size:
+            reached[np.searchsorted(pids, active)] = True
+        frontier = reached.astype(np.int32)
+        for _ in range(REACH_STEPS):
+            frontier = (adj @ frontier > 0).astype(np.int32)
+            reached |= frontier.astype(bool)
+        cells.append(sup.count_cell(int(np.count_nonzero(reached & in_town))))
+    return cells
+
+
+# --- initiatives over time ---
+
+INITIATIVE_SERIES = {
+    **{f"hand_{h.value}": (f"Initiatives: {h.value} hand", "initiatives") for h in Hand},
+    **{f"mode_{m.value}": (f"Initiatives: power {m.value}", "initiatives") for m in PowerMode},
+}
+
+
+def _mode_on(day: date, now: PowerMode, changes: list[tuple[date, PowerMode | None, PowerMode]]):
+    """An initiative's power mode on ``day`` from its changes (sorted by date)."""
+    before = [to for on, _, to in changes if on <= day]
+    if before:
+        return before[-1]
+    after = [frm for on, frm, _ in changes if on > day]
+    return after[0] if after and after[0] is not None else (changes[0][2] if changes else now)
+
+
+def initiatives_over_time(
+    session: Session, town: str | None, ends: list[date]
+) -> dict[str, list[sup.Cell]]:
+    """Initiatives started by each month end, by hand and by power mode then.
+
+    An initiative starts on ``started_on`` (else the day it was recorded); its
+    mode on a day comes from ``initiative_mode_changes`` where it has any. A
+    count is hidden when the initiatives behind it have fewer than
+    ``MIN_CELL`` members (of the town, with a town chosen).
+    """
+    query = select(Initiative.id, Initiative.hand, Initiative.power_mode, Initiative.started_on,
+                   Initiative.created_at)  # fmt: skip
+    if town is not None:
+        query = query.where(Initiative.town == town)
+    inits = session.execute(query).all()
+    changes: dict[int, list[Any]] = {}
+    log = select(InitiativeModeChange.initiative_id, InitiativeModeChange.changed_on,
+                 InitiativeModeChange.from_mode, InitiativeModeChange.to_mode)  # fmt: skip
+    for iid, on, frm, to in session.execute(log.order_by(InitiativeModeChange.changed_on,
+                                                         InitiativeModeChange.id)):  # fmt: skip
+        changes.setdefault(iid, []).append((on, frm, to))
+    members: dict[int, set[int]] = {}
+    mq = _in_town(select(Membership.initiative_id, Membership.person_id), Membership.person_id,
+                  town)  # fmt: skip
+    for iid, pid in session.execute(mq):
+        members.setdefault(iid, set()).add(pid)
+    series: dict[str, list[sup.Cell]] = {k: [] for k in INITIATIVE_SERIES}
+    for end in ends:
+        groups: dict[str, list[int]] = {k: [] for k in INITIATIVE_SERIES}
+        for iid, hand, mode, started, created in inits:
+            began = started or created.date()
+            if began > end:
+                continue
+            groups[f"hand_{hand.value}"].append(iid)
+            groups[f"mode_{_mode_on(end, mode, changes.get(iid, [])).value}"].append(iid)
+        for key, ids in groups.items():
+            people = set().union(*(members.get(i, set()) for i in ids))
+            series[key].append(sup.cell(len(ids), len(people)))
+    return series
