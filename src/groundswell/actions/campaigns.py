@@ -30,12 +30,12 @@ from groundswell.actions import csvfiles as cf
 from groundswell.actions.imports import (
     ImportSummary,
     Progress,
-    _done,
-    _once,
-    _person,
-    _person_ids,
-    _summary,
-    _write,
+    check_once,
+    finish_summary,
+    new_summary,
+    person_id_of,
+    person_ids_by_ref,
+    write_rows,
 )
 from groundswell.campaigns import gpx, streaks, totals
 from groundswell.errors import Conflict, InputFileError, InvalidInput, NotFound
@@ -250,10 +250,10 @@ def do_import_activity(
     """Import activity logs from CSV, all or nothing (columns in the module docstring)."""
     started = time.perf_counter()
     table = cf.read_csv(path, required=LOG_REQUIRED, optional=LOG_OPTIONAL)
-    summary = _summary(table, "activity")
+    summary = new_summary(table, "activity")
     now = utcnow()
     with app.transaction() as session:
-        ids = _person_ids(session)
+        ids = person_ids_by_ref(session)
         campaigns = {c.slug: c for c in session.scalars(select(Campaign))}
         stored = {
             (c, p, d): i
@@ -267,14 +267,16 @@ def do_import_activity(
         teams: dict[int, dict[int, str | None]] = {}
         lines: dict[tuple[int, int, date], int] = {}
         for line, row in table:
-            pid = _person(table, line, row, "person", ids)
+            pid = person_id_of(table, line, row, "person", ids)
             c = _csv_campaign(table, line, row, campaigns)
             day = _field(table, line, "date", _csv_local_day, row, c, today)
             amount = _field(table, line, "amount", _csv_amount, row, c)
             team = cf.optional_text(table, line, row, "team", 80)
             key = (c.id, pid, day)
             what = f"a log of '{row['person']}' in {c.slug} on {day}"
-            _once(table, lines, key, line, "date", f"{what} appears twice", "keep one row per day")
+            check_once(
+                table, lines, key, line, "date", f"{what} appears twice", "keep one row per day"
+            )
             log = {"campaign_id": c.id, "person_id": pid, "day": day, "amount": amount,
                    "origin": cf.optional_text(table, line, row, "origin", 16) or "import",
                    "logged_at": now}  # fmt: skip
@@ -288,10 +290,10 @@ def do_import_activity(
                     "use --update to replace it, or remove this row",
                 )  # fmt: skip
             changed.append({"id": stored[key], **log})
-        _write(session, ActivityLog, created, changed, progress)
+        write_rows(session, ActivityLog, created, changed, progress)
         for cid, members in teams.items():
             _join(session, cid, members)
-    return _done(summary, len(table), created, changed, started)
+    return finish_summary(summary, len(table), created, changed, started)
 
 
 def _field(table: cf.CsvTable, line: int, column: str, parse: Any, *args: Any) -> Any:

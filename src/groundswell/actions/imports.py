@@ -76,7 +76,7 @@ def do_import_people(
     """Import people: ``id`` (required) plus display name, town, kind, consent, joined date."""
     started = time.perf_counter()
     table = cf.read_csv(path, required=PEOPLE_REQUIRED, optional=PEOPLE_OPTIONAL)
-    summary = _summary(table, "people")
+    summary = new_summary(table, "people")
     now = utcnow()
     with app.transaction() as session:
         stored = {
@@ -90,7 +90,7 @@ def do_import_people(
         lines: dict[str, int] = {}
         for line, row in table:
             ref = cf.required_text(table, line, row, "id", 64)
-            _once(
+            check_once(
                 table, lines, ref, line, "id", f"'{ref}' appears twice", "keep one row per person"
             )
             values = _person_values(table, line, row)
@@ -104,8 +104,8 @@ def do_import_people(
                 )  # fmt: skip
             pid, contact, analytics = stored[ref]
             changed.append(_changed_person(pid, values, contact, analytics, now))
-        _write(session, Person, created, changed, progress)
-    return _done(summary, len(table), created, changed, started)
+        write_rows(session, Person, created, changed, progress)
+    return finish_summary(summary, len(table), created, changed, started)
 
 
 def _person_values(table: cf.CsvTable, line: int, row: dict[str, str]) -> dict[str, Any]:
@@ -158,9 +158,9 @@ def do_import_ties(
     """Import ties: ``source``, ``target`` (people already imported), kind, weight, date."""
     started = time.perf_counter()
     table = cf.read_csv(path, required=TIES_REQUIRED, optional=TIES_OPTIONAL)
-    summary = _summary(table, "ties")
+    summary = new_summary(table, "ties")
     with app.transaction() as session:
-        ids = _person_ids(session)
+        ids = person_ids_by_ref(session)
         stored = {
             (s, t, k): tid
             for s, t, k, tid in session.execute(
@@ -171,8 +171,8 @@ def do_import_ties(
         changed: list[dict[str, Any]] = []
         lines: dict[tuple[int, int, str], int] = {}
         for line, row in table:
-            source = _person(table, line, row, "source", ids)
-            target = _person(table, line, row, "target", ids)
+            source = person_id_of(table, line, row, "source", ids)
+            target = person_id_of(table, line, row, "target", ids)
             if source == target:
                 raise table.error(
                     line, "target", f"this is a tie from '{row['source']}' to themself",
@@ -188,7 +188,7 @@ def do_import_ties(
             }
             key = (source, target, tie["kind"])
             what = f"the tie {row['source']} -> {row['target']} ({tie['kind']})"
-            _once(
+            check_once(
                 table, lines, key, line, "target", f"{what} appears twice", "keep one row per tie"
             )
             if key not in stored:
@@ -200,8 +200,8 @@ def do_import_ties(
                     "use --update to change its weight or date, or remove this row",
                 )  # fmt: skip
             changed.append({"id": stored[key], **_present(tie, table.columns)})
-        _write(session, Tie, created, changed, progress)
-    return _done(summary, len(table), created, changed, started)
+        write_rows(session, Tie, created, changed, progress)
+    return finish_summary(summary, len(table), created, changed, started)
 
 
 def do_import_recruitment(
@@ -210,9 +210,9 @@ def do_import_recruitment(
     """Import who brought whom: ``recruiter``, ``recruit`` (one recruiter each), ``at``."""
     started = time.perf_counter()
     table = cf.read_csv(path, required=RECRUITMENT_REQUIRED, optional=RECRUITMENT_OPTIONAL)
-    summary = _summary(table, "recruitment")
+    summary = new_summary(table, "recruitment")
     with app.transaction() as session:
-        ids = _person_ids(session)
+        ids = person_ids_by_ref(session)
         stored = {
             recruit: (rid, recruiter)
             for rid, recruit, recruiter in session.execute(
@@ -224,15 +224,15 @@ def do_import_recruitment(
         changed: list[dict[str, Any]] = []
         lines: dict[int, int] = {}  # recruit -> line in the file
         for line, row in table:
-            recruiter = _person(table, line, row, "recruiter", ids)
-            recruit = _person(table, line, row, "recruit", ids)
+            recruiter = person_id_of(table, line, row, "recruiter", ids)
+            recruit = person_id_of(table, line, row, "recruit", ids)
             if recruiter == recruit:
                 raise table.error(
                     line, "recruiter", f"'{row['recruit']}' cannot recruit themself",
                     "remove this row or correct the recruiter",
                 )  # fmt: skip
             what = f"'{row['recruit']}' has two recruiters"
-            _once(table, lines, recruit, line, "recruit", what, "a person has one recruiter")
+            check_once(table, lines, recruit, line, "recruit", what, "a person has one recruiter")
             item = {
                 "recruiter_id": recruiter,
                 "recruit_id": recruit,
@@ -250,8 +250,8 @@ def do_import_recruitment(
             item["id"] = stored[recruit][0]
             changed.append(_present(item, ["id", "recruiter_id", *table.columns]))
         _check_no_loops(table, recruiters, lines, ids)
-        _write(session, Recruitment, created, changed, progress)
-    return _done(summary, len(table), created, changed, started)
+        write_rows(session, Recruitment, created, changed, progress)
+    return finish_summary(summary, len(table), created, changed, started)
 
 
 def _check_no_loops(
@@ -282,11 +282,11 @@ def _check_no_loops(
             state[p] = 2
 
 
-def _person_ids(session: Session) -> dict[str, int]:
+def person_ids_by_ref(session: Session) -> dict[str, int]:
     return {ref: pid for ref, pid in session.execute(select(Person.ref, Person.id))}
 
 
-def _person(
+def person_id_of(
     table: cf.CsvTable, line: int, row: dict[str, str], column: str, ids: dict[str, int]
 ) -> int:
     ref = cf.required_text(table, line, row, column, 64)
@@ -299,7 +299,7 @@ def _person(
         ) from None  # fmt: skip
 
 
-def _once(
+def check_once(
     table: cf.CsvTable, lines: dict[Any, int], key: Any, line: int, column: str, what: str, fix: str
 ) -> None:
     """Record ``key`` at ``line``; a second row with the same key names both lines."""
@@ -313,7 +313,7 @@ def _present(values: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k in columns}
 
 
-def _write(
+def write_rows(
     session: Session,
     model: type[Any],
     created: list[dict[str, Any]],
@@ -343,7 +343,7 @@ def _write(
         ) from None
 
 
-def _summary(table: cf.CsvTable, name: str) -> ImportSummary:
+def new_summary(table: cf.CsvTable, name: str) -> ImportSummary:
     summary = ImportSummary(path=table.path, table=name)
     if table.extra:
         summary.warnings.append(
@@ -355,7 +355,7 @@ def _summary(table: cf.CsvTable, name: str) -> ImportSummary:
     return summary
 
 
-def _done(
+def finish_summary(
     summary: ImportSummary,
     rows: int,
     created: list[dict[str, Any]],

@@ -34,12 +34,12 @@ from groundswell.actions import csvfiles as cf
 from groundswell.actions.imports import (
     ImportSummary,
     Progress,
-    _done,
-    _once,
-    _person,
-    _person_ids,
-    _summary,
-    _write,
+    check_once,
+    finish_summary,
+    new_summary,
+    person_id_of,
+    person_ids_by_ref,
+    write_rows,
 )
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.measures import instruments as ins
@@ -135,10 +135,10 @@ def do_import_surveys(
     """Import survey answers from CSV, all or nothing (columns in the module docstring)."""
     started = time.perf_counter()
     table = cf.read_csv(path, required=SURVEY_REQUIRED, optional=SURVEY_OPTIONAL)
-    summary = _summary(table, "survey")
+    summary = new_summary(table, "survey")
     now = utcnow()
     with app.transaction() as session:
-        ids = _person_ids(session)
+        ids = person_ids_by_ref(session)
         stored = {
             (p, i.value, d): sid
             for sid, p, i, d in session.execute(
@@ -154,7 +154,7 @@ def do_import_surveys(
         changed: list[dict[str, Any]] = []
         lines: dict[tuple[int, str, date], int] = {}
         for line, row in table:
-            pid = _person(table, line, row, "person", ids)
+            pid = person_id_of(table, line, row, "person", ids)
             instrument = cf.choice(table, line, row, "instrument", ins.INSTRUMENTS, "")
             if not instrument:
                 raise table.error(
@@ -168,7 +168,7 @@ def do_import_surveys(
                 )  # fmt: skip
             key = (pid, instrument, day)
             what = f"{instrument} answers of '{row['person']}' on {day}"
-            _once(table, lines, key, line, "date", f"{what} appear twice", "keep one row")
+            check_once(table, lines, key, line, "date", f"{what} appear twice", "keep one row")
             item = {
                 "person_id": pid,
                 "instrument": instrument,
@@ -186,8 +186,8 @@ def do_import_surveys(
                     "use --update to replace them, or remove this row",
                 )  # fmt: skip
             changed.append({"id": stored[key], **item})
-        _write(session, SurveyResponse, created, changed, progress)
-    return _done(summary, len(table), created, changed, started)
+        write_rows(session, SurveyResponse, created, changed, progress)
+    return finish_summary(summary, len(table), created, changed, started)
 
 
 def _csv_day(table: cf.CsvTable, line: int, row: dict[str, str], column: str) -> date:

@@ -10,7 +10,7 @@ import typer
 from groundswell.actions.backup import do_backup, do_restore
 from groundswell.actions.privacy import default_actor
 from groundswell.cli.common import console, print_json
-from groundswell.cli.data import _opened
+from groundswell.cli.data import opened_app
 from groundswell.cli.main import app
 from groundswell.errors import InvalidInput
 
@@ -18,7 +18,7 @@ JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON on st
 ACTOR_OPTION = typer.Option(None, "--actor", help="Who, for the audit trail (default: you).")
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
     console.print(message, markup=False, soft_wrap=True)
 
 
@@ -30,12 +30,12 @@ def backup(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Back up the database to FILE (SQLite: online backup; PostgreSQL: pg_dump -Fc)."""
-    with _opened() as instance:
+    with opened_app() as instance:
         summary = do_backup(instance, file, actor=actor or default_actor(), overwrite=force)
     if json_out:
         print_json(summary.to_dict())
         return
-    _say(
+    say(
         f"Backed up {summary.database} (revision {summary.revision}) to {summary.file} "
         f"({summary.bytes} bytes) in {summary.seconds:.2f} s."
     )
@@ -53,10 +53,10 @@ def restore(
         if not sys.stdin.isatty():
             raise InvalidInput("restoring replaces everything in the database; add --yes")
         typer.confirm("Replace everything in the database with this backup?", abort=True)
-    with _opened(must_exist=False) as instance:
+    with opened_app(must_exist=False) as instance:
         summary = do_restore(instance, file, actor=actor or default_actor())
     if json_out:
         print_json(summary.to_dict())
         return
-    _say(f"Restored {summary.database} from {summary.file} (revision {summary.revision}).")
-    _say("If the revision is older than this version, run 'groundswell db upgrade'.")
+    say(f"Restored {summary.database} from {summary.file} (revision {summary.revision}).")
+    say("If the revision is older than this version, run 'groundswell db upgrade'.")

@@ -23,7 +23,7 @@ from groundswell.actions.campaigns import (
 )
 from groundswell.actions.measures import parse_day
 from groundswell.cli.common import console, print_json
-from groundswell.cli.data import JSON_OPTION, UPDATE_OPTION, _opened, _run_import, _say
+from groundswell.cli.data import JSON_OPTION, UPDATE_OPTION, opened_app, run_import, say
 from groundswell.cli.main import app
 from groundswell.errors import InvalidInput
 
@@ -47,7 +47,7 @@ def create(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Create a challenge (a mile a day, cook and eat together, ...)."""
-    with _opened() as instance:
+    with opened_app() as instance:
         info = do_create_campaign(
             instance, slug=slug, name=name, unit=unit, starts_on=parse_day(starts, "--starts"),
             ends_on=parse_day(ends, "--ends") if ends else None, daily_target=target,
@@ -56,20 +56,20 @@ def create(
     if json_out:
         print_json(info.to_dict())
     else:
-        _say(f"Created campaign {info.slug} ({info.name}), {info.unit}, from {info.starts_on}.")
+        say(f"Created campaign {info.slug} ({info.name}), {info.unit}, from {info.starts_on}.")
 
 
 @campaigns_app.command("list")
 def list_(json_out: bool = JSON_OPTION) -> None:
     """The campaigns in the database."""
-    with _opened() as instance:
+    with opened_app() as instance:
         found = list_campaigns(instance)
     if json_out:
         print_json([c.to_dict() for c in found])
         return
     for c in found:
         until = f" to {c.ends_on}" if c.ends_on else ""
-        _say(f"{c.slug}\t{c.name}\t{c.unit}, target {c.daily_target:g}\t{c.starts_on}{until}")
+        say(f"{c.slug}\t{c.name}\t{c.unit}, target {c.daily_target:g}\t{c.starts_on}{until}")
 
 
 @campaigns_app.command("join")
@@ -79,9 +79,9 @@ def join(
     team: str | None = typer.Option(None, "--team", help="Team or neighbourhood."),
 ) -> None:
     """Join a person to a campaign, in a team if given."""
-    with _opened() as instance:
+    with opened_app() as instance:
         do_join_campaign(instance, campaign=campaign, person=person, team=team)
-    _say(f"{person} joined {campaign}" + (f" in team {team}." if team else "."))
+    say(f"{person} joined {campaign}" + (f" in team {team}." if team else "."))
 
 
 def _when(text: str) -> date | datetime:
@@ -113,7 +113,7 @@ def log(
         value = words[amount.lower()] if amount.lower() in words else float(amount)
     except ValueError:
         raise InvalidInput(f"amount '{amount}' is not a number or yes/no") from None
-    with _opened() as instance:
+    with opened_app() as instance:
         when = _when(on) if on else datetime.now().astimezone()
         result = do_log_activity(
             instance, campaign=campaign, person=person, day=when, amount=value, team=team,
@@ -122,7 +122,7 @@ def log(
     if json_out:
         print_json(result)
     else:
-        _say(f"Logged {result['amount']:g} for {person} on {result['day']} in {campaign}.")
+        say(f"Logged {result['amount']:g} for {person} on {result['day']} in {campaign}.")
 
 
 @campaigns_app.command("import")
@@ -136,19 +136,19 @@ def import_logs(
     """CSV columns: person, campaign, date, amount (required), team, origin.
     A .gpx track needs --campaign and --person and logs the miles of each day."""
     if file.suffix.lower() != ".gpx":
-        _run_import(do_import_activity, file, update, json_out)
+        run_import(do_import_activity, file, update, json_out)
         return
     if not campaign or not person:
         raise InvalidInput("a GPX track needs --campaign SLUG and --person ID")
-    with _opened() as instance:
+    with opened_app() as instance:
         result = do_import_gpx(instance, file, campaign=campaign, person=person, update=update)
     if json_out:
         print_json(result)
         return
     days = ", ".join(f"{d}: {m:g} mi" for d, m in result["days"].items())
-    _say(f"Imported {result['points']} points from {file}: {days}.")
+    say(f"Imported {result['points']} points from {file}: {days}.")
     if result["skipped_steps"]:
-        _say(
+        say(
             f"Left out {result['skipped_steps']} steps ({result['skipped_miles']:g} mi) "
             "faster than walking or running (GPS jumps or a vehicle)."
         )
@@ -164,7 +164,7 @@ def report(
 ) -> None:
     """Collective totals against the group goal, progress by day, totals by team or town.
     Cells under 10 people are suppressed; no one is ranked."""
-    with _opened() as instance:
+    with opened_app() as instance:
         result = campaign_report(instance, campaign, by=by, person=person)
     if csv_out is not None:
         csv_out.write_text(progress_csv(result), encoding="utf-8")
@@ -183,7 +183,7 @@ def report(
         console.print(table)
     if result.mine:
         m = result.mine
-        _say(
+        say(
             f"{m['person']}: {m['total']:g} {result.campaign.unit} over {m['days_logged']} days, "
             f"target met on {m['days_met']}; streak {m['current_streak']} "
             f"(longest {m['longest_streak']})."

@@ -39,7 +39,7 @@ PROGRESS_FROM_ROWS = 20_000  # below this an import takes well under a second
 
 
 @contextmanager
-def _opened(*, must_exist: bool = True) -> Iterator[App]:
+def opened_app(*, must_exist: bool = True) -> Iterator[App]:
     """Build the App from the environment and close it afterwards."""
     instance = build_app()
     try:
@@ -50,7 +50,7 @@ def _opened(*, must_exist: bool = True) -> Iterator[App]:
         instance.close()
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
     # soft_wrap: paths and URLs must stay whole on one line for scripts and copy-paste.
     console.print(message, markup=False, soft_wrap=True)
 
@@ -83,7 +83,7 @@ def _require_current(instance: App) -> None:
 
 
 def _upgrade(json_out: bool, verb: str) -> None:
-    with _opened(must_exist=False) as instance:
+    with opened_app(must_exist=False) as instance:
         before = migrate.current_revision(instance.engine)
         instance.upgrade()
         after = migrate.current_revision(instance.engine)
@@ -91,9 +91,9 @@ def _upgrade(json_out: bool, verb: str) -> None:
         if json_out:
             print_json(result)
         elif before == after:
-            _say(f"Database {_where(instance)} is up to date (revision {after}).")
+            say(f"Database {_where(instance)} is up to date (revision {after}).")
         else:
-            _say(
+            say(
                 f"Database {_where(instance)} {verb} to revision {after} (was {before or 'empty'})."
             )
 
@@ -113,13 +113,13 @@ def db_upgrade(json_out: bool = JSON_OPTION) -> None:
 @db_app.command("check")
 def db_check(json_out: bool = JSON_OPTION) -> None:
     """Fail unless the database is at the newest revision and matches the models."""
-    with _opened() as instance:
+    with opened_app() as instance:
         instance.check()
         revision = migrate.current_revision(instance.engine)
         if json_out:
             print_json({"database": _where(instance), "revision": revision, "ok": True})
         else:
-            _say(f"Database {_where(instance)} is at revision {revision} and matches the models.")
+            say(f"Database {_where(instance)} is at revision {revision} and matches the models.")
 
 
 @contextmanager
@@ -145,10 +145,10 @@ def _progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
         bar.stop()
 
 
-def _run_import(
+def run_import(
     action: Callable[..., ImportSummary], file: Path, update: bool, json_out: bool
 ) -> None:
-    with _opened() as instance, _progress(not json_out) as report:
+    with opened_app() as instance, _progress(not json_out) as report:
         summary = action(instance, file, update=update, progress=report)
     for warning in summary.warnings:
         err_console.print(f"groundswell: warning: {warning}", markup=False)
@@ -156,7 +156,7 @@ def _run_import(
         print_json(summary.to_dict())
         return
     updated = f", {summary.updated} updated" if summary.updated else ""
-    _say(
+    say(
         f"Imported {summary.rows} {summary.table} rows from {summary.path} "
         f"({summary.created} new{updated}) in {summary.seconds:.2f} s."
     )
@@ -176,7 +176,7 @@ def import_people(
     yes/no, 1/0; empty is no), joined_at (YYYY-MM-DD or ISO date-time; UTC unless
     it has an offset). Someone already in the database is refused unless --update,
     which changes only the columns in the file."""
-    _run_import(do_import_people, file, update, json_out)
+    run_import(do_import_people, file, update, json_out)
 
 
 @import_app.command("ties")
@@ -187,7 +187,7 @@ def import_ties(
 
     Columns: source, target (required, ids of people already imported), kind
     (default knows), weight (> 0, default 1), observed_at (YYYY-MM-DD)."""
-    _run_import(do_import_ties, file, update, json_out)
+    run_import(do_import_ties, file, update, json_out)
 
 
 @import_app.command("recruitment")
@@ -198,7 +198,7 @@ def import_recruitment(
 
     Columns: recruiter, recruit (required, ids of people already imported; one
     recruiter per person, no loops), at (YYYY-MM-DD)."""
-    _run_import(do_import_recruitment, file, update, json_out)
+    run_import(do_import_recruitment, file, update, json_out)
 
 
 class ExportFormat(StrEnum):
@@ -217,11 +217,11 @@ def export(
     force: bool = typer.Option(False, "--force", help="Overwrite files already in the folder."),
 ) -> None:
     """Export people, ties and recruitment in the layout 'groundswell import' reads."""
-    with _opened() as instance:
+    with opened_app() as instance:
         if fmt is ExportFormat.json and out is None:
             print_json(export_document(instance))
             return
         folder = out if out is not None else Path("groundswell-export")
         summary = do_export(instance, folder, fmt=fmt.value, overwrite=force)
     counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
-    _say(f"Exported {counts} to {', '.join(summary.files)}.")
+    say(f"Exported {counts} to {', '.join(summary.files)}.")

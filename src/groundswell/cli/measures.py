@@ -16,7 +16,7 @@ from groundswell.actions.measures import (
     outcome_rows,
 )
 from groundswell.cli.common import console, print_json
-from groundswell.cli.data import FILE_ARGUMENT, JSON_OPTION, UPDATE_OPTION, _opened, _run_import
+from groundswell.cli.data import FILE_ARGUMENT, JSON_OPTION, UPDATE_OPTION, opened_app, run_import
 from groundswell.cli.main import app
 from groundswell.measures import instruments as ins
 
@@ -51,7 +51,7 @@ def import_surveys(
 ) -> None:
     """Columns: person, instrument (swemwbs|ons4), date (YYYY-MM-DD), consent (yes),
     mode (online|paper|phone|in_person), item1..item7 (ONS4: item1..item4)."""
-    _run_import(do_import_surveys, file, update, json_out)
+    run_import(do_import_surveys, file, update, json_out)
 
 
 @measures_app.command("report")
@@ -70,7 +70,7 @@ def report(
 ) -> None:
     """Within-person change with 95% intervals: everyone, took part or not, by town.
     Cells under 10 people and change over fewer than 30 people are suppressed."""
-    with _opened() as instance:
+    with opened_app() as instance:
         result = outcome_report(
             instance, instrument=instrument.lower(), measure=measure, campaign=campaign,
             seed=seed, n_boot=boot,

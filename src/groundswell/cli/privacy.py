@@ -17,7 +17,7 @@ from groundswell.actions.privacy import (
 from groundswell.actions.privacy_export import do_pseudonymised_export, do_subject_access_export
 from groundswell.app import App
 from groundswell.cli.common import console, print_json
-from groundswell.cli.data import _opened
+from groundswell.cli.data import opened_app
 from groundswell.cli.main import app
 from groundswell.errors import InvalidInput
 from groundswell.privacy import KEY_FILE_NAME, load_key, write_key
@@ -37,7 +37,7 @@ PERSON = typer.Argument(..., help="The person's id (the 'id' column of the peopl
 FORCE = typer.Option(False, "--force", help="Overwrite files already in the folder.")
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
     console.print(message, markup=False, soft_wrap=True)
 
 
@@ -64,7 +64,7 @@ def consent(
     event. Contact and analytics consent also set the person's consent flags."""
     if grant and withdraw:
         raise InvalidInput("give one of --grant or --withdraw, not both")
-    with _opened() as instance:
+    with opened_app() as instance:
         if grant or withdraw:
             if purpose is None:
                 raise InvalidInput(f"name the purpose: one of {', '.join(PURPOSES)}")
@@ -78,13 +78,13 @@ def consent(
         print_json(state.to_dict())
         return
     if grant or withdraw:
-        _say(f"Recorded: {person} {'granted' if grant else 'withdrew'} consent for {purpose}.")
+        say(f"Recorded: {person} {'granted' if grant else 'withdrew'} consent for {purpose}.")
     for name in PURPOSES:
         if name in state.current:
             answer = "yes" if state.current[name] else "no (withdrawn)"
-            _say(f"{name}: {answer} since {state.since[name]}")
+            say(f"{name}: {answer} since {state.since[name]}")
     if not state.current:
-        _say(f"No consent recorded for {person}.")
+        say(f"No consent recorded for {person}.")
 
 
 class Format(StrEnum):
@@ -104,7 +104,7 @@ def export(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Subject access: everything the database holds about one person (audited)."""
-    with _opened() as instance:
+    with opened_app() as instance:
         summary = do_subject_access_export(
             instance, person, out, fmt=fmt.value, actor=actor or default_actor(), overwrite=force
         )
@@ -112,7 +112,7 @@ def export(
         print_json(summary.to_dict())
         return
     rows = sum(summary.counts.values())
-    _say(f"Exported {rows} rows from {len(summary.counts)} tables to {', '.join(summary.files)}.")
+    say(f"Exported {rows} rows from {len(summary.counts)} tables to {', '.join(summary.files)}.")
 
 
 @privacy_app.command("erase")
@@ -128,7 +128,7 @@ def erase(
     participant; the audit trail keeps a keyed hash of the id if a pseudonym key exists."""
     if not yes:
         raise InvalidInput(f"erasing {person} cannot be undone; add --yes to confirm")
-    with _opened() as instance:
+    with opened_app() as instance:
         path = key_path(instance)
         key = load_key(path) if path.exists() else None
         summary = do_erase(instance, person, actor=actor or default_actor(), key=key)
@@ -136,10 +136,10 @@ def erase(
         print_json(summary.to_dict())
         return
     deleted = ", ".join(f"{n} {t}" for t, n in summary.deleted.items())
-    _say(f"Erased {person}: deleted {deleted}.")
+    say(f"Erased {person}: deleted {deleted}.")
     if summary.anonymised:
         kept = ", ".join(f"{n} {t}" for t, n in summary.anonymised.items())
-        _say(f"Anonymised (kept without the link to them): {kept}.")
+        say(f"Anonymised (kept without the link to them): {kept}.")
 
 
 @privacy_app.command("pseudonymise")
@@ -150,7 +150,7 @@ def pseudonymise(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Export people who consented to analytics, with ids replaced by keyed hashes (audited)."""
-    with _opened() as instance:
+    with opened_app() as instance:
         key = load_key(key_path(instance))
         summary = do_pseudonymised_export(
             instance, out, key=key, actor=actor or default_actor(), overwrite=force
@@ -159,7 +159,7 @@ def pseudonymise(
         print_json(summary.to_dict())
         return
     counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
-    _say(f"Exported {counts} under pseudonyms to {out}.")
+    say(f"Exported {counts} under pseudonyms to {out}.")
 
 
 @privacy_app.command("new-key")
@@ -169,4 +169,4 @@ def new_key(json_out: bool = JSON_OPTION) -> None:
     if json_out:
         print_json({"key_file": str(path)})
         return
-    _say(f"Created the pseudonym key at {path}. Back it up apart from the database.")
+    say(f"Created the pseudonym key at {path}. Back it up apart from the database.")

@@ -55,9 +55,9 @@ def search_cmd(
 ) -> None:
     """Full-text search: SQLite FTS5 or PostgreSQL full-text, whichever the store is."""
     from groundswell.actions.story_search import search
-    from groundswell.cli.data import _opened
+    from groundswell.cli.data import opened_app
 
-    with _opened() as instance:
+    with opened_app() as instance:
         hits = search(instance, query, limit=limit, include_unpublished=all_stories)
     if json_out:
         print_json({"hits": [h.to_dict() for h in hits]})
@@ -75,11 +75,11 @@ def export_pack_cmd(
 ) -> None:
     """Write a training pack as PDF, printable HTML or Markdown (withdrawn stories left out)."""
     from groundswell.actions.story_packs import export_pack
-    from groundswell.cli.data import _opened
+    from groundswell.cli.data import opened_app
 
     if out.exists() and not force:
         raise InvalidInput(f"{out} already exists; choose another file or add --force")
-    with _opened() as instance:
+    with opened_app() as instance:
         data = export_pack(instance, pack, fmt)
     out.write_bytes(data)
     console.print(f"wrote {out} ({len(data):,} bytes)", markup=False, soft_wrap=True)
@@ -93,9 +93,9 @@ def safeguarding_contact(
 ) -> None:
     """Name who receives stories a moderator marks as a safeguarding concern."""
     from groundswell.actions.stories import do_add_safeguarding_contact
-    from groundswell.cli.data import _opened
+    from groundswell.cli.data import opened_app
 
-    with _opened() as instance:
+    with opened_app() as instance:
         do_add_safeguarding_contact(instance, name, email, service)
     where = f"for {service}" if service else "for every service without its own contact"
     console.print(f"safeguarding concerns {where} now go to {name}", markup=False)
@@ -105,9 +105,9 @@ def safeguarding_contact(
 def change_share_cmd(json_out: bool = JSON_OPTION) -> None:
     """Share of concerns raised in stories that led to a change planned or made."""
     from groundswell.actions.stories import change_share
-    from groundswell.cli.data import _opened
+    from groundswell.cli.data import opened_app
 
-    with _opened() as instance:
+    with opened_app() as instance:
         result = change_share(instance)
     if json_out:
         print_json(result)

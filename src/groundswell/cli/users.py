@@ -20,7 +20,7 @@ from groundswell.actions.accounts import (
     list_users,
 )
 from groundswell.cli.common import print_json
-from groundswell.cli.data import JSON_OPTION, _opened, _say
+from groundswell.cli.data import JSON_OPTION, opened_app, say
 from groundswell.cli.main import app
 from groundswell.errors import InvalidInput
 
@@ -63,14 +63,14 @@ def create(
 ) -> None:
     """Create a user who can sign in (the password is asked for, never shown)."""
     password = _password(password_stdin)
-    with _opened() as instance:
+    with opened_app() as instance:
         info = do_create_user(
             instance, email=email, display_name=name, password=password, role=role, scope=scope
         )
     if json_out:
         print_json(info.to_dict())
     else:
-        _say(f"Created user {_describe(info)}.")
+        say(f"Created user {_describe(info)}.")
 
 
 @users_app.command("grant")
@@ -81,12 +81,12 @@ def grant(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Give a user a role over a scope (doing it twice changes nothing)."""
-    with _opened() as instance:
+    with opened_app() as instance:
         info = do_grant_role(instance, email=email, role=role, scope=scope)
     if json_out:
         print_json(info.to_dict())
     else:
-        _say(f"Granted. {_describe(info)}")
+        say(f"Granted. {_describe(info)}")
 
 
 @users_app.command("link")
@@ -96,12 +96,12 @@ def link(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Link a user to the person they are, so they can log their own days and surveys."""
-    with _opened() as instance:
+    with opened_app() as instance:
         linked = do_link_person(instance, email=email, person=None if person == "-" else person)
     if json_out:
         print_json({"email": email, "person": linked})
     else:
-        _say(f"{email} is now linked to {linked}." if linked else f"{email} is unlinked.")
+        say(f"{email} is now linked to {linked}." if linked else f"{email} is unlinked.")
 
 
 @users_app.command("revoke")
@@ -112,21 +112,21 @@ def revoke(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Take a role over a scope away from a user."""
-    with _opened() as instance:
+    with opened_app() as instance:
         info = do_revoke_role(instance, email=email, role=role, scope=scope)
     if json_out:
         print_json(info.to_dict())
     else:
-        _say(f"Revoked. {_describe(info)}")
+        say(f"Revoked. {_describe(info)}")
 
 
 @users_app.command("list")
 def list_(json_out: bool = JSON_OPTION) -> None:
     """Everyone who can sign in, with their roles."""
-    with _opened() as instance:
+    with opened_app() as instance:
         found = list_users(instance)
     if json_out:
         print_json([u.to_dict() for u in found])
         return
     for info in found:
-        _say(_describe(info))
+        say(_describe(info))
