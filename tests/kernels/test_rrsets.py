@@ -144,3 +144,30 @@ def test_invert_covered_and_prefix_coverage_match_python():
         mask[order[:i]] = True
         assert prefix[i] == k.covered_count(offsets, members, mask)
     np.testing.assert_array_equal(k.node_counts(members, n), np.diff(ptr))
+
+
+@pytest.mark.parametrize("p", [0.5, 0.05, 0.01, 0.001])
+def test_geometric_skips_follow_the_exact_law(p):
+    draws = k.geometric_sample(p, stream_key(4), 400_000)
+    assert draws.min() >= 0
+    # P(G = j) = p q^j (failures before the first success); the alias columns
+    # cover j < 255 and the inversion tail the rest, so check both sides.
+    edges = np.unique(np.concatenate([np.arange(0, 20), np.geomspace(20, 5000, 30).astype(int)]))
+    observed = np.histogram(draws, bins=np.append(edges, np.inf))[0] / draws.size
+    q = 1 - p
+    expected = q**edges - np.append(q ** edges[1:], 0.0)
+    sd = np.sqrt(expected * (1 - expected) / draws.size)
+    assert np.all(np.abs(observed - expected) <= 5 * sd + 1e-6)
+    assert draws.mean() == pytest.approx(q / p, rel=0.02)
+
+
+def test_geometric_table_columns_add_up_to_the_law():
+    p = 0.05
+    thresholds, alias = k.geometric_table(p)
+    size = thresholds.size
+    coin = thresholds.astype(np.float64) / 2.0**56
+    mass = coin / size
+    np.add.at(mass, alias, (1 - coin) / size)
+    q = 1 - p
+    exact = np.append(p * q ** np.arange(size - 1), q ** (size - 1))
+    np.testing.assert_allclose(mass, exact, rtol=1e-9, atol=1e-15)

@@ -57,6 +57,91 @@ def _uniform(state):
     return state, u
 
 
+# Geometric skips for IC_UNIFORM come from an alias table (Walker, ACM TOMS
+# 1977; Vose, IEEE TSE 1991) over 256 outcomes: skips 0 .. 254 with their
+# exact probabilities p q^j, and "255 or more" (q^255). The top 8 bits of one
+# 64-bit draw pick the column, the low 56 bits the coin, so a skip costs one
+# draw and two table reads instead of a logarithm. The rare tail draws the rest
+# by inversion, 255 + floor(ln u / ln q), which is exact because the geometric
+# law is memoryless.
+_GEO_BITS = 8
+_GEO_SIZE = 1 << _GEO_BITS
+_GEO_TAIL = _GEO_SIZE - 1
+_GEO_SHIFT = np.uint64(64 - _GEO_BITS)
+_GEO_LOW = np.uint64((1 << (64 - _GEO_BITS)) - 1)
+_GEO_ONE = 72057594037927936.0  # 2**56: a coin threshold of 1
+
+
+@njit(cache=True)
+def geometric_table(p):
+    """Alias table (thresholds, aliases) of the skip law above, for 0 < p < 1.
+
+    Vose's construction: columns start at ``size * probability``; a column
+    under 1 is topped up from one over 1, which becomes its alias.
+    """
+    q = 1.0 - p
+    prob = np.empty(_GEO_SIZE, dtype=np.float64)
+    for j in range(_GEO_TAIL):
+        prob[j] = p * q**j * _GEO_SIZE
+    prob[_GEO_TAIL] = q**_GEO_TAIL * _GEO_SIZE
+    alias = np.arange(_GEO_SIZE).astype(np.int64)
+    small = np.empty(_GEO_SIZE, dtype=np.int64)
+    large = np.empty(_GEO_SIZE, dtype=np.int64)
+    ns = 0
+    nl = 0
+    for j in range(_GEO_SIZE):
+        if prob[j] < 1.0:
+            small[ns] = j
+            ns += 1
+        else:
+            large[nl] = j
+            nl += 1
+    while ns > 0 and nl > 0:
+        ns -= 1
+        s = small[ns]
+        g = large[nl - 1]
+        alias[s] = g
+        prob[g] = prob[g] + prob[s] - 1.0
+        if prob[g] < 1.0:
+            nl -= 1
+            small[ns] = g
+            ns += 1
+    # Columns left on either list are full (rounding leaves them at ~1).
+    for j in range(nl):
+        prob[large[j]] = 1.0
+    for j in range(ns):
+        prob[small[j]] = 1.0
+    thresholds = np.empty(_GEO_SIZE, dtype=np.uint64)
+    for j in range(_GEO_SIZE):
+        thresholds[j] = np.uint64(min(prob[j], 1.0) * _GEO_ONE)
+    return thresholds, alias
+
+
+@njit(inline="always")
+def _skip(state, thresholds, alias, inv_log_q):
+    """Next (state, g) with g ~ Geometric(p) on 0, 1, 2, ... (failures before a success)."""
+    state = state + _GAMMA
+    z = _mix(state)
+    col = np.int64(z >> _GEO_SHIFT)
+    g = col if (z & _GEO_LOW) < thresholds[col] else alias[col]
+    if g == _GEO_TAIL:
+        state, u = _uniform(state)
+        g = _GEO_TAIL + np.int64(np.log(u) * inv_log_q)
+    return state, g
+
+
+@njit(nogil=True, cache=True)
+def geometric_sample(p, key, count):
+    """``count`` skips from ``_skip`` (for tests of the sampler against the exact law)."""
+    thresholds, alias = geometric_table(p)
+    inv_log_q = 1.0 / np.log1p(-p)
+    state = _stream(key, 0)
+    out = np.empty(count, dtype=np.int64)
+    for i in range(count):
+        state, out[i] = _skip(state, thresholds, alias, inv_log_q)
+    return out
+
+
 @njit(nogil=True, cache=True)
 def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count):
     """RR sets ``first .. first + count - 1`` of the reverse graph.
@@ -84,7 +169,9 @@ def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count):
     mark = np.full(n, -1, dtype=np.int64)
     queue = np.empty(n, dtype=np.int32)
     total = 0
-    log_q = np.log1p(-p) if 0.0 < p < 1.0 else 0.0
+    geometric = kind == IC_UNIFORM and 0.0 < p < 1.0
+    thresholds, alias = geometric_table(p if geometric else 0.5)
+    inv_log_q = 1.0 / np.log1p(-p) if geometric else 0.0
     for j in range(count):
         index = first + j
         state = _stream(key, index)
@@ -114,8 +201,8 @@ def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count):
                 else:
                     # Geometric skipping: jump straight to the next live edge,
                     # so the cost is the live edges, not all edges scanned.
-                    state, u = _uniform(state)
-                    pos = start + np.int64(np.floor(np.log(u) / log_q))
+                    state, g = _skip(state, thresholds, alias, inv_log_q)
+                    pos = start + g
                 while pos < end:
                     w = indices[pos]
                     if mark[w] != index:
@@ -125,8 +212,8 @@ def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count):
                     if p >= 1.0:
                         pos += 1
                     else:
-                        state, u = _uniform(state)
-                        pos += 1 + np.int64(np.floor(np.log(u) / log_q))
+                        state, g = _skip(state, thresholds, alias, inv_log_q)
+                        pos += 1 + g
             elif kind == IC_WEIGHTED:
                 for pos in range(start, end):
                     state, u = _uniform(state)
@@ -281,8 +368,8 @@ def greedy_cover(
     by_ratio : rank by gain / cost (cost-benefit greedy) instead of gain.
     bound_k : if > 0, also return OPIM-C's upper bound on the coverage of the
         best ``bound_k`` nodes (Tang et al., SIGMOD 2018, Lemma 4.4 "minBound":
-        min over greedy steps of covered + sum of the ``bound_k`` largest gains;
-        on big graphs only at steps 0, 1, 2, 4, ..., which is still a valid bound).
+        min over greedy steps i of covered(S_i) + the sum of the ``bound_k``
+        largest gains given S_i), taken at every step.
 
     Returns
     -------
@@ -297,12 +384,18 @@ def greedy_cover(
         gain[v] = ptr[v + 1] - ptr[v]
     covered = np.zeros(num_sets, dtype=np.bool_)
     done = np.zeros(n, dtype=np.bool_)
+    # counted[v]: v's gain is in the histogram ``hist`` (gain -> how many
+    # eligible nodes have it), so the top-k sum of gains is a walk down from
+    # the largest gain instead of an O(n) selection at every step.
+    track = bound_k > 0
+    counted = np.zeros(n if track else 0, dtype=np.bool_)
+    hist = np.zeros(0, dtype=np.int64)
     total = 0
     for f in forced:
         if done[f]:
             continue
         done[f] = True
-        total += _take(f, ptr, sets, offsets, members, covered, gain)
+        total += _take(f, ptr, sets, offsets, members, covered, gain, counted, hist, False)
     forced_covered = total
 
     keys = np.empty(n, dtype=np.float64)
@@ -315,18 +408,23 @@ def greedy_cover(
             size += 1
     for i in range(size // 2 - 1, -1, -1):
         _sift_down(keys, nodes, i, size)
+    top = 0
+    if track:
+        for v in range(n):
+            if candidate[v] and not done[v] and gain[v] > 0:
+                counted[v] = True
+                top = max(top, gain[v])
+        hist = np.zeros(top + 1, dtype=np.int64)
+        for v in range(n):
+            if counted[v]:
+                hist[gain[v]] += 1
 
     order = np.empty(min(max_seeds, size), dtype=np.int32)
     after = np.empty(min(max_seeds, size), dtype=np.int64)
     picked = 0
     spent = 0.0
-    upper = np.inf if bound_k > 0 else 0.0
-    # The bound costs O(n) per evaluation: evaluate it at every step on small
-    # graphs and at steps 0, 1, 2, 4, 8, ... (plus the last) on big ones.
-    every_step = n * max(bound_k, 1) <= 2_000_000
+    upper = np.inf if track else 0.0
     while size > 0 and picked < order.shape[0] and total < stop_covered:
-        if bound_k > 0 and (every_step or picked & (picked - 1) == 0):
-            upper = min(upper, total + _top_sum(gain, candidate, done, bound_k))
         v = nodes[0]
         key = gain[v] / cost[v] if by_ratio else np.float64(gain[v])
         if gain[v] == 0 or spent + cost[v] > budget:
@@ -339,22 +437,30 @@ def greedy_cover(
             keys[0] = key  # stale: re-rank and look again
             _sift_down(keys, nodes, 0, size)
             continue
+        if track:
+            # Gains are exact for S_i here: one bound per greedy step.
+            top = _lower_top(hist, top)
+            upper = min(upper, total + _top_sum(hist, top, bound_k))
         size -= 1
         _swap(keys, nodes, 0, size)
         _sift_down(keys, nodes, 0, size)
         done[v] = True
+        if track and counted[v]:
+            counted[v] = False
+            hist[gain[v]] -= 1
         spent += cost[v]
-        total += _take(v, ptr, sets, offsets, members, covered, gain)
+        total += _take(v, ptr, sets, offsets, members, covered, gain, counted, hist, track)
         order[picked] = v
         after[picked] = total
         picked += 1
-    if bound_k > 0:
-        upper = min(upper, total + _top_sum(gain, candidate, done, bound_k))
+    if track:
+        top = _lower_top(hist, top)
+        upper = min(upper, total + _top_sum(hist, top, bound_k))
     return order[:picked], after[:picked], forced_covered, upper
 
 
 @njit(inline="always")
-def _take(v, ptr, sets, offsets, members, covered, gain):
+def _take(v, ptr, sets, offsets, members, covered, gain, counted, hist, track):
     newly = 0
     for i in range(ptr[v], ptr[v + 1]):
         s = sets[i]
@@ -362,19 +468,31 @@ def _take(v, ptr, sets, offsets, members, covered, gain):
             covered[s] = True
             newly += 1
             for j in range(offsets[s], offsets[s + 1]):
-                gain[members[j]] -= 1
+                u = members[j]
+                if track and counted[u]:
+                    hist[gain[u]] -= 1
+                    hist[gain[u] - 1] += 1
+                gain[u] -= 1
     return newly
 
 
-@njit
-def _top_sum(gain, candidate, done, k):
-    vals = np.empty(gain.shape[0], dtype=np.int64)
-    m = 0
-    for v in range(gain.shape[0]):
-        if candidate[v] and not done[v] and gain[v] > 0:
-            vals[m] = gain[v]
-            m += 1
-    if m <= k:
-        return vals[:m].sum()
-    part = np.partition(vals[:m], m - k)
-    return part[m - k :].sum()
+@njit(inline="always")
+def _lower_top(hist, top):
+    # Gains only fall, so the largest one only moves down.
+    while top > 0 and hist[top] == 0:
+        top -= 1
+    return top
+
+
+@njit(inline="always")
+def _top_sum(hist, top, k):
+    """Sum of the ``k`` largest gains, from the gain histogram (gain 0 adds nothing)."""
+    acc = 0
+    left = k
+    g = top
+    while left > 0 and g > 0:
+        c = min(hist[g], left)
+        acc += c * g
+        left -= c
+        g -= 1
+    return acc

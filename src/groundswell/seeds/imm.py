@@ -29,6 +29,7 @@ from groundswell.seeds.result import Selection, share_ci
 from groundswell.seeds.sampling import (
     VALIDATION_BASE,
     RRSets,
+    extend_all,
     independent_prefix_coverage,
     rr_spec,
     stream_key,
@@ -184,8 +185,7 @@ def _opimc(spec, key, resolved, k, k_eff, eps, ell, executor):
     theta = math.ceil(theta0)
     bound_k = 0 if resolved.costed else k_eff
     for i in range(i_max):
-        r1.extend_to(theta, executor)
-        r2.extend_to(theta, executor)
+        extend_all([r1, r2], theta, executor)
         cover = greedy(r1, resolved, k, bound_k=bound_k)
         seeds = np.concatenate([resolved.forced, cover.order])
         lam2 = r2.coverage(seeds)

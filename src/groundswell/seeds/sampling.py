@@ -23,6 +23,7 @@ from groundswell.network.graph import Graph
 from groundswell.rng import Seed, seed_sequence
 
 CHUNK = 1024  # sets per kernel call: amortises the call, leaves chunks for every thread
+MIN_CHUNK = 32  # small samples still split into several chunks per thread
 # Validation sets use indices from here, disjoint from selection sets.
 VALIDATION_BASE = 1 << 40
 RR_MODELS = ("ic", "wc", "lt", "direct")
@@ -101,10 +102,11 @@ def stream_key(seed: Seed) -> np.uint64:
     return np.uint64(seed_sequence(seed).generate_state(1, dtype=np.uint64)[0])
 
 
-def _chunks(first: int, count: int, n: int) -> list[tuple[int, int]]:
+def _chunks(first: int, count: int, n: int, threads: int = 1) -> list[tuple[int, int]]:
     # Each kernel call allocates O(n) scratch, so on big graphs a call covers
-    # more sets. Sets depend only on their index, so this never changes them.
-    size = max(CHUNK, n // 16)
+    # more sets; a small sample still gives every thread about four chunks.
+    # Sets depend only on their index, so this never changes them.
+    size = min(max(CHUNK, n // 16), max(MIN_CHUNK, -(-count // (4 * threads))))
     return [(a, min(size, first + count - a)) for a in range(first, first + count, size)]
 
 
@@ -128,8 +130,19 @@ def _each(spec: RRSpec, ranges: list[tuple[int, int]], parallel: bool, fn) -> li
     threads = _threads() if parallel else 1
     if threads == 1 or len(ranges) == 1:
         return [fn(a, c) for a, c in ranges]
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(lambda r: fn(*r), ranges))
+    return list(_pool(threads).map(lambda r: fn(*r), ranges))
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    # One pool per thread count for the process: starting threads on every
+    # call costs more than a small sample's chunks.
+    pool = _POOLS.get(threads)
+    if pool is None:
+        pool = _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="rrsets")
+    return pool
 
 
 def _part_generate(spec: RRSpec, part: tuple, parallel: bool):
@@ -162,7 +175,7 @@ def _run(fn, spec: RRSpec, key, first: int, count: int, executor: Any, extra: tu
     ``executor`` follows ``groundswell.compute.Executor`` (``parts_for`` and
     ``map_runs``): the spec is its shared payload, scattered once per worker.
     """
-    chunks = _chunks(first, count, spec.n)
+    chunks = _chunks(first, count, spec.n, _threads() if executor is None else 1)
     if executor is None:
         return [fn(spec, (key, chunks, *extra), True)]
     per = -(-len(chunks) // max(1, executor.parts_for(len(chunks))))
@@ -191,14 +204,19 @@ class RRSets:
 
     def extend_to(self, total: int, executor: Any = None) -> None:
         """Generate sets until there are ``total`` of them (never discards any)."""
-        extra = int(total) - self.count
-        if extra <= 0:
+        extend_all([self], total, executor)
+
+    def _append(self, results: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        sizes = [s for s, _ in results]
+        if not sizes:
             return
-        results = _run(_part_generate, self.spec, self.key, self.base + self.count, extra, executor)
-        sizes = np.concatenate([np.diff(self.offsets)] + [s for s, _ in results])
+        added = np.concatenate(sizes)
+        offsets = np.empty(self.offsets.shape[0] + added.shape[0], dtype=np.int64)
+        offsets[: self.offsets.shape[0]] = self.offsets
+        np.cumsum(added, out=offsets[self.offsets.shape[0] :])
+        offsets[self.offsets.shape[0] :] += self.offsets[-1]
+        self.offsets = offsets
         self.members = np.concatenate([self.members] + [m for _, m in results])
-        self.offsets = np.zeros(sizes.shape[0] + 1, dtype=np.int64)
-        np.cumsum(sizes, out=self.offsets[1:])
 
     def index(self) -> tuple[np.ndarray, np.ndarray]:
         """Node -> sets index for greedy selection."""
@@ -208,6 +226,37 @@ class RRSets:
         mask = np.zeros(self.spec.n, dtype=np.bool_)
         mask[np.asarray(seeds, dtype=np.int64)] = True
         return int(k.covered_count(self.offsets, self.members, mask))
+
+
+def extend_all(collections: list[RRSets], total: int, executor: Any = None) -> None:
+    """Extend every collection to ``total`` sets; locally, all chunks share one thread pool.
+
+    OPIM-C's two collections grow together, so one pass keeps every thread
+    busy even when each collection alone is a single chunk.
+    """
+    todo = [(c, int(total) - c.count) for c in collections if int(total) > c.count]
+    if executor is not None:
+        for c, extra in todo:
+            c._append(_run(_part_generate, c.spec, c.key, c.base + c.count, extra, executor))
+        return
+    if not todo:
+        return
+    spec = todo[0][0].spec
+    threads = _threads()
+    share = max(1, threads // len(todo))
+    tasks = [
+        (i, a, size)
+        for i, (c, extra) in enumerate(todo)
+        for a, size in _chunks(c.base + c.count, extra, spec.n, share)
+    ]
+    outputs = _each(
+        spec,
+        [(t, 0) for t in range(len(tasks))],
+        True,
+        lambda t, _: _gen(todo[tasks[t][0]][0].spec, todo[tasks[t][0]][0].key, *tasks[t][1:]),
+    )
+    for i, (c, _) in enumerate(todo):
+        c._append([out for (j, _, _), out in zip(tasks, outputs, strict=True) if j == i])
 
 
 def independent_prefix_coverage(
