@@ -12,23 +12,32 @@ Usage::
     .venv/bin/python benchmarks/conversations.py [--skip-big] [--rd-limit 600]
 
 red-dwarf is benchmark- and test-only (``.venv/bin/uv pip install red-dwarf``).
-Both sides get the same deduplicated votes; times are wall seconds (CPU
-seconds of this process, all threads, in brackets for ours). Polis data: CC BY
+Both sides start from the same deduplicated vote list and end with groups,
+representative statements and consensus: ours builds the matrix from the
+vote columns (integer codes for the synthetic case), red-dwarf from its vote
+dicts. On the real data sets both are warmed up (one untimed run each), then
+run alternately in this process ``--repeats`` times and the medians are
+reported; the synthetic case is one cold run each, red-dwarf in a child
+process. Times are wall seconds (CPU seconds of this process, all
+threads, in brackets for ours). Polis data: CC BY
 4.0, The Computational Democracy Project (see shared/data/polis/LICENSE-DATA.txt).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import multiprocessing as mp
 import os
+import queue
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-from groundswell.conversations import analyse, read_export, update
+from groundswell.conversations import analyse, build_matrix, read_export, update
+from groundswell.conversations.matrix import from_codes
 from groundswell.conversations.pipeline import warm_up
 from groundswell.conversations.synthetic import synthetic_votes
 
@@ -49,43 +58,68 @@ def _votes(matrix) -> list[dict]:
     ]
 
 
-def _red_dwarf(votes, mod_out, queue) -> None:
-    warnings.simplefilter("ignore")
+def _run_red_dwarf(votes, mod_out) -> float:
     from reddwarf.implementations.polis import run_pipeline
 
-    started = time.perf_counter()
-    run_pipeline(votes=votes, mod_out_statement_ids=mod_out, random_state=0)
-    queue.put(time.perf_counter() - started)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        started = time.perf_counter()
+        run_pipeline(votes=votes, mod_out_statement_ids=mod_out, random_state=0)
+        return time.perf_counter() - started
 
 
-def red_dwarf_seconds(votes, mod_out, limit: float) -> str:
-    try:
-        import reddwarf  # noqa: F401
-    except ImportError:
-        return "not installed"
-    queue: mp.Queue = mp.get_context("fork").Queue()
-    proc = mp.get_context("fork").Process(target=_red_dwarf, args=(votes, mod_out, queue))
+def _red_dwarf_child(votes, mod_out, results) -> None:
+    results.put(_run_red_dwarf(votes, mod_out))
+
+
+def red_dwarf_cold(votes, mod_out, limit: float) -> str:
+    """One red-dwarf run in a child process, stopped after ``limit`` seconds."""
+    ctx = mp.get_context("fork")
+    results: mp.Queue = ctx.Queue()
+    proc = ctx.Process(target=_red_dwarf_child, args=(votes, mod_out, results))
     proc.start()
-    proc.join(limit)
-    if proc.is_alive():
+    try:
+        seconds = results.get(timeout=limit)
+    except queue.Empty:
+        seconds = None
+    stopped = proc.is_alive()
+    if stopped:
         proc.kill()
-        proc.join()
-        return f"> {limit:.0f} (stopped)"
-    if proc.exitcode != 0:
-        return f"failed (exit {proc.exitcode})"
-    return f"{queue.get():.3f}"
+    proc.join()
+    if seconds is None:
+        return f"> {limit:.0f} (stopped)" if stopped else f"failed (exit {proc.exitcode})"
+    return f"{seconds:.3f}"
 
 
-def ours_seconds(matrix, mod_out, seed: int = 0):
+def _ours(build, mod_out):
     wall, cpu = time.perf_counter(), time.process_time()
-    result = analyse(matrix, moderated_out=mod_out, seed=seed)
+    result = analyse(build(), moderated_out=mod_out, seed=0)
     return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def paired(build, votes, mod_out, repeats: int):
+    """Medians of ``repeats`` alternating runs of ours and red-dwarf, after one warm-up each.
+
+    Alternating in one process exposes both sides to the same machine load.
+    """
+    _ours(build, mod_out)
+    _run_red_dwarf(votes, mod_out)
+    walls, cpus, theirs = [], [], []
+    for _ in range(repeats):
+        result, wall, cpu = _ours(build, mod_out)
+        walls.append(wall)
+        cpus.append(cpu)
+        theirs.append(_run_red_dwarf(votes, mod_out))
+    rd = f"{np.median(theirs):.3f}"
+    return result, float(np.median(walls)), float(np.median(cpus)), rd
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-big", action="store_true", help="Only the real data sets.")
     parser.add_argument("--rd-limit", type=float, default=600.0, help="Seconds red-dwarf gets.")
+    parser.add_argument("--repeats", type=int, default=7, help="Timed runs per real data set.")
+    parser.add_argument("--only", help="Only the real data set with this name.")
     args = parser.parse_args()
     print(f"cores available: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
     warm_up()
@@ -93,22 +127,52 @@ def main() -> None:
     print(f"{head}{'speed-up':>10}  groups")
     cases = []
     for name in DATASETS:
-        if (POLIS / name).is_dir():
+        if (POLIS / name).is_dir() and args.only in (None, name):
             export = read_export(POLIS / name)
-            cases.append((name, export.matrix(), export.moderated_out))
-    if not args.skip_big:
+            votes = _votes(export.matrix())
+            columns = (
+                [v["participant_id"] for v in votes],
+                [v["statement_id"] for v in votes],
+                [v["vote"] for v in votes],
+            )
+            cases.append(
+                (
+                    name,
+                    lambda v=votes: v,
+                    lambda c=columns: build_matrix(*c),
+                    export.moderated_out,
+                    args.repeats,
+                )
+            )
+    if not args.skip_big and args.only is None:
         sv = synthetic_votes(100_000, 2_000, 5_000_000, seed=1)
         n = sv.rows.shape[0]
-        cases.append(("synthetic 100k x 2k", sv.matrix(n - 1000), []))
+        codes = (sv.rows[: n - 1000], sv.cols[: n - 1000], sv.votes[: n - 1000])
+        ids = (list(range(sv.n_participants)), list(range(sv.n_statements)))
+        cases.append(
+            (
+                "synthetic 100k x 2k",
+                lambda: _votes(sv.matrix(n - 1000)),
+                lambda: from_codes(*codes, *ids),
+                [],
+                0,
+            )
+        )
+    have_rd = importlib.util.find_spec("reddwarf") is not None
     big = None
-    for name, matrix, mod_out in cases:
-        result, wall, cpu = ours_seconds(matrix, mod_out)
-        rd = red_dwarf_seconds(_votes(matrix), mod_out, args.rd_limit)
+    for name, votes, build, mod_out, repeats in cases:
+        if not have_rd:
+            result, wall, cpu = _ours(build, mod_out)
+            rd = "not installed"
+        elif repeats:
+            result, wall, cpu, rd = paired(build, votes(), mod_out, repeats)
+        else:
+            result, wall, cpu = _ours(build, mod_out)
+            rd = red_dwarf_cold(votes(), mod_out, args.rd_limit)
         speed = f"{float(rd) / wall:.1f}x" if rd.replace(".", "").isdigit() else "-"
         sizes = "/".join(str(s) for s in result.group_sizes())
-        print(
-            f"{name:<26}{matrix.n_votes:>10}{wall:>10.3f} ({cpu:.2f}){rd:>18}{speed:>10}  {sizes}"
-        )
+        n_votes = result.matrix.n_votes
+        print(f"{name:<26}{n_votes:>10}{wall:>10.3f} ({cpu:.2f}){rd:>18}{speed:>10}  {sizes}")
         big = result
     if not args.skip_big and big is not None:
         # Six batches of 1,000 votes (the log's last 6,000, voted again): the first
