@@ -33,9 +33,12 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import httpx
+import uvloop
 from sqlalchemy import create_engine, func, select, text
 
 from groundswell.actions.conversations import do_open_conversation
@@ -47,6 +50,7 @@ HOST = "127.0.0.1"
 SLUG = "load-test"
 TARGETS = {"sqlite": 1_000, "postgresql": 2_000}  # votes per second
 P99_TARGET_MS = 100.0
+TIMEOUT = aiohttp.ClientTimeout(total=30)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 VOTES = ("agree", "disagree", "pass")
 
@@ -132,51 +136,118 @@ class Tally:
         self.acknowledged = 0
         self.latencies: list[float] = []  # seconds, vote POSTs only
         self.statuses: Counter[str] = Counter()
+        self.elapsed = 0.0
 
 
-async def voter(
-    base: str, limits: httpx.Limits, stop: float, statements: int, seed: int, tally: Tally
-) -> None:
-    rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
+@dataclass
+class Voter:
+    """One person: their own cookies, one keep-alive connection, the form's CSRF token."""
+
+    session: aiohttp.ClientSession
+    rng: random.Random
+    form: dict[str, str] | None = None
+
+    async def join(self, tally: Tally) -> None:
+        """Open the voting page for the visitor cookie and the form's CSRF token."""
+        started = time.perf_counter()
         try:
-            page = await client.get(f"/conversations/{SLUG}")
-        except httpx.HTTPError as exc:
+            async with self.session.get(f"/conversations/{SLUG}") as page:
+                body = await page.text()
+                status = page.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
             tally.statuses[type(exc).__name__] += 1
             return
-        found = CSRF.search(page.text)
-        if page.status_code != 200 or not found:
-            tally.statuses[f"page {page.status_code}"] += 1
+        tally.latencies.append(time.perf_counter() - started)
+        found = CSRF.search(body)
+        if status != 200 or not found:
+            tally.statuses[f"page {status}"] += 1
             return
-        form = {"csrf_token": found.group(1)}
-        while time.monotonic() < stop:
-            data = {**form, "tid": str(rng.randrange(statements)), "vote": rng.choice(VOTES)}
-            started = time.perf_counter()
+        tally.acknowledged += 1
+        self.form = {"csrf_token": found.group(1)}
+
+    async def vote(
+        self, stop: float, statements: int, tally: Tally, interval: float | None
+    ) -> None:
+        """Vote until ``stop``: back to back, or at random (Poisson) times ``interval`` s apart.
+
+        Paced votes are timed from when they were due, not from when they were
+        sent, so a slow server cannot hide its queue (coordinated omission:
+        Tene, "How NOT to measure latency", 2015; wrk2 does the same).
+        """
+        if self.form is None:
+            return
+        due = time.perf_counter()
+        while True:
+            if interval is not None:
+                due += self.rng.expovariate(1.0 / interval)
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            if time.monotonic() >= stop:
+                return
+            started = due if interval is not None else time.perf_counter()
+            tid = str(self.rng.randrange(statements))
+            data = {**self.form, "tid": tid, "vote": self.rng.choice(VOTES)}
             try:
-                response = await client.post(
-                    f"/conversations/{SLUG}/vote", data=data, follow_redirects=False
-                )
-            except httpx.HTTPError as exc:
+                async with self.session.post(
+                    f"/conversations/{SLUG}/vote", data=data, allow_redirects=False
+                ) as response:
+                    await response.read()
+                    status = response.status
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 tally.statuses[type(exc).__name__] += 1
                 continue
             tally.latencies.append(time.perf_counter() - started)
-            if response.status_code in (200, 303):
+            if status in (200, 303):
                 tally.acknowledged += 1
             else:
-                tally.statuses[str(response.status_code)] += 1
+                tally.statuses[str(status)] += 1
 
 
-async def drive(base: str, voters: int, seconds: float, statements: int, connections: int) -> Tally:
+async def phase(voters: list[Voter], seconds: float, statements: int, rate: float | None) -> Tally:
+    """Every voter votes for ``seconds``: ``rate`` votes/s in all, or flat out when None."""
     tally = Tally()
-    # Each voter has its own client (its own cookies); the shared cap is per client.
-    per_voter = httpx.Limits(
-        max_connections=max(1, connections // voters), max_keepalive_connections=1
-    )
-    stop = time.monotonic() + seconds
-    await asyncio.gather(
-        *(voter(base, per_voter, stop, statements, seed, tally) for seed in range(voters))
-    )
+    interval = None if rate is None else len(voters) / rate
+    started = time.monotonic()
+    stop = started + seconds
+    await asyncio.gather(*(v.vote(stop, statements, tally, interval) for v in voters))
+    tally.elapsed = time.monotonic() - started
     return tally
+
+
+async def drive(
+    base: str, args: argparse.Namespace, rate: float
+) -> list[tuple[str, Tally, float | None]]:
+    """Join every voter, warm up, then the paced run and the flat-out run."""
+    voters = [
+        Voter(
+            aiohttp.ClientSession(
+                base,
+                connector=aiohttp.TCPConnector(limit=1),
+                cookie_jar=aiohttp.CookieJar(unsafe=True),  # unsafe: cookies from an IP address
+                timeout=TIMEOUT,
+            ),
+            random.Random(args.seed * 100_003 + i),
+        )
+        for i in range(args.voters)
+    ]
+    try:
+        joined = Tally()
+        started = time.monotonic()
+        await asyncio.gather(*(v.join(joined) for v in voters))
+        joined.elapsed = time.monotonic() - started
+        phases = [("warm-up", await phase(voters, 3.0, args.statements, rate), rate)]
+        phases.append(("paced", await phase(voters, args.seconds, args.statements, rate), rate))
+        if args.flat_out:
+            flat = await phase(voters, args.flat_out, args.statements, None)
+            phases.append(("flat out", flat, None))
+        print(
+            f"joined   {joined.acknowledged:,} of {args.voters} voters in {joined.elapsed:.1f} s"
+            f" (voting page p50 {1000 * percentile(joined.latencies, 0.5):.0f} ms)"
+        )
+        return phases
+    finally:
+        await asyncio.gather(*(v.session.close() for v in voters))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -190,42 +261,56 @@ def verdict(met: bool) -> str:
     return "ok" if met else "MISSED"
 
 
-def report(
-    kind: str, workers: int, args: argparse.Namespace, tally: Tally, elapsed: float, stored: int
-) -> None:
-    rate = tally.acknowledged / elapsed
+def report_phase(name: str, tally: Tally, target: float, offered: float | None) -> None:
+    rate = tally.acknowledged / tally.elapsed
     p50, p99 = (1000 * percentile(tally.latencies, q) for q in (0.50, 0.99))
-    lost = tally.acknowledged - stored
-    target = TARGETS[kind]
-    cores = os.cpu_count()
-    print(f"{kind}, {workers} worker(s), {args.voters} voters, {args.seconds:.0f} s, {cores} cores")
-    print(f"votes/s      {rate:10,.0f}   target >= {target:,}   {verdict(rate >= target)}")
-    print(f"p50 latency  {p50:10.1f} ms")
-    p99_ok = verdict(p99 < P99_TARGET_MS)
-    print(f"p99 latency  {p99:10.1f} ms   target < {P99_TARGET_MS:.0f} ms   {p99_ok}")
-    print(
-        f"acknowledged {tally.acknowledged:10,}   stored {stored:,}   lost {lost:,}   "
-        f"target 0   {verdict(lost == 0)}"
-    )
+    wanted = target if offered is None else 0.99 * offered
+    offer = "flat out" if offered is None else f"offered {offered:,.0f}/s"
     errors = ", ".join(f"{k}: {v}" for k, v in sorted(tally.statuses.items())) or "none"
-    print(f"errors       {errors}")
+    print(
+        f"{name:<8} {offer:<17} {rate:8,.0f} votes/s {verdict(rate >= wanted):<6}"
+        f"  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms {verdict(p99 < P99_TARGET_MS):<6}"
+        f"  errors: {errors}"
+    )
+
+
+def report(kind: str, workers: int, args: argparse.Namespace, phases, stored: int) -> None:
+    target = TARGETS[kind]
+    print(
+        f"{kind}, {workers} worker(s), {args.voters} voters, {os.cpu_count()} cores; "
+        f"targets: >= {target:,} votes/s, p99 < {P99_TARGET_MS:.0f} ms, 0 lost"
+    )
+    for name, tally, offered in phases:
+        report_phase(name, tally, target, offered)
+    acknowledged = sum(tally.acknowledged for _, tally, _ in phases)
+    lost = acknowledged - stored
+    print(
+        f"acknowledged {acknowledged:,}   stored {stored:,}   lost {lost:,}   {verdict(lost == 0)}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=60.0, help="how long voters vote")
+    parser.add_argument("--seconds", type=float, default=60.0, help="the paced run's length")
+    parser.add_argument("--flat-out", type=float, default=20.0, metavar="SECONDS",
+                        help="then voters vote back to back this long (0: skip)")  # fmt: skip
     parser.add_argument("--voters", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=None,
+                        help="votes/s offered in the paced run (default: the target)")  # fmt: skip
     parser.add_argument("--statements", type=int, default=50)
-    parser.add_argument("--connections", type=int, default=200, help="total connection cap")
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--postgres", metavar="URL", help="a scratch PostgreSQL database (emptied)")
-    parser.add_argument("--workers", type=int, default=None, help="uvicorn workers (PostgreSQL: 4)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="server processes (PostgreSQL: 2)"
+    )
     args = parser.parse_args()
-    if not 0 < args.seconds <= 3600:
-        parser.error("--seconds must be between 0 and 3600")
+    if not 0 < args.seconds <= 3600 or not 0 <= args.flat_out <= 3600:
+        parser.error("--seconds and --flat-out must be between 0 and 3600")
     kind = "postgresql" if args.postgres else "sqlite"
-    workers = args.workers or (4 if args.postgres else 1)
+    workers = args.workers or (2 if args.postgres else 1)
     if kind == "sqlite" and workers != 1:
         parser.error("SQLite runs one worker: it has one writer at a time")
+    rate = args.rate or TARGETS[kind]
 
     with tempfile.TemporaryDirectory(prefix="gs-load-") as folder:
         data_dir = Path(folder)
@@ -238,20 +323,17 @@ def main() -> None:
         port = free_port()
         base = f"http://{HOST}:{port}"
         server = start_server(data_dir, url, port, workers)
+        phases = []
         try:
             wait_ready(base, server)
-            started = time.monotonic()
-            tally = asyncio.run(
-                drive(base, args.voters, args.seconds, args.statements, args.connections)
-            )
-            elapsed = time.monotonic() - started
+            phases = uvloop.run(drive(base, args, rate))
         finally:
             server.terminate()
             try:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
-        report(kind, workers, args, tally, elapsed, stored_votes(url))
+        report(kind, workers, args, phases, stored_votes(url))
 
 
 if __name__ == "__main__":

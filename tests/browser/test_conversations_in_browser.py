@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from groundswell.actions.accounts import do_create_user
-from groundswell.actions.conversations import do_open_conversation, do_vote
+from groundswell.actions.conversations import do_open_conversation
+from groundswell.actions.votes import do_vote
 from groundswell.app import App
 from groundswell.errors import Conflict
 

@@ -22,10 +22,10 @@ from groundswell.actions.conversations import (
     do_moderate,
     do_open_conversation,
     do_submit_statement,
-    do_vote,
     progress,
     statements,
 )
+from groundswell.actions.votes import do_vote
 from groundswell.app import App
 from groundswell.conversations import read_export
 from groundswell.errors import Conflict, InvalidInput, NotFound

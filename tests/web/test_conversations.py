@@ -169,7 +169,7 @@ async def test_open_a_conversation(moderator: httpx.AsyncClient):
 
 
 async def test_report_page_and_csv(convo_web: FastAPI, app: App):
-    from groundswell.actions.conversations import do_vote
+    from groundswell.actions.votes import do_vote
 
     for p in range(8):
         for tid in range(3):

@@ -193,7 +193,7 @@ def next_pid(session: Session, conversation_id: int) -> int:
     return int(last) + 1
 
 
-def _join(session: Session, conv: Conversation, key: str) -> Participant:
+def join_participant(session: Session, conv: Conversation, key: str) -> Participant:
     for _ in range(JOIN_ATTEMPTS):
         found = find_participant(session, conv.id, key)
         if found is not None:
@@ -217,43 +217,12 @@ def do_join(db: Database, slug: str, key: str) -> int:
     if not key:
         raise InvalidInput("a participant key is needed to take part")
     with db.transaction() as session:
-        return _join(session, find_conversation(session, slug), key).pid
+        return join_participant(session, find_conversation(session, slug), key).pid
 
 
 def _open_for_votes(conv: Conversation) -> None:
     if conv.closed_at is not None:
         raise Conflict("this conversation is closed; it takes no more votes or statements")
-
-
-def do_vote(db: Database, slug: str, key: str, tid: int, value: int | str) -> int:
-    """Record a vote (1 agree, -1 disagree, 0 pass, or those words); returns the pid.
-
-    Only statements the participant may see can be voted on.
-    """
-    if isinstance(value, str):
-        if value.strip().lower() not in VOTE_VALUES:
-            raise InvalidInput(f"vote '{value}' is not agree, disagree or pass")
-        value = VOTE_VALUES[value.strip().lower()]
-    if value not in (-1, 0, 1):
-        raise InvalidInput(f"vote {value!r} is not 1 (agree), -1 (disagree) or 0 (pass)")
-    with db.transaction() as session:
-        conv = find_conversation(session, slug)
-        _open_for_votes(conv)
-        statement = session.scalar(
-            select(Statement).where(Statement.conversation_id == conv.id, Statement.tid == tid)
-        )
-        if statement is None or statement.status not in visible_statuses(conv.moderation):
-            raise NotFound(f"no statement {tid} to vote on in '{slug}'")
-        participant = _join(session, conv, key)
-        session.add(
-            Vote(
-                conversation_id=conv.id,
-                participant_id=participant.id,
-                statement_id=statement.id,
-                value=int(value),
-            )
-        )
-        return participant.pid
 
 
 def do_submit_statement(db: Database, slug: str, key: str, text: str) -> StatementView:
@@ -262,7 +231,7 @@ def do_submit_statement(db: Database, slug: str, key: str, text: str) -> Stateme
     with db.transaction() as session:
         conv = find_conversation(session, slug)
         _open_for_votes(conv)
-        participant = _join(session, conv, key)
+        participant = join_participant(session, conv, key)
         duplicate = session.scalar(
             select(Statement.tid).where(
                 Statement.conversation_id == conv.id,

@@ -75,6 +75,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(account.router)
     web.include_router(conversations_admin.router)  # /conversations/new before /{slug}
     web.include_router(conversations.router)
+    web.router.routes.insert(0, conversations.VOTE_ROUTE)  # the busiest request, matched first
     web.include_router(conversations_report.router)
     errors.install(web)
     auth.install(web)  # sessions, CSRF and rate limits, inside the security headers

@@ -10,23 +10,27 @@ visitor cookie, or from the account when signed in) names them to the actions.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
 import anyio
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
 
 from groundswell.actions.conversation_report import next_for
 from groundswell.actions.conversations import (
     MAX_STATEMENT,
     do_submit_statement,
-    do_vote,
     get_conversation,
     progress,
 )
+from groundswell.actions.votes import Ballot
+from groundswell.app import App
 from groundswell.errors import Conflict, InvalidInput
-from groundswell.web.auth import ParticipantKey
+from groundswell.web.auth import ParticipantKey, participant_key
 from groundswell.web.deps import GsApp
-from groundswell.web.ratelimit import rate_limit
+from groundswell.web.ratelimit import limiter, rate_limit, who
+from groundswell.web.votes import vote_queue
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -76,21 +80,42 @@ async def voting_page(
     return await _voting_page(request, gs, slug, key, added=ADDED.get(added or ""))
 
 
-@router.post("/conversations/{slug}/vote", dependencies=[rate_limit("vote")])
-async def vote(
-    request: Request,
-    gs: GsApp,
-    key: ParticipantKey,
-    slug: str,
-    tid: Annotated[int, Form()],
-    vote: Annotated[str, Form()],
-) -> Response:
-    await anyio.to_thread.run_sync(lambda: do_vote(gs, slug, key, tid, vote))
+async def vote(request: Request) -> Response:
+    """Take one vote: 303 back to the voting page, or the next card for htmx.
+
+    The busiest request of a live conversation, so it is a plain Starlette
+    endpoint (``VOTE_ROUTE``, matched first): no dependency injection or form
+    model to build per vote, and the ballot joins the server's group commit
+    (``groundswell.web.votes``). The middleware has already checked CSRF.
+    """
+    slug = request.path_params["slug"]
+    limiter(request).check("vote", who(request), "votes")
+    form = await _form(request)
+    try:
+        tid = int(form.get("tid", ""))
+    except ValueError:
+        raise InvalidInput("tid: choose a statement to vote on") from None
+    gs: App = request.app.state.gs
+    key = participant_key(request)
+    await vote_queue(request.app.state, gs).vote(Ballot(slug, key, tid, form.get("vote", "")))
     if request.headers.get("hx-request") == "true":
         conversation = get_conversation(gs, slug)
         card = await anyio.to_thread.run_sync(lambda: _card_context(gs, slug, key))
         return render(request, "conversations/_card.html", conversation=conversation, **card)
     return RedirectResponse(f"/conversations/{slug}", status_code=303)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The posted fields (first value of each): urlencoded read directly, multipart by Starlette."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        async with request.form() as form:
+            return {k: v for k, v in form.items() if isinstance(v, str)}
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+    return {name: values[0] for name, values in fields.items()}
+
+
+VOTE_ROUTE = Route("/conversations/{slug}/vote", vote, methods=["POST"])
 
 
 @router.post("/conversations/{slug}/statements", dependencies=[rate_limit("submission")])

@@ -1,0 +1,163 @@
+"""Recording votes, one at a time or many in one transaction (group commit).
+
+A busy conversation takes hundreds of votes a second. Committing each one on
+its own costs a transaction (and on SQLite the single writer lock) per vote;
+``do_votes`` checks and writes a whole batch of ballots in one transaction
+with a fixed number of queries, so the cost of a commit is shared by every
+vote in it. The web server gathers the ballots of concurrent requests into
+such batches (``groundswell.web.votes``). Each ballot is still checked on its
+own: a bad one gets its own error and does not stop the others, and nothing is
+acknowledged before the transaction that holds it has committed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from groundswell.actions import Database
+from groundswell.actions.conversations import (
+    VOTE_VALUES,
+    join_participant,
+    key_hash,
+    visible_statuses,
+)
+from groundswell.errors import Conflict, GroundswellError, InvalidInput, NotFound
+from groundswell.store.models import utcnow
+from groundswell.store.models.conversations import Conversation, Participant, Statement, Vote
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One vote as submitted: which conversation, who (participant key), which statement, what."""
+
+    slug: str
+    key: str
+    tid: int
+    value: int | str
+
+
+Outcome = int | GroundswellError  # the voter's pid, or why the vote was not taken
+
+
+def vote_value(value: int | str) -> int:
+    """1 agree, -1 disagree, 0 pass, from those numbers or words; else InvalidInput."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word not in VOTE_VALUES:
+            raise InvalidInput(f"vote '{value}' is not agree, disagree or pass")
+        return VOTE_VALUES[word]
+    if value not in (-1, 0, 1):
+        raise InvalidInput(f"vote {value!r} is not 1 (agree), -1 (disagree) or 0 (pass)")
+    return int(value)
+
+
+def do_vote(db: Database, slug: str, key: str, tid: int, value: int | str) -> int:
+    """Record one vote; returns the voter's pid (raises the reason it was not taken).
+
+    Only statements the participant may see can be voted on.
+    """
+    [outcome] = do_votes(db, [Ballot(slug, key, tid, value)])
+    if isinstance(outcome, GroundswellError):
+        raise outcome
+    return outcome
+
+
+def do_votes(db: Database, ballots: Sequence[Ballot]) -> list[Outcome]:
+    """Record many votes in one transaction; one outcome per ballot, in order.
+
+    A ballot that cannot be taken (unknown conversation or statement, hidden
+    statement, closed conversation, bad value) gets its error and writes
+    nothing; the rest are written together. An error from the database itself
+    raises, and then none of the batch is written.
+    """
+    outcomes: list[Outcome | None] = [None] * len(ballots)
+    values: list[int | None] = [None] * len(ballots)
+    by_slug: dict[str, list[int]] = defaultdict(list)
+    for i, ballot in enumerate(ballots):
+        try:
+            if not ballot.key:
+                raise InvalidInput("a participant key is needed to take part")
+            values[i] = vote_value(ballot.value)
+        except InvalidInput as exc:
+            outcomes[i] = exc
+            continue
+        by_slug[ballot.slug].append(i)
+    if by_slug:
+        with db.transaction() as session:
+            rows: list[dict[str, int]] = []
+            for slug, indices in by_slug.items():
+                rows += _take(session, slug, ballots, indices, values, outcomes)
+            if rows:
+                now = utcnow()
+                session.execute(insert(Vote), [{**row, "created_at": now} for row in rows])
+    done = [outcome for outcome in outcomes if outcome is not None]
+    assert len(done) == len(ballots), "every ballot gets an outcome"
+    return done
+
+
+def _take(
+    session: Session,
+    slug: str,
+    all_ballots: Sequence[Ballot],
+    indices: list[int],
+    values: list[int | None],
+    outcomes: list[Outcome | None],
+) -> list[dict[str, int]]:
+    """Check the ballots ``indices`` (all in ``slug``); fill their outcomes; return vote rows."""
+    ballots = [all_ballots[i] for i in indices]
+    conv = session.scalar(select(Conversation).where(Conversation.slug == slug))
+    problem: GroundswellError | None = None
+    if conv is None:
+        problem = NotFound(f"no conversation '{slug}'; check the address")
+    elif conv.closed_at is not None:
+        problem = Conflict("this conversation is closed; it takes no more votes or statements")
+    if problem is not None or conv is None:
+        for i in indices:
+            outcomes[i] = problem
+        return []
+    visible = visible_statuses(conv.moderation)
+    statement_ids = dict(
+        session.execute(
+            select(Statement.tid, Statement.id).where(
+                Statement.conversation_id == conv.id,
+                Statement.tid.in_(sorted({b.tid for b in ballots})),
+                Statement.status.in_(visible),
+            )
+        ).all()
+    )
+    hashes = {b.key: key_hash(conv.id, b.key) for b in ballots}
+    known = {
+        h: (pk, pid)
+        for h, pk, pid in session.execute(
+            select(Participant.key_hash, Participant.id, Participant.pid).where(
+                Participant.conversation_id == conv.id,
+                Participant.key_hash.in_(sorted(set(hashes.values()))),
+            )
+        ).tuples()
+    }
+    rows = []
+    for i, ballot in zip(indices, ballots, strict=True):
+        statement_id = statement_ids.get(ballot.tid)
+        if statement_id is None:
+            outcomes[i] = NotFound(f"no statement {ballot.tid} to vote on in '{slug}'")
+            continue
+        h = hashes[ballot.key]
+        if h not in known:  # a first vote: join (rare; handles a concurrent first join)
+            joined = join_participant(session, conv, ballot.key)
+            known[h] = (joined.id, joined.pid)
+        participant_id, pid = known[h]
+        rows.append(
+            {
+                "conversation_id": conv.id,
+                "participant_id": participant_id,
+                "statement_id": statement_id,
+                "value": values[i],
+            }
+        )
+        outcomes[i] = pid
+    return rows
