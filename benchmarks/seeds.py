@@ -1,6 +1,7 @@
 """Seed selection benchmark: one run prints every table side by side.
 
     .venv/bin/python benchmarks/seeds.py [--quick] [--skip-github-opim] [--skip-large]
+        [--only N] [--networks email-Eu-core,ego-Facebook]
 
 Every row prints wall time and CPU time (this process, all threads): the
 machine may be shared, and CPU time is the steadier of the two.
@@ -101,7 +102,7 @@ def section_peers(args) -> None:
     # Compile (or load numba's cache) outside the timings.
     best_k(barabasi_albert(200, 2, seed=1), model, 2, seed=0)
     best_k(barabasi_albert(200, 2, seed=1), model, 2, seed=0, method="imm")
-    for name in ("email-Eu-core", "ego-Facebook", "GitHub"):
+    for name in args.networks.split(","):
         graph = read_graph(DATA / NETWORKS[name])[0]
         k = math.ceil(0.03 * graph.n)
         github = name == "GitHub"
@@ -253,6 +254,11 @@ def main() -> None:
     parser.add_argument("--skip-github-opim", action="store_true")
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--only", type=int, default=0, help="run one section (1-4)")
+    parser.add_argument(
+        "--networks",
+        default="email-Eu-core,ego-Facebook,GitHub",
+        help="section 1's networks, comma-separated (default: all three)",
+    )
     args = parser.parse_args()
     start, cpu = time.perf_counter(), time.process_time()
     sections = [section_peers, section_celf, section_three_percent, section_large]

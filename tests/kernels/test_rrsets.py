@@ -171,3 +171,20 @@ def test_geometric_table_columns_add_up_to_the_law():
     q = 1 - p
     exact = np.append(p * q ** np.arange(size - 1), q ** (size - 1))
     np.testing.assert_allclose(mass, exact, rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "model", [Model("ic", p=0.3), Model("wc"), Model("lt"), Model("direct", p=0.6)]
+)
+def test_hit_and_stop_counts_equal_full_set_coverage(model):
+    rng = np.random.default_rng(11)
+    g = from_arrays(rng.integers(0, 80, 400), rng.integers(0, 80, 400), n=80)[0]
+    spec = rr_spec(g, model)
+    key = stream_key(3)
+    args = (spec.indptr, spec.indices, spec.probs, spec.kind, spec.p, spec.max_steps, key)
+    sizes, members = k.rr_chunk(*args, 100, 3000)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    for seeds in ([], [0], [5, 17, 40], list(range(0, 80, 3))):
+        mask = np.zeros(80, np.bool_)
+        mask[seeds] = True
+        assert k.rr_hits(*args, 100, 3000, mask) == k.covered_count(offsets, members, mask)

@@ -142,6 +142,99 @@ def geometric_sample(p, key, count):
     return out
 
 
+@njit(cache=True)
+def _tables(kind, p):
+    # Geometric-skip tables for IC_UNIFORM with 0 < p < 1 (unused otherwise).
+    geometric = kind == IC_UNIFORM and 0.0 < p < 1.0
+    thresholds, alias = geometric_table(p if geometric else 0.5)
+    return thresholds, alias, (1.0 / np.log1p(-p) if geometric else 0.0)
+
+
+@njit(inline="always")
+def _one_set(indptr, indices, probs, kind, p, max_steps, tables, key, index, mark, queue, stop):
+    """Breadth-first RR set ``index`` into ``queue``; returns (size, hit).
+
+    With a non-empty ``stop`` mask the search ends at the first member in it
+    (hit = True), which is all a coverage count needs to know: "hit-and-stop"
+    RR sets (Guo, Yang, Xiao & Wen, SIGMOD 2020, Sec. 5). The members found up
+    to then are the same as in the full set, because the draws are the same.
+    """
+    thresholds, alias, inv_log_q = tables
+    n = indptr.shape[0] - 1
+    stopping = stop.shape[0] > 0
+    state = _stream(key, index)
+    state, u = _uniform(state)
+    root = min(int(u * n), n - 1)
+    mark[root] = index
+    queue[0] = root
+    if stopping and stop[root]:
+        return 1, True
+    head = 0
+    tail = 1
+    level_end = 1
+    depth = 0
+    while head < tail:
+        if head == level_end:
+            depth += 1
+            level_end = tail
+        if max_steps >= 0 and depth >= max_steps:
+            break
+        v = queue[head]
+        head += 1
+        start = indptr[v]
+        end = indptr[v + 1]
+        if kind == IC_UNIFORM:
+            if p <= 0.0:
+                continue
+            if p >= 1.0:
+                pos = start
+            else:
+                # Geometric skipping: jump straight to the next live edge,
+                # so the cost is the live edges, not all edges scanned.
+                state, g = _skip(state, thresholds, alias, inv_log_q)
+                pos = start + g
+            while pos < end:
+                w = indices[pos]
+                if mark[w] != index:
+                    mark[w] = index
+                    queue[tail] = w
+                    tail += 1
+                    if stopping and stop[w]:
+                        return tail, True
+                if p >= 1.0:
+                    pos += 1
+                else:
+                    state, g = _skip(state, thresholds, alias, inv_log_q)
+                    pos += 1 + g
+        elif kind == IC_WEIGHTED:
+            for pos in range(start, end):
+                state, u = _uniform(state)
+                if u <= probs[pos]:
+                    w = indices[pos]
+                    if mark[w] != index:
+                        mark[w] = index
+                        queue[tail] = w
+                        tail += 1
+                        if stopping and stop[w]:
+                            return tail, True
+        else:  # LT: one in-neighbour with probability probs[pos], or none
+            state, u = _uniform(state)
+            acc = 0.0
+            for pos in range(start, end):
+                acc += probs[pos]
+                if u <= acc:
+                    w = indices[pos]
+                    if mark[w] != index:
+                        # The walk stops at the first person seen twice.
+                        mark[w] = index
+                        queue[tail] = w
+                        tail += 1
+                        if stopping and stop[w]:
+                            return tail, True
+                    break
+    return tail, False
+
+
 @njit(nogil=True, cache=True)
 def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count):
     """RR sets ``first .. first + count - 1`` of the reverse graph.
@@ -168,74 +261,13 @@ def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count):
     members = np.empty(cap, dtype=np.int32)
     mark = np.full(n, -1, dtype=np.int64)
     queue = np.empty(n, dtype=np.int32)
+    tables = _tables(kind, p)
+    no_stop = np.zeros(0, dtype=np.bool_)
     total = 0
-    geometric = kind == IC_UNIFORM and 0.0 < p < 1.0
-    thresholds, alias = geometric_table(p if geometric else 0.5)
-    inv_log_q = 1.0 / np.log1p(-p) if geometric else 0.0
     for j in range(count):
-        index = first + j
-        state = _stream(key, index)
-        state, u = _uniform(state)
-        root = min(int(u * n), n - 1)
-        mark[root] = index
-        queue[0] = root
-        head = 0
-        tail = 1
-        level_end = 1
-        depth = 0
-        while head < tail:
-            if head == level_end:
-                depth += 1
-                level_end = tail
-            if max_steps >= 0 and depth >= max_steps:
-                break
-            v = queue[head]
-            head += 1
-            start = indptr[v]
-            end = indptr[v + 1]
-            if kind == IC_UNIFORM:
-                if p <= 0.0:
-                    continue
-                if p >= 1.0:
-                    pos = start
-                else:
-                    # Geometric skipping: jump straight to the next live edge,
-                    # so the cost is the live edges, not all edges scanned.
-                    state, g = _skip(state, thresholds, alias, inv_log_q)
-                    pos = start + g
-                while pos < end:
-                    w = indices[pos]
-                    if mark[w] != index:
-                        mark[w] = index
-                        queue[tail] = w
-                        tail += 1
-                    if p >= 1.0:
-                        pos += 1
-                    else:
-                        state, g = _skip(state, thresholds, alias, inv_log_q)
-                        pos += 1 + g
-            elif kind == IC_WEIGHTED:
-                for pos in range(start, end):
-                    state, u = _uniform(state)
-                    if u <= probs[pos]:
-                        w = indices[pos]
-                        if mark[w] != index:
-                            mark[w] = index
-                            queue[tail] = w
-                            tail += 1
-            else:  # LT: one in-neighbour with probability probs[pos], or none
-                state, u = _uniform(state)
-                acc = 0.0
-                for pos in range(start, end):
-                    acc += probs[pos]
-                    if u <= acc:
-                        w = indices[pos]
-                        if mark[w] != index:
-                            # The walk stops at the first person seen twice.
-                            mark[w] = index
-                            queue[tail] = w
-                            tail += 1
-                        break
+        tail, _ = _one_set(
+            indptr, indices, probs, kind, p, max_steps, tables, key, first + j, mark, queue, no_stop
+        )
         if total + tail > cap:
             while total + tail > cap:
                 cap *= 2
@@ -246,6 +278,26 @@ def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count):
         total += tail
         sizes[j] = tail
     return sizes, members[:total].copy()
+
+
+@njit(nogil=True, cache=True)
+def rr_hits(indptr, indices, probs, kind, p, max_steps, key, first, count, in_seed):
+    """How many of RR sets ``first .. first + count - 1`` hold a node with ``in_seed``.
+
+    Equals ``covered_count`` over ``rr_chunk``'s sets, but each set is searched
+    only until its first seed (hit-and-stop), so covered sets cost little.
+    """
+    n = indptr.shape[0] - 1
+    mark = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int32)
+    tables = _tables(kind, p)
+    hits = 0
+    for j in range(count):
+        _, hit = _one_set(
+            indptr, indices, probs, kind, p, max_steps, tables, key, first + j, mark, queue, in_seed
+        )
+        hits += hit
+    return hits
 
 
 @njit(nogil=True, cache=True)

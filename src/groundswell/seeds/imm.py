@@ -29,7 +29,7 @@ from groundswell.seeds.result import Selection, share_ci
 from groundswell.seeds.sampling import (
     VALIDATION_BASE,
     RRSets,
-    extend_all,
+    hit_count,
     independent_prefix_coverage,
     rr_spec,
     stream_key,
@@ -37,6 +37,7 @@ from groundswell.seeds.sampling import (
 
 APPROX = 1 - 1 / math.e
 FINAL_BASE = 1 << 38  # index range of IMM's fresh final sets
+R2_BASE = VALIDATION_BASE // 2  # index range of OPIM-C's R2, disjoint from R1
 CHECK_SETS = 20_000  # validation sets for the reported estimate
 # OPIM-C keeps doubling below n sets and this many members. 2M, not 10M: on
 # ego-Facebook (k = 3%, IC p = 0.05) it halves the sets at the same Monte Carlo
@@ -181,14 +182,15 @@ def _opimc(spec, key, resolved, k, k_eff, eps, ell, executor):
     i_max = int(math.log2(max(theta_max / theta0, 1.0))) + 1
     a = math.log(3 * i_max / delta)  # a1 = a2
     r1 = RRSets(spec, key)
-    r2 = RRSets(spec, key, base=VALIDATION_BASE // 2)
     theta = math.ceil(theta0)
     bound_k = 0 if resolved.costed else k_eff
     for i in range(i_max):
-        extend_all([r1, r2], theta, executor)
+        r1.extend_to(theta, executor)
         cover = greedy(r1, resolved, k, bound_k=bound_k)
         seeds = np.concatenate([resolved.forced, cover.order])
-        lam2 = r2.coverage(seeds)
+        # R2 is only ever counted against the current seeds, so its sets are
+        # searched until their first seed and never stored (hit-and-stop).
+        lam2 = hit_count(spec, key, R2_BASE, theta, seeds, executor)
         # Eq. (8)-(9) in coverage units: lower bound on sigma(S*) from R2 and
         # upper bound on sigma(OPT) from R1's greedy bound.
         lower = (math.sqrt(lam2 + 2 * a / 9) - math.sqrt(a / 2)) ** 2 - a / 18
@@ -203,7 +205,7 @@ def _opimc(spec, key, resolved, k, k_eff, eps, ell, executor):
         small = r1.count < spec.n and r1.members.size < MIN_MEMBERS
         if (ratio >= target and not small) or i == i_max - 1 or cover.covered == r1.count:
             # R2 never influenced the choice: its coverage is an unbiased estimate.
-            return (lam2, r2.count), cover, r1.count + r2.count, ratio
+            return (lam2, theta), cover, r1.count + theta, ratio
         theta *= 2
     raise AssertionError("unreachable")
 

@@ -163,6 +163,31 @@ def _part_prefix(spec: RRSpec, part: tuple, parallel: bool):
     return np.sum(_each(spec, ranges, parallel, one), axis=0)
 
 
+def _part_hits(spec: RRSpec, part: tuple, parallel: bool) -> int:
+    key, ranges, in_seed = part
+    return sum(
+        _each(
+            spec,
+            ranges,
+            parallel,
+            lambda a, c: int(
+                k.rr_hits(
+                    spec.indptr,
+                    spec.indices,
+                    spec.probs,
+                    spec.kind,
+                    spec.p,
+                    spec.max_steps,
+                    key,
+                    a,
+                    c,
+                    in_seed,
+                )
+            ),
+        )
+    )
+
+
 def _threads() -> int:
     import numba
 
@@ -270,3 +295,16 @@ def independent_prefix_coverage(
     order = np.ascontiguousarray(order, dtype=np.int32)
     parts = _run(_part_prefix, spec, key, VALIDATION_BASE, count, executor, extra=(order,))
     return np.sum(parts, axis=0)
+
+
+def hit_count(
+    spec: RRSpec, key: np.uint64, first: int, count: int, seeds: np.ndarray, executor: Any = None
+) -> int:
+    """How many of sets ``first .. first + count - 1`` hold one of ``seeds``.
+
+    The sets are searched only until their first seed and never stored
+    (``kernels.rrsets.rr_hits``): the count equals that of the full sets.
+    """
+    in_seed = np.zeros(spec.n, dtype=np.bool_)
+    in_seed[np.asarray(seeds, dtype=np.int64)] = True
+    return int(sum(_run(_part_hits, spec, key, first, count, executor, extra=(in_seed,))))
