@@ -26,7 +26,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from groundswell.kernels.conversations_kmeans import lloyd, nearest, weighted_silhouette
+from groundswell.kernels.conversations_kmeans import (
+    best_partition,
+    lloyd,
+    nearest,
+    weighted_distances,
+)
 from groundswell.rng import Seed, generator, seed_sequence
 
 BASE_K = 100
@@ -227,9 +232,12 @@ def group_clusters(
 
     For each k, weighted k-means over the base centres from ``n_init`` seeded
     k-means++ starts (or from that k's previous centres on an update); every
-    candidate is scored by silhouette and the best (k, start) wins, so the
-    criterion that picks k also picks the partition. ``distinct`` is
-    ``distinct_points(participant_points)`` when the caller already has it.
+    distinct candidate partition is scored by silhouette and the best (k,
+    start) wins, so the criterion that picks k also picks the partition.
+    ``distinct`` is ``distinct_points(participant_points)`` when the caller
+    already has it. The starts' uniforms are drawn up front from one
+    generator, ``n_init x max_k`` per k, so each k's starts depend only on
+    the seed.
     """
     n_base = base.centres.shape[0]
     weights = base.sizes.astype(np.float64)
@@ -237,29 +245,31 @@ def group_clusters(
         return Groups(np.zeros(n_base, np.int64), base.centres.copy(), 1, {})
     if distinct is None:
         distinct = distinct_points(participant_points)
-    uniq, inv, counts = distinct
-    exact = uniq.shape[0] <= EXACT_SILHOUETTE
-    children = seed_sequence(seed).spawn((max_k + 1) * max(n_init, 1))
+    points = np.ascontiguousarray(base.centres, np.float64)
+    member_of, sil_points, sil_weights = _silhouette_points(base, distinct)
+    wdist = weighted_distances(sil_points, sil_weights)
+    n_starts = max(n_init, 1)
+    uniforms = generator(seed_sequence(seed).spawn(1)[0]).random((max_k + 1, n_starts, max_k))
     sil: dict[int, float] = {}
     found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for k in range(2, min(max_k, max(n_base - 1, 2)) + 1):
         warm = previous.candidates.get(k) if previous is not None else None
-        starts = [warm] if warm is not None else [None] * n_init
-        for r, init in enumerate(starts):
-            labels, centres, _ = kmeans(
-                base.centres, weights, k, seed=children[k * n_init + r], init=init
-            )
-            if centres.shape[0] != k:
-                continue
-            if exact:
-                point_labels = _point_labels(labels[base.labels], inv, uniq.shape[0])
-                score = float(weighted_silhouette(uniq, counts, point_labels, k))
-            else:
-                score = float(weighted_silhouette(base.centres, weights, labels, k))
-            if k not in sil or score > sil[k] + 1e-12:
-                if init is None:
-                    labels, centres = _order_by_size(labels, centres, weights)
-                sil[k], found[k] = score, (labels, centres)
+        init = np.zeros((0, 2)) if warm is None else np.ascontiguousarray(warm, np.float64)
+        labels, centres, score, ok = best_partition(
+            points,
+            weights,
+            np.ascontiguousarray(uniforms[k, :, :k]),
+            init,
+            member_of,
+            wdist,
+            sil_weights,
+            100,
+        )
+        if not ok:
+            continue
+        if warm is None:
+            labels, centres = _order_by_size(labels, centres, weights)
+        sil[k], found[k] = float(score), (labels, centres)
     if not found:
         return Groups(np.zeros(n_base, np.int64), base.centres.copy(), 1, {})
     this_k = max(sil, key=lambda k: (sil[k], -k))
@@ -268,6 +278,29 @@ def group_clusters(
         k = this_k
     labels, centres = found[k]
     return Groups(labels, centres, k, sil, {kk: c for kk, (_, c) in found.items()}, streak)
+
+
+def _silhouette_points(
+    base: BaseClusters, distinct: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the silhouette is taken: ``(base cluster of each point, points, weights)``.
+
+    Up to ``EXACT_SILHOUETTE`` distinct positions, the participant-level
+    silhouette over the distinct positions weighted by count (each one is its
+    own base cluster when ``base_clusters`` made them); beyond, the base
+    centres weighted by size.
+    """
+    uniq, inv, counts = distinct
+    n_base = base.centres.shape[0]
+    if uniq.shape[0] > EXACT_SILHOUETTE:
+        return (
+            np.arange(n_base),
+            np.ascontiguousarray(base.centres, np.float64),
+            base.sizes.astype(np.float64),
+        )
+    member_of = np.zeros(uniq.shape[0], np.int64)
+    member_of[inv] = base.labels  # identical points share a base cluster
+    return member_of, uniq, np.ascontiguousarray(counts, np.float64)
 
 
 def distinct_points(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -284,12 +317,6 @@ def distinct_points(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     inverse[order] = ids
     counts = np.bincount(ids).astype(np.float64)
     return np.ascontiguousarray(p[new]), inverse, counts
-
-
-def _point_labels(participant_labels: np.ndarray, inv: np.ndarray, n: int) -> np.ndarray:
-    out = np.zeros(n, np.int64)
-    out[inv] = participant_labels  # identical points share a base cluster
-    return out
 
 
 def _order_by_size(labels: np.ndarray, centres: np.ndarray, weights: np.ndarray):
