@@ -184,8 +184,22 @@ def _opimc(spec, key, resolved, k, k_eff, eps, ell, executor):
     r1 = RRSets(spec, key)
     theta = math.ceil(theta0)
     bound_k = 0 if resolved.costed else k_eff
-    for i in range(i_max):
+    target = APPROX - eps if not resolved.costed else APPROX / 2 - eps
+    i = 0
+    while True:
         r1.extend_to(theta, executor)
+        # We keep doubling while R1 is small (fewer than n sets and
+        # MIN_MEMBERS members): a larger sample costs little there and buys a
+        # better seed set. No check can stop the loop then, so skip the checks
+        # and jump along the schedule to where R1 should stop being small, by
+        # the mean set size so far. Skipping checks keeps the guarantee: the
+        # union bound covers any subset of the i_max checks.
+        if i < i_max - 1 and r1.count < n and r1.members.size < MIN_MEMBERS:
+            mean = max(r1.members.size / r1.count, 1.0)
+            while i < i_max - 1 and theta < n and theta * mean < MIN_MEMBERS:
+                theta *= 2
+                i += 1
+            continue
         cover = greedy(r1, resolved, k, bound_k=bound_k)
         seeds = np.concatenate([resolved.forced, cover.order])
         # R2 is only ever counted against the current seeds, so its sets are
@@ -198,15 +212,11 @@ def _opimc(spec, key, resolved, k, k_eff, eps, ell, executor):
         up_cov = cover.upper if bound_k else cover.covered / APPROX
         upper = (math.sqrt(up_cov + a / 2) + math.sqrt(a / 2)) ** 2
         ratio = lower / upper if upper > 0 else 1.0
-        target = APPROX - eps if not resolved.costed else APPROX / 2 - eps
-        # Any iteration meeting the ratio is covered by the union bound over
-        # i_max checks, so we may keep doubling while the sets are small:
-        # a larger sample costs little there and buys a better seed set.
-        small = r1.count < spec.n and r1.members.size < MIN_MEMBERS
-        if (ratio >= target and not small) or i == i_max - 1 or cover.covered == r1.count:
+        if ratio >= target or i == i_max - 1 or cover.covered == r1.count:
             # R2 never influenced the choice: its coverage is an unbiased estimate.
             return (lam2, theta), cover, r1.count + theta, ratio
         theta *= 2
+        i += 1
     raise AssertionError("unreachable")
 
 
