@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from groundswell.conversations.matrix import VoteMatrix
-from groundswell.kernels.conversations_linalg import apply, gram_apply, orthonormalise
+from groundswell.kernels.conversations_linalg import apply, subspace_iteration
 from groundswell.kernels.conversations_matrix import column_sums
 from groundswell.rng import Seed, generator
 
@@ -115,26 +115,15 @@ def _subspace(
     """Block subspace iteration on ``X^T X`` from the rows of ``start``.
 
     Each step is one pass over X (``gram_apply``) and a b x b Rayleigh-Ritz
-    eigenproblem; it stops when every wanted Ritz pair's relative residual
-    ``||X^T X v - s^2 v|| / s^2`` is below ``tol``.
+    eigenproblem, all in one compiled loop (``subspace_iteration``); it stops
+    when every wanted Ritz pair's relative residual ``||X^T X v - s^2 v|| /
+    s^2`` is below ``tol``.
     """
-    q = orthonormalise(np.ascontiguousarray(start.T))
-    w = gram_apply(m.indptr, m.indices, m.data, table, q)
-    it = 0
-    while True:
-        it += 1
-        h = q.T @ w
-        lam, vec = np.linalg.eigh((h + h.T) / 2)
-        lam, vec = lam[::-1], vec[:, ::-1]
-        v = q @ vec  # Ritz vectors
-        wv = w @ vec  # X^T X v
-        top = np.maximum(lam[:n_comps], np.finfo(float).tiny)
-        res = np.linalg.norm(wv[:, :n_comps] - v[:, :n_comps] * top, axis=0) / top
-        if np.all(res < tol) or it >= max_iter:
-            s = np.sqrt(np.maximum(lam[:n_comps], 0.0))
-            return v[:, :n_comps].T, s, v.T, it
-        q = orthonormalise(np.ascontiguousarray(wv))
-        w = gram_apply(m.indptr, m.indices, m.data, table, q)
+    v, lam, it = subspace_iteration(
+        m.indptr, m.indices, m.data, table, np.ascontiguousarray(start.T), n_comps, tol, max_iter
+    )
+    s = np.sqrt(np.maximum(lam[:n_comps], 0.0))
+    return v[:, :n_comps].T, s, v.T, int(it)
 
 
 def principal_axes(
