@@ -7,7 +7,7 @@ import pytest
 
 from groundswell.conversations.pca import centred
 from groundswell.conversations.synthetic import synthetic_votes
-from groundswell.kernels.conversations_linalg import jacobi_eigh, subspace_iteration
+from groundswell.kernels.conversations_linalg import gram, jacobi_eigh, subspace_iteration
 
 
 @pytest.mark.parametrize("n", [1, 2, 6, 20])
@@ -41,3 +41,11 @@ def test_subspace_iteration_finds_the_top_axes():
     np.testing.assert_allclose(lam[:2], want_lam[::-1][:2], rtol=1e-10)
     for a in range(2):
         assert abs(abs(v[:, a] @ want_vec[:, -1 - a]) - 1.0) < 1e-10
+
+
+def test_gram_equals_dense_product():
+    m = synthetic_votes(60, 12, 500, n_groups=2, seed=4).matrix()
+    table, mean = centred(m, np.zeros(m.shape[1], bool))
+    dense = m.to_dense()
+    x = np.where(np.isnan(dense), 0.0, dense - mean)
+    np.testing.assert_allclose(gram(m.indptr, m.indices, m.data, table, m.shape[1]), x.T @ x)

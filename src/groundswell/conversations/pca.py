@@ -5,8 +5,8 @@ its column's mean over the votes cast, centres each column on the mean of the
 imputed matrix and takes the top two principal axes. Because the column mean
 of the imputed matrix equals the mean of the cast votes, the centred imputed
 matrix is *exactly sparse*: ``x_ij - mu_j`` on cast votes and 0 elsewhere. So
-we never densify it: up to 64 statements we take the eigenvectors of the dense
-``X^T X``, beyond that a block subspace iteration with Rayleigh-Ritz (Saad,
+we never densify it: up to 16 statements we take the eigenvectors of the dense
+``X^T X`` (cyclic Jacobi), beyond that a block subspace iteration with Rayleigh-Ritz (Saad,
 *Numerical Methods for Large Eigenvalue Problems*, 2011, section 5.1) on
 ``X^T X``, one pass over the votes per step, warm-started from the previous
 basis on an update.
@@ -24,15 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from groundswell.conversations.matrix import VoteMatrix
-from groundswell.kernels.conversations_linalg import apply, subspace_iteration
+from groundswell.kernels.conversations_linalg import apply, gram, jacobi_eigh, subspace_iteration
 from groundswell.kernels.conversations_matrix import column_sums
 from groundswell.rng import Seed, generator
 
 DENSE_LIMIT = 4_000_000  # N x C cells: below this iterate to near machine precision
-GRAM_LIMIT = 64  # statements: up to this many, eigenvectors of the dense X^T X
+GRAM_LIMIT = 16  # statements: up to this many, eigenvectors of the dense X^T X
 
 
 @dataclass(frozen=True)
@@ -79,12 +78,6 @@ def centred(matrix: VoteMatrix, mod_out: np.ndarray) -> tuple[np.ndarray, np.nda
     return table, mean
 
 
-def centred_csr(matrix: VoteMatrix, table: np.ndarray) -> sp.csr_matrix:
-    """The centred imputed matrix as float CSR (zeros where imputed)."""
-    values = table[matrix.indices, matrix.data.astype(np.int64) + 1]
-    return sp.csr_matrix((values, matrix.indices, matrix.indptr), shape=matrix.shape)
-
-
 def sign_normalise(components: np.ndarray) -> np.ndarray:
     """Flip each axis so that its largest-magnitude loading is positive."""
     if components.size == 0:
@@ -95,16 +88,19 @@ def sign_normalise(components: np.ndarray) -> np.ndarray:
     return components * signs[:, None]
 
 
-def _dense(x: sp.csr_matrix, n_comps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _dense(
+    m: VoteMatrix, table: np.ndarray, n_comps: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Exact axes from the eigenvectors of the C x C Gram matrix ``X^T X``.
 
-    A full SVD of the N x C matrix gives the same axes but costs far more and,
-    with a threaded BLAS on a busy machine, can take seconds for 1,500 x 300.
+    Only for a handful of statements (``GRAM_LIMIT``): cyclic Jacobi costs
+    O(C^3) per sweep, but needs no LAPACK call, which on a busy machine can
+    wait tens of milliseconds on its thread pool.
     """
-    gram = np.asarray((x.T @ x).todense())
-    want = min(n_comps + 2, gram.shape[0])
-    lam, vec = np.linalg.eigh(gram)
-    lam, vec = lam[::-1][:want], vec[:, ::-1].T[:want]
+    g = gram(m.indptr, m.indices, m.data, table, m.shape[1])
+    want = min(n_comps + 2, g.shape[0])
+    lam, vec = jacobi_eigh(g)
+    lam, vec = lam[:want], vec.T[:want]
     s = np.sqrt(np.maximum(lam, 0.0))
     return vec[:n_comps], s[:n_comps], vec
 
@@ -145,7 +141,7 @@ def principal_axes(
         z = np.zeros((n_comps, n_cols))
         return z, np.zeros(n_comps), z, 0
     if n_cols <= GRAM_LIMIT:
-        comps, s, basis = _dense(centred_csr(matrix, table), n_comps)
+        comps, s, basis = _dense(matrix, table, n_comps)
         it = 0
     else:
         # Small matrices iterate to near machine precision: cheaper and steadier

@@ -211,3 +211,17 @@ def subspace_iteration(indptr, indices, votes, table, start, n_comps, tol, max_i
             return v, lam, it
         q = orthonormalise(wv)
         w = gram_apply(indptr, indices, votes, table, q)
+
+
+@njit(cache=True)
+def gram(indptr, indices, votes, table, n_cols):
+    """The dense C x C matrix ``X^T X`` for the CSR vote matrix read through ``table``."""
+    out = np.zeros((n_cols, n_cols))
+    for r in range(indptr.shape[0] - 1):
+        for p in range(indptr[r], indptr[r + 1]):
+            c = indices[p]
+            v = table[c, votes[p] + 1]
+            for p2 in range(indptr[r], indptr[r + 1]):
+                c2 = indices[p2]
+                out[c, c2] += v * table[c2, votes[p2] + 1]
+    return out
