@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numba
 import numpy as np
 import pytest
@@ -10,6 +12,8 @@ from groundswell.kernels import rrsets as k
 from groundswell.network.build import from_arrays
 from groundswell.seeds.sampling import RRSets, rr_spec, stream_key
 from groundswell.spread import Model
+
+NO_STOP = np.zeros(0, dtype=np.bool_)
 
 
 def _path(directed: bool = True):
@@ -61,9 +65,10 @@ def test_sets_do_not_depend_on_chunking_or_threads():
     g = from_arrays(rng.integers(0, 200, 1000), rng.integers(0, 200, 1000), n=200)[0]
     spec = rr_spec(g, Model("ic", p=0.2))
     key = stream_key(9)
-    whole = k.rr_chunk(spec.indptr, spec.indices, spec.probs, spec.kind, spec.p, -1, key, 0, 9000)
-    a = k.rr_chunk(spec.indptr, spec.indices, spec.probs, spec.kind, spec.p, -1, key, 0, 4000)
-    b = k.rr_chunk(spec.indptr, spec.indices, spec.probs, spec.kind, spec.p, -1, key, 4000, 5000)
+    args = (spec.indptr, spec.indices, spec.probs, spec.kind, spec.p, -1, key)
+    whole = k.rr_chunk(*args, 0, 9000, NO_STOP)
+    a = k.rr_chunk(*args, 0, 4000, NO_STOP)
+    b = k.rr_chunk(*args, 4000, 5000, NO_STOP)
     np.testing.assert_array_equal(whole[0], np.concatenate([a[0], b[0]]))
     np.testing.assert_array_equal(whole[1], np.concatenate([a[1], b[1]]))
     before = numba.get_num_threads()
@@ -182,9 +187,72 @@ def test_hit_and_stop_counts_equal_full_set_coverage(model):
     spec = rr_spec(g, model)
     key = stream_key(3)
     args = (spec.indptr, spec.indices, spec.probs, spec.kind, spec.p, spec.max_steps, key)
-    sizes, members = k.rr_chunk(*args, 100, 3000)
+    sizes, members = k.rr_chunk(*args, 100, 3000, NO_STOP)
     offsets = np.concatenate([[0], np.cumsum(sizes)])
     for seeds in ([], [0], [5, 17, 40], list(range(0, 80, 3))):
         mask = np.zeros(80, np.bool_)
         mask[seeds] = True
         assert k.rr_hits(*args, 100, 3000, mask) == k.covered_count(offsets, members, mask)
+
+
+def _split(sizes, members):
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    return [members[offsets[s] : offsets[s + 1]].tolist() for s in range(len(sizes))]
+
+
+@pytest.mark.parametrize("model", [Model("ic", p=0.3), Model("wc"), Model("lt")])
+def test_stopped_sets_are_full_sets_cut_after_their_first_stop_member(model):
+    rng = np.random.default_rng(12)
+    g = from_arrays(rng.integers(0, 60, 360), rng.integers(0, 60, 360), n=60)[0]
+    spec = rr_spec(g, model)
+    args = (spec.indptr, spec.indices, spec.probs, spec.kind, spec.p, spec.max_steps, stream_key(5))
+    stop = np.zeros(60, np.bool_)
+    stop[[3, 30, 41]] = True
+    full = _split(*k.rr_chunk(*args, 0, 2000, NO_STOP))
+    cut = _split(*k.rr_chunk(*args, 0, 2000, stop))
+    for whole, short in zip(full, cut, strict=True):
+        hit = [i for i, v in enumerate(whole) if stop[v]]
+        assert short == (whole[: hit[0] + 1] if hit else whole)
+
+
+def test_min_bound_over_sentinel_cut_sets_bounds_the_best_k_over_full_sets():
+    # With the sentinels chosen first, covered(S_i) and every marginal gain
+    # are the same over cut and full sets, so the bound must hold for the
+    # exact best k over the full sets.
+    rng = np.random.default_rng(13)
+    g = from_arrays(rng.integers(0, 14, 60), rng.integers(0, 14, 60), n=14)[0]
+    spec = rr_spec(g, Model("ic", p=0.4))
+    args = (spec.indptr, spec.indices, spec.probs, spec.kind, spec.p, -1, stream_key(8))
+    sizes, members = k.rr_chunk(*args, 0, 400, NO_STOP)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    kk = 3
+    best = max(
+        k.covered_count(offsets, members, np.isin(np.arange(14), combo))
+        for combo in itertools.combinations(range(14), kk)
+    )
+    for sentinel in range(14):
+        stop = np.zeros(14, np.bool_)
+        stop[sentinel] = True
+        cut_sizes, cut_members = k.rr_chunk(*args, 0, 400, stop)
+        cut_offsets = np.concatenate([[0], np.cumsum(cut_sizes)])
+        ptr, sets = k.invert(cut_offsets, cut_members, 14)
+        order, after, forced_after, upper = k.greedy_cover(
+            cut_offsets,
+            cut_members,
+            ptr,
+            sets,
+            np.ones(14, np.bool_),
+            np.array([sentinel], np.int32),
+            np.ones(14),
+            np.inf,
+            kk - 1,
+            10**9,
+            False,
+            kk,
+        )
+        assert upper >= best
+        # covered over the cut sets is the true coverage over the full sets
+        mask = np.zeros(14, np.bool_)
+        mask[[sentinel, *order.tolist()]] = True
+        assert after[-1] == k.covered_count(offsets, members, mask)
+        assert forced_after[0] == k.covered_count(offsets, members, stop)

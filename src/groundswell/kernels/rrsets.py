@@ -236,7 +236,7 @@ def _one_set(indptr, indices, probs, kind, p, max_steps, tables, key, index, mar
 
 
 @njit(nogil=True, cache=True)
-def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count):
+def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count, stop):
     """RR sets ``first .. first + count - 1`` of the reverse graph.
 
     Parameters
@@ -250,6 +250,8 @@ def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count):
     max_steps : hops from the root (``-1``: unlimited; 1 is the one-step
         "direct conversation" model: the root and its live in-neighbours).
     key : uint64 stream key; first, count : which sets.
+    stop : bool (n,) or empty: end each set at its first member in ``stop``
+        (that member included; see ``_one_set``).
 
     Returns
     -------
@@ -262,11 +264,10 @@ def rr_chunk(indptr, indices, probs, kind, p, max_steps, key, first, count):
     mark = np.full(n, -1, dtype=np.int64)
     queue = np.empty(n, dtype=np.int32)
     tables = _tables(kind, p)
-    no_stop = np.zeros(0, dtype=np.bool_)
     total = 0
     for j in range(count):
         tail, _ = _one_set(
-            indptr, indices, probs, kind, p, max_steps, tables, key, first + j, mark, queue, no_stop
+            indptr, indices, probs, kind, p, max_steps, tables, key, first + j, mark, queue, stop
         )
         if total + tail > cap:
             while total + tail > cap:
@@ -426,8 +427,8 @@ def greedy_cover(
     Returns
     -------
     order : int32 chosen nodes (without ``forced``), covered_after : int64 sets
-    covered after each choice, forced_covered : sets covered by ``forced`` alone,
-    upper : the bound (0 when ``bound_k`` is 0).
+    covered after each choice, forced_after : int64 sets covered by each prefix
+    of ``forced``, upper : the bound (0 when ``bound_k`` is 0).
     """
     n = ptr.shape[0] - 1
     num_sets = offsets.shape[0] - 1
@@ -443,12 +444,13 @@ def greedy_cover(
     counted = np.zeros(n if track else 0, dtype=np.bool_)
     hist = np.zeros(0, dtype=np.int64)
     total = 0
-    for f in forced:
-        if done[f]:
-            continue
-        done[f] = True
-        total += _take(f, ptr, sets, offsets, members, covered, gain, counted, hist, False)
-    forced_covered = total
+    forced_after = np.empty(forced.shape[0], dtype=np.int64)
+    for i in range(forced.shape[0]):
+        f = forced[i]
+        if not done[f]:
+            done[f] = True
+            total += _take(f, ptr, sets, offsets, members, covered, gain, counted, hist, False)
+        forced_after[i] = total
 
     keys = np.empty(n, dtype=np.float64)
     nodes = np.empty(n, dtype=np.int32)
@@ -508,7 +510,7 @@ def greedy_cover(
     if track:
         top = _lower_top(hist, top)
         upper = min(upper, total + _top_sum(hist, top, bound_k))
-    return order[:picked], after[:picked], forced_covered, upper
+    return order[:picked], after[:picked], forced_after, upper
 
 
 @njit(inline="always")

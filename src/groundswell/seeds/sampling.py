@@ -110,7 +110,12 @@ def _chunks(first: int, count: int, n: int, threads: int = 1) -> list[tuple[int,
     return [(a, min(size, first + count - a)) for a in range(first, first + count, size)]
 
 
-def _gen(spec: RRSpec, key: np.uint64, first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+_NO_STOP = np.zeros(0, dtype=np.bool_)
+
+
+def _gen(
+    spec: RRSpec, key: np.uint64, first: int, count: int, stop: np.ndarray = _NO_STOP
+) -> tuple[np.ndarray, np.ndarray]:
     return k.rr_chunk(
         spec.indptr,
         spec.indices,
@@ -121,6 +126,7 @@ def _gen(spec: RRSpec, key: np.uint64, first: int, count: int) -> tuple[np.ndarr
         key,
         first,
         count,
+        stop,
     )
 
 
@@ -146,8 +152,8 @@ def _pool(threads: int) -> ThreadPoolExecutor:
 
 
 def _part_generate(spec: RRSpec, part: tuple, parallel: bool):
-    key, ranges = part
-    parts = _each(spec, ranges, parallel, lambda a, c: _gen(spec, key, a, c))
+    key, ranges, stop = part
+    parts = _each(spec, ranges, parallel, lambda a, c: _gen(spec, key, a, c, stop))
     return np.concatenate([s for s, _ in parts]), np.concatenate([m for _, m in parts])
 
 
@@ -210,18 +216,22 @@ def _run(fn, spec: RRSpec, key, first: int, count: int, executor: Any, extra: tu
 
 @dataclass
 class RRSets:
-    """A growing collection of RR sets in flat arrays (offsets + members)."""
+    """A growing collection of RR sets in flat arrays (offsets + members).
+
+    ``stop`` (a bool mask over people, empty for none) truncates the sets
+    generated while it is set at their first member in it: see ``imm._opimc``.
+    """
 
     spec: RRSpec
     key: np.uint64
     base: int = 0
+    stop: np.ndarray = field(default_factory=lambda: _NO_STOP)
     offsets: np.ndarray = field(init=False)
     members: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.offsets = np.zeros(1, dtype=np.int64)
         self.members = np.zeros(0, dtype=np.int32)
-        self._parts: list[tuple[np.ndarray, np.ndarray]] = []
 
     @property
     def count(self) -> int:
@@ -229,13 +239,12 @@ class RRSets:
 
     def extend_to(self, total: int, executor: Any = None) -> None:
         """Generate sets until there are ``total`` of them (never discards any)."""
-        extend_all([self], total, executor)
-
-    def _append(self, results: list[tuple[np.ndarray, np.ndarray]]) -> None:
-        sizes = [s for s, _ in results]
-        if not sizes:
+        extra = int(total) - self.count
+        if extra <= 0:
             return
-        added = np.concatenate(sizes)
+        first = self.base + self.count
+        results = _run(_part_generate, self.spec, self.key, first, extra, executor, (self.stop,))
+        added = np.concatenate([s for s, _ in results])
         offsets = np.empty(self.offsets.shape[0] + added.shape[0], dtype=np.int64)
         offsets[: self.offsets.shape[0]] = self.offsets
         np.cumsum(added, out=offsets[self.offsets.shape[0] :])
@@ -251,37 +260,6 @@ class RRSets:
         mask = np.zeros(self.spec.n, dtype=np.bool_)
         mask[np.asarray(seeds, dtype=np.int64)] = True
         return int(k.covered_count(self.offsets, self.members, mask))
-
-
-def extend_all(collections: list[RRSets], total: int, executor: Any = None) -> None:
-    """Extend every collection to ``total`` sets; locally, all chunks share one thread pool.
-
-    OPIM-C's two collections grow together, so one pass keeps every thread
-    busy even when each collection alone is a single chunk.
-    """
-    todo = [(c, int(total) - c.count) for c in collections if int(total) > c.count]
-    if executor is not None:
-        for c, extra in todo:
-            c._append(_run(_part_generate, c.spec, c.key, c.base + c.count, extra, executor))
-        return
-    if not todo:
-        return
-    spec = todo[0][0].spec
-    threads = _threads()
-    share = max(1, threads // len(todo))
-    tasks = [
-        (i, a, size)
-        for i, (c, extra) in enumerate(todo)
-        for a, size in _chunks(c.base + c.count, extra, spec.n, share)
-    ]
-    outputs = _each(
-        spec,
-        [(t, 0) for t in range(len(tasks))],
-        True,
-        lambda t, _: _gen(todo[tasks[t][0]][0].spec, todo[tasks[t][0]][0].key, *tasks[t][1:]),
-    )
-    for i, (c, _) in enumerate(todo):
-        c._append([out for (j, _, _), out in zip(tasks, outputs, strict=True) if j == i])
 
 
 def independent_prefix_coverage(
