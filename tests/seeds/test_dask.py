@@ -39,3 +39,16 @@ def test_local_and_dask_agree(executor):
     remote = fewest_seeds(g, Model("direct"), 0.8, seed=2, error=0.02, executor=executor)
     np.testing.assert_array_equal(local.seeds, remote.seeds)
     np.testing.assert_array_equal(local.curve, remote.curve)
+
+
+def test_local_and_dask_agree_with_a_sentinel(executor):
+    # Node 0 reaches everyone, so OPIM-C stops later RR sets at it on the workers too.
+    rng = np.random.default_rng(9)
+    src = np.concatenate([np.zeros(399, int), rng.integers(1, 400, 1200)])
+    dst = np.concatenate([np.arange(1, 400), rng.integers(1, 400, 1200)])
+    g = from_arrays(src, dst, n=400, directed=True)[0]
+    local = best_k(g, Model("ic", p=0.2), 8, seed=5)
+    remote = best_k(g, Model("ic", p=0.2), 8, seed=5, executor=executor)
+    assert local.seeds[0] == 0
+    np.testing.assert_array_equal(local.seeds, remote.seeds)
+    assert local.estimate == remote.estimate

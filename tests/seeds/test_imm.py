@@ -99,3 +99,34 @@ def test_invalid_arguments_say_what_to_change():
         best_k(graph, Model("ic", p=0.1), 1, method="magic")
     with pytest.raises(InvalidInput, match="reverse-reachable"):
         best_k(graph, Model("complex", threshold=2), 1)
+
+
+@pytest.mark.parametrize("model", [Model("ic", p=0.3), Model("lt"), Model("direct", p=0.6)])
+def test_opimc_with_a_sentinel_keeps_the_guarantee(model, monkeypatch):
+    # A hub reaching everyone makes the first greedy pick a sentinel (k >= 4),
+    # so later RR sets stop at it; the seeds must still be near-optimal.
+    from groundswell.seeds import imm
+
+    rng = np.random.default_rng(21)
+    n = 22
+    src = np.concatenate([np.zeros(n - 1, int), rng.integers(1, n, 30)])
+    dst = np.concatenate([np.arange(1, n), rng.integers(1, n, 30)])
+    graph = from_arrays(src, dst, n=n, directed=True)[0]
+    chosen_sentinels = []
+    original = imm._sentinels
+
+    def spy(*args):
+        out = original(*args)
+        chosen_sentinels.append(out.tolist())
+        return out
+
+    monkeypatch.setattr(imm, "_sentinels", spy)
+    bits = _live_edge_reach(graph, model, rng)
+    k = 4
+    opt = max(_spread(bits, s) for s in itertools.combinations(range(n), k))
+    sel = best_k(graph, model, k, epsilon=0.1, seed=3)
+    assert chosen_sentinels == [[0]]
+    assert sel.seeds[0] == 0 and len(set(sel.seeds.tolist())) == len(sel.seeds) <= k
+    got = _spread(bits, sel.seeds)
+    assert got >= (1 - 1 / math.e - 0.1) * opt - 0.3
+    assert got >= 0.9 * opt - 0.3
