@@ -38,6 +38,7 @@ from pathlib import Path
 
 import aiohttp
 import httpx
+import psutil
 import uvloop
 from sqlalchemy import create_engine, func, select, text
 
@@ -137,6 +138,7 @@ class Tally:
         self.latencies: list[float] = []  # seconds, vote POSTs only
         self.statuses: Counter[str] = Counter()
         self.elapsed = 0.0
+        self.server_cpu = 0.0  # CPU seconds of the server's processes during the phase
 
 
 @dataclass
@@ -204,19 +206,35 @@ class Voter:
                 tally.statuses[str(status)] += 1
 
 
-async def phase(voters: list[Voter], seconds: float, statements: int, rate: float | None) -> Tally:
+def cpu_seconds(server: psutil.Process) -> float:
+    """User + system CPU of the server and its worker processes so far."""
+    total = 0.0
+    for process in [server, *server.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+async def phase(
+    voters: list[Voter], seconds: float, statements: int, rate: float | None, server: psutil.Process
+) -> Tally:
     """Every voter votes for ``seconds``: ``rate`` votes/s in all, or flat out when None."""
     tally = Tally()
     interval = None if rate is None else len(voters) / rate
+    cpu = cpu_seconds(server)
     started = time.monotonic()
     stop = started + seconds
     await asyncio.gather(*(v.vote(stop, statements, tally, interval) for v in voters))
     tally.elapsed = time.monotonic() - started
+    tally.server_cpu = cpu_seconds(server) - cpu
     return tally
 
 
 async def drive(
-    base: str, args: argparse.Namespace, rate: float
+    base: str, args: argparse.Namespace, rate: float, server: psutil.Process
 ) -> list[tuple[str, Tally, float | None]]:
     """Join every voter, warm up, then the paced run and the flat-out run."""
     voters = [
@@ -236,10 +254,12 @@ async def drive(
         started = time.monotonic()
         await asyncio.gather(*(v.join(joined) for v in voters))
         joined.elapsed = time.monotonic() - started
-        phases = [("warm-up", await phase(voters, 3.0, args.statements, rate), rate)]
-        phases.append(("paced", await phase(voters, args.seconds, args.statements, rate), rate))
+        phases = [("warm-up", await phase(voters, 3.0, args.statements, rate, server), rate)]
+        phases.append(
+            ("paced", await phase(voters, args.seconds, args.statements, rate, server), rate)
+        )
         if args.flat_out:
-            flat = await phase(voters, args.flat_out, args.statements, None)
+            flat = await phase(voters, args.flat_out, args.statements, None, server)
             phases.append(("flat out", flat, None))
         print(
             f"joined   {joined.acknowledged:,} of {args.voters} voters in {joined.elapsed:.1f} s"
@@ -270,6 +290,7 @@ def report_phase(name: str, tally: Tally, target: float, offered: float | None) 
     print(
         f"{name:<8} {offer:<17} {rate:8,.0f} votes/s {verdict(rate >= wanted):<6}"
         f"  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms {verdict(p99 < P99_TARGET_MS):<6}"
+        f"  server CPU {1000 * tally.server_cpu / max(1, tally.acknowledged):.2f} ms/vote"
         f"  errors: {errors}"
     )
 
@@ -326,7 +347,7 @@ def main() -> None:
         phases = []
         try:
             wait_ready(base, server)
-            phases = uvloop.run(drive(base, args, rate))
+            phases = uvloop.run(drive(base, args, rate, psutil.Process(server.pid)))
         finally:
             server.terminate()
             try:

@@ -138,11 +138,13 @@ def _take(
                 Participant.conversation_id == conv.id,
                 Participant.key_hash.in_(sorted(set(hashes.values()))),
             )
-        ).tuples()
+        ).all()
     }
     rows = []
     for i, ballot in zip(indices, ballots, strict=True):
-        statement_id = statement_ids.get(ballot.tid)
+        statement_id, value = statement_ids.get(ballot.tid), values[i]
+        if value is None:  # unreachable: ballots with a bad value never get here
+            continue
         if statement_id is None:
             outcomes[i] = NotFound(f"no statement {ballot.tid} to vote on in '{slug}'")
             continue
@@ -156,7 +158,7 @@ def _take(
                 "conversation_id": conv.id,
                 "participant_id": participant_id,
                 "statement_id": statement_id,
-                "value": values[i],
+                "value": value,
             }
         )
         outcomes[i] = pid

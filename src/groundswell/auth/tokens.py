@@ -29,7 +29,8 @@ def hash_token(token: str) -> str:
 
 def _mac(key: bytes, purpose: str, value: str) -> str:
     # The purpose is part of the message so a signature for one use cannot serve another.
-    digest = hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).digest()
+    # hmac.digest is the one-shot C path: several times faster than hmac.new(...).digest().
+    digest = hmac.digest(key, f"{purpose}\x00{value}".encode(), "sha256")
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 

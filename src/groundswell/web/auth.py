@@ -52,7 +52,7 @@ log = logging.getLogger("groundswell.web")
 SESSION_COOKIE = "gs_session"
 VISITOR_COOKIE = "gs_visitor"
 CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "x-csrf-token"
+CSRF_HEADER = b"x-csrf-token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 VISITOR_MAX_AGE = 365 * 24 * 3600
 MAX_FORM_BYTES = 20 * 1024 * 1024
@@ -84,7 +84,17 @@ class AuthState:
             return self.session_csrf
         if self.visitor_id is None:
             return None
-        return tokens.derive(self.key, "csrf", self.visitor_id)
+        return visitor_csrf(self.key, self.visitor_id)
+
+
+def visitor_csrf(key: bytes, visitor_id: str) -> str:
+    """The CSRF token of an anonymous visitor's forms."""
+    return tokens.derive(key, "csrf", visitor_id)
+
+
+def visitor_participant_key(key: bytes, visitor_id: str) -> str:
+    """The pseudonym an anonymous visitor takes part under (see ``participant_key``)."""
+    return tokens.derive(key, "participant", f"visitor:{visitor_id}")[:22]
 
 
 def secret_key(gs: App) -> bytes:
@@ -149,16 +159,20 @@ async def _read_body(receive: Receive) -> bytes | None:
 
 
 async def _submitted_token(scope: Scope, body: bytes) -> str | None:
-    request = Request(scope, _replay(body))
-    header = request.headers.get(CSRF_HEADER)
+    header, kind = None, ""
+    for raw, value in scope["headers"]:  # one pass over the raw headers
+        name = raw.lower()
+        if name == CSRF_HEADER:
+            header = value.decode("latin-1")
+        elif name == b"content-type":
+            kind = value.decode("latin-1").split(";")[0].strip().lower()
     if header:
         return header
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/x-www-form-urlencoded":
         values = parse_qs(body.decode("latin-1"), keep_blank_values=True).get(CSRF_FIELD)
         return values[0] if values else None
     if kind == "multipart/form-data":
-        form = await request.form()
+        form = await Request(scope, _replay(body)).form()
         try:
             value = form.get(CSRF_FIELD)
             return value if isinstance(value, str) else None
@@ -254,7 +268,7 @@ def csrf_token(request: Request) -> str:
         return ""
     if state.principal is not None:
         return state.session_csrf or ""
-    return tokens.derive(state.key, "csrf", state.visitor())
+    return visitor_csrf(state.key, state.visitor())
 
 
 def get_principal(request: Request) -> Principal | None:
@@ -273,7 +287,7 @@ def participant_key(request: Request) -> str:
         raise RuntimeError("AuthMiddleware is not installed")
     if state.principal is not None:
         return tokens.derive(state.key, "participant", f"user:{state.principal.user_id}")[:22]
-    return tokens.derive(state.key, "participant", f"visitor:{state.visitor()}")[:22]
+    return visitor_participant_key(state.key, state.visitor())
 
 
 def allowed(action: Action) -> Callable[[Request], Principal | None]:

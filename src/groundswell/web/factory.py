@@ -29,6 +29,7 @@ from groundswell.web.routes import (
 )
 from groundswell.web.security import SecurityHeaders
 from groundswell.web.templating import STATIC_DIR, make_templates, vendor_present
+from groundswell.web.votes import VoteShortcut
 
 API_PREFIX = "/api/v1"
 
@@ -56,6 +57,8 @@ def create_app(app: App | None = None) -> FastAPI:
         docs_url=None,  # served by routes.api from vendored Swagger UI (CSP: self only)
         redoc_url=None,
         lifespan=lifespan,
+        # No OpenTelemetry here: skip FastAPI's per-request check for a tracer or meter.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     web.state.gs = gs
     web.state.templates = make_templates(vendor=vendor_present())
@@ -80,4 +83,5 @@ def create_app(app: App | None = None) -> FastAPI:
     errors.install(web)
     auth.install(web)  # sessions, CSRF and rate limits, inside the security headers
     web.add_middleware(SecurityHeaders)
+    web.add_middleware(VoteShortcut)  # outermost: a plain vote skips the rest (web.votes)
     return web

@@ -89,6 +89,7 @@ async def vote(request: Request) -> Response:
     (``groundswell.web.votes``). The middleware has already checked CSRF.
     """
     slug = request.path_params["slug"]
+    key = participant_key(request)
     limiter(request).check("vote", who(request), "votes")
     form = await _form(request)
     try:
@@ -96,7 +97,6 @@ async def vote(request: Request) -> Response:
     except ValueError:
         raise InvalidInput("tid: choose a statement to vote on") from None
     gs: App = request.app.state.gs
-    key = participant_key(request)
     await vote_queue(request.app.state, gs).vote(Ballot(slug, key, tid, form.get("vote", "")))
     if request.headers.get("hx-request") == "true":
         conversation = get_conversation(gs, slug)
