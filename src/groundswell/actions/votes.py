@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
@@ -94,7 +95,9 @@ def do_votes(db: Database, ballots: Sequence[Ballot]) -> list[Outcome]:
                 rows += _take(session, slug, ballots, indices, values, outcomes)
             if rows:
                 now = utcnow()
-                session.execute(insert(Vote), [{**row, "created_at": now} for row in rows])
+                # Core executemany on the table: the ORM's bulk path costs more per row.
+                votes = cast(Table, Vote.__table__)
+                session.execute(insert(votes), [{**row, "created_at": now} for row in rows])
     done = [outcome for outcome in outcomes if outcome is not None]
     assert len(done) == len(ballots), "every ballot gets an outcome"
     return done
