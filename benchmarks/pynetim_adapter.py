@@ -43,8 +43,10 @@ def _child(edges, algo: str, k: int, p: float, eps: float, out) -> None:
     out.put((time.perf_counter() - t, time.process_time() - c, sorted(seeds)))
 
 
-def run_pynetim(graph, k: int, p: float, eps: float, *, skip_opim=False, skip_imm=False):
-    """[(name, Timed seconds, seeds)] for each run that finished within ``PEER_TIMEOUT``."""
+def run_pynetim(
+    graph, k: int, p: float, eps: float, *, skip_opim=False, skip_imm=False, timeout=PEER_TIMEOUT
+):
+    """[(name, Timed seconds, seeds)] for each run that finished within ``timeout`` seconds."""
     src = np.repeat(np.arange(graph.n), np.diff(graph.indptr))
     edges = list(zip(src.tolist(), graph.indices.tolist(), strict=True))
     ctx = mp.get_context("fork")
@@ -56,9 +58,9 @@ def run_pynetim(graph, k: int, p: float, eps: float, *, skip_opim=False, skip_im
         child = ctx.Process(target=_child, args=(edges, algo, k, p, eps, queue))
         child.start()
         try:
-            wall, cpu, seeds = queue.get(timeout=PEER_TIMEOUT)
+            wall, cpu, seeds = queue.get(timeout=timeout)
         except Exception:  # queue.Empty: too slow, or the child died
-            print(f"  (pynetim {algo} stopped: no answer within {PEER_TIMEOUT:.0f} s)", flush=True)
+            print(f"  (pynetim {algo} stopped: no answer within {timeout:.0f} s)", flush=True)
             child.kill()
             child.join()
             continue

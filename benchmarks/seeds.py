@@ -1,7 +1,7 @@
 """Seed selection benchmark: one run prints every table side by side.
 
     .venv/bin/python benchmarks/seeds.py [--quick] [--skip-github-opim] [--skip-large]
-        [--only N] [--networks email-Eu-core,ego-Facebook]
+        [--only N] [--networks email-Eu-core,ego-Facebook] [--peer-timeout S]
 
 Every row prints wall time and CPU time (this process, all threads): the
 machine may be shared, and CPU time is the steadier of the two.
@@ -81,7 +81,7 @@ def row(name, algo, seconds, graph, model, seeds) -> tuple[float, float]:
     return mean, half
 
 
-def pynetim_runs(graph, k, p, eps, skip_opim: bool, skip_imm: bool):
+def pynetim_runs(graph, k, p, eps, skip_opim: bool, skip_imm: bool, timeout: float):
     """pynetim's OPIM-C and IMM; the graph goes in as both arcs of every tie."""
     try:
         import pynetim  # noqa: F401
@@ -93,7 +93,7 @@ def pynetim_runs(graph, k, p, eps, skip_opim: bool, skip_imm: bool):
     sys.path.insert(0, str(Path(__file__).parent))
     from pynetim_adapter import run_pynetim
 
-    return run_pynetim(graph, k, p, eps, skip_opim=skip_opim, skip_imm=skip_imm)
+    return run_pynetim(graph, k, p, eps, skip_opim=skip_opim, skip_imm=skip_imm, timeout=timeout)
 
 
 def section_peers(args) -> None:
@@ -117,7 +117,13 @@ def section_peers(args) -> None:
         if github and args.skip_github_opim:
             print(f"{name:14s} (pynetim OPIM-C skipped: --skip-github-opim)")
         for algo, seconds, seeds in pynetim_runs(
-            graph, k, 0.05, 0.1, skip_opim=github and args.skip_github_opim, skip_imm=github
+            graph,
+            k,
+            0.05,
+            0.1,
+            skip_opim=github and args.skip_github_opim,
+            skip_imm=github,
+            timeout=args.peer_timeout,
         ):
             spread = row(name, algo, seconds, graph, model, seeds)[0]
             mine = ours.get(algo.split()[-1])
@@ -254,6 +260,9 @@ def main() -> None:
     parser.add_argument("--skip-github-opim", action="store_true")
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--only", type=int, default=0, help="run one section (1-4)")
+    parser.add_argument(
+        "--peer-timeout", type=float, default=120.0, help="seconds per pynetim run (default 120)"
+    )
     parser.add_argument(
         "--networks",
         default="email-Eu-core,ego-Facebook,GitHub",

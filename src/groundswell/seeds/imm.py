@@ -5,7 +5,10 @@ times the optimum with probability at least 1 - n^-ell (IMM) or 1 - delta
 (OPIM-C; we use delta = n^-ell so the two promise the same). IMM fixes the
 number of RR sets up front from a lower bound on OPT; OPIM-C doubles two
 independent collections until its measured ratio meets the target, which
-usually needs far fewer sets (see ``benchmarks/seeds.py``).
+usually needs far fewer sets (see ``benchmarks/seeds.py``). Two costs are
+cut without touching its bounds: R2 is only counted, so its sets stop at
+their first seed (hit-and-stop); and on high-influence graphs R1's sets stop
+at a few "sentinel" seeds fixed first (HIST; see ``_sentinels``).
 
 IMM follows Chen (CSoNet 2018, arXiv 1808.09363): the final selection uses
 RR sets generated afresh after the sampling phase, because reusing the
@@ -39,9 +42,10 @@ APPROX = 1 - 1 / math.e
 FINAL_BASE = 1 << 38  # index range of IMM's fresh final sets
 R2_BASE = VALIDATION_BASE // 2  # index range of OPIM-C's R2, disjoint from R1
 CHECK_SETS = 20_000  # validation sets for the reported estimate
-# OPIM-C keeps doubling below n sets and this many members. 2M, not 10M: on
-# ego-Facebook (k = 3%, IC p = 0.05) it halves the sets at the same Monte Carlo
-# spread (2,380.6 vs 2,380.8 +- 2.4); with no floor the spread drops to 2,364.
+# OPIM-C keeps doubling below n sets and this many stored members (sets cut
+# at sentinels are short, so this tracks cost). 2M, not 10M: on ego-Facebook
+# (k = 3%, IC p = 0.05) with full sets it halved the sets at the same Monte
+# Carlo spread (2,380.6 vs 2,380.8 +- 2.4); with no floor the spread drops to 2,364.
 MIN_MEMBERS = 2_000_000
 # A first-round greedy pick becomes an OPIM-C sentinel (see ``_sentinels``)
 # when it alone covers this share of the sets: a hub that robustly tops them.
