@@ -1,23 +1,33 @@
 """Voting under load: many concurrent voters against the real server, every vote accounted for.
 
-Starts uvicorn on ``groundswell.web:create_app`` (the factory ``groundswell
-serve`` runs) on a free loopback port, over a fresh database holding one open
-conversation with ``--statements`` seed statements. ``--voters`` simulated
-voters (asyncio + httpx, one client each, sharing a connection limit) each GET
-the voting page for cookies and a CSRF token, then POST votes in a loop until
-``--seconds`` have passed. Afterwards the votes stored in the database are
-counted: every acknowledged vote (303) must be stored.
+Starts ``groundswell serve`` on a free loopback port over a fresh database
+holding one open conversation with ``--statements`` seed statements. Each of
+``--voters`` simulated voters (aiohttp on uvloop: its own cookies and one
+keep-alive connection) opens the voting page once for its cookie and CSRF
+token. Then, after a 3 s warm-up:
+
+* paced: for ``--seconds`` the voters together offer ``--rate`` votes a second
+  (default: the target), each at random (Poisson) times, and every vote's
+  latency counts from when it was due (so a queue in the server shows);
+* flat out: for ``--flat-out`` seconds every voter votes again as soon as
+  the last vote is answered: the most the server takes.
+
+Each line prints votes/s, p50/p99 latency and the server's CPU per vote (all
+its processes). At the end the votes stored in the database are counted:
+every acknowledged vote (303) must be there.
 
 Usage::
 
-    .venv/bin/python benchmarks/load.py [--seconds 60] [--voters 200]
+    .venv/bin/python benchmarks/load.py [--seconds 60] [--flat-out 20] [--voters 200]
     .venv/bin/python benchmarks/load.py --postgres postgresql+psycopg://u:p@127.0.0.1/scratch \\
-        --workers 4
+        [--workers 2]
 
 SQLite runs one worker (one writer at a time); with ``--postgres`` the named
 database is emptied (public schema dropped) and migrated first, so give it a
 scratch database. Loopback only: the server listens on 127.0.0.1. The server's
-vote rate limit is raised so the benchmark measures the vote path, not the limit.
+vote rate limit is raised so the benchmark measures the vote path, not the
+limit. The load generator shares the machine's cores with the server (and
+PostgreSQL), so on a small machine it takes part of what it measures.
 """
 
 from __future__ import annotations
@@ -110,10 +120,10 @@ def start_server(data_dir: Path, url: str, port: int, workers: int) -> subproces
         "GROUNDSWELL_COOKIE_SECURE": "false",  # plain HTTP on loopback
         "GROUNDSWELL_LOG_LEVEL": "warning",
     }
+    # The product's own command: `groundswell serve` (uvicorn, uvloop and httptools).
     command = [
-        sys.executable, "-m", "uvicorn", "groundswell.web:create_app", "--factory",
+        sys.executable, "-m", "groundswell", "serve",
         "--host", HOST, "--port", str(port), "--workers", str(workers),
-        "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
     return subprocess.Popen(command, env=env)
 

@@ -63,3 +63,11 @@ def test_prints_the_address_and_runs_uvicorn(
 def test_rejects_a_bad_port(environment: str, capsys: pytest.CaptureFixture[str]):
     assert main(["serve", "--port", "0"]) == ExitStatus.USAGE
     assert "port" in capsys.readouterr().err.lower()
+
+
+def test_several_workers_need_postgresql(environment: str, capsys: pytest.CaptureFixture[str]):
+    gs = App.build(load_settings())
+    gs.upgrade()
+    gs.close()
+    assert main(["serve", "--workers", "2"]) == ExitStatus.CONFIG
+    assert "--workers 1" in capsys.readouterr().err

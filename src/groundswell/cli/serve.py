@@ -9,7 +9,7 @@ import typer
 from groundswell.app import App
 from groundswell.cli.common import build_app, console
 from groundswell.cli.main import app
-from groundswell.errors import DatabaseError
+from groundswell.errors import ConfigError, DatabaseError
 from groundswell.store import migrate
 
 WEB_FACTORY = "groundswell.web:create_app"
@@ -34,6 +34,9 @@ def check_database(gs: App) -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 for all)."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="Server processes (PostgreSQL only; about one per core)."
+    ),
 ) -> None:
     """Run the web app: pages, JSON API (/api/v1) and health check (/healthz)."""
     import uvicorn
@@ -42,6 +45,11 @@ def serve(
     try:
         check_database(gs)
         log_level = gs.settings.log_level
+        if workers > 1 and gs.is_sqlite:
+            raise ConfigError(
+                "SQLite takes one writer at a time: serve it with --workers 1, "
+                "or set GROUNDSWELL_DATABASE_URL to PostgreSQL for more processes"
+            )
     finally:
         gs.close()
     shown = f"[{host}]" if ":" in host else host
@@ -49,4 +57,6 @@ def serve(
     console.print("Press Ctrl+C to stop.", markup=False)
     # The web app is named, not imported: cli and web are sibling layers, and the
     # factory builds its own App from the same environment.
-    uvicorn.run(WEB_FACTORY, factory=True, host=host, port=port, log_level=log_level)
+    uvicorn.run(
+        WEB_FACTORY, factory=True, host=host, port=port, log_level=log_level, workers=workers
+    )
