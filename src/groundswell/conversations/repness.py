@@ -131,20 +131,26 @@ def _statement(s: GroupStats, g: int, j: int, tid: object, best: bool = False) -
 
 def _best_agree(s: GroupStats, g: int, columns: np.ndarray, z: float) -> int | None:
     """Pol.is ``best-agree`` (``repness.clj:139-159``), scanning in statement order."""
-    best = None
-    for j in columns:
-        if s.na[g, j] == 0 and s.nd[g, j] == 0:
+    # The scan is sequential (each step compares with the best so far), so it
+    # runs over plain floats; the products are computed once, as numpy would.
+    cols = columns.tolist()
+    voted = ((s.na[g, columns] != 0) | (s.nd[g, columns] != 0)).tolist()
+    pat, ra, pa = s.pat[g, columns].tolist(), s.ra[g, columns].tolist(), s.pa[g, columns].tolist()
+    metric = (s.ra[g, columns] * s.rat[g, columns] * s.pa[g, columns] * s.pat[g, columns]).tolist()
+    pp = (s.pa[g, columns] * s.pat[g, columns]).tolist()
+    best = -1
+    for i in range(len(cols)):
+        if not voted[i]:
             continue
-        if best is None:
-            if s.pat[g, j] > z or (s.ra[g, j] > 1.0 and s.pa[g, j] > 0.5):
-                best = j
-        elif s.ra[g, best] > 1.0:
-            metric = s.ra[g] * s.rat[g] * s.pa[g] * s.pat[g]
-            if metric[j] > metric[best]:
-                best = j
-        elif s.pa[g, j] * s.pat[g, j] > s.pa[g, best] * s.pat[g, best]:
-            best = j
-    return best
+        if best < 0:
+            if pat[i] > z or (ra[i] > 1.0 and pa[i] > 0.5):
+                best = i
+        elif ra[best] > 1.0:
+            if metric[i] > metric[best]:
+                best = i
+        elif pp[i] > pp[best]:
+            best = i
+    return None if best < 0 else int(cols[best])
 
 
 def select_repness(
@@ -185,14 +191,20 @@ def select_repness(
                     best = j
             out.append([] if best is None else [_statement(s, g, best, tids[best])])
             continue
-        stats = [_statement(s, g, j, tids[j]) for j in sufficient]
-        metric = np.array([r.repness * r.repness_test * r.p_success * r.p_test for r in stats])
-        ranked = [stats[i] for i in np.argsort(-metric, kind="stable")]
+        # repness x repness-test x p x p-test in each statement's winning direction
+        agree = s.rat[g, sufficient] > s.rdt[g, sufficient]
+        metric = np.where(
+            agree,
+            s.ra[g, sufficient] * s.rat[g, sufficient] * s.pa[g, sufficient] * s.pat[g, sufficient],
+            s.rd[g, sufficient] * s.rdt[g, sufficient] * s.pd[g, sufficient] * s.pdt[g, sufficient],
+        )
+        ranked = sufficient[np.argsort(-metric, kind="stable")]
         head = []
         if best_agree is not None:
             head = [_statement(s, g, best_agree, tids[best_agree], True)]
-            ranked = [r for r in ranked if r.tid != head[0].tid]
-        chosen = (head + ranked)[:pick_max]
+            ranked = ranked[ranked != best_agree]
+        rest = [_statement(s, g, j, tids[j]) for j in ranked[: max(pick_max - len(head), 0)]]
+        chosen = (head + rest)[:pick_max]
         chosen.sort(key=lambda r: r.direction != "agree")  # stable: agrees first
         out.append(chosen)
     return out
