@@ -169,35 +169,35 @@ def _part_prefix(spec: RRSpec, part: tuple, parallel: bool):
     return np.sum(_each(spec, ranges, parallel, one), axis=0)
 
 
-def _part_hits(spec: RRSpec, part: tuple, parallel: bool) -> int:
-    key, ranges, in_seed = part
-    return sum(
-        _each(
-            spec,
-            ranges,
-            parallel,
-            lambda a, c: int(
-                k.rr_hits(
-                    spec.indptr,
-                    spec.indices,
-                    spec.probs,
-                    spec.kind,
-                    spec.p,
-                    spec.max_steps,
-                    key,
-                    a,
-                    c,
-                    in_seed,
-                )
-            ),
+def _hits(spec: RRSpec, key: np.uint64, first: int, count: int, in_seed: np.ndarray) -> int:
+    return int(
+        k.rr_hits(
+            spec.indptr,
+            spec.indices,
+            spec.probs,
+            spec.kind,
+            spec.p,
+            spec.max_steps,
+            key,
+            first,
+            count,
+            in_seed,
         )
     )
+
+
+def _part_hits(spec: RRSpec, part: tuple, parallel: bool) -> int:
+    key, ranges, in_seed = part
+    return sum(_each(spec, ranges, parallel, lambda a, c: _hits(spec, key, a, c, in_seed)))
+
+
+_CPUS = os.cpu_count() or 1  # read once: the call costs tens of microseconds
 
 
 def _threads() -> int:
     import numba
 
-    return max(1, min(numba.get_num_threads(), os.cpu_count() or 1))
+    return max(1, min(numba.get_num_threads(), _CPUS))
 
 
 def _run(fn, spec: RRSpec, key, first: int, count: int, executor: Any, extra: tuple = ()):
