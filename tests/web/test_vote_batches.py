@@ -267,3 +267,22 @@ def test_votes_are_never_lost_under_concurrent_posts(vote_web: FastAPI, app: App
 
     acknowledged = asyncio.run(main())
     assert acknowledged == 200 == len(stored(app))
+
+
+def test_the_vote_log_reads_new_votes_and_forgets_erased_ones(db_app: App):
+    from sqlalchemy import delete
+
+    from groundswell.actions.conversation_report import analysis, clear_cache
+
+    clear_cache()
+    do_open_conversation(db_app, topic="Open", question="?", seeds=SEEDS, slug="open")
+    do_votes(db_app, [Ballot("open", k, t, 1) for k in ("a", "b", "c") for t in (0, 1)])
+    assert analysis(db_app, "open").matrix.n_votes == 6
+    do_votes(db_app, [Ballot("open", "d", 2, -1)])  # read on its own, after the kept log
+    assert analysis(db_app, "open").matrix.n_votes == 7
+    with db_app.transaction() as session:  # what erasing a person does to their votes
+        b = session.scalar(select(Participant.id).where(Participant.pid == 1))
+        session.execute(delete(Vote).where(Vote.participant_id == b))
+    erased = analysis(db_app, "open")
+    assert erased.matrix.n_votes == 5 and 1 not in list(erased.matrix.pids)
+    clear_cache()

@@ -39,9 +39,14 @@ from groundswell.rng import Seed
 from groundswell.store.models.conversations import Participant, Statement, Vote
 
 CACHE_SIZE = 32
-ROUTING_STALE_VOTES = 25  # routing recomputes once the cached analysis is this many votes behind
+# Routing recomputes once the cached analysis is this many votes behind, or this
+# share of all votes in a large conversation: priorities move little per vote,
+# and a busy conversation must not recompute on every page view.
+ROUTING_STALE_VOTES = 25
+ROUTING_STALE_SHARE = 0.05
 
 _cache: OrderedDict[tuple[str, int], tuple[tuple, Analysis]] = OrderedDict()
+_logs: OrderedDict[tuple[str, int], VoteLog] = OrderedDict()  # see _log
 _lock = threading.Lock()
 
 
@@ -61,28 +66,67 @@ class VoteLog:
         return (len(self.pids), self.last_id, tuple(sorted(self.excluded)))
 
 
-def _log(session: Session, conversation_id: int, moderation: str) -> VoteLog:
+def _log(db: Database, session: Session, conversation_id: int, moderation: str) -> VoteLog:
+    """The conversation's vote log, reading only the votes added since the last call.
+
+    Votes are append-only, so the log kept from the last read is extended with
+    the rows above its newest id. One aggregate checks that the rows it already
+    holds are still exactly there: a count that differs means votes were erased
+    (a person's data removed) or a lower id committed late, and then the whole
+    log is read again, so an erased vote never lingers here.
+    """
+    key = _key(db, conversation_id)
+    with _lock:
+        kept = _logs.get(key)
+    excluded = frozenset(
+        session.scalars(
+            select(Statement.tid).where(
+                Statement.conversation_id == conversation_id,
+                Statement.status.not_in(visible_statuses(moderation)),
+            )
+        ).all()
+    )
+    after = 0
+    if kept is not None:
+        held = session.scalar(
+            select(func.count(Vote.id)).where(
+                Vote.conversation_id == conversation_id, Vote.id <= kept.last_id
+            )
+        )
+        if held == len(kept.pids):
+            after = kept.last_id
+        else:
+            kept = None
     rows = session.execute(
         select(Vote.id, Participant.pid, Statement.tid, Vote.value, Vote.created_at)
         .join(Participant, Participant.id == Vote.participant_id)
         .join(Statement, Statement.id == Vote.statement_id)
-        .where(Vote.conversation_id == conversation_id)
+        .where(Vote.conversation_id == conversation_id, Vote.id > after)
         .order_by(Vote.id)
     ).all()
-    excluded = session.scalars(
-        select(Statement.tid).where(
-            Statement.conversation_id == conversation_id,
-            Statement.status.not_in(visible_statuses(moderation)),
-        )
-    ).all()
-    return VoteLog(
+    log = VoteLog(
         pids=[r[1] for r in rows],
         tids=[r[2] for r in rows],
         values=np.array([r[3] for r in rows], np.int8),
         days=[r[4].date() for r in rows],
-        last_id=rows[-1][0] if rows else 0,
-        excluded=frozenset(excluded),
+        last_id=rows[-1][0] if rows else after,
+        excluded=excluded,
     )
+    if kept is not None:  # new lists: a log handed out earlier is never changed
+        log = VoteLog(
+            pids=kept.pids + log.pids,
+            tids=kept.tids + log.tids,
+            values=np.concatenate([kept.values, log.values]),
+            days=kept.days + log.days,
+            last_id=log.last_id,
+            excluded=excluded,
+        )
+    with _lock:
+        _logs[key] = log
+        _logs.move_to_end(key)
+        while len(_logs) > CACHE_SIZE:
+            _logs.popitem(last=False)
+    return log
 
 
 def _key(db: Database, conversation_id: int) -> tuple[str, int]:
@@ -129,13 +173,14 @@ def _warm_ok(previous: Analysis | None, log: VoteLog) -> Analysis | None:
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+        _logs.clear()
 
 
 def analysis(db: Database, slug: str) -> Analysis | None:
     """The conversation's current analysis (``None`` before the first vote)."""
     with db.reading() as session:
         conv = find_conversation(session, slug)
-        log = _log(session, conv.id, conv.moderation)
+        log = _log(db, session, conv.id, conv.moderation)
     if not log.pids:
         return None
     return _analyse(db, conv.id, log)
@@ -149,10 +194,11 @@ def next_for(db: Database, slug: str, key: str, seed: Seed = None) -> StatementV
         return None
     with db.reading() as session:
         conv = find_conversation(session, slug)
-        log = _log(session, conv.id, conv.moderation)
+        log = _log(db, session, conv.id, conv.moderation)
         pid = pid_of(session, conv.id, key)  # None before their first vote
     if log.pids:
-        result = _analyse(db, conv.id, log, stale_ok=ROUTING_STALE_VOTES)
+        stale_ok = max(ROUTING_STALE_VOTES, int(ROUTING_STALE_SHARE * len(log.pids)))
+        result = _analyse(db, conv.id, log, stale_ok=stale_ok)
         tid = next_statement(
             result, pid, statements=list(where.visible), exclude=where.voted, seed=seed
         )
@@ -214,7 +260,7 @@ def report(db: Database, slug: str) -> Report:
     with db.reading() as session:
         conv = find_conversation(session, slug)
         view = view_of(conv)
-        log = _log(session, conv.id, conv.moderation)
+        log = _log(db, session, conv.id, conv.moderation)
         rows = session.scalars(
             select(Statement).where(Statement.conversation_id == conv.id).order_by(Statement.tid)
         ).all()

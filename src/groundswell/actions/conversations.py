@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -317,12 +318,16 @@ def progress(db: Database, slug: str, key: str) -> Progress:
             )
             .order_by(Statement.tid)
         ).all()
-        voted = session.scalars(
-            select(Statement.tid)
-            .join(Vote, Vote.statement_id == Statement.id)
-            .join(Participant, Participant.id == Vote.participant_id)
-            .where(Vote.conversation_id == conv.id, Participant.key_hash == key_hash(conv.id, key))
-        ).all()
+        # The participant first (unique key), then their votes by index: joining
+        # from the votes would read every vote of a large conversation.
+        participant = find_participant(session, conv.id, key)
+        voted: Sequence[int] = []
+        if participant is not None:
+            voted = session.scalars(
+                select(Statement.tid)
+                .join(Vote, Vote.statement_id == Statement.id)
+                .where(Vote.conversation_id == conv.id, Vote.participant_id == participant.id)
+            ).all()
         return Progress(frozenset(voted), tuple(visible))
 
 
