@@ -201,7 +201,7 @@ async def test_sign_in_is_rate_limited_per_email_and_address(anon: httpx.AsyncCl
     assert flood.status_code == 429
 
 
-async def test_votes_are_rate_limited_and_refill(web: FastAPI):
+async def test_requests_are_rate_limited_and_refill(web: FastAPI):
     ticks = [0.0]
     web.state.ratelimiter = RateLimiter({"vote": 3}, clock=lambda: ticks[0])
 

@@ -286,3 +286,19 @@ def test_the_vote_log_reads_new_votes_and_forgets_erased_ones(db_app: App):
     erased = analysis(db_app, "open")
     assert erased.matrix.n_votes == 5 and 1 not in list(erased.matrix.pids)
     clear_cache()
+
+
+@pytest.mark.anyio
+async def test_votes_are_limited_per_voter_and_per_address(vote_web: FastAPI, app: App):
+    vote_web.state.ratelimiter.limits.update({"vote": 2, "vote_address": 3})
+    codes = []
+    for _ in range(2):  # two people behind one address (a ward, a library)
+        async for person in client_for(vote_web, "anonymous"):
+            form = {"tid": "0", "vote": "agree", "csrf_token": await _token(person)}
+            for _ in range(3):
+                codes.append(
+                    (await person.post("/conversations/about/vote", data=form)).status_code
+                )
+    # the first person is held at 2; the second gets the address's last vote, then waits
+    assert codes == [303, 303, 429, 303, 429, 429]
+    assert len(stored(app)) == 3

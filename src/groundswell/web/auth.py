@@ -290,6 +290,16 @@ def participant_key(request: Request) -> str:
     return visitor_participant_key(state.key, state.visitor())
 
 
+def voter_of(request: Request) -> str:
+    """Who a vote counts against for rate limits: the account, else the anonymous visitor."""
+    state = auth_state(request)
+    if state is None:
+        raise RuntimeError("AuthMiddleware is not installed")
+    if state.principal is not None:
+        return f"user:{state.principal.user_id}"
+    return f"visitor:{state.visitor()}"
+
+
 def allowed(action: Action) -> Callable[[Request], Principal | None]:
     """A dependency that answers 401/403 unless the current user may do ``action``."""
 

@@ -4,7 +4,9 @@ A bucket holds ``per_minute`` tokens and refills continuously at
 ``per_minute / 60`` tokens a second (the token-bucket algorithm, e.g. RFC 2697's
 committed burst), so short bursts pass and a steady flood is held to the rate.
 
-"Who" is the signed-in user when there is one, else the client address
+Votes are counted per voter (the signed-in user or the anonymous visitor)
+and per address at ``VOTERS_PER_ADDRESS`` times that. Elsewhere "who" is the
+signed-in user when there is one, else the client address
 (``request.client.host``; behind a proxy run uvicorn with ``--proxy-headers``
 and ``--forwarded-allow-ips`` so that is the visitor, not the proxy). Sign-in
 is limited per email and address, and per address at four times that rate.
@@ -29,6 +31,9 @@ from starlette.exceptions import HTTPException
 from groundswell.settings import Settings
 
 MAX_BUCKETS = 100_000  # oldest buckets are dropped beyond this, bounding memory
+# Votes are limited per voter, and per address at this many voters' pace: a ward,
+# a library or a whole trust may share one address, and each person there votes.
+VOTERS_PER_ADDRESS = 25
 
 
 @dataclass
@@ -68,6 +73,7 @@ class RateLimiter:
             "sign_in": per_minute,
             "sign_in_address": 4 * per_minute,
             "vote": settings.votes_per_minute,
+            "vote_address": VOTERS_PER_ADDRESS * settings.votes_per_minute,
             "submission": settings.submissions_per_minute,
         }
         return cls(limits, clock)
@@ -120,6 +126,19 @@ def rate_limit(name: str) -> Any:
         limiter(request).check(name, who(request), _WHAT.get(name, "requests"))
 
     return Depends(check)
+
+
+def vote_wait(rl: RateLimiter, voter: str, address: str) -> float:
+    """Seconds until ``voter`` (a user or anonymous visitor) may vote from ``address``; 0: now."""
+    wait = rl.hit("vote", voter)
+    return wait if wait > 0 else rl.hit("vote_address", address)
+
+
+def check_vote(request: Request, voter: str) -> None:
+    """Raise ``RateLimited`` when this voter, or their address as a whole, votes too fast."""
+    wait = vote_wait(limiter(request), voter, client_address(request))
+    if wait > 0:
+        raise RateLimited("votes", wait)
 
 
 def check_sign_in(request: Request, email: str) -> None:

@@ -47,6 +47,7 @@ from groundswell.web.auth import (
     visitor_csrf,
     visitor_participant_key,
 )
+from groundswell.web.ratelimit import vote_wait
 from groundswell.web.security import RAW_HEADERS
 
 MAX_BATCH = 1000  # ballots per transaction: bounds one commit's size and latency
@@ -154,8 +155,9 @@ class VoteShortcut:
         except ValueError:
             return False
         client = scope.get("client")
-        if web.state.ratelimiter.hit("vote", client[0] if client else "unknown") > 0:
-            return False  # over the limit (no token was taken): the full path answers 429
+        address = client[0] if client else "unknown"
+        if vote_wait(web.state.ratelimiter, f"visitor:{visitor}", address) > 0:
+            return False  # over a limit: the full path answers 429
         ballot = Ballot(slug, visitor_participant_key(key, visitor), tid, form.get("vote", ""))
         try:
             await vote_queue(web.state, web.state.gs).vote(ballot)

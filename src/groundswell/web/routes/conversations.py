@@ -27,9 +27,9 @@ from groundswell.actions.conversations import (
 from groundswell.actions.votes import Ballot
 from groundswell.app import App
 from groundswell.errors import Conflict, InvalidInput
-from groundswell.web.auth import ParticipantKey, participant_key
+from groundswell.web.auth import ParticipantKey, participant_key, voter_of
 from groundswell.web.deps import GsApp
-from groundswell.web.ratelimit import limiter, rate_limit, who
+from groundswell.web.ratelimit import check_vote, rate_limit
 from groundswell.web.votes import vote_queue
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -90,7 +90,7 @@ async def vote(request: Request) -> Response:
     """
     slug = request.path_params["slug"]
     key = participant_key(request)
-    limiter(request).check("vote", who(request), "votes")
+    check_vote(request, voter_of(request))
     form = await _form(request)
     try:
         tid = int(form.get("tid", ""))
