@@ -302,3 +302,20 @@ async def test_votes_are_limited_per_voter_and_per_address(vote_web: FastAPI, ap
     # the first person is held at 2; the second gets the address's last vote, then waits
     assert codes == [303, 303, 429, 303, 429, 429]
     assert len(stored(app)) == 3
+
+
+@pytest.mark.anyio
+async def test_a_database_failure_is_a_503_page_and_no_vote(
+    visitor: httpx.AsyncClient, app: App, monkeypatch
+):
+    token = await _token(visitor)
+
+    def broken(db, ballots):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("groundswell.web.votes.do_votes", broken)
+    form = {"tid": "1", "vote": "agree", "csrf_token": token}
+    answer = await visitor.post("/conversations/about/vote", data=form)
+    assert answer.status_code == 503 and "Sorry, the service is unavailable" in answer.text
+    assert answer.headers["content-security-policy"] == HEADERS["content-security-policy"]
+    assert stored(app) == []

@@ -42,6 +42,7 @@ from groundswell.auth import tokens
 from groundswell.errors import GroundswellError
 from groundswell.web.auth import (
     CSRF_FIELD,
+    CSRF_HEADER,
     SESSION_COOKIE,
     VISITOR_COOKIE,
     visitor_csrf,
@@ -146,8 +147,8 @@ class VoteShortcut:
                 kind = value.split(b";")[0].strip().lower()
             elif name == b"cookie":
                 cookie = value
-            elif name == b"hx-request":
-                return False  # htmx wants the next card: the full path renders it
+            elif name in (b"hx-request", CSRF_HEADER):
+                return False  # htmx wants the next card, and the header token rules: full path
         if kind != FORM:
             return False
         cookies = cookie_parser(cookie.decode("latin-1"))
@@ -173,8 +174,10 @@ class VoteShortcut:
         ballot = Ballot(slug, visitor_participant_key(key, visitor), tid, form.get("vote", ""))
         try:
             await vote_queue(web.state, web.state.gs).vote(ballot)
-        except GroundswellError:
-            return False  # refused, nothing written: the full path says why
+        except Exception:  # every failure is answered by the full path
+            # Refused (GroundswellError) or the transaction failed: nothing was
+            # written, and the full path tries once more and says why (409, 503...).
+            return False
         await send(
             {
                 "type": "http.response.start",
