@@ -64,10 +64,15 @@ format: ## Fix lint and formatting in place
 	$(BIN)/ruff format src tests benchmarks
 
 .PHONY: bench
-bench: install ## Run the benchmarks side by side with their peers (installs the peers)
+bench: install ## Run every benchmark side by side with its peers (PG_BENCH_URL=scratch db: load on PostgreSQL too)
 	$(BIN)/uv sync --frozen --inexact --extra dev --extra bench --quiet
 	$(BIN)/python benchmarks/spread.py
+	$(BIN)/python benchmarks/load_graph.py
 	$(BIN)/python benchmarks/seeds.py
+	$(BIN)/python benchmarks/roles.py
+	$(BIN)/python benchmarks/conversations.py
+	$(BIN)/python benchmarks/load.py
+	if [ -n "$(PG_BENCH_URL)" ]; then $(BIN)/python benchmarks/load.py --postgres "$(PG_BENCH_URL)"; fi
 
 .PHONY: clean
 clean: ## Remove the virtual environment and build outputs
