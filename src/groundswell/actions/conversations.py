@@ -194,13 +194,16 @@ def next_pid(session: Session, conversation_id: int) -> int:
     return int(last) + 1
 
 
-def join_participant(session: Session, conv: Conversation, key: str) -> Participant:
+def join_participant(session: Session, conversation_id: int, key: str) -> Participant:
+    """The participant known by ``key`` in the conversation, joining it if new."""
     for _ in range(JOIN_ATTEMPTS):
-        found = find_participant(session, conv.id, key)
+        found = find_participant(session, conversation_id, key)
         if found is not None:
             return found
         participant = Participant(
-            conversation_id=conv.id, pid=next_pid(session, conv.id), key_hash=key_hash(conv.id, key)
+            conversation_id=conversation_id,
+            pid=next_pid(session, conversation_id),
+            key_hash=key_hash(conversation_id, key),
         )
         try:
             # Two first joins at once: one insert wins (unique pid or key_hash per
@@ -218,7 +221,7 @@ def do_join(db: Database, slug: str, key: str) -> int:
     if not key:
         raise InvalidInput("a participant key is needed to take part")
     with db.transaction() as session:
-        return join_participant(session, find_conversation(session, slug), key).pid
+        return join_participant(session, find_conversation(session, slug).id, key).pid
 
 
 def _open_for_votes(conv: Conversation) -> None:
@@ -232,7 +235,7 @@ def do_submit_statement(db: Database, slug: str, key: str, text: str) -> Stateme
     with db.transaction() as session:
         conv = find_conversation(session, slug)
         _open_for_votes(conv)
-        participant = join_participant(session, conv, key)
+        participant = join_participant(session, conv.id, key)
         duplicate = session.scalar(
             select(Statement.tid).where(
                 Statement.conversation_id == conv.id,

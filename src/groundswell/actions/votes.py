@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
@@ -43,6 +43,21 @@ class Ballot:
 
 
 Outcome = int | GroundswellError  # the voter's pid, or why the vote was not taken
+
+# Built once: a batch runs these three with new values (SQLAlchemy caches the
+# compiled form; "expanding" IN lists take any length).
+_CONVERSATION = select(Conversation.id, Conversation.closed_at, Conversation.moderation).where(
+    Conversation.slug == bindparam("slug")
+)
+_STATEMENTS = select(Statement.tid, Statement.id).where(
+    Statement.conversation_id == bindparam("cid"),
+    Statement.tid.in_(bindparam("tids", expanding=True)),
+    Statement.status.in_(bindparam("statuses", expanding=True)),
+)
+_PARTICIPANTS = select(Participant.key_hash, Participant.id, Participant.pid).where(
+    Participant.conversation_id == bindparam("cid"),
+    Participant.key_hash.in_(bindparam("hashes", expanding=True)),
+)
 
 
 def vote_value(value: int | str) -> int:
@@ -113,7 +128,7 @@ def _take(
 ) -> list[dict[str, int]]:
     """Check the ballots ``indices`` (all in ``slug``); fill their outcomes; return vote rows."""
     ballots = [all_ballots[i] for i in indices]
-    conv = session.scalar(select(Conversation).where(Conversation.slug == slug))
+    conv = session.execute(_CONVERSATION, {"slug": slug}).first()
     problem: GroundswellError | None = None
     if conv is None:
         problem = NotFound(f"no conversation '{slug}'; check the address")
@@ -123,26 +138,14 @@ def _take(
         for i in indices:
             outcomes[i] = problem
         return []
-    visible = visible_statuses(conv.moderation)
-    statement_ids = dict(
-        session.execute(
-            select(Statement.tid, Statement.id).where(
-                Statement.conversation_id == conv.id,
-                Statement.tid.in_(sorted({b.tid for b in ballots})),
-                Statement.status.in_(visible),
-            )
-        ).all()
-    )
-    hashes = {b.key: key_hash(conv.id, b.key) for b in ballots}
-    known = {
-        h: (pk, pid)
-        for h, pk, pid in session.execute(
-            select(Participant.key_hash, Participant.id, Participant.pid).where(
-                Participant.conversation_id == conv.id,
-                Participant.key_hash.in_(sorted(set(hashes.values()))),
-            )
-        ).all()
-    }
+    cid = conv.id
+    statuses = [status.value for status in visible_statuses(conv.moderation)]
+    tids = sorted({b.tid for b in ballots})
+    shown = session.execute(_STATEMENTS, {"cid": cid, "tids": tids, "statuses": statuses})
+    statement_ids: dict[int, int] = {tid: sid for tid, sid in shown.all()}
+    hashes = {b.key: key_hash(cid, b.key) for b in ballots}
+    people = session.execute(_PARTICIPANTS, {"cid": cid, "hashes": sorted(set(hashes.values()))})
+    known = {h: (pk, pid) for h, pk, pid in people.all()}
     rows = []
     for i, ballot in zip(indices, ballots, strict=True):
         statement_id, value = statement_ids.get(ballot.tid), values[i]
@@ -153,12 +156,12 @@ def _take(
             continue
         h = hashes[ballot.key]
         if h not in known:  # a first vote: join (rare; handles a concurrent first join)
-            joined = join_participant(session, conv, ballot.key)
+            joined = join_participant(session, cid, ballot.key)
             known[h] = (joined.id, joined.pid)
         participant_id, pid = known[h]
         rows.append(
             {
-                "conversation_id": conv.id,
+                "conversation_id": cid,
                 "participant_id": participant_id,
                 "statement_id": statement_id,
                 "value": value,
