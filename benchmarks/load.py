@@ -152,6 +152,7 @@ class Tally:
         self.statuses: Counter[str] = Counter()
         self.elapsed = 0.0
         self.server_cpu = 0.0  # CPU seconds of the server's processes during the phase
+        self.database_cpu = 0.0  # and of PostgreSQL's processes (0 on SQLite: in the server)
         self.client_cpu = 0.0  # and of this process (the voters)
 
 
@@ -259,6 +260,19 @@ class Voter:
             self.connection[1].close()
 
 
+def database_cpu_seconds() -> float:
+    """User + system CPU of the local PostgreSQL server processes so far (0 when none)."""
+    total = 0.0
+    for process in psutil.process_iter(["name"]):
+        if process.info["name"] in ("postgres", "postmaster"):
+            try:
+                times = process.cpu_times()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            total += times.user + times.system
+    return total
+
+
 def cpu_seconds(server: psutil.Process) -> float:
     """User + system CPU of the server and its worker processes so far."""
     total = 0.0
@@ -277,12 +291,13 @@ async def phase(
     """Every voter votes for ``seconds``: ``rate`` votes/s in all, or flat out when None."""
     tally = Tally()
     interval = None if rate is None else len(voters) / rate
-    cpu, own = cpu_seconds(server), time.process_time()
+    cpu, own, db = cpu_seconds(server), time.process_time(), database_cpu_seconds()
     started = time.perf_counter()
     stop = started + seconds
     await asyncio.gather(*(v.vote(stop, statements, tally, interval) for v in voters))
     tally.elapsed = time.perf_counter() - started
     tally.server_cpu = cpu_seconds(server) - cpu
+    tally.database_cpu = database_cpu_seconds() - db
     tally.client_cpu = time.process_time() - own
     return tally
 
@@ -355,6 +370,7 @@ def report_phase(name: str, tally: Tally, target: float, offered: float | None) 
         f"  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms {p99_ok:<6}"
         f"  CPU ms/vote: server {1000 * tally.server_cpu / max(1, tally.acknowledged):.2f}"
         f" voters {1000 * tally.client_cpu / max(1, tally.acknowledged):.2f}"
+        f" database {1000 * tally.database_cpu / max(1, tally.acknowledged):.2f}"
         f"  errors: {errors}"
     )
 

@@ -56,8 +56,8 @@ MAX_BATCH = 1000  # ballots per transaction: bounds one commit's size and latenc
 # waits COMMIT_DELAY for more before it writes, so a steady stream shares
 # transactions instead of paying one per vote; a quiet server writes at once.
 # PostgreSQL's commit_delay/commit_siblings settings do the same for its log.
-COMMIT_DELAY = 0.002  # seconds
-BUSY_GAP = 0.010  # seconds
+COMMIT_DELAY = 0.010  # seconds
+BUSY_GAP = 0.050  # seconds
 VOTE_PATH = re.compile(r"/conversations/([a-z0-9-]{1,80})/vote")
 SHORT_FORM_BYTES = 4096  # a vote form is ~100 bytes; anything bigger takes the full path
 FORM = b"application/x-www-form-urlencoded"
