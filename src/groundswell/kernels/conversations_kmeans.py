@@ -147,6 +147,21 @@ def lloyd(points, weights, centres, max_iter, tol=0.0):
     return labels, centres, inertia, it
 
 
+@njit(cache=True, inline="always")
+def _point_silhouette(acc, csum, own, k):
+    """s(i) = (b - a) / max(a, b) (Rousseeuw 1987) from the weighted distance sums
+    ``acc`` to each cluster of sizes ``csum``; 0 where it is undefined."""
+    a_i = acc[own] / (csum[own] - 1.0)
+    b_i = np.inf
+    for c in range(k):
+        if c != own and csum[c] > 0:
+            b_i = min(b_i, acc[c] / csum[c])
+    m = max(a_i, b_i)
+    if np.isfinite(b_i) and m > 0:
+        return (b_i - a_i) / m
+    return 0.0
+
+
 @njit(cache=True)
 def weighted_silhouette(points, weights, labels, k):
     """Mean silhouette (Rousseeuw 1987) of weighted points, weights as multiplicities.
@@ -175,14 +190,7 @@ def weighted_silhouette(points, weights, labels, k):
         wtotal += weights[i]
         if csum[own] <= 1.0:
             continue
-        a_i = acc[own] / (csum[own] - 1.0)
-        b_i = np.inf
-        for c in range(k):
-            if c != own and csum[c] > 0:
-                b_i = min(b_i, acc[c] / csum[c])
-        m = max(a_i, b_i)
-        if np.isfinite(b_i) and m > 0:
-            total += weights[i] * (b_i - a_i) / m
+        total += weights[i] * _point_silhouette(acc, csum, own, k)
     return total / wtotal if wtotal > 0 else 0.0
 
 
@@ -327,14 +335,7 @@ def silhouette_from_distances(wdist, weights, labels, k):
         if csum[own] <= 1.0:
             continue
         _masked_sums(wdist[i], mask, acc)
-        a_i = acc[own] / (csum[own] - 1.0)
-        b_i = np.inf
-        for c in range(k):
-            if c != own and csum[c] > 0:
-                b_i = min(b_i, acc[c] / csum[c])
-        m = max(a_i, b_i)
-        if np.isfinite(b_i) and m > 0:
-            total += weights[i] * (b_i - a_i) / m
+        total += weights[i] * _point_silhouette(acc, csum, own, k)
     return total / wtotal if wtotal > 0 else 0.0
 
 
