@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from groundswell.actions import Database
 from groundswell.actions.conversations import (
     ConversationView,
+    Progress,
     StatementView,
     find_conversation,
     pid_of,
@@ -186,9 +187,14 @@ def analysis(db: Database, slug: str) -> Analysis | None:
     return _analyse(db, conv.id, log)
 
 
-def next_for(db: Database, slug: str, key: str, seed: Seed = None) -> StatementView | None:
-    """The statement this participant should see next (Pol.is priority), or ``None`` when done."""
-    where = progress(db, slug, key)
+def next_for(
+    db: Database, slug: str, key: str, seed: Seed = None, where: Progress | None = None
+) -> StatementView | None:
+    """The statement this participant should see next (Pol.is priority), or ``None`` when done.
+
+    ``where`` is their progress when the caller has just read it.
+    """
+    where = progress(db, slug, key) if where is None else where
     remaining = where.remaining
     if not remaining:
         return None

@@ -50,7 +50,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 def _card_context(gs: Any, slug: str, key: str) -> dict[str, Any]:
     where = progress(gs, slug, key)
     return {
-        "statement": next_for(gs, slug, key),
+        "statement": next_for(gs, slug, key, where=where),
         "voted": len(where.voted & set(where.visible)),
         "total": len(where.visible),
     }
