@@ -149,6 +149,13 @@ def console_errors() -> list[str]:
     return []
 
 
+def _failed(request: Any, errors: list[str]) -> None:
+    # A request the browser dropped because the page moved on (a form posted
+    # while the favicon loaded) is not a fault; refused or broken ones are.
+    if request.failure != "net::ERR_ABORTED":
+        errors.append(f"request failed: {request.url} ({request.failure})")
+
+
 @pytest.fixture
 def page(browser: Any, base_url: str, console_errors: list[str]) -> Iterator[Any]:
     """A fresh page with JavaScript on, in its own browser context."""
@@ -157,7 +164,7 @@ def page(browser: Any, base_url: str, console_errors: list[str]) -> Iterator[Any
     tab = context.new_page()
     tab.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda exc: console_errors.append(str(exc)))
-    tab.on("requestfailed", lambda r: console_errors.append(f"request failed: {r.url}"))
+    tab.on("requestfailed", lambda r: _failed(r, console_errors))
     yield tab
     context.close()
 
