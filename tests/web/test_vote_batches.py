@@ -18,7 +18,7 @@ from groundswell.actions.votes import Ballot, do_vote, do_votes
 from groundswell.app import App
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.store.models import utcnow
-from groundswell.store.models.conversations import Conversation, Participant, Vote
+from groundswell.store.models.conversations import Conversation, Participant, Statement, Vote
 from groundswell.web import create_app
 from groundswell.web.security import HEADERS
 from groundswell.web.votes import VoteQueue
@@ -28,8 +28,6 @@ SEEDS = ["Buses should be free", "Walking is for everyone", "Parks need lights"]
 
 def stored(db: App) -> list[tuple[str, int, int, int]]:
     """(slug, pid, tid, value) of every stored vote, in order."""
-    from groundswell.store.models.conversations import Statement
-
     with db.reading() as session:
         rows = session.execute(
             select(Conversation.slug, Participant.pid, Statement.tid, Vote.value)
