@@ -39,7 +39,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from groundswell.actions import Database
 from groundswell.actions.votes import Ballot, do_votes
 from groundswell.auth import tokens
-from groundswell.errors import GroundswellError
 from groundswell.web.auth import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -70,7 +69,6 @@ class VoteQueue:
     db: Database
     loop: asyncio.AbstractEventLoop
     waiting: list[tuple[Ballot, asyncio.Future[int]]] = field(default_factory=list)
-    writing: bool = False
     writer: asyncio.Task[None] | None = None  # held: the loop keeps only a weak reference
     last_write: float = float("-inf")  # loop time the last batch was written
 
@@ -78,37 +76,29 @@ class VoteQueue:
         """Record ``ballot`` with whatever else is queued; the voter's pid once committed."""
         done: asyncio.Future[int] = self.loop.create_future()
         self.waiting.append((ballot, done))
-        if not self.writing:
-            self.writing = True
+        if self.writer is None or self.writer.done():
             self.writer = self.loop.create_task(self._drain())
         return await done
 
     async def _drain(self) -> None:
-        try:
-            while self.waiting:
-                busy = self.loop.time() - self.last_write < BUSY_GAP
-                if busy and len(self.waiting) < MAX_BATCH:
-                    await asyncio.sleep(COMMIT_DELAY)
-                batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
-                ballots = [ballot for ballot, _ in batch]
-                try:
-                    outcomes = await anyio.to_thread.run_sync(do_votes, self.db, ballots)
-                except Exception as exc:  # the transaction failed: nothing in it was stored
-                    self.last_write = self.loop.time()
-                    for _, done in batch:
-                        if not done.done():
-                            done.set_exception(exc)
+        while self.waiting:
+            busy = self.loop.time() - self.last_write < BUSY_GAP
+            if busy and len(self.waiting) < MAX_BATCH:
+                await asyncio.sleep(COMMIT_DELAY)
+            batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
+            ballots = [ballot for ballot, _ in batch]
+            try:
+                outcomes: list = await anyio.to_thread.run_sync(do_votes, self.db, ballots)
+            except Exception as exc:  # the transaction failed: nothing in it was stored
+                outcomes = [exc] * len(batch)
+            self.last_write = self.loop.time()
+            for (_, done), outcome in zip(batch, outcomes, strict=True):
+                if done.done():  # the request went away (a taken vote is stored all the same)
                     continue
-                self.last_write = self.loop.time()
-                for (_, done), outcome in zip(batch, outcomes, strict=True):
-                    if done.done():  # the request went away; its vote is stored all the same
-                        continue
-                    if isinstance(outcome, GroundswellError):
-                        done.set_exception(outcome)
-                    else:
-                        done.set_result(outcome)
-        finally:
-            self.writing = False
+                if isinstance(outcome, Exception):
+                    done.set_exception(outcome)
+                else:
+                    done.set_result(outcome)
 
 
 def vote_queue(state: State, db: Database) -> VoteQueue:
