@@ -145,6 +145,23 @@ def wait_ready(base: str, server: subprocess.Popen, limit: float = 60.0) -> None
     raise SystemExit(f"the server did not answer {base}/healthz within {limit:.0f} s")
 
 
+def wait_settled(server: psutil.Process, workers: int, limit: float = 60.0) -> None:
+    """Wait until every worker has started: the first one answers /healthz while
+    the others may still be importing (seconds of CPU each), which would take
+    cores from the run and leave the voters' connections with the first worker."""
+    stop = time.monotonic() + limit
+    before = cpu_seconds(server)
+    while time.monotonic() < stop:
+        time.sleep(0.5)
+        now = cpu_seconds(server)
+        # One worker runs in the server's own process; more are its children.
+        started = workers == 1 or len(server.children(recursive=True)) >= workers
+        if started and now - before < 0.05:  # all quiet: nothing is still starting
+            return
+        before = now
+    raise SystemExit(f"the server's {workers} worker(s) were still busy after {limit:.0f} s")
+
+
 class Tally:
     def __init__(self) -> None:
         self.acknowledged = 0
@@ -427,6 +444,7 @@ def main() -> None:
         phases = []
         try:
             wait_ready(base, server)
+            wait_settled(psutil.Process(server.pid), workers)
             phases = uvloop.run(drive(base, args, rate, psutil.Process(server.pid)))
         finally:
             server.terminate()

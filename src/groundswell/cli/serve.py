@@ -12,7 +12,7 @@ from groundswell.cli.main import app
 from groundswell.errors import ConfigError, DatabaseError
 from groundswell.store import migrate
 
-WEB_FACTORY = "groundswell.web:create_app"
+WEB_FACTORY = "groundswell.web:serve_app"
 
 
 def check_database(gs: App) -> None:
