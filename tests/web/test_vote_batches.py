@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator
 
 import httpx
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
+from groundswell.actions import conversations
 from groundswell.actions import votes as vote_actions
 from groundswell.actions.conversations import do_open_conversation, do_submit_statement
 from groundswell.actions.votes import Ballot, do_vote, do_votes
@@ -92,6 +94,41 @@ def test_one_vote_is_a_batch_of_one(db_app: App):
     with pytest.raises(Conflict, match="closed"):
         do_vote(db_app, "open", "ann", 1, 1)
     assert len(stored(db_app)) == 1
+
+
+def test_first_votes_join_together_and_one_by_one_after_a_race(db_app: App, monkeypatch):
+    do_open_conversation(db_app, topic="Open", question="?", seeds=SEEDS, slug="open")
+    first = do_votes(db_app, [Ballot("open", f"p{i}", i % 3, 1) for i in range(50)])
+    assert first == list(range(50))  # fifty new people, one insert, pids in order
+    # Another process joined people meanwhile: the pids this batch counted on
+    # are taken, so its insert fails and each new person joins on its own.
+    real = conversations.next_pid
+    stale = iter([3])
+    monkeypatch.setattr(conversations, "next_pid", lambda s, cid: next(stale, None) or real(s, cid))
+    again = do_votes(db_app, [Ballot("open", key, 0, -1) for key in ("p0", "new1", "new2", "p1")])
+    assert again == [0, 50, 51, 1]
+    assert len(stored(db_app)) == 54
+    with db_app.reading() as session:
+        assert session.scalar(select(func.count(Participant.id))) == 52
+
+
+def test_concurrent_batches_of_first_votes_give_everyone_their_own_pid(db_app: App):
+    do_open_conversation(db_app, topic="Open", question="?", seeds=SEEDS, slug="open")
+
+    def batches(writer: int) -> list[int | Exception]:
+        outcomes: list[int | Exception] = []
+        for batch in range(5):
+            keys = [f"w{writer}-b{batch}-{i}" for i in range(20)] + ["shared"]
+            outcomes += do_votes(db_app, [Ballot("open", key, 0, 1) for key in keys])
+        return outcomes
+
+    with ThreadPoolExecutor(4) as pool:
+        results = [pid for outcomes in pool.map(batches, range(4)) for pid in outcomes]
+    assert all(isinstance(pid, int) for pid in results)
+    assert len(stored(db_app)) == 4 * 5 * 21
+    with db_app.reading() as session:
+        pids = session.scalars(select(Participant.pid)).all()
+    assert sorted(pids) == list(range(4 * 5 * 20 + 1))  # one each, "shared" once, no gaps
 
 
 def test_the_queue_groups_concurrent_votes_and_answers_each(app: App, monkeypatch):

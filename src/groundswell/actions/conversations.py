@@ -216,6 +216,43 @@ def join_participant(session: Session, conversation_id: int, key: str) -> Partic
     raise Conflict("too many people joined at once; try again")
 
 
+def join_new_participants(
+    session: Session, conversation_id: int, keys: Sequence[str]
+) -> list[Participant]:
+    """Join ``keys`` (distinct, none of them joined yet when looked up): one insert.
+
+    When a meeting starts, a batch of votes holds many first votes; joining
+    them one by one costs several queries each. Here they take the next pids
+    together. On PostgreSQL, batches joining one conversation take turns: each
+    locks the conversation's row first (FOR NO KEY UPDATE, which the votes'
+    foreign-key checks, FOR KEY SHARE, do not wait for), so the pids it counts
+    are not being taken by another process's uncommitted batch; SQLite has one
+    writer anyway. If a pid or key is taken all the same (a single join
+    elsewhere), the savepoint rolls back and each key joins on its own, as
+    ``join_participant`` does.
+    """
+    if not keys:
+        return []
+    session.execute(
+        select(Conversation.id)
+        .where(Conversation.id == conversation_id)
+        .with_for_update(key_share=True)
+    )
+    first = next_pid(session, conversation_id)
+    joined = [
+        Participant(
+            conversation_id=conversation_id, pid=first + i, key_hash=key_hash(conversation_id, key)
+        )
+        for i, key in enumerate(keys)
+    ]
+    try:
+        with session.begin_nested():
+            session.add_all(joined)
+    except IntegrityError:
+        return [join_participant(session, conversation_id, key) for key in keys]
+    return joined
+
+
 def do_join(db: Database, slug: str, key: str) -> int:
     """The pid of the participant known by ``key`` (joining the conversation if new)."""
     if not key:

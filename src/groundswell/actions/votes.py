@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from groundswell.actions import Database
 from groundswell.actions.conversations import (
     VOTE_VALUES,
-    join_participant,
+    join_new_participants,
     key_hash,
     visible_statuses,
 )
@@ -106,7 +106,9 @@ def do_votes(db: Database, ballots: Sequence[Ballot]) -> list[Outcome]:
     if by_slug:
         with db.transaction() as session:
             rows: list[dict[str, int]] = []
-            for slug, indices in by_slug.items():
+            # In slug order: joins lock their conversation's row (join_new_participants),
+            # and two batches that take such locks in one order cannot deadlock.
+            for slug, indices in sorted(by_slug.items()):
                 rows += _take(session, slug, ballots, indices, values, outcomes)
             if rows:
                 now = utcnow()
@@ -146,6 +148,13 @@ def _take(
     hashes = {b.key: key_hash(cid, b.key) for b in ballots}
     people = session.execute(_PARTICIPANTS, {"cid": cid, "hashes": sorted(set(hashes.values()))})
     known = {h: (pk, pid) for h, pk, pid in people.all()}
+    # First votes: everyone new in the batch joins at once (a meeting starting);
+    # a vote that will be refused (no such statement) joins nobody.
+    new_keys = list(
+        {b.key: None for b in ballots if hashes[b.key] not in known and b.tid in statement_ids}
+    )
+    for key, joined in zip(new_keys, join_new_participants(session, cid, new_keys), strict=True):
+        known[hashes[key]] = (joined.id, joined.pid)
     rows = []
     for i, ballot in zip(indices, ballots, strict=True):
         statement_id, value = statement_ids.get(ballot.tid), values[i]
@@ -154,11 +163,7 @@ def _take(
         if statement_id is None:
             outcomes[i] = NotFound(f"no statement {ballot.tid} to vote on in '{slug}'")
             continue
-        h = hashes[ballot.key]
-        if h not in known:  # a first vote: join (rare; handles a concurrent first join)
-            joined = join_participant(session, cid, ballot.key)
-            known[h] = (joined.id, joined.pid)
-        participant_id, pid = known[h]
+        participant_id, pid = known[hashes[ballot.key]]
         rows.append(
             {
                 "conversation_id": cid,
