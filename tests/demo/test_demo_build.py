@@ -8,11 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from groundswell.actions.demo import MODELS, do_build_demo, movement_counts
+from groundswell.actions.votes import do_vote
 from groundswell.demo import generate
+from groundswell.demo.conversation import LIVE_SLUG, SLUG
 from groundswell.errors import Conflict
 from groundswell.store import migrate
 from groundswell.store.models import (
     AuditEvent,
+    Conversation,
     Initiative,
     Person,
     Recruitment,
@@ -69,6 +72,10 @@ def test_build_writes_the_counts_it_reports(db_app):
         assert all(isinstance(a, list) and len(a) in (4, 7) for a in answers)
         consent = session.scalars(select(Person).where(Person.consent_contact)).first()
         assert consent.consent_contact_at is not None and consent.consent_contact_at.tzinfo
+        closed = session.scalars(select(Conversation).where(Conversation.slug == SLUG)).one()
+        assert closed.closed_at is not None
+    # The movement's next conversation is open: a visitor's first vote is taken.
+    assert do_vote(db_app, LIVE_SLUG, "a visitor", 0, "agree") == 0
 
 
 def test_refuses_a_database_with_other_people(app):

@@ -351,6 +351,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
 
     phase("conversation")
     _write_conversation(session, mv, person, int(initiative[0]))
+    _write_live_conversation(session, int(initiative[0]))
 
     phase("campaign")
     camp = mv.campaign
@@ -433,9 +434,9 @@ def movement_counts(mv: DemoMovement) -> dict[str, int]:
         "events": int(act.event_day.size),
         "attendances": int(act.attend_person.size),
         "pledges": int(act.pledge_person.size),
-        "conversations": 1,
+        "conversations": 2,  # the closed one with its votes, and the live one
         "participants": int(cv.participant_person.size),
-        "statements": len(cv.statement_text),
+        "statements": len(cv.statement_text) + len(dconv.LIVE_SEEDS),
         "votes": int(cv.vote_pid.size),
         "campaigns": 1,
         "activity_logs": int(mv.campaign.log_person.size),
@@ -504,5 +505,40 @@ def _write_conversation(
             statement_id=_ids(statement, cv.vote_tid),
             value=cv.vote_value.tolist(),
             created_at=_times(cv.vote_day),
+        ),
+    )
+
+
+def _write_live_conversation(session: Session, initiative_id: int) -> None:
+    """The movement's next conversation, open for visitors' votes (``dconv.LIVE_SLUG``)."""
+    opened = datetime.combine(places.PERIOD_END, datetime.min.time(), tzinfo=UTC)
+    [conversation_id] = _insert(
+        session,
+        Conversation,
+        _rows(
+            1,
+            slug=dconv.LIVE_SLUG,
+            topic=dconv.LIVE_TOPIC,
+            question=dconv.LIVE_QUESTION,
+            moderation="pre",
+            initiative_id=initiative_id,
+            opened_at=opened,
+            closed_at=None,
+        ),
+        ids=True,
+    )
+    seeds = len(dconv.LIVE_SEEDS)
+    _insert(
+        session,
+        Statement,
+        _rows(
+            seeds,
+            conversation_id=int(conversation_id),
+            tid=list(range(seeds)),
+            author_id=None,
+            text=list(dconv.LIVE_SEEDS),
+            status="accepted",
+            is_seed=True,
+            created_at=opened,
         ),
     )

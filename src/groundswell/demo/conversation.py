@@ -84,6 +84,22 @@ REJECTED = (
 )
 PENDING = ("Sunrise yoga on the beach", "A Bay Mile for wheelchair users")
 
+# The movement's next conversation, opened as the demo period ends and still
+# open: the one a visitor to the demo takes part in (seeds only, no votes yet;
+# pre-moderated, so a visitor's own statement waits for a moderator).
+LIVE_SLUG = "what-next-for-moving-more"
+LIVE_TOPIC = "What next for moving more"
+LIVE_QUESTION = "A Mile a Day Without Transport has finished. What should the movement try next?"
+LIVE_SEEDS = (
+    "Run the mile a day challenge again next spring",
+    "A walking group in every town, at a gentle pace",
+    "Ask GP practices to prescribe the Bay Mile walks",
+    "Make it a mile a week, so more people can join in",
+    "Family challenges at weekends, not just on weekdays",
+    "Step-free routes for people who use wheelchairs or pushchairs",
+    "Put the money into safer crossings instead",
+)
+
 
 @dataclass(frozen=True, eq=False)
 class ConversationData:
