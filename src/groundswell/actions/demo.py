@@ -450,22 +450,15 @@ def _write_conversation(
 ) -> None:
     cv = mv.conversation
     opened, closed = _times(np.array([cv.opened_day, cv.closed_day]))
-    conversation_id = int(
-        _insert(
-            session,
-            Conversation,
-            _rows(
-                1,
-                slug=dconv.SLUG,
-                topic=dconv.TOPIC,
-                question=dconv.QUESTION,
-                moderation="post",
-                initiative_id=initiative_id,
-                opened_at=opened,
-                closed_at=closed,
-            ),
-            ids=True,
-        )[0]
+    conversation_id = _conversation(
+        session,
+        slug=dconv.SLUG,
+        topic=dconv.TOPIC,
+        question=dconv.QUESTION,
+        moderation="post",
+        initiative_id=initiative_id,
+        opened_at=opened,
+        closed_at=closed,
     )
     count = cv.participant_person.size
     participant = _insert(
@@ -512,20 +505,15 @@ def _write_conversation(
 def _write_live_conversation(session: Session, initiative_id: int) -> None:
     """The movement's next conversation, open for visitors' votes (``dconv.LIVE_SLUG``)."""
     opened = datetime.combine(places.PERIOD_END, datetime.min.time(), tzinfo=UTC)
-    [conversation_id] = _insert(
+    conversation_id = _conversation(
         session,
-        Conversation,
-        _rows(
-            1,
-            slug=dconv.LIVE_SLUG,
-            topic=dconv.LIVE_TOPIC,
-            question=dconv.LIVE_QUESTION,
-            moderation="pre",
-            initiative_id=initiative_id,
-            opened_at=opened,
-            closed_at=None,
-        ),
-        ids=True,
+        slug=dconv.LIVE_SLUG,
+        topic=dconv.LIVE_TOPIC,
+        question=dconv.LIVE_QUESTION,
+        moderation="pre",
+        initiative_id=initiative_id,
+        opened_at=opened,
+        closed_at=None,
     )
     seeds = len(dconv.LIVE_SEEDS)
     _insert(
@@ -533,7 +521,7 @@ def _write_live_conversation(session: Session, initiative_id: int) -> None:
         Statement,
         _rows(
             seeds,
-            conversation_id=int(conversation_id),
+            conversation_id=conversation_id,
             tid=list(range(seeds)),
             author_id=None,
             text=list(dconv.LIVE_SEEDS),
@@ -542,3 +530,8 @@ def _write_live_conversation(session: Session, initiative_id: int) -> None:
             created_at=opened,
         ),
     )
+
+
+def _conversation(session: Session, **columns: Any) -> int:
+    """Insert one conversation row; its id."""
+    return int(_insert(session, Conversation, _rows(1, **columns), ids=True)[0])
