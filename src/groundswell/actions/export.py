@@ -8,7 +8,6 @@ same field names.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -28,7 +27,8 @@ from groundswell.actions.imports import (
     TIES_OPTIONAL,
     TIES_REQUIRED,
 )
-from groundswell.errors import Conflict, InvalidInput
+from groundswell.actions.outfiles import out_targets, write_csv
+from groundswell.errors import InvalidInput
 from groundswell.store.models import Person, Recruitment, Tie, utcnow
 
 Format = Literal["csv", "json"]
@@ -70,17 +70,8 @@ def do_export(
         raise InvalidInput(f"export format '{fmt}' is not csv or json; use one of those")
     folder = Path(out_dir)
     names = [f"{name}.csv" for name in COLUMNS] if fmt == "csv" else [JSON_NAME]
-    targets = [folder / name for name in names]
-    if folder.exists() and not folder.is_dir():
-        raise InvalidInput(f"{folder} is a file, not a folder; give a folder with --out")
-    if not overwrite:
-        for target in targets:
-            if target.exists():
-                raise Conflict(
-                    f"{target} already exists; choose another --out folder or add --force"
-                )
+    targets = out_targets(folder, names, overwrite)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         summary = ExportSummary(format=fmt, files=[str(t) for t in targets])
         if fmt == "json":
             document = export_document(app)
@@ -89,35 +80,12 @@ def do_export(
             return summary
         with app.reading() as session:
             for (name, rows), target in zip(_tables(session), targets, strict=True):
-                summary.counts[name] = _write_csv(target, COLUMNS[name], rows)
+                summary.counts[name] = write_csv(target, COLUMNS[name], rows)
         return summary
     except OSError as exc:
         raise InvalidInput(
             f"cannot write to {folder} ({exc.strerror}); choose another --out"
         ) from None
-
-
-def _write_csv(target: Path, columns: list[str], rows: Iterator[tuple[Any, ...]]) -> int:
-    count = 0
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_csv_value(v) for v in row])
-            count += 1
-    return count
-
-
-def _csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)  # shortest text that reads back as the same float
-    return str(value)
 
 
 def _json_record(columns: list[str], row: tuple[Any, ...]) -> dict[str, Any]:

@@ -16,7 +16,6 @@ recorded in the audit trail.
 
 from __future__ import annotations
 
-import csv
 import enum
 import json
 from dataclasses import asdict, dataclass, field
@@ -28,8 +27,9 @@ from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from groundswell.actions import Database
+from groundswell.actions.outfiles import out_targets, write_csv
 from groundswell.actions.privacy import find_person, person_columns, record_access
-from groundswell.errors import Conflict, InvalidInput
+from groundswell.errors import InvalidInput
 from groundswell.privacy import pseudonym
 from groundswell.store.models import Base, Person, Recruitment, Tie
 
@@ -106,7 +106,7 @@ def do_subject_access_export(
     document = subject_access_document(app, ref, actor=actor)
     tables: dict[str, list[dict[str, Any]]] = document["tables"]
     names = [SUBJECT_JSON] if fmt == "json" else [f"{t}.csv" for t in tables]
-    targets = _targets(folder, names, overwrite)
+    targets = out_targets(folder, names, overwrite)
     summary = ExportSummary(
         files=[str(t) for t in targets], counts={t: len(r) for t, r in tables.items()}
     )
@@ -116,7 +116,7 @@ def do_subject_access_export(
             targets[0].write_text(text + "\n", encoding="utf-8")
             return summary
         for target, rows in zip(targets, tables.values(), strict=True):
-            _write_csv(target, list(rows[0]), ([r[c] for c in rows[0]] for r in rows))
+            write_csv(target, list(rows[0]), ([r[c] for c in rows[0]] for r in rows))
     except OSError as exc:
         raise InvalidInput(
             f"cannot write to {folder} ({exc.strerror}); choose another --out"
@@ -128,7 +128,7 @@ def do_pseudonymised_export(
     app: Database, folder: Path, *, key: bytes, actor: str, overwrite: bool = False
 ) -> ExportSummary:
     """People who consented to analytics, their ties and recruitment, under keyed pseudonyms."""
-    targets = _targets(folder, list(PSEUDONYM_FILES), overwrite)
+    targets = out_targets(folder, list(PSEUDONYM_FILES), overwrite)
     summary = ExportSummary(files=[str(t) for t in targets])
     with app.transaction() as session:
         consenting = Person.consent_analytics.is_(True)
@@ -174,7 +174,7 @@ def do_pseudonymised_export(
         )
         try:
             for target, (columns, rows) in zip(targets, content.values(), strict=True):
-                _write_csv(target, columns, rows)
+                write_csv(target, columns, rows)
         except OSError as exc:
             raise InvalidInput(
                 f"cannot write to {folder} ({exc.strerror}); choose another --out"
@@ -185,36 +185,3 @@ def do_pseudonymised_export(
 def _day(value: datetime | None) -> str | None:
     # Dates, not times: a time of day adds re-identification risk and no analysis needs it.
     return value.date().isoformat() if value else None
-
-
-def _targets(folder: Path, names: list[str], overwrite: bool) -> list[Path]:
-    targets = [folder / name for name in names]
-    if not overwrite:
-        for target in targets:
-            if target.exists():
-                raise Conflict(
-                    f"{target} already exists; choose another --out folder or add --force"
-                )
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InvalidInput(
-            f"cannot create {folder} ({exc.strerror}); choose another --out"
-        ) from None
-    return targets
-
-
-def _write_csv(target: Path, columns: list[str], rows: Any) -> None:
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(["" if v is None else _csv(v) for v in row])
-
-
-def _csv(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
