@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from fastapi import APIRouter, Request
@@ -30,16 +29,11 @@ from groundswell.auth.permissions import Action, Subject, can
 from groundswell.errors import InvalidInput
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
+from groundswell.web.forms import QueryForm, model_choices
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
-MODELS = [
-    ("direct", "Direct contact only: the seeds and the people they talk to"),
-    ("ic", "Independent cascade: each new adopter convinces each contact with chance p"),
-    ("wc", "Weighted cascade: a person with d contacts is convinced by each with chance 1/d"),
-    ("lt", "Linear threshold: adopt once enough of your contacts have (random threshold)"),
-]
-FIELDS = ("model", "p", "mode", "target", "k", "consented", "seed")
+MODELS = model_choices("direct", "ic", "wc", "lt")
 RULE_SHARE, RULE_REACH = 0.03, 0.90  # "3% of people reach 90%"
 EPSILON = 0.2  # best k: (1 - 1/e - 0.2) guarantee, a fraction of the sets 0.1 needs
 CONFIDENCE = 0.99
@@ -60,26 +54,11 @@ BASELINE_NAMES = {
 }
 
 
-@dataclass
-class SeedsForm:
-    values: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_query(cls, query: Any) -> SeedsForm:
-        defaults = {"model": "ic", "p": "0.1", "mode": "target", "target": "90", "k": "20"}
-        defaults["seed"] = "0"
-        values = {name: (query.get(name) or "").strip() for name in FIELDS}
-        return cls({k: v or defaults.get(k, "") for k, v in values.items()})
-
-    def number(self, name: str, kind: type, label: str) -> Any:
-        raw = self.values.get(name, "")
-        if raw == "":
-            raise InvalidInput(f"{label}: enter a number")
-        try:
-            return kind(raw)
-        except ValueError:
-            what = "a whole number" if kind is int else "a number"
-            raise InvalidInput(f"{label}: '{raw}' is not {what}") from None
+class SeedsForm(QueryForm):
+    FIELDS: ClassVar[tuple[str, ...]] = ("model", "p", "mode", "target", "k", "consented", "seed")
+    DEFAULTS: ClassVar[dict[str, str]] = {
+        "model": "ic", "p": "0.1", "mode": "target", "target": "90", "k": "20", "seed": "0"
+    }  # fmt: skip
 
 
 def _model(form: SeedsForm) -> Any:
@@ -88,7 +67,7 @@ def _model(form: SeedsForm) -> Any:
     kind = form.values["model"]
     if kind not in dict(MODELS):
         raise InvalidInput(f"How people take it up: choose one of {', '.join(dict(MODELS))}")
-    p = form.number("p", float, "Chance p") if kind in ("ic", "direct") else None
+    p = form.number("p", label="Chance p", required=True) if kind in ("ic", "direct") else None
     return Model(kind, p=p)
 
 
@@ -115,7 +94,7 @@ def choose_form(gs: Any, form: SeedsForm, principal: Any) -> dict[str, Any]:
     from groundswell.store.graph import read_store_graph
 
     model = _model(form)
-    seed = form.number("seed", int, "Random seed")
+    seed = form.number("seed", int, label="Random seed", required=True)
     mode = form.values["mode"] if form.values["mode"] in ("target", "k") else "target"
     graph = read_store_graph(gs, weighted=model.kind == "lt")[0]
     n = graph.n
@@ -128,11 +107,11 @@ def choose_form(gs: Any, form: SeedsForm, principal: Any) -> dict[str, Any]:
         raise InvalidInput("nobody has agreed to be contacted yet; untick 'consented only'")
     target = None
     if mode == "target":
-        target = form.number("target", float, "Target share") / 100
+        target = form.number("target", label="Target share", required=True) / 100
         if not 0 < target <= 1:
             raise InvalidInput("Target share: choose a percentage above 0 and at most 100")
     else:
-        k = form.number("k", int, "How many people")
+        k = form.number("k", int, label="How many people", required=True)
         if not 1 <= k <= min(MAX_K, n):
             raise InvalidInput(f"How many people: choose between 1 and {min(MAX_K, n):,}")
     with _ONE_AT_A_TIME:

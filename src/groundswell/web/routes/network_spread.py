@@ -9,8 +9,7 @@ the same numbers as a table) and the people most likely to adopt.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from fastapi import APIRouter, Request
@@ -18,46 +17,26 @@ from fastapi.responses import HTMLResponse
 
 from groundswell.errors import InvalidInput
 from groundswell.web.deps import GsApp
+from groundswell.web.forms import QueryForm, model_choices
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 MAX_RUNS = 10_000
 TOP_PEOPLE = 20
-MODELS = [
-    ("ic", "Independent cascade: each new adopter convinces each contact with chance p"),
-    ("wc", "Weighted cascade: a person with d contacts is convinced by each with chance 1/d"),
-    ("lt", "Linear threshold: adopt once enough of your contacts have (random threshold)"),
-    ("complex", "Complex contagion: adopt once K contacts, or a share F of them, have"),
-    ("sir", "Fading enthusiasm: adopters keep trying until they lose interest"),
-    ("direct", "Direct contact only: the seeds and the people they talk to"),
-]
-FIELDS = ("choose", "k", "labels", "model", "p", "threshold", "fraction", "recovery")
-FIELDS += ("never_adopt", "runs", "seed")
+MODELS = model_choices("ic", "wc", "lt", "complex", "sir", "direct")
 # Simulations use every core; one at a time keeps the server responsive and
 # avoids concurrent launches of numba's parallel kernels.
 _ONE_AT_A_TIME = threading.Lock()
 
 
-@dataclass
-class SpreadForm:
-    values: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_query(cls, query: Any) -> SpreadForm:
-        defaults = {"choose": "top", "k": "5", "model": "ic", "p": "0.1", "runs": "1000"}
-        defaults["seed"] = "0"
-        values = {name: (query.get(name) or "").strip() for name in FIELDS}
-        return cls({k: v or defaults.get(k, "") for k, v in values.items()})
-
-    def number(self, name: str, kind: type = float, *, label: str | None = None) -> Any:
-        raw = self.values.get(name, "")
-        if raw == "":
-            return None
-        try:
-            return kind(raw)
-        except ValueError:
-            what = "a whole number" if kind is int else "a number"
-            raise InvalidInput(f"{label or name}: '{raw}' is not {what}") from None
+class SpreadForm(QueryForm):
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "choose", "k", "labels", "model", "p", "threshold", "fraction", "recovery",
+        "never_adopt", "runs", "seed",
+    )  # fmt: skip
+    DEFAULTS: ClassVar[dict[str, str]] = {
+        "choose": "top", "k": "5", "model": "ic", "p": "0.1", "runs": "1000", "seed": "0"
+    }  # fmt: skip
 
 
 def _model(form: SpreadForm) -> Any:
