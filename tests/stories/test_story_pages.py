@@ -11,10 +11,14 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from groundswell.actions.accounts import do_create_user
+from groundswell.actions.accounts import do_create_user, do_link_person
+from groundswell.actions.privacy import do_erase
+from groundswell.actions.privacy_export import subject_access_document
 from groundswell.app import App
 from groundswell.auth import passwords
+from groundswell.store.models import Person, Story
 from groundswell.web import create_app
 
 pytestmark = pytest.mark.anyio
@@ -122,3 +126,32 @@ async def test_share_moderate_pack_export_withdraw(citizen, moderator, curator):
     html = (await curator.get(pack_url + "/export.html")).text
     assert "night staff" not in html and "Story removed" in html
     assert "night staff" not in (await citizen.get("/stories/published")).text
+
+
+async def test_a_signed_in_storyteller_may_keep_a_story_with_their_record(app: App, web, citizen):
+    with app.transaction() as session:
+        session.add(Person(ref="teller"))
+    do_create_user(app, email="pat@example.org", display_name="Pat", password=PASSWORD,
+                   role="participant")  # fmt: skip
+    do_link_person(app, email="pat@example.org", person="teller")
+    story = {"body": "The midwife sat with me all night.", "consent": "training"}
+    # Anonymous: no choice to make, and the story is linked to nobody.
+    page = await citizen.get("/stories/share")
+    assert 'name="keep"' not in page.text
+    await post(citizen, "/stories/share", "/stories/share", title="Anonymous", **story)
+    async for pat in client(web, "pat@example.org"):
+        page = await pat.get("/stories/share")
+        assert "Keep this story with my record" in page.text
+        for title, keep in (("Kept", "yes"), ("Not kept", "")):
+            r = await post(pat, "/stories/share", "/stories/share", title=title, keep=keep, **story)
+            assert r.status_code == 303, r.text
+    with app.reading() as session:
+        tellers = dict(session.execute(select(Story.title, Story.person_id)).all())
+        teller = session.scalar(select(Person.id).where(Person.ref == "teller"))
+    assert tellers == {"Anonymous": None, "Kept": teller, "Not kept": None}
+    # Kept with the record: in the person's data, and erased with them.
+    document = subject_access_document(app, "teller", actor="test")
+    assert [row["title"] for row in document["tables"]["stories"]] == ["Kept"]
+    do_erase(app, "teller", actor="test")
+    with app.reading() as session:
+        assert sorted(session.scalars(select(Story.title))) == ["Anonymous", "Not kept"]

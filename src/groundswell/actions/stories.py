@@ -33,6 +33,7 @@ from groundswell.store.models import (
     StoryReview,
     StoryStatus,
     StoryTag,
+    User,
     utcnow,
 )
 from groundswell.stories import detect
@@ -167,8 +168,15 @@ def do_share_story(
     theme: str | None = None,
     tags: list[str] | None = None,
     person_id: int | None = None,
+    user_id: int | None = None,
 ) -> Shared:
-    """Take a story from anyone; run the personal-data check; return the withdraw key."""
+    """Take a story from anyone; run the personal-data check; return the withdraw key.
+
+    ``user_id``: a signed-in storyteller who keeps the story with their record.
+    The story is then linked to the person their account is linked to (if
+    any), so it is in their subject access export and erased with them.
+    Otherwise it is linked to nobody, and the withdraw key is the only handle.
+    """
     try:
         level = ConsentLevel(consent)
     except ValueError:
@@ -177,6 +185,8 @@ def do_share_story(
         ) from None
     key = secrets.token_urlsafe(16)
     with db.transaction() as session:
+        if user_id is not None and person_id is None:
+            person_id = session.scalar(select(User.person_id).where(User.id == user_id))
         story = Story(
             title=_clean(title, "title", 160, required=True),
             body=_clean(body, "story", MAX_BODY, required=True),

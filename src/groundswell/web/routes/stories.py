@@ -2,6 +2,9 @@
 
 Sharing needs no account: the storyteller gets a private link (story number
 and a secret key) that lets them change their consent or withdraw at any time.
+A signed-in storyteller whose account is linked to a person may also keep the
+story with their record, so it is part of their data when they ask for it or
+ask for it to be erased.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from groundswell.actions.accounts import linked_person
 from groundswell.actions.stories import (
     check_withdraw_key,
     do_set_consent,
@@ -20,6 +24,7 @@ from groundswell.actions.stories import (
 from groundswell.actions.story_search import search
 from groundswell.actions.story_views import story_list, story_view
 from groundswell.errors import InvalidInput, PermissionDenied
+from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
 from groundswell.web.routes.conversations import render
 
@@ -34,7 +39,10 @@ CONSENTS = {
 
 def _share_form(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
     values = {"title": "", "body": "", "service": "", "theme": "", "tags": "", "consent": "",
-              "errors": {}, "consents": CONSENTS}  # fmt: skip
+              "keep": "", "errors": {}, "consents": CONSENTS}  # fmt: skip
+    # A signed-in storyteller linked to a person may keep the story with their record.
+    user = get_principal(request)
+    values["record"] = linked_person(request.app.state.gs, user.user_id) if user else None
     return render(request, "stories/share.html", status, **{**values, **context})
 
 
@@ -53,9 +61,11 @@ def share(
     theme: Annotated[str, Form()] = "",
     tags: Annotated[str, Form()] = "",
     consent: Annotated[str, Form()] = "",
+    keep: Annotated[str, Form()] = "",
 ) -> Response:
     values = {"title": title, "body": body, "service": service, "theme": theme, "tags": tags,
-              "consent": consent}  # fmt: skip
+              "consent": consent, "keep": keep}  # fmt: skip
+    user = get_principal(request)
     errors = {}
     if not title.strip():
         errors["title"] = "Enter a title for your story"
@@ -68,6 +78,7 @@ def share(
             shared = do_share_story(
                 gs, title=title, body=body, consent=consent, service=service, theme=theme,
                 tags=[t for t in tags.split(",") if t.strip()],
+                user_id=user.user_id if user is not None and keep == "yes" else None,
             )  # fmt: skip
         except InvalidInput as exc:
             errors["body"] = exc.message
