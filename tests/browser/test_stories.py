@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from groundswell.actions.accounts import do_create_user
+from groundswell.actions.accounts import do_create_user, do_link_person
 from groundswell.app import App
 from groundswell.errors import Conflict
+from groundswell.store.models import Person, Story, User
 
 pytestmark = pytest.mark.browser
 PASSWORD = "three random words"
@@ -97,3 +99,28 @@ def test_share_moderate_and_export_a_pack(
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "midwives on the birth centre" in text and "Stay with people" in text
     cur.context.close()
+
+
+def test_a_signed_in_storyteller_keeps_a_story_with_their_record(
+    page: Any, movement: App, assert_accessible: Callable[..., None]
+):
+    teller = _user(movement, "stories-teller@example.org", "participant")
+    with movement.reading() as session:
+        linked = select(User.person_id).where(User.person_id.is_not(None))
+        unlinked = select(Person.ref).where(Person.id.not_in(linked)).order_by(Person.id)
+        ref = session.scalars(unlinked.limit(1)).one()
+    do_link_person(movement, email=teller, person=ref)
+    page.goto("/sign-in?next=/stories/share")
+    _sign_in(page, teller)
+    assert page.url.endswith("/stories/share")
+    keep = page.get_by_label("Keep this story with my record")
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Kept with my record")
+    page.get_by_label("Your story").fill("The physio came back the next day, as she said.")
+    page.get_by_label("Keep it private", exact=False).check()
+    keep.check()
+    page.get_by_role("button", name="Share story").click()
+    assert re.search(r"/stories/\d+/yours\?key=", page.url)
+    with movement.reading() as session:
+        kept = session.scalars(select(Story).where(Story.title == "Kept with my record")).one()
+        assert kept.person_id == session.scalar(select(Person.id).where(Person.ref == ref))
