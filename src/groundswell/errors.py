@@ -86,6 +86,17 @@ class PermissionDenied(GroundswellError):
     exit_code = ExitStatus.ERROR
 
 
+class TooManyAttempts(GroundswellError):
+    """Too many tries in a row (wrong passwords): wait ``retry_after`` seconds."""
+
+    http_status = 429
+    exit_code = ExitStatus.ERROR
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ConfigError(GroundswellError):
     """A setting or environment variable is malformed; names the variable."""
 

@@ -20,14 +20,15 @@ from groundswell.actions.accounts import (
     list_users,
 )
 from groundswell.app import App
-from groundswell.auth import passwords
-from groundswell.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from groundswell.auth import passwords, throttle
+from groundswell.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooManyAttempts
 from groundswell.store import migrate
 from groundswell.store.models import (
     Initiative,
     Membership,
     Person,
     Role,
+    SignInThrottle,
     User,
     UserSession,
 )
@@ -95,6 +96,42 @@ def test_sign_in_session_lifecycle(db_app: App) -> None:
     assert do_load_session(db_app, signed.token, now=t, **LIMITS) is None
     with db_app.reading() as s:
         assert s.scalar(select(func.count()).select_from(UserSession)) == 0  # deleted
+
+
+def test_wrong_passwords_are_throttled_per_address_known_or_not(db_app: App) -> None:
+    do_create_user(db_app, email="a@example.org", display_name="A", password=PASSWORD)
+    for email in ("a@example.org", "nobody@example.org"):  # the same for both: no tell
+        for _ in range(throttle.FREE_FAILURES - 1):
+            assert do_sign_in(db_app, email=email, password="wrong guess", now=T0) is None
+        # The tenth wrong password still gets an answer; the next try must wait a minute.
+        assert do_sign_in(db_app, email=email.upper(), password="wrong guess", now=T0) is None
+        with pytest.raises(TooManyAttempts, match="wait 59 seconds") as caught:
+            do_sign_in(db_app, email=email, password=PASSWORD, now=T0 + timedelta(seconds=1))
+        assert caught.value.retry_after == 59 and caught.value.http_status == 429
+    # After the wait, one more wrong password doubles it; the right one resets the count.
+    after = T0 + timedelta(minutes=1)
+    assert do_sign_in(db_app, email="a@example.org", password="wrong", now=after) is None
+    with pytest.raises(TooManyAttempts, match="wait 120 seconds"):
+        do_sign_in(db_app, email="a@example.org", password=PASSWORD, now=after)
+    later = after + timedelta(minutes=2)
+    assert do_sign_in(db_app, email="a@example.org", password=PASSWORD, now=later) is not None
+    with db_app.reading() as s:
+        [kept] = s.scalars(select(SignInThrottle)).all()  # only the unknown address's count
+    assert kept.key_hash == throttle.throttle_key("nobody@example.org")
+    assert "nobody" not in kept.key_hash and kept.failures == throttle.FREE_FAILURES
+    # A day after its last failure an address's count is forgotten (swept by any failure).
+    tomorrow = T0 + throttle.FORGET_AFTER + timedelta(seconds=1)
+    assert do_sign_in(db_app, email="a@example.org", password="wrong", now=tomorrow) is None
+    with db_app.reading() as s:
+        assert s.scalars(select(SignInThrottle.failures)).all() == [1]
+
+
+def test_throttle_waits_double_up_to_an_hour() -> None:
+    waits = [throttle.wait_after(n).total_seconds() for n in range(9, 18)]
+    assert waits == [0, 60, 120, 240, 480, 960, 1920, 3600, 3600]
+    assert throttle.wait_after(10_000) == throttle.MAX_WAIT
+    assert throttle.seconds_left(T0 + timedelta(seconds=0.2), T0) == 1
+    assert throttle.seconds_left(T0, T0) == 0 and throttle.seconds_left(None, T0) == 0
 
 
 def test_idle_session_ends_and_sign_out_deletes(db_app: App) -> None:

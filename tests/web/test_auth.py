@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from groundswell.app import App
 from groundswell.store.models import UserSession
+from groundswell.web import create_app
 from groundswell.web.auth import ParticipantKey
 from groundswell.web.ratelimit import RateLimiter, rate_limit
 
@@ -199,6 +200,28 @@ async def test_sign_in_is_rate_limited_per_email_and_address(anon: httpx.AsyncCl
         await anon.post("/sign-in", data={**form, "email": f"x{i}@example.org"})
     flood = await anon.post("/sign-in", data={**form, "email": "y@example.org"})
     assert flood.status_code == 429
+
+
+async def test_wrong_passwords_are_throttled_across_server_processes(app: App):
+    add_users(app)
+    processes = [create_app(app) for _ in range(6)]  # each with its own in-process limits
+    form = {"email": ADMIN, "password": "wrong password!"}
+    statuses = []
+    for web in processes:
+        async for client in client_for(web, "anonymous"):
+            token = csrf_from((await client.get("/sign-in")).text)
+            if web is not processes[-1]:
+                for _ in range(2):  # under each process's own limit
+                    response = await client.post("/sign-in", data={**form, "csrf_token": token})
+                    statuses.append(response.status_code)
+                continue
+            # Ten wrong passwords in all: even the right one must now wait, in any process.
+            right = await client.post(
+                "/sign-in", data={**form, "password": PASSWORD, "csrf_token": token}
+            )
+            assert right.status_code == 429 and "Too many attempts" in right.text
+            assert 1 <= int(right.headers["retry-after"]) <= 60
+    assert statuses == [401] * 10
 
 
 async def test_requests_are_rate_limited_and_refill(web: FastAPI):

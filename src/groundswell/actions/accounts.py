@@ -10,11 +10,12 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Select, delete, false, func, or_, select
+from sqlalchemy import CursorResult, Select, delete, false, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from groundswell.actions import Database
-from groundswell.auth import passwords, tokens
+from groundswell.auth import passwords, throttle, tokens
 from groundswell.auth.permissions import (
     Action,
     Grant,
@@ -25,12 +26,13 @@ from groundswell.auth.permissions import (
     require,
     scopes_for,
 )
-from groundswell.errors import Conflict, InvalidInput, NotFound
+from groundswell.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from groundswell.store.models import (
     Initiative,
     Membership,
     Person,
     RoleGrant,
+    SignInThrottle,
     User,
     UserSession,
 )
@@ -186,19 +188,33 @@ def do_sign_in(db: Database, *, email: str, password: str, now: datetime) -> Sig
 
     Unknown emails still pay for one hash check, so timing does not reveal who
     has an account. A hash made with old parameters is replaced on success.
+    Wrong passwords are counted per address (``groundswell.auth.throttle``);
+    past the free ones, a try before the wait is over raises TooManyAttempts
+    without checking the password.
     """
     try:
         email = normalise_email(email)
     except InvalidInput:
         return None
+    key = throttle.throttle_key(email)
     with db.transaction() as session:
+        record = session.get(SignInThrottle, key)
+        wait = throttle.seconds_left(record.locked_until if record else None, now)
+        if wait:
+            raise TooManyAttempts(
+                f"too many wrong passwords for this address; wait {wait} seconds and try again",
+                wait,
+            )
         user = session.scalar(
             select(User).options(selectinload(User.grants)).where(User.email == email)
         )
         stored = user.password_hash if user is not None else passwords.dummy_hash()
         good = passwords.verify_password(stored, password)
         if user is None or user.disabled or not good:
+            _count_failure(session, key, record, now)
             return None
+        if record is not None:
+            session.delete(record)  # a right password starts the count again
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
         user.last_sign_in_at = now
@@ -210,6 +226,42 @@ def do_sign_in(db: Database, *, email: str, password: str, now: datetime) -> Sig
             )
         )  # fmt: skip
         return SignedIn(token=token, csrf_token=csrf, principal=principal_of(user))
+
+
+def _count_failure(
+    session: Session, key: str, record: SignInThrottle | None, now: datetime
+) -> None:
+    """One more wrong password for ``key``; throttle it once past the free failures."""
+    forgotten = now - throttle.FORGET_AFTER
+    session.execute(
+        delete(SignInThrottle).where(
+            SignInThrottle.last_failure_at < forgotten, SignInThrottle.key_hash != key
+        )
+    )
+    if record is None:
+        try:
+            with session.begin_nested():
+                session.add(SignInThrottle(key_hash=key, failures=0, last_failure_at=now))
+        except IntegrityError:
+            pass  # another process counted a failure for this address at the same moment
+    elif record.last_failure_at < forgotten:
+        record.failures = 0  # the old run is forgotten
+        session.flush()
+    # Counted in SQL, so failures from several processes at once all count.
+    failures = session.execute(
+        update(SignInThrottle)
+        .where(SignInThrottle.key_hash == key)
+        .values(failures=SignInThrottle.failures + 1, last_failure_at=now)
+        .returning(SignInThrottle.failures)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    wait = throttle.wait_after(failures)
+    session.execute(
+        update(SignInThrottle)
+        .where(SignInThrottle.key_hash == key)
+        .values(locked_until=now + wait if wait else None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def do_sign_out(db: Database, token: str) -> None:

@@ -12,7 +12,9 @@ and ``--forwarded-allow-ips`` so that is the visitor, not the proxy). Sign-in
 is limited per email and address, and per address at four times that rate.
 
 Buckets live in this process: several server processes each keep their own,
-which still bounds a flood to (processes x rate).
+which still bounds a flood to (processes x rate). Password guessing against
+one address is also held across processes, in the database: after ten wrong
+passwords in a row each try waits (``groundswell.auth.throttle``).
 """
 
 from __future__ import annotations

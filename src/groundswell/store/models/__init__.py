@@ -1,6 +1,6 @@
 """SQLAlchemy models of the movement. Importing this package registers every table."""
 
-from groundswell.store.models.accounts import Role, RoleGrant, User, UserSession
+from groundswell.store.models.accounts import Role, RoleGrant, SignInThrottle, User, UserSession
 from groundswell.store.models.audit import AuditEvent
 from groundswell.store.models.base import Base, UTCDateTime, utcnow
 from groundswell.store.models.campaigns import (
@@ -90,6 +90,7 @@ __all__ = [
     "Role",
     "RoleGrant",
     "SafeguardingContact",
+    "SignInThrottle",
     "Statement",
     "StatementStatus",
     "Story",

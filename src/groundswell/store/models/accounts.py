@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from groundswell.auth.permissions import Role
 from groundswell.store.models.base import Base, UTCDateTime, enum_column, utcnow
 
-__all__ = ["Role", "RoleGrant", "User", "UserSession"]
+__all__ = ["Role", "RoleGrant", "SignInThrottle", "User", "UserSession"]
 
 
 class User(Base):
@@ -75,3 +75,18 @@ class UserSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class SignInThrottle(Base):
+    """Wrong passwords in a row for one email address (``groundswell.auth.throttle``).
+
+    Keyed by a hash of the address, known or not; forgotten a day after the
+    last failure, and at once after a right password.
+    """
+
+    __tablename__ = "sign_in_throttles"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -23,6 +23,7 @@ from groundswell.actions.accounts import (
     list_users,
 )
 from groundswell.auth.permissions import Action, Principal
+from groundswell.errors import TooManyAttempts
 from groundswell.web.auth import (
     SESSION_COOKIE,
     SignedInUser,
@@ -79,18 +80,19 @@ async def sign_in(
         return _sign_in_form(request, status=422, errors=errors, email=email, next=target)
     try:
         check_sign_in(request, email)
-    except RateLimited as exc:
+        now = request.app.state.clock()
+        # Argon2 takes tens of milliseconds on purpose: keep it off the event loop.
+        signed = await anyio.to_thread.run_sync(
+            lambda: do_sign_in(gs, email=email, password=password, now=now)
+        )
+    except (RateLimited, TooManyAttempts) as exc:
+        # The same answer whether this process or the address's count said so.
         response = _sign_in_form(
             request, status=429, errors={"email": f"Too many attempts. Wait {exc.retry_after}"
             " seconds and try again"}, email=email, next=target,
         )  # fmt: skip
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    now = request.app.state.clock()
-    # Argon2 takes tens of milliseconds on purpose: keep it off the event loop.
-    signed = await anyio.to_thread.run_sync(
-        lambda: do_sign_in(gs, email=email, password=password, now=now)
-    )
     # Sweep sessions past either limit now and then, so the table does not grow forever.
     settings = gs.settings
     await anyio.to_thread.run_sync(
