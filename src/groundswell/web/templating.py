@@ -87,6 +87,7 @@ def long_date(value: date | None) -> str:
 def make_templates(*, vendor: bool) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
+    env.auto_reload = False  # templates ship with the package: no file checks per render
     env.filters["thousands"] = thousands
     env.filters["humanise"] = humanise
     env.filters["long_date"] = long_date
