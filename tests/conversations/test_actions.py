@@ -16,12 +16,19 @@ from sqlalchemy import select
 
 from groundswell.actions import conversations
 from groundswell.actions.conversation_polis import do_import_polis, export_polis, to_export
-from groundswell.actions.conversation_report import analysis, next_for, report, report_csv
+from groundswell.actions.conversation_report import (
+    analysis,
+    next_for,
+    report,
+    report_csv,
+    voting_card,
+)
 from groundswell.actions.conversations import (
     do_join,
     do_moderate,
     do_open_conversation,
     do_submit_statement,
+    get_conversation,
     progress,
     statements,
 )
@@ -177,6 +184,20 @@ def test_routing_never_repeats_and_ends(db_app: App, conv):
             do_vote(db_app, conv.slug, key, s.tid, 1 if key == "x" else -1)
         assert sorted(seen) == list(range(len(SEEDS)))
     assert next_for(db_app, conv.slug, "x") is None
+
+
+def test_the_voting_card_is_progress_and_routing_in_one_read(db_app: App, conv):
+    for key in ("x", "y", "z"):
+        do_vote(db_app, conv.slug, key, 0, 1 if key == "x" else -1)
+    do_vote(db_app, conv.slug, "x", 1, 1)
+    for key, voted in (("x", 2), ("y", 1), ("new", 0)):
+        card = voting_card(db_app, conv.slug, key, seed=5)
+        assert card.conversation == get_conversation(db_app, conv.slug)
+        assert card.statement == next_for(db_app, conv.slug, key, seed=5)
+        assert card.statement.tid not in progress(db_app, conv.slug, key).voted
+        assert (card.voted, card.total) == (voted, len(SEEDS))
+    assert progress(db_app, conv.slug, "x").pid == 0
+    assert progress(db_app, conv.slug, "new").pid is None
 
 
 def test_report_has_groups_consensus_and_participation(db_app: App, conv):

@@ -29,15 +29,14 @@ from groundswell.actions.conversations import (
     Progress,
     StatementView,
     find_conversation,
-    pid_of,
-    progress,
+    read_progress,
     view_of,
     visible_statuses,
 )
 from groundswell.conversations import Analysis, analyse, build_matrix, next_statement
 from groundswell.conversations.routing import pick
 from groundswell.rng import Seed
-from groundswell.store.models.conversations import Participant, Statement, Vote
+from groundswell.store.models.conversations import Conversation, Participant, Statement, Vote
 
 CACHE_SIZE = 32
 # Routing recomputes once the cached analysis is this many votes behind, or this
@@ -187,37 +186,58 @@ def analysis(db: Database, slug: str) -> Analysis | None:
     return _analyse(db, conv.id, log)
 
 
-def next_for(
-    db: Database, slug: str, key: str, seed: Seed = None, where: Progress | None = None
-) -> StatementView | None:
-    """The statement this participant should see next (Pol.is priority), or ``None`` when done.
+@dataclass(frozen=True)
+class VotingCard:
+    """What the voting page shows: the conversation, the next statement, how far they are."""
 
-    ``where`` is their progress when the caller has just read it.
-    """
-    where = progress(db, slug, key) if where is None else where
+    conversation: ConversationView
+    statement: StatementView | None  # None when they have voted on everything
+    voted: int
+    total: int
+
+
+def voting_card(db: Database, slug: str, key: str, seed: Seed = None) -> VotingCard:
+    """The voting page for the participant known by ``key``, read in one session."""
+    with db.reading() as session:
+        conv = find_conversation(session, slug)
+        where = read_progress(session, conv, key)
+        return VotingCard(
+            conversation=view_of(conv),
+            statement=_next_in(db, session, conv, where, seed),
+            voted=len(where.voted & set(where.visible)),
+            total=len(where.visible),
+        )
+
+
+def next_for(db: Database, slug: str, key: str, seed: Seed = None) -> StatementView | None:
+    """The statement this participant should see next (Pol.is priority), or ``None`` when done."""
+    with db.reading() as session:
+        conv = find_conversation(session, slug)
+        return _next_in(db, session, conv, read_progress(session, conv, key), seed)
+
+
+def _next_in(
+    db: Database, session: Session, conv: Conversation, where: Progress, seed: Seed
+) -> StatementView | None:
     remaining = where.remaining
     if not remaining:
         return None
-    with db.reading() as session:
-        conv = find_conversation(session, slug)
-        log = _log(db, session, conv.id, conv.moderation)
-        pid = pid_of(session, conv.id, key)  # None before their first vote
+    log = _log(db, session, conv.id, conv.moderation)
     if log.pids:
         stale_ok = max(ROUTING_STALE_VOTES, int(ROUTING_STALE_SHARE * len(log.pids)))
         result = _analyse(db, conv.id, log, stale_ok=stale_ok)
         tid = next_statement(
-            result, pid, statements=list(where.visible), exclude=where.voted, seed=seed
+            result, where.pid, statements=list(where.visible), exclude=where.voted, seed=seed
         )
     else:  # nobody has voted yet: every statement is equally new
         chosen = pick(np.ones(len(remaining)), np.ones(len(remaining), bool), seed)
         tid = None if chosen is None else remaining[chosen]
     if tid is None:
         return None
-    with db.reading() as session:
-        s = session.scalars(
-            select(Statement).where(Statement.conversation_id == conv.id, Statement.tid == tid)
-        ).one()
-        return StatementView(s.tid, s.text, str(s.status.value), s.is_seed)
+    s = session.scalars(
+        select(Statement).where(Statement.conversation_id == conv.id, Statement.tid == tid)
+    ).one()
+    return StatementView(s.tid, s.text, str(s.status.value), s.is_seed)
 
 
 @dataclass

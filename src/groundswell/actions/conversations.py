@@ -341,6 +341,7 @@ class Progress:
 
     voted: frozenset[int]
     visible: tuple[int, ...]
+    pid: int | None = None  # None before their first vote
 
     @property
     def remaining(self) -> tuple[int, ...]:
@@ -349,26 +350,30 @@ class Progress:
 
 def progress(db: Database, slug: str, key: str) -> Progress:
     with db.reading() as session:
-        conv = find_conversation(session, slug)
-        visible = session.scalars(
-            select(Statement.tid)
-            .where(
-                Statement.conversation_id == conv.id,
-                Statement.status.in_(visible_statuses(conv.moderation)),
-            )
-            .order_by(Statement.tid)
-        ).all()
-        # The participant first (unique key), then their votes by index: joining
-        # from the votes would read every vote of a large conversation.
-        participant = find_participant(session, conv.id, key)
-        voted: Sequence[int] = []
-        if participant is not None:
-            voted = session.scalars(
-                select(Statement.tid)
-                .join(Vote, Vote.statement_id == Statement.id)
-                .where(Vote.conversation_id == conv.id, Vote.participant_id == participant.id)
-            ).all()
-        return Progress(frozenset(voted), tuple(visible))
+        return read_progress(session, find_conversation(session, slug), key)
+
+
+def read_progress(session: Session, conv: Conversation, key: str) -> Progress:
+    """The participant known by ``key`` in ``conv``: their progress, in an open session."""
+    visible = session.scalars(
+        select(Statement.tid)
+        .where(
+            Statement.conversation_id == conv.id,
+            Statement.status.in_(visible_statuses(conv.moderation)),
+        )
+        .order_by(Statement.tid)
+    ).all()
+    # The participant first (unique key), then their votes by index: joining
+    # from the votes would read every vote of a large conversation.
+    participant = find_participant(session, conv.id, key)
+    if participant is None:
+        return Progress(frozenset(), tuple(visible))
+    voted = session.scalars(
+        select(Statement.tid)
+        .join(Vote, Vote.statement_id == Statement.id)
+        .where(Vote.conversation_id == conv.id, Vote.participant_id == participant.id)
+    ).all()
+    return Progress(frozenset(voted), tuple(visible), participant.pid)
 
 
 def statement_text(db: Database, slug: str, tid: int) -> str:

@@ -17,12 +17,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from groundswell.actions.conversation_report import next_for
+from groundswell.actions.conversation_report import voting_card
 from groundswell.actions.conversations import (
     MAX_STATEMENT,
     do_submit_statement,
     get_conversation,
-    progress,
 )
 from groundswell.actions.votes import Ballot
 from groundswell.app import App
@@ -47,25 +46,25 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     )
 
 
-def _card_context(gs: Any, slug: str, key: str) -> dict[str, Any]:
-    where = progress(gs, slug, key)
+def _card(gs: Any, slug: str, key: str) -> dict[str, Any]:
+    """The voting page's conversation and card: one session, in a worker thread."""
+    card = voting_card(gs, slug, key)
     return {
-        "statement": next_for(gs, slug, key, where=where),
-        "voted": len(where.voted & set(where.visible)),
-        "total": len(where.visible),
+        "conversation": card.conversation,
+        "statement": card.statement,
+        "voted": card.voted,
+        "total": card.total,
     }
 
 
 async def _voting_page(
     request: Request, gs: Any, slug: str, key: str, *, status: int = 200, **extra: Any
 ) -> HTMLResponse:
-    conversation = get_conversation(gs, slug)
-    card = await anyio.to_thread.run_sync(lambda: _card_context(gs, slug, key))
+    card = await anyio.to_thread.run_sync(lambda: _card(gs, slug, key))
     return render(
         request,
         "conversations/vote.html",
         status,
-        conversation=conversation,
         max_statement=MAX_STATEMENT,
         errors=extra.pop("errors", {}),
         **card,
@@ -99,9 +98,8 @@ async def vote(request: Request) -> Response:
     gs: App = request.app.state.gs
     await vote_queue(request.app.state, gs).vote(Ballot(slug, key, tid, form.get("vote", "")))
     if request.headers.get("hx-request") == "true":
-        conversation = get_conversation(gs, slug)
-        card = await anyio.to_thread.run_sync(lambda: _card_context(gs, slug, key))
-        return render(request, "conversations/_card.html", conversation=conversation, **card)
+        card = await anyio.to_thread.run_sync(lambda: _card(gs, slug, key))
+        return render(request, "conversations/_card.html", **card)
     return RedirectResponse(f"/conversations/{slug}", status_code=303)
 
 
@@ -135,6 +133,6 @@ async def add_statement(
             request, gs, slug, key, status=422, errors={"statement": exc.message},
             draft=statement,
         )  # fmt: skip
-    moderation = get_conversation(gs, slug).moderation
+    moderation = (await anyio.to_thread.run_sync(lambda: get_conversation(gs, slug))).moderation
     state = "pending" if moderation == "pre" and added.status == "pending" else "shown"
     return RedirectResponse(f"/conversations/{slug}?added={state}#add-statement", status_code=303)
