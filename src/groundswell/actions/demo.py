@@ -9,16 +9,25 @@ the movement's records first. The audit trail is kept either way.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
 from typing import Any, Protocol, cast
 
 import numpy as np
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.demo_conversations import write_conversation, write_live_conversation
+from groundswell.actions.demo_rows import (
+    as_rows,
+    bulk_insert,
+    dates,
+    keys_at,
+    names_at,
+    optional_keys,
+    utc_times,
+)
 from groundswell.demo import DemoMovement, generate, places
 from groundswell.demo import campaign as dc
 from groundswell.demo import conversation as dconv
@@ -89,34 +98,6 @@ class DemoSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _aware(values: np.ndarray) -> list[datetime | None]:
-    """``datetime64`` (NaT allowed) -> aware UTC datetimes for ``UTCDateTime`` columns."""
-    naive = values.astype("datetime64[us]").tolist()
-    return [None if v is None else v.replace(tzinfo=UTC) for v in naive]
-
-
-def _times(days: np.ndarray) -> list[datetime | None]:
-    return _aware(places.to_times(days))
-
-
-def _dates(days: np.ndarray) -> list[date | None]:
-    return places.to_dates(days).tolist()
-
-
-def _insert(
-    session: Session, model: type[Base], rows: Sequence[dict[str, Any]], ids: bool = False
-) -> np.ndarray:
-    """Bulk insert; with ``ids`` return the new primary keys in row order."""
-    table = cast(Table, model.__table__)
-    if not rows:
-        return np.empty(0, dtype=np.int64)
-    if not ids:
-        session.execute(insert(table), rows)
-        return np.empty(0, dtype=np.int64)
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return np.fromiter(session.execute(stmt, rows).scalars(), dtype=np.int64, count=len(rows))
 
 
 def _guard(session: Session, replace: bool) -> int:
@@ -209,76 +190,56 @@ def do_build_demo(
     )
 
 
-def _rows(n: int, **columns: Any) -> list[dict[str, Any]]:
-    """Row dicts from columns; a column that is not a list is the same in every row."""
-    cols = {k: v if isinstance(v, list) else [v] * n for k, v in columns.items()}
-    names = list(cols)
-    return [dict(zip(names, values, strict=True)) for values in zip(*cols.values(), strict=True)]
-
-
-def _ids(keys: np.ndarray, index: np.ndarray) -> list[int]:
-    return keys[index].tolist()
-
-
-def _optional(keys: np.ndarray, index: np.ndarray) -> list[int | None]:
-    """Keys for an index where -1 means none."""
-    return [None if i < 0 else int(keys[i]) for i in index.tolist()]
-
-
-def _pick(names: Sequence[str], codes: np.ndarray) -> list[str]:
-    return [names[c] for c in codes.tolist()]
-
-
 def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> dict[str, int]:
     """Insert every part of the movement; return rows written per table."""
     pop, cons, tree = mv.population, mv.consent, mv.recruitment
     phase("people")
-    person = _insert(
+    person = bulk_insert(
         session,
         Person,
-        _rows(
+        as_rows(
             mv.n,
             ref=mv.refs(),
             display_name=pop.display_name.tolist(),
-            town=_pick(places.TOWN_NAMES, pop.town),
-            kind=_pick(KINDS, pop.kind),
+            town=names_at(places.TOWN_NAMES, pop.town),
+            kind=names_at(KINDS, pop.kind),
             consent_contact=cons.contact.tolist(),
-            consent_contact_at=_times(cons.contact_day),
+            consent_contact_at=utc_times(cons.contact_day),
             consent_analytics=cons.analytics.tolist(),
-            consent_analytics_at=_times(cons.analytics_day),
-            joined_at=_times(tree.joined_day),
+            consent_analytics_at=utc_times(cons.analytics_day),
+            joined_at=utc_times(tree.joined_day),
         ),
         ids=True,
     )
 
     phase("ties")
     t = mv.ties
-    _insert(
+    bulk_insert(
         session,
         Tie,
-        _rows(
+        as_rows(
             len(t),
-            source_id=_ids(person, t.src),
-            target_id=_ids(person, t.dst),
-            kind=_pick(TIE_KINDS, t.kind),
+            source_id=keys_at(person, t.src),
+            target_id=keys_at(person, t.dst),
+            kind=names_at(TIE_KINDS, t.kind),
             weight=t.weight.tolist(),
             origin="demo",
         ),
     )
     rec = np.flatnonzero(tree.recruiter >= 0)
-    _insert(
+    bulk_insert(
         session,
         Recruitment,
-        _rows(
+        as_rows(
             rec.size,
-            recruiter_id=_ids(person, tree.recruiter[rec]),
-            recruit_id=_ids(person, rec),
-            at=_times(tree.joined_day[rec]),
+            recruiter_id=keys_at(person, tree.recruiter[rec]),
+            recruit_id=keys_at(person, rec),
+            at=utc_times(tree.joined_day[rec]),
         ),
     )
 
     phase("initiatives")
-    initiative = _insert(
+    initiative = bulk_insert(
         session,
         Initiative,
         [
@@ -296,70 +257,70 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
         ids=True,
     )
     ms = mv.memberships
-    _insert(
+    bulk_insert(
         session,
         Membership,
-        _rows(
+        as_rows(
             ms.person.size,
-            initiative_id=_ids(initiative, ms.initiative),
-            person_id=_ids(person, ms.person),
-            role=_pick(MEMBER_ROLES, ms.role),
-            joined_on=_dates(ms.joined_day),
+            initiative_id=keys_at(initiative, ms.initiative),
+            person_id=keys_at(person, ms.person),
+            role=names_at(MEMBER_ROLES, ms.role),
+            joined_on=dates(ms.joined_day),
         ),
     )
 
     phase("events")
     act = mv.activity
-    event = _insert(
+    event = bulk_insert(
         session,
         Event,
-        _rows(
+        as_rows(
             act.event_day.size,
-            initiative_id=_optional(initiative, act.event_initiative),
+            initiative_id=optional_keys(initiative, act.event_initiative),
             title=list(act.event_title),
             kind=list(act.event_kind),
-            held_on=_dates(act.event_day),
-            town=_pick(places.TOWN_NAMES, act.event_town),
-            led_by_id=_ids(person, act.event_leader),
+            held_on=dates(act.event_day),
+            town=names_at(places.TOWN_NAMES, act.event_town),
+            led_by_id=keys_at(person, act.event_leader),
         ),
         ids=True,
     )
-    _insert(
+    bulk_insert(
         session,
         Attendance,
-        _rows(
+        as_rows(
             act.attend_person.size,
-            event_id=_ids(event, act.attend_event),
-            person_id=_ids(person, act.attend_person),
-            role=_pick(dev.ATTEND_ROLES, act.attend_role),
+            event_id=keys_at(event, act.attend_event),
+            person_id=keys_at(person, act.attend_person),
+            role=names_at(dev.ATTEND_ROLES, act.attend_role),
         ),
     )
-    _insert(
+    bulk_insert(
         session,
         Pledge,
-        _rows(
+        as_rows(
             act.pledge_person.size,
-            person_id=_ids(person, act.pledge_person),
-            initiative_id=_optional(initiative, act.pledge_initiative),
-            text=_pick(dev.PLEDGE_TEXTS, act.pledge_text),
-            status=_pick(dev.PLEDGE_STATUSES, act.pledge_status),
-            made_at=_times(act.pledge_made),
-            shared_at=_times(act.pledge_shared),
-            done_at=_times(act.pledge_done),
+            person_id=keys_at(person, act.pledge_person),
+            initiative_id=optional_keys(initiative, act.pledge_initiative),
+            text=names_at(dev.PLEDGE_TEXTS, act.pledge_text),
+            status=names_at(dev.PLEDGE_STATUSES, act.pledge_status),
+            made_at=utc_times(act.pledge_made),
+            shared_at=utc_times(act.pledge_shared),
+            done_at=utc_times(act.pledge_done),
         ),
     )
 
     phase("conversation")
-    _write_conversation(session, mv, person, int(initiative[0]))
-    _write_live_conversation(session, int(initiative[0]))
+    write_conversation(session, mv, person, int(initiative[0]))
+    write_live_conversation(session, int(initiative[0]))
 
     phase("campaign")
     camp = mv.campaign
     first, last = places.to_dates(np.array([dc.START, dc.START + dc.LENGTH - 1])).tolist()
-    campaign = _insert(
+    campaign = bulk_insert(
         session,
         Campaign,
-        _rows(
+        as_rows(
             1,
             slug=dc.SLUG,
             name=dc.NAME,
@@ -372,31 +333,31 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
         ),
         ids=True,
     )
-    _insert(
+    bulk_insert(
         session,
         ActivityLog,
-        _rows(
+        as_rows(
             camp.log_person.size,
             campaign_id=int(campaign[0]),
-            person_id=_ids(person, camp.log_person),
-            day=_dates(camp.log_day),
+            person_id=keys_at(person, camp.log_person),
+            day=dates(camp.log_day),
             amount=camp.log_amount.tolist(),
-            origin=_pick(dc.ORIGINS, camp.log_origin),
-            logged_at=_times(camp.log_time),
+            origin=names_at(dc.ORIGINS, camp.log_origin),
+            logged_at=utc_times(camp.log_time),
         ),
     )
 
     phase("surveys")
     sv = mv.surveys
-    _insert(
+    bulk_insert(
         session,
         SurveyResponse,
-        _rows(
+        as_rows(
             sv.person.size,
-            person_id=_ids(person, sv.person),
-            instrument=_pick(dc.INSTRUMENTS, sv.instrument),
-            answered_on=_dates(sv.day),
-            mode=_pick(dc.MODES, sv.mode),
+            person_id=keys_at(person, sv.person),
+            instrument=names_at(dc.INSTRUMENTS, sv.instrument),
+            answered_on=dates(sv.day),
+            mode=names_at(dc.MODES, sv.mode),
             answers=[list(a) for a in sv.answers],
         ),
     )
@@ -404,19 +365,19 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
     phase("stories")
     st = mv.stories
     told = [dstories.STORIES[i] for i in st.story.tolist()]
-    _insert(
+    bulk_insert(
         session,
         Story,
-        _rows(
+        as_rows(
             len(told),
-            person_id=_ids(person, st.person),
+            person_id=keys_at(person, st.person),
             title=[x[0] for x in told],
             service=[x[1] for x in told],
             theme=[x[2] for x in told],
             body=[x[3] for x in told],
-            consent_level=_pick(dstories.CONSENT_LEVELS, st.consent),
-            status=_pick(dstories.STORY_STATUSES, st.status),
-            created_at=_times(st.day),
+            consent_level=names_at(dstories.CONSENT_LEVELS, st.consent),
+            status=names_at(dstories.STORY_STATUSES, st.status),
+            created_at=utc_times(st.day),
         ),
     )
     return movement_counts(mv)
@@ -443,95 +404,3 @@ def movement_counts(mv: DemoMovement) -> dict[str, int]:
         "survey_responses": int(mv.surveys.person.size),
         "stories": int(mv.stories.person.size),
     }
-
-
-def _write_conversation(
-    session: Session, mv: DemoMovement, person: np.ndarray, initiative_id: int
-) -> None:
-    cv = mv.conversation
-    opened, closed = _times(np.array([cv.opened_day, cv.closed_day]))
-    conversation_id = _conversation(
-        session,
-        slug=dconv.SLUG,
-        topic=dconv.TOPIC,
-        question=dconv.QUESTION,
-        moderation="post",
-        initiative_id=initiative_id,
-        opened_at=opened,
-        closed_at=closed,
-    )
-    count = cv.participant_person.size
-    participant = _insert(
-        session,
-        Participant,
-        _rows(
-            count,
-            conversation_id=conversation_id,
-            pid=list(range(count)),
-            person_id=_optional(person, cv.participant_person),
-            created_at=_times(cv.participant_day),
-        ),
-        ids=True,
-    )
-    statement = _insert(
-        session,
-        Statement,
-        _rows(
-            len(cv.statement_text),
-            conversation_id=conversation_id,
-            tid=list(range(len(cv.statement_text))),
-            author_id=_optional(participant, cv.statement_author),
-            text=list(cv.statement_text),
-            status=_pick(dconv.STATEMENT_STATUSES, cv.statement_status),
-            is_seed=cv.statement_seed.tolist(),
-            created_at=_times(cv.statement_day),
-        ),
-        ids=True,
-    )
-    _insert(
-        session,
-        Vote,
-        _rows(
-            cv.vote_pid.size,
-            conversation_id=conversation_id,
-            participant_id=_ids(participant, cv.vote_pid),
-            statement_id=_ids(statement, cv.vote_tid),
-            value=cv.vote_value.tolist(),
-            created_at=_times(cv.vote_day),
-        ),
-    )
-
-
-def _write_live_conversation(session: Session, initiative_id: int) -> None:
-    """The movement's next conversation, open for visitors' votes (``dconv.LIVE_SLUG``)."""
-    opened = datetime.combine(places.PERIOD_END, datetime.min.time(), tzinfo=UTC)
-    conversation_id = _conversation(
-        session,
-        slug=dconv.LIVE_SLUG,
-        topic=dconv.LIVE_TOPIC,
-        question=dconv.LIVE_QUESTION,
-        moderation="pre",
-        initiative_id=initiative_id,
-        opened_at=opened,
-        closed_at=None,
-    )
-    seeds = len(dconv.LIVE_SEEDS)
-    _insert(
-        session,
-        Statement,
-        _rows(
-            seeds,
-            conversation_id=conversation_id,
-            tid=list(range(seeds)),
-            author_id=None,
-            text=list(dconv.LIVE_SEEDS),
-            status="accepted",
-            is_seed=True,
-            created_at=opened,
-        ),
-    )
-
-
-def _conversation(session: Session, **columns: Any) -> int:
-    """Insert one conversation row; its id."""
-    return int(_insert(session, Conversation, _rows(1, **columns), ids=True)[0])
