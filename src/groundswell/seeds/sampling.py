@@ -44,6 +44,11 @@ class RRSpec:
     def n(self) -> int:
         return int(self.indptr.shape[0] - 1)
 
+    @property
+    def kernel_args(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float, int]:
+        """The leading arguments every RR kernel takes, in its order."""
+        return (self.indptr, self.indices, self.probs, self.kind, self.p, self.max_steps)
+
 
 def rr_spec(graph: Graph, model: Any) -> RRSpec:
     """Translate a spread ``Model`` into RR-set kernel parameters.
@@ -116,18 +121,7 @@ _NO_STOP = np.zeros(0, dtype=np.bool_)
 def _gen(
     spec: RRSpec, key: np.uint64, first: int, count: int, stop: np.ndarray = _NO_STOP
 ) -> tuple[np.ndarray, np.ndarray]:
-    return k.rr_chunk(
-        spec.indptr,
-        spec.indices,
-        spec.probs,
-        spec.kind,
-        spec.p,
-        spec.max_steps,
-        key,
-        first,
-        count,
-        stop,
-    )
+    return k.rr_chunk(*spec.kernel_args, key, first, count, stop)
 
 
 def _each(spec: RRSpec, ranges: list[tuple[int, int]], parallel: bool, fn) -> list:
@@ -170,20 +164,7 @@ def _part_prefix(spec: RRSpec, part: tuple, parallel: bool):
 
 
 def _hits(spec: RRSpec, key: np.uint64, first: int, count: int, in_seed: np.ndarray) -> int:
-    return int(
-        k.rr_hits(
-            spec.indptr,
-            spec.indices,
-            spec.probs,
-            spec.kind,
-            spec.p,
-            spec.max_steps,
-            key,
-            first,
-            count,
-            in_seed,
-        )
-    )
+    return int(k.rr_hits(*spec.kernel_args, key, first, count, in_seed))
 
 
 def _part_hits(spec: RRSpec, part: tuple, parallel: bool) -> int:
