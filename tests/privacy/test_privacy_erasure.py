@@ -9,11 +9,21 @@ import pytest
 from movement import NAME, PLEDGE, STATEMENT, STORY, SUBJECT, build_movement
 from sqlalchemy import MetaData, func, select
 
+from groundswell.actions.accounts import do_create_user, do_link_person, do_sign_in
 from groundswell.actions.privacy import ERASED, ERASURE, do_erase, person_columns
 from groundswell.app import App
+from groundswell.auth.throttle import throttle_key
 from groundswell.errors import NotFound
 from groundswell.privacy import pseudonym
-from groundswell.store.models import AuditEvent, Base, Participant, Vote
+from groundswell.store.models import (
+    AuditEvent,
+    Base,
+    Participant,
+    Person,
+    SignInThrottle,
+    Vote,
+    utcnow,
+)
 
 KEY = bytes(range(32))
 SECRETS = (SUBJECT, NAME, STORY, PLEDGE)
@@ -134,3 +144,17 @@ def test_erasure_of_a_demo_person(app: App) -> None:
         assert scan(app, person.id) == []
     finally:
         SECRETS = saved
+
+
+def test_erasure_takes_the_account_and_its_sign_in_failures(app: App) -> None:
+    with app.transaction() as session:
+        session.add(Person(ref="signer"))
+    do_create_user(app, email="signer@example.org", display_name="S", password="three random words")
+    do_link_person(app, email="signer@example.org", person="signer")
+    for email in ("signer@example.org", "someone-else@example.org"):
+        do_sign_in(app, email=email, password="a wrong guess", now=utcnow())
+    summary = do_erase(app, "signer", actor="dpo")
+    assert summary.deleted["users"] == 1 and summary.deleted["sign_in_throttles"] == 1
+    with app.reading() as s:
+        kept = s.scalars(select(SignInThrottle.key_hash)).all()
+    assert kept == [throttle_key("someone-else@example.org")]  # not theirs: kept

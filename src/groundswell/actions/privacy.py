@@ -30,6 +30,8 @@ stories             deleted (title and body are theirs)
 consent_events      deleted
 users               an account linked to the person is deleted with its sessions and
                     grants: its email and name are theirs too
+sign_in_throttles   that account's count of wrong passwords (kept under a hash of
+                    the email) is deleted too
 events.led_by_id    set to NULL: the event happened and others attended it
 participants        anonymised (person_id and key_hash NULL): their votes stay with an
                     anonymous participant, as Pol.is keeps anonymous participants, so
@@ -61,9 +63,19 @@ from sqlalchemy import CursorResult, Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.auth.throttle import throttle_key
 from groundswell.errors import InvalidInput, NotFound
 from groundswell.privacy import pseudonym
-from groundswell.store.models import AuditEvent, Base, ConsentEvent, ConsentPurpose, Person, utcnow
+from groundswell.store.models import (
+    AuditEvent,
+    Base,
+    ConsentEvent,
+    ConsentPurpose,
+    Person,
+    SignInThrottle,
+    User,
+    utcnow,
+)
 
 Policy = Literal["delete", "detach"]
 ERASED = "[erased]"
@@ -256,6 +268,7 @@ def do_erase(app: Database, ref: str, *, actor: str, key: bytes | None = None) -
         person = find_person(session, ref)
         pid, name = person.id, person.display_name
         session.expunge(person)
+        _forget_sign_in_failures(session, summary, pid)
         for table, column in person_columns():
             # A column nobody has decided about is deleted: the safe default for privacy.
             policy = ERASURE.get(f"{table.name}.{column}", "delete")
@@ -279,6 +292,16 @@ def do_erase(app: Database, ref: str, *, actor: str, key: bytes | None = None) -
             {"deleted": summary.deleted, "anonymised": summary.anonymised},
         )
     return summary
+
+
+def _forget_sign_in_failures(session: Session, summary: ErasureSummary, pid: int) -> None:
+    """Drop the sign-in throttle counts of the person's accounts (kept by a hash of the
+    email, which leads back to them), before their accounts go with the rest."""
+    emails = session.scalars(select(User.email).where(User.person_id == pid)).all()
+    if emails:
+        keys = [throttle_key(email) for email in emails]
+        done = session.execute(delete(SignInThrottle).where(SignInThrottle.key_hash.in_(keys)))
+        _add(summary.deleted, "sign_in_throttles", _count(done))
 
 
 def _count(result: Any) -> int:
