@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from groundswell.actions.outfiles import csv_cell, out_targets, write_csv
+from groundswell.actions.outfiles import csv_cell, out_targets, write_csv, writing_into
 from groundswell.errors import Conflict, InvalidInput
 
 
@@ -49,3 +49,9 @@ def test_targets_are_made_once_and_never_overwritten_unless_asked(tmp_path: Path
     assert out_targets(folder, ["a.csv"], overwrite=True) == [folder / "a.csv"]
     with pytest.raises(InvalidInput, match="is a file, not a folder"):
         out_targets(targets[0], ["c.csv"], overwrite=False)
+
+
+def test_a_failed_write_names_the_folder(tmp_path: Path):
+    full = r"cannot write to .*out \(No space left on device\); choose another --out"
+    with pytest.raises(InvalidInput, match=full), writing_into(tmp_path / "out"):
+        raise OSError(28, "No space left on device")

@@ -27,7 +27,7 @@ from groundswell.actions.imports import (
     TIES_OPTIONAL,
     TIES_REQUIRED,
 )
-from groundswell.actions.outfiles import out_targets, write_csv
+from groundswell.actions.outfiles import out_targets, write_csv, writing_into
 from groundswell.errors import InvalidInput
 from groundswell.store.models import Person, Recruitment, Tie, utcnow
 
@@ -71,7 +71,7 @@ def do_export(
     folder = Path(out_dir)
     names = [f"{name}.csv" for name in COLUMNS] if fmt == "csv" else [JSON_NAME]
     targets = out_targets(folder, names, overwrite)
-    try:
+    with writing_into(folder):
         summary = ExportSummary(format=fmt, files=[str(t) for t in targets])
         if fmt == "json":
             document = export_document(app)
@@ -82,10 +82,6 @@ def do_export(
             for (name, rows), target in zip(_tables(session), targets, strict=True):
                 summary.counts[name] = write_csv(target, COLUMNS[name], rows)
         return summary
-    except OSError as exc:
-        raise InvalidInput(
-            f"cannot write to {folder} ({exc.strerror}); choose another --out"
-        ) from None
 
 
 def _json_record(columns: list[str], row: tuple[Any, ...]) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import enum
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,17 @@ def out_targets(folder: Path, names: Sequence[str], overwrite: bool) -> list[Pat
             f"cannot create {folder} ({exc.strerror}); choose another --out"
         ) from None
     return targets
+
+
+@contextmanager
+def writing_into(folder: Path) -> Iterator[None]:
+    """Turn a failed write (disk full, no permission) into InvalidInput naming the folder."""
+    try:
+        yield
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot write to {folder} ({exc.strerror}); choose another --out"
+        ) from None
 
 
 def write_csv(target: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

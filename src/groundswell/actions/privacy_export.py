@@ -27,9 +27,8 @@ from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from groundswell.actions import Database
-from groundswell.actions.outfiles import out_targets, write_csv
+from groundswell.actions.outfiles import out_targets, write_csv, writing_into
 from groundswell.actions.privacy import find_person, person_columns, record_access
-from groundswell.errors import InvalidInput
 from groundswell.privacy import pseudonym
 from groundswell.store.models import Base, Person, Recruitment, Tie
 
@@ -110,17 +109,13 @@ def do_subject_access_export(
     summary = ExportSummary(
         files=[str(t) for t in targets], counts={t: len(r) for t, r in tables.items()}
     )
-    try:
+    with writing_into(folder):
         if fmt == "json":
             text = json.dumps(document, indent=1, ensure_ascii=False, default=str)
             targets[0].write_text(text + "\n", encoding="utf-8")
             return summary
         for target, rows in zip(targets, tables.values(), strict=True):
             write_csv(target, list(rows[0]), ([r[c] for c in rows[0]] for r in rows))
-    except OSError as exc:
-        raise InvalidInput(
-            f"cannot write to {folder} ({exc.strerror}); choose another --out"
-        ) from None
     return summary
 
 
@@ -172,13 +167,9 @@ def do_pseudonymised_export(
         record_access(
             session, actor, "privacy.pseudonymise", None, {"folder": str(folder), **summary.counts}
         )
-        try:
+        with writing_into(folder):
             for target, (columns, rows) in zip(targets, content.values(), strict=True):
                 write_csv(target, columns, rows)
-        except OSError as exc:
-            raise InvalidInput(
-                f"cannot write to {folder} ({exc.strerror}); choose another --out"
-            ) from None
     return summary
 
 

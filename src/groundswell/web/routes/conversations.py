@@ -48,13 +48,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 def _card(gs: Any, slug: str, key: str) -> dict[str, Any]:
     """The voting page's conversation and card: one session, in a worker thread."""
-    card = voting_card(gs, slug, key)
-    return {
-        "conversation": card.conversation,
-        "statement": card.statement,
-        "voted": card.voted,
-        "total": card.total,
-    }
+    return dict(vars(voting_card(gs, slug, key)))  # conversation, statement, voted, total
 
 
 async def _voting_page(
