@@ -2,7 +2,7 @@
 
 Full recompute time (from the vote log to groups, representative statements
 and consensus) of ``groundswell.conversations.analyse`` and red-dwarf's
-``run_pipeline`` on the three real Pol.is exports in ``../shared/data/polis``
+``run_pipeline`` on the three real Pol.is exports in ``data/polis``
 and on a synthetic 100,000-participant x 2,000-statement conversation with
 5,000,000 votes (red-dwarf in a child process, given ``--rd-limit`` seconds);
 then an incremental update after 1,000 new votes.
@@ -20,7 +20,7 @@ run alternately in this process ``--repeats`` times and the medians are
 reported; the synthetic case is one cold run each, red-dwarf in a child
 process. Times are wall seconds (CPU seconds of this process, all
 threads, in brackets for ours). Polis data: CC BY
-4.0, The Computational Democracy Project (see shared/data/polis/LICENSE-DATA.txt).
+4.0, The Computational Democracy Project (see data/polis/LICENSE-DATA.txt).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from groundswell.conversations.matrix import from_codes
 from groundswell.conversations.pipeline import warm_up
 from groundswell.conversations.synthetic import synthetic_votes
 
-POLIS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polis"
+POLIS = Path(__file__).resolve().parents[1] / "data" / "polis"
 DATASETS = ["london.youth.policing", "scoop-hivemind.ubi", "football-concussions"]
 
 

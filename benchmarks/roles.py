@@ -27,7 +27,7 @@ from groundswell.roles import ROLE_NAMES, assign_roles, gather_evidence, nmi, pl
 from groundswell.roles.communities import find_bridges
 from groundswell.roles.indicators import movement_indicators
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "networks" / "email-eu-core"
+DATA = Path(__file__).resolve().parents[1] / "data" / "networks" / "email-eu-core"
 
 
 def accuracy(seeds: int, people: int) -> None:

@@ -13,7 +13,7 @@ machine may be shared, and CPU time is the steadier of the two.
    (the same 1,000 simulations with ``groundswell.spread.simulate``).
 2. Our IMM against CELF greedy with Monte Carlo on a 2,000-node graph.
 3. The 3% rule table: seed share needed for 90% under one-step contact and
-   multi-step IC at p = 0.01, 0.05, 0.1, and LT, for every shared network,
+   multi-step IC at p = 0.01, 0.05, 0.1, and LT, for every real network,
    with the reach of the best 3% read off the same curve. Where RR sets are
    large (supercritical cascades), a pilot of 200 sets sizes each row's
    sample to ``MEMBER_BUDGET`` members, and the row prints the looser
@@ -39,7 +39,7 @@ from groundswell.seeds import best_k, fewest_seeds
 from groundswell.seeds.sampling import RRSets, rr_spec, stream_key
 from groundswell.spread import Model, simulate
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "networks"
+DATA = Path(__file__).resolve().parents[1] / "data" / "networks"
 NETWORKS = {
     "email-Eu-core": "email-eu-core/email-Eu-core.txt.gz",
     "CollegeMsg": "college-msg/CollegeMsg.txt.gz",

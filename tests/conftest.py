@@ -1,4 +1,4 @@
-"""Shared fixtures: an App on SQLite and on PostgreSQL, and the shared data folder.
+"""Shared fixtures: an App on SQLite and on PostgreSQL, and the data folder.
 
 PostgreSQL tests use the server named by ``PG_TEST_URL`` (``.ci/run`` starts
 one and sets it). Without it they skip, except under CI, where a missing
@@ -22,7 +22,7 @@ from groundswell.cli.main import main
 from groundswell.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+DATA = REPO / "data"  # the real data sets the tests read, carried in the repository
 
 
 def postgres_url() -> str | None:
@@ -57,9 +57,9 @@ def reset_postgres(url: str) -> None:
 
 @pytest.fixture
 def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared data folder {SHARED_DATA} is absent")
-    return SHARED_DATA
+    # A missing data set is a broken checkout, never a reason to skip.
+    assert DATA.is_dir(), f"the data folder {DATA} is missing: check out the whole repository"
+    return DATA
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
-"""Helpers: the three real Pol.is exports in shared/data/polis, and the ARI.
+"""Helpers: the three real Pol.is exports in data/polis, and the ARI.
 
 Data gathered using the Polis software (compdemocracy.org/polis), sub-licensed
 under CC BY 4.0 with attribution to The Computational Democracy Project
-(shared/data/polis/LICENSE-DATA.txt):
+(data/polis/LICENSE-DATA.txt):
 https://compdemocracy.org/case-studies/2022-london-youth-policing,
 https://compdemocracy.org/case-studies/2015-football-concussions,
 https://compdemocracy.org/case-studies/2017-scoop-hivemind-ubi
@@ -14,18 +14,15 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from groundswell.conversations import analyse, read_export
 
-POLIS = Path(__file__).resolve().parents[3] / "shared" / "data" / "polis"
+POLIS = Path(__file__).resolve().parents[2] / "data" / "polis"
 DATASETS = ["london.youth.policing", "scoop-hivemind.ubi", "football-concussions"]
 
 
 @cache
 def loaded(name: str):
-    if not (POLIS / name).is_dir():
-        pytest.skip(f"Pol.is export {POLIS / name} is absent")
     export = read_export(POLIS / name)
     matrix = export.matrix()
     return export, matrix, analyse(matrix, moderated_out=export.moderated_out, seed=0)

@@ -1,9 +1,9 @@
 """Conversation actions on SQLite and PostgreSQL: lifecycle, moderation, routing, Pol.is round trip.
 
-The round trip uses a real Pol.is conversation from shared/data/polis: data
+The round trip uses a real Pol.is conversation from data/polis: data
 gathered using the Polis software (compdemocracy.org/polis), sub-licensed under
 CC BY 4.0 with attribution to The Computational Democracy Project
-(shared/data/polis/LICENSE-DATA.txt).
+(data/polis/LICENSE-DATA.txt).
 """
 
 from __future__ import annotations

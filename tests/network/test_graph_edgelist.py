@@ -1,4 +1,4 @@
-"""CSV/TSV/SNAP readers on the shared real networks and on tiny named files."""
+"""CSV/TSV/SNAP readers on the real networks in data/ and on tiny named files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fewest seeds for a share: the 3% rule check, on small graphs and the shared networks."""
+"""Fewest seeds for a share: the 3% rule check, on small graphs and the real networks in data/."""
 
 from __future__ import annotations
 
