@@ -8,10 +8,16 @@ vote in it. The web server gathers the ballots of concurrent requests into
 such batches (``groundswell.web.votes``). Each ballot is still checked on its
 own: a bad one gets its own error and does not stop the others, and nothing is
 acknowledged before the transaction that holds it has committed.
+
+``check_ballot`` refuses a malformed ballot (a statement number out of any
+column's range, a conversation address that cannot exist, a bad value) before
+it reaches the database, so one visitor's crafted ballot cannot make the
+database fail the transaction that holds everyone else's votes.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +35,7 @@ from groundswell.actions.conversations import (
 )
 from groundswell.errors import Conflict, GroundswellError, InvalidInput, NotFound
 from groundswell.store.models import utcnow
+from groundswell.store.models.base import MAX_INT
 from groundswell.store.models.conversations import Conversation, Participant, Statement, Vote
 
 
@@ -43,6 +50,9 @@ class Ballot:
 
 
 Outcome = int | GroundswellError  # the voter's pid, or why the vote was not taken
+
+# What ``slugify``/``unique_slug`` can make (60 characters and a "-n" suffix), with room.
+SLUG = re.compile(r"[a-z0-9-]{1,80}")
 
 # Built once: a batch runs these three with new values (SQLAlchemy caches the
 # compiled form; "expanding" IN lists take any length).
@@ -65,11 +75,28 @@ def vote_value(value: int | str) -> int:
     if isinstance(value, str):
         word = value.strip().lower()
         if word not in VOTE_VALUES:
-            raise InvalidInput(f"vote '{value}' is not agree, disagree or pass")
+            raise InvalidInput(f"vote '{value[:40]}' is not agree, disagree or pass")
         return VOTE_VALUES[word]
     if value not in (-1, 0, 1):
-        raise InvalidInput(f"vote {value!r} is not 1 (agree), -1 (disagree) or 0 (pass)")
+        raise InvalidInput(f"vote {value!r:.40} is not 1 (agree), -1 (disagree) or 0 (pass)")
     return int(value)
+
+
+def check_ballot(ballot: Ballot) -> int:
+    """The ballot's vote value (1, -1 or 0) once it is well formed; else why not.
+
+    Everything here is decided without the database: a ballot that passes can
+    still be refused there (no such conversation or statement), but only on its
+    own, never by failing the transaction it shares.
+    """
+    if not ballot.key:
+        raise InvalidInput("a participant key is needed to take part")
+    if not isinstance(ballot.slug, str) or SLUG.fullmatch(ballot.slug) is None:
+        raise NotFound(f"no conversation '{str(ballot.slug)[:80]}'; check the address")
+    tid = ballot.tid
+    if isinstance(tid, bool) or not isinstance(tid, int) or not 0 <= tid <= MAX_INT:
+        raise NotFound(f"no statement {str(tid)[:20]} to vote on in '{ballot.slug}'")
+    return vote_value(ballot.value)
 
 
 def do_vote(db: Database, slug: str, key: str, tid: int, value: int | str) -> int:
@@ -86,9 +113,9 @@ def do_vote(db: Database, slug: str, key: str, tid: int, value: int | str) -> in
 def do_votes(db: Database, ballots: Sequence[Ballot]) -> list[Outcome]:
     """Record many votes in one transaction; one outcome per ballot, in order.
 
-    A ballot that cannot be taken (unknown conversation or statement, hidden
-    statement, closed conversation, bad value) gets its error and writes
-    nothing; the rest are written together. An error from the database itself
+    A ballot that cannot be taken (malformed: ``check_ballot``; unknown
+    conversation or statement, hidden statement, closed conversation) gets its
+    error and writes nothing; the rest are written together. An error from the database itself
     raises, and then none of the batch is written.
     """
     outcomes: list[Outcome | None] = [None] * len(ballots)
@@ -96,10 +123,8 @@ def do_votes(db: Database, ballots: Sequence[Ballot]) -> list[Outcome]:
     by_slug: dict[str, list[int]] = defaultdict(list)
     for i, ballot in enumerate(ballots):
         try:
-            if not ballot.key:
-                raise InvalidInput("a participant key is needed to take part")
-            values[i] = vote_value(ballot.value)
-        except InvalidInput as exc:
+            values[i] = check_ballot(ballot)
+        except GroundswellError as exc:
             outcomes[i] = exc
             continue
         by_slug[ballot.slug].append(i)

@@ -12,6 +12,15 @@ so the batch grows with the load and no time is spent waiting for it to fill
 Processing*, 1993, sec. 9.4.7). A request is answered only after the
 transaction holding its vote has committed, so an acknowledged vote is stored.
 
+One voter must not be able to fail everyone else's votes. A malformed ballot
+(``check_ballot``: a statement number no column holds, an impossible address, a
+bad value) is refused before it joins a batch. Should a batch's transaction
+still fail, it is split in halves and each half is tried again, down to single
+ballots, so the ballot that made it fail is found and refused alone and every
+other ballot is stored (bisection: one bad ballot in a batch of n costs about
+2 log2 n extra transactions). A database that is down or locked fails every
+ballot alike, so such a batch is not split: all its votes are refused at once.
+
 The short path (``VoteShortcut``): most vote requests are an anonymous
 visitor with a good cookie posting a form with a good CSRF token. The
 middleware answers those directly: the same checks as the full stack
@@ -32,12 +41,14 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 import anyio
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import State
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from groundswell.actions import Database
-from groundswell.actions.votes import Ballot, do_votes
+from groundswell.actions.votes import Ballot, check_ballot, do_votes
 from groundswell.auth import tokens
 from groundswell.web.auth import (
     CSRF_FIELD,
@@ -61,6 +72,8 @@ VOTE_PATH = re.compile(r"/conversations/([a-z0-9-]{1,80})/vote")
 SHORT_FORM_BYTES = 4096  # a vote form is ~100 bytes; anything bigger takes the full path
 FORM = b"application/x-www-form-urlencoded"
 
+Waiter = tuple[Ballot, asyncio.Future[int]]  # a ballot and the request waiting for it
+
 
 @dataclass
 class VoteQueue:
@@ -68,12 +81,16 @@ class VoteQueue:
 
     db: Database
     loop: asyncio.AbstractEventLoop
-    waiting: list[tuple[Ballot, asyncio.Future[int]]] = field(default_factory=list)
+    waiting: list[Waiter] = field(default_factory=list)
     writer: asyncio.Task[None] | None = None  # held: the loop keeps only a weak reference
     last_write: float = float("-inf")  # loop time the last batch was written
 
     async def vote(self, ballot: Ballot) -> int:
-        """Record ``ballot`` with whatever else is queued; the voter's pid once committed."""
+        """Record ``ballot`` with whatever else is queued; the voter's pid once committed.
+
+        A malformed ballot raises here, on its own: it never joins a batch.
+        """
+        check_ballot(ballot)
         done: asyncio.Future[int] = self.loop.create_future()
         self.waiting.append((ballot, done))
         if self.writer is None or self.writer.done():
@@ -86,13 +103,24 @@ class VoteQueue:
             if busy and len(self.waiting) < MAX_BATCH:
                 await asyncio.sleep(COMMIT_DELAY)
             batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
-            ballots = [ballot for ballot, _ in batch]
+            await self._write(batch)
+            self.last_write = self.loop.time()
+
+    async def _write(self, batch: list[Waiter]) -> None:
+        """Record ``batch`` and answer its waiters; a failed transaction is split and retried."""
+        parts = [batch]
+        while parts:
+            part = parts.pop()
+            ballots = [ballot for ballot, _ in part]
             try:
                 outcomes: list = await anyio.to_thread.run_sync(do_votes, self.db, ballots)
             except Exception as exc:  # the transaction failed: nothing in it was stored
-                outcomes = [exc] * len(batch)
-            self.last_write = self.loop.time()
-            for (_, done), outcome in zip(batch, outcomes, strict=True):
+                if len(part) > 1 and not isinstance(exc, OperationalError | PoolTimeout):
+                    half = len(part) // 2
+                    parts += [part[half:], part[:half]]  # the first half is tried first
+                    continue
+                outcomes = [exc] * len(part)
+            for (_, done), outcome in zip(part, outcomes, strict=True):
                 if done.done():  # the request went away (a taken vote is stored all the same)
                     continue
                 if isinstance(outcome, Exception):

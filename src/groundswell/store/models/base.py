@@ -21,6 +21,12 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest value an Integer column holds on every database we run on: PostgreSQL's
+# integer is 4 bytes (SQLite's 8). Ids and numbers from outside are checked against it,
+# so an out-of-range value is refused as input instead of failing in the database.
+MAX_INT = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
