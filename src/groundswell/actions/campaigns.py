@@ -13,7 +13,6 @@ local date; or a date-time with offset, counted on its local date) and
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import time
@@ -25,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from groundswell import csvsafe
 from groundswell.actions import Database
 from groundswell.actions import csvfiles as cf
 from groundswell.actions.imports import (
@@ -495,5 +495,5 @@ def progress_rows(report: CampaignReport) -> list[list[str]]:
 def progress_csv(report: CampaignReport) -> str:
     """The report as a CSV download; every aggregate under 10 people reads suppressed (<10)."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(progress_rows(report))
+    csvsafe.writer(out, lineterminator="\n").writerows(progress_rows(report))
     return out.getvalue()

@@ -3,7 +3,9 @@
 A spreadsheet export is read whole (UTF-8, an Excel byte-order mark is fine),
 its header is checked against the columns Groundswell knows, and each value is
 parsed by a small parser that raises ``InputFileError`` saying what to write
-instead. Nothing here touches the database.
+instead. A cell that Groundswell's own CSV writer neutralised (a formula-like
+text behind a single quote, ``groundswell.csvsafe``) is read without that
+quote, so an export imports back unchanged. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from groundswell.csvsafe import restore
 from groundswell.errors import InputFileError
 
 TRUE_WORDS = frozenset({"true", "yes", "1"})
@@ -43,7 +46,7 @@ class CsvTable:
 
 
 def read_csv(path: str | Path, *, required: Sequence[str], optional: Sequence[str]) -> CsvTable:
-    """Read ``path`` and check its header; values are stripped, blank rows skipped.
+    """Read ``path`` and check its header; values are stripped and restored, blank rows skipped.
 
     Column names are matched without regard to case or surrounding spaces.
     Columns Groundswell does not read are kept in ``extra`` so the caller can
@@ -73,7 +76,8 @@ def read_csv(path: str | Path, *, required: Sequence[str], optional: Sequence[st
                     line=line,
                     fix="put quotes around values that contain commas, and one value per column",
                 )
-            rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+            cells = {h: restore(v.strip()) for h, v in zip(header, values, strict=True)}
+            rows.append((line, cells))
     except csv.Error as exc:
         raise InputFileError(
             name, f"this is not valid CSV ({exc})", line=max(reader.line_num, 1),

@@ -27,7 +27,7 @@ from groundswell.actions.imports import (
     TIES_OPTIONAL,
     TIES_REQUIRED,
 )
-from groundswell.actions.outfiles import out_targets, write_csv, writing_into
+from groundswell.actions.outfiles import out_targets, write_csv, write_file, writing_into
 from groundswell.errors import InvalidInput
 from groundswell.store.models import Person, Recruitment, Tie, utcnow
 
@@ -75,7 +75,7 @@ def do_export(
         summary = ExportSummary(format=fmt, files=[str(t) for t in targets])
         if fmt == "json":
             document = export_document(app)
-            targets[0].write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+            write_file(targets[0], json.dumps(document, indent=1) + "\n")
             summary.counts = {name: len(document[name]) for name in COLUMNS}
             return summary
         with app.reading() as session:

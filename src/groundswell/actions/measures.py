@@ -15,7 +15,6 @@ yes), ``mode`` (online, paper, phone, in_person; default online) and
 
 from __future__ import annotations
 
-import csv
 import io
 import time
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from groundswell import csvsafe
 from groundswell.actions import Database
 from groundswell.actions import csvfiles as cf
 
@@ -299,7 +299,7 @@ def outcome_rows(report: outcomes.OutcomeReport) -> list[list[str]]:
 def outcome_csv(report: outcomes.OutcomeReport) -> str:
     """The report as a CSV download, with the caveat and thresholds as trailing notes."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerows(outcome_rows(report))
     writer.writerow([f"# {report.instrument} {report.measure}; {report.caveat}"])
     writer.writerow(

@@ -3,12 +3,15 @@
 Every export (``groundswell export``, subject access, pseudonymised analytics)
 refuses to overwrite a file unless told to, and writes CSV that the importers
 and a spreadsheet read back the same: empty for none, ``true``/``false``,
-ISO 8601 dates and times, JSON for lists and mappings.
+ISO 8601 dates and times, JSON for lists and mappings, and text that a
+spreadsheet would run as a formula behind a single quote that the importers
+take off again (``groundswell.csvsafe``). Files are written as
+``csvsafe.private_file`` writes them: mode 0600, whole or not at all, never
+through a symbolic link.
 """
 
 from __future__ import annotations
 
-import csv
 import enum
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from groundswell.csvsafe import private_file, write_private, writer
 from groundswell.errors import Conflict, InvalidInput
 
 
@@ -29,6 +33,11 @@ def out_targets(folder: Path, names: Sequence[str], overwrite: bool) -> list[Pat
     if folder.exists() and not folder.is_dir():
         raise InvalidInput(f"{folder} is a file, not a folder; give a folder with --out")
     targets = [folder / name for name in names]
+    for target in targets:  # --force replaces files, never writes through a planted link
+        if target.is_symlink():
+            raise InvalidInput(
+                f"{target} is a symbolic link; remove it or choose another --out folder"
+            )
     if not overwrite:
         for target in targets:
             if target.exists():
@@ -58,13 +67,18 @@ def writing_into(folder: Path) -> Iterator[None]:
 def write_csv(target: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write a header and ``rows`` to ``target``; the number of rows."""
     count = 0
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
+    with private_file(target) as handle:
+        out = writer(handle)
+        out.writerow(columns)
         for row in rows:
-            writer.writerow([csv_cell(value) for value in row])
+            out.writerow([csv_cell(value) for value in row])
             count += 1
     return count
+
+
+def write_file(target: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``target``, private and whole (module docstring)."""
+    write_private(target, data)
 
 
 def csv_cell(value: Any) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from groundswell.actions.measures import parse_day
 from groundswell.cli.common import console, print_json
 from groundswell.cli.data import JSON_OPTION, UPDATE_OPTION, opened_app, run_import, say
 from groundswell.cli.main import app
+from groundswell.csvsafe import write_private, writer
 from groundswell.errors import InvalidInput
 
 campaigns_app = typer.Typer(
@@ -167,13 +167,13 @@ def report(
     with opened_app() as instance:
         result = campaign_report(instance, campaign, by=by, person=person)
     if csv_out is not None:
-        csv_out.write_text(progress_csv(result), encoding="utf-8")
+        write_private(csv_out, progress_csv(result))
     if json_out:
         print_json(result.to_dict())
         return
     rows = progress_rows(result)
     if csv_out is None and not sys.stdout.isatty():
-        csv.writer(sys.stdout, lineterminator="\n").writerows(rows)
+        writer(sys.stdout, lineterminator="\n").writerows(rows)
     else:
         table = Table(title=result.campaign.name, title_justify="left")
         for column in rows[0]:

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from groundswell.cli.common import console, print_json
 from groundswell.cli.main import app
+from groundswell.csvsafe import write_private
 
 if TYPE_CHECKING:
     from groundswell.app import App
@@ -172,7 +173,7 @@ def report_conversation(
     with _database() as gs:
         r = report(gs, slug)
     if csv_out is not None:
-        csv_out.write_text(report_csv(r), encoding="utf-8")
+        write_private(csv_out, report_csv(r))
     if json_out:
         print_json(r.to_dict())
         return

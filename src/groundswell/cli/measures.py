@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from groundswell.actions.measures import (
 from groundswell.cli.common import console, print_json
 from groundswell.cli.data import FILE_ARGUMENT, JSON_OPTION, UPDATE_OPTION, opened_app, run_import
 from groundswell.cli.main import app
+from groundswell.csvsafe import write_private, writer
 from groundswell.measures import instruments as ins
 
 measures_app = typer.Typer(
@@ -76,12 +76,12 @@ def report(
             seed=seed, n_boot=boot,
         )  # fmt: skip
     if csv_out is not None:
-        csv_out.write_text(outcome_csv(result), encoding="utf-8")
+        write_private(csv_out, outcome_csv(result))
     if json_out:
         print_json(result.to_dict())
         return
     if csv_out is None and not sys.stdout.isatty():
-        csv.writer(sys.stdout, lineterminator="\n").writerows(outcome_rows(result))
+        writer(sys.stdout, lineterminator="\n").writerows(outcome_rows(result))
         return
     rows = outcome_rows(result)
     table = Table(title=f"{result.instrument} {result.measure}: change", title_justify="left")

@@ -9,6 +9,7 @@ import typer
 
 from groundswell.cli.common import console, print_json
 from groundswell.cli.main import app
+from groundswell.csvsafe import write_private
 from groundswell.errors import InvalidInput
 from groundswell.stories import detect
 
@@ -81,7 +82,7 @@ def export_pack_cmd(
         raise InvalidInput(f"{out} already exists; choose another file or add --force")
     with opened_app() as instance:
         data = export_pack(instance, pack, fmt)
-    out.write_bytes(data)
+    write_private(out, data)
     console.print(f"wrote {out} ({len(data):,} bytes)", markup=False, soft_wrap=True)
 
 

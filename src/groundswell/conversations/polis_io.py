@@ -16,6 +16,10 @@ A conversation folder holds:
 Only ``votes.csv`` (or, failing that, ``participants-votes.csv``) is needed to
 analyse; comments give moderation. The ``group-id`` column Pol.is exports
 comes from its path-dependent live state and is read but never reproduced.
+
+Files are written through ``groundswell.csvsafe`` (owner-only, formula-like
+text behind a single quote) and read back without that quote, so an export
+imports back unchanged.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from groundswell.conversations.matrix import VoteMatrix, build_matrix
+from groundswell.csvsafe import private_file, restore, writer
 from groundswell.errors import InputFileError
 
 FILES = ("comments.csv", "votes.csv", "participants-votes.csv", "summary.csv")
@@ -78,7 +83,7 @@ def _id(value: str) -> Hashable:
 def _rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh))
+            rows = [[restore(cell) for cell in row] for row in csv.reader(fh)]
     except OSError as exc:
         raise InputFileError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     except (UnicodeDecodeError, csv.Error) as exc:
@@ -179,7 +184,9 @@ def read_participant_votes(path: Path) -> tuple[list, list, np.ndarray, dict]:
 def read_summary(path: Path) -> dict[str, str]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            return {r[0].strip(): (r[1] if len(r) > 1 else "") for r in csv.reader(fh) if r}
+            return {
+                r[0].strip(): (restore(r[1]) if len(r) > 1 else "") for r in csv.reader(fh) if r
+            }
     except OSError as exc:
         raise InputFileError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     except (UnicodeDecodeError, csv.Error) as exc:
@@ -237,8 +244,8 @@ def write_export(
     known = {c.tid for c in comments}
     comments += [Comment(t) for t in matrix.tids if t not in known]
     paths = [folder / name for name in FILES]
-    with paths[0].open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+    with private_file(paths[0]) as fh:
+        w = writer(fh)
         w.writerow(
             [
                 "timestamp",
@@ -265,8 +272,8 @@ def write_export(
                     c.text,
                 ]
             )
-    with paths[1].open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+    with private_file(paths[1]) as fh:
+        w = writer(fh)
         w.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
         ts = export.timestamps
         for k in range(len(export.votes)):
@@ -287,8 +294,8 @@ def write_export(
             authored[c.author] = authored.get(c.author, 0) + 1
     dense = matrix.to_dense()
     groups = groups or {}
-    with paths[2].open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+    with private_file(paths[2]) as fh:
+        w = writer(fh)
         w.writerow(
             [
                 "participant",
@@ -337,8 +344,8 @@ def write_export(
         "groups",
         "conversation-description",
     ]
-    with paths[3].open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+    with private_file(paths[3]) as fh:
+        w = writer(fh)
         for key in keys + [k for k in summary if k not in keys]:
             w.writerow([key, summary.get(key, "")])
     return paths

@@ -9,7 +9,6 @@ The wellbeing survey is answered by a signed-in user linked to a person
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +17,7 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from groundswell import csvsafe
 from groundswell.actions.accounts import linked_person
 from groundswell.actions.measures import do_record_survey, outcome_csv, outcome_report
 from groundswell.errors import Conflict, InvalidInput, NotFound
@@ -94,7 +94,7 @@ async def dashboard(
 
 def _csv(rows: list[list[str]], name: str) -> Response:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csvsafe.writer(out, lineterminator="\n").writerows(rows)
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
