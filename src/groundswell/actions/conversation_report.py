@@ -11,7 +11,6 @@ read from the store, so nobody sees a statement twice.
 
 from __future__ import annotations
 
-import csv
 import io
 import threading
 from collections import Counter, OrderedDict
@@ -23,6 +22,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from groundswell import csvsafe
 from groundswell.actions import Database
 from groundswell.actions.conversations import (
     ConversationView,
@@ -242,7 +242,11 @@ def _next_in(
 
 @dataclass
 class Report:
-    """'What we heard': everything the report page, its CSV and the CLI show."""
+    """'What we heard': everything the report page, its CSV and the CLI show.
+
+    Built once by ``report`` from the statements ``shown_statements`` allows,
+    so the public page and the public CSV cannot list different statements.
+    """
 
     conversation: ConversationView
     n_participants: int
@@ -281,16 +285,32 @@ def group_label(g: int) -> str:
     return chr(ord("A") + g) if g < 26 else str(g + 1)
 
 
+def shown_statements(session: Session, conv: Conversation) -> list[Statement]:
+    """The statements a report may show anyone: the ones participants see and the math counts.
+
+    The same rule as the voting page (``visible_statuses``): never a rejected
+    statement, nor a pending one in a pre-moderated conversation, which may
+    hold what a moderator has yet to remove (a phone number, a name).
+    """
+    return list(
+        session.scalars(
+            select(Statement)
+            .where(
+                Statement.conversation_id == conv.id,
+                Statement.status.in_(visible_statuses(conv.moderation)),
+            )
+            .order_by(Statement.tid)
+        )
+    )
+
+
 def report(db: Database, slug: str) -> Report:
     """The report of one conversation, from the (cached) analysis."""
     with db.reading() as session:
         conv = find_conversation(session, slug)
         view = view_of(conv)
         log = _log(db, session, conv.id, conv.moderation)
-        rows = session.scalars(
-            select(Statement).where(Statement.conversation_id == conv.id).order_by(Statement.tid)
-        ).all()
-        texts = {s.tid: (s.text, str(s.status.value)) for s in rows}
+        texts = {s.tid: (s.text, str(s.status.value)) for s in shown_statements(session, conv)}
         n_participants = session.scalar(
             select(func.count()).where(Participant.conversation_id == conv.id)
         )
@@ -376,7 +396,7 @@ def report_csv(result: Report) -> str:
     cons = {s["tid"]: s["direction"] for s in result.consensus}
     div = {s["tid"] for s in result.divisive}
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csvsafe.writer(out)
     w.writerow(
         ["tid", "text", "status", "agree", "disagree", "pass", "seen", "agree_pct",
          *[f"group_{x}_agree_pct" for x in labels], "representative_of", "consensus", "divisive"]
