@@ -37,7 +37,8 @@ participants        anonymised (person_id and key_hash NULL): their votes stay w
                     anonymous participant, as Pol.is keeps anonymous participants, so
                     vote counts per statement, opinion groups and consensus are
                     unchanged; the key hash goes too, so their browser no longer
-                    finds the row
+                    finds the row; the same for the participants their accounts
+                    voted as when signed in (found again from the account)
 statements          kept (others voted on them), authored by the anonymous participant
 audit_events        events about the person lose the link: the subject becomes the
                     keyed hash of their ref (or nothing without a pseudonym key); an
@@ -50,6 +51,11 @@ pledge text. The erasure is recorded in ``audit_events`` with row counts per
 table only (the aggregate that survives) and the keyed hash of the ref, which
 lets an organiser holding the key answer "was this person erased?" and nobody
 else learn who was.
+The same keyed hash goes into the erasure ledger outside the database
+(``groundswell.privacy.ledger``), so restoring an older backup erases them
+again. On SQLite deleted rows are overwritten (``secure_delete``, set on every
+connection) and the WAL is checkpointed and emptied afterwards, so the text is
+in neither file.
 """
 
 from __future__ import annotations
@@ -63,14 +69,19 @@ from sqlalchemy import CursorResult, Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.conversations import key_hash
 from groundswell.auth.throttle import throttle_key
+from groundswell.auth.tokens import account_participant_key
 from groundswell.errors import InvalidInput, NotFound
 from groundswell.privacy import pseudonym
+from groundswell.privacy.ledger import ErasureLedger
 from groundswell.store.models import (
     AuditEvent,
     Base,
     ConsentEvent,
     ConsentPurpose,
+    Conversation,
+    Participant,
     Person,
     SignInThrottle,
     User,
@@ -260,38 +271,116 @@ def person_columns() -> list[tuple[Table, str]]:
     return sorted(found, key=lambda tc: (tc[0].name, tc[1]))
 
 
-def do_erase(app: Database, ref: str, *, actor: str, key: bytes | None = None) -> ErasureSummary:
-    """Erase a person everywhere in one transaction, following ``ERASURE``."""
+def do_erase(
+    app: Database,
+    ref: str,
+    *,
+    actor: str,
+    key: bytes | None = None,
+    ledger: ErasureLedger | None = None,
+    secret: bytes | None = None,
+) -> ErasureSummary:
+    """Erase a person everywhere in one transaction, following ``ERASURE``.
+
+    ``ledger`` records the erasure outside the database, so that a restore of an
+    older backup erases them again; ``secret`` (the server's signing key) finds
+    the votes of their accounts, which are cast under a key derived from it.
+    """
+    with app.transaction() as session:
+        summary = erase_in(session, ref, actor=actor, key=key, secret=secret)
+        if ledger is not None:
+            # Before the commit: if the commit then fails, the ledger names someone
+            # who asked to be erased, and a restore erases them; the other order
+            # could let a restore bring them back.
+            ledger.record(ref)
+    checkpoint_wal(app)
+    return summary
+
+
+def erase_in(
+    session: Session,
+    ref: str,
+    *,
+    actor: str,
+    key: bytes | None = None,
+    secret: bytes | None = None,
+    detail: dict[str, Any] | None = None,
+) -> ErasureSummary:
+    """The erasure itself, inside the caller's transaction (a restore replays it)."""
     subject = pseudonym(key, ref) if key is not None else None
     summary = ErasureSummary(subject=subject)
-    with app.transaction() as session:
-        person = find_person(session, ref)
-        pid, name = person.id, person.display_name
-        session.expunge(person)
-        _forget_sign_in_failures(session, summary, pid)
-        for table, column in person_columns():
-            # A column nobody has decided about is deleted: the safe default for privacy.
-            policy = ERASURE.get(f"{table.name}.{column}", "delete")
-            where = table.c[column] == pid
-            if policy == "detach":
-                cleared = (column, *DETACH_ALSO.get(f"{table.name}.{column}", ()))
-                done = session.execute(update(table).where(where).values(dict.fromkeys(cleared)))
-                _add(summary.anonymised, table.name, _count(done))
-            else:
-                done = session.execute(delete(table).where(where))
-                _add(summary.deleted, table.name, _count(done))
-        _scrub_audit(session, summary, {ref, str(pid), *([name] if name else [])}, ref, subject)
-        people = Base.metadata.tables["people"]
-        session.execute(delete(people).where(people.c.id == pid))
-        summary.deleted["people"] = 1
-        record_access(
-            session,
-            actor,
-            "privacy.erase",
-            subject,
-            {"deleted": summary.deleted, "anonymised": summary.anonymised},
-        )
+    person = find_person(session, ref)
+    pid, name = person.id, person.display_name
+    session.expunge(person)
+    _forget_sign_in_failures(session, summary, pid)
+    _detach_account_votes(session, summary, pid, secret)
+    for table, column in person_columns():
+        # A column nobody has decided about is deleted: the safe default for privacy.
+        policy = ERASURE.get(f"{table.name}.{column}", "delete")
+        where = table.c[column] == pid
+        if policy == "detach":
+            cleared = (column, *DETACH_ALSO.get(f"{table.name}.{column}", ()))
+            done = session.execute(update(table).where(where).values(dict.fromkeys(cleared)))
+            _add(summary.anonymised, table.name, _count(done))
+        else:
+            done = session.execute(delete(table).where(where))
+            _add(summary.deleted, table.name, _count(done))
+    _scrub_audit(session, summary, {ref, str(pid), *([name] if name else [])}, ref, subject)
+    people = Base.metadata.tables["people"]
+    session.execute(delete(people).where(people.c.id == pid))
+    summary.deleted["people"] = 1
+    record_access(
+        session,
+        actor,
+        "privacy.erase",
+        subject,
+        {"deleted": summary.deleted, "anonymised": summary.anonymised, **(detail or {})},
+    )
     return summary
+
+
+def account_participants(session: Session, pid: int, secret: bytes | None) -> list[int]:
+    """Participants that the person's accounts voted as (signed in, not linked by person_id).
+
+    A signed-in vote is cast under a key derived from the account and the
+    server's secret (``groundswell.web.auth.participant_key``), stored hashed
+    per conversation; without the secret they cannot be found.
+    """
+    if secret is None:
+        return []
+    users = session.scalars(select(User.id).where(User.person_id == pid)).all()
+    if not users:
+        return []
+    keys = [account_participant_key(secret, uid) for uid in users]
+    conversations = session.scalars(select(Conversation.id)).all()
+    hashes = [key_hash(cid, k) for cid in conversations for k in keys]
+    found: list[int] = []
+    for start in range(0, len(hashes), 500):  # bounded IN lists
+        chunk = hashes[start : start + 500]
+        found += session.scalars(select(Participant.id).where(Participant.key_hash.in_(chunk)))
+    return sorted(found)
+
+
+def _detach_account_votes(
+    session: Session, summary: ErasureSummary, pid: int, secret: bytes | None
+) -> None:
+    """Anonymise the participants of their accounts, as ``participants.person_id`` is."""
+    ids = account_participants(session, pid, secret)
+    if ids:
+        done = session.execute(
+            update(Participant).where(Participant.id.in_(ids)).values(person_id=None, key_hash=None)
+        )
+        _add(summary.anonymised, "participants", _count(done))
+
+
+def checkpoint_wal(app: Database) -> None:
+    """Move the WAL into the database file and empty it, so the erased text's old pages
+    (still in the WAL until a checkpoint) are gone (https://sqlite.org/wal.html#ckpt).
+
+    Outside any transaction: SQLite cannot checkpoint inside one."""
+    with app.reading() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _forget_sign_in_failures(session: Session, summary: ErasureSummary, pid: int) -> None:

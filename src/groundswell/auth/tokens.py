@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 TOKEN_BYTES = 32  # 256 bits
+SECRET_FILE_NAME = "secret.key"  # the server's signing key in data_dir, unless set
 
 
 def new_token() -> str:
@@ -37,6 +38,14 @@ def _mac(key: bytes, purpose: str, value: str) -> str:
 def derive(key: bytes, purpose: str, value: str) -> str:
     """A stable, unguessable value derived from ``value`` for one ``purpose``."""
     return _mac(key, purpose, value)
+
+
+def account_participant_key(key: bytes, user_id: int) -> str:
+    """The participant key a signed-in account votes under, in every browser.
+
+    Subject access and erasure derive it again to find the account's votes.
+    """
+    return derive(key, "participant", f"user:{user_id}")[:22]
 
 
 def sign(key: bytes, purpose: str, value: str) -> str:

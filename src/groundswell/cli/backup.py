@@ -12,6 +12,7 @@ from groundswell.actions.privacy import default_actor
 from groundswell.cli.common import console, print_json
 from groundswell.cli.data import opened_app
 from groundswell.cli.main import app
+from groundswell.cli.privacy import erasure_ledger, server_secret
 from groundswell.errors import InvalidInput
 
 JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
@@ -45,18 +46,34 @@ def backup(
 def restore(
     file: Path = typer.Argument(..., help="A file written by 'groundswell backup'."),
     yes: bool = typer.Option(False, "--yes", help="Confirm: the database is replaced."),
+    replay_erasures: bool = typer.Option(
+        False,
+        "--replay-erasures",
+        help="If the backup holds people erased since it was made, erase them again "
+        "(without this the restore is refused).",
+    ),
     actor: str | None = ACTOR_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
-    """Replace the database's contents with a backup (PostgreSQL: pg_restore --clean)."""
+    """Replace the database's contents with a backup, once it is checked in a scratch copy.
+
+    The backup must be a Groundswell backup this version knows; it is upgraded
+    to the newest schema. People erased since it was made (the erasure ledger
+    in the data folder) are never brought back: the restore is refused unless
+    --replay-erasures erases them again."""
     if not yes:
         if not sys.stdin.isatty():
             raise InvalidInput("restoring replaces everything in the database; add --yes")
         typer.confirm("Replace everything in the database with this backup?", abort=True)
     with opened_app(must_exist=False) as instance:
-        summary = do_restore(instance, file, actor=actor or default_actor())
+        summary = do_restore(
+            instance, file, actor=actor or default_actor(),
+            ledger=erasure_ledger(instance), replay_erasures=replay_erasures,
+            secret=server_secret(instance),
+        )  # fmt: skip
     if json_out:
         print_json(summary.to_dict())
         return
     say(f"Restored {summary.database} from {summary.file} (revision {summary.revision}).")
-    say("If the revision is older than this version, run 'groundswell db upgrade'.")
+    if summary.erasures_replayed:
+        say(f"Erased again {summary.erasures_replayed} people erased since the backup was made.")

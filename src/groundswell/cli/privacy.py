@@ -16,11 +16,13 @@ from groundswell.actions.privacy import (
 )
 from groundswell.actions.privacy_export import do_pseudonymised_export, do_subject_access_export
 from groundswell.app import App
+from groundswell.auth.tokens import SECRET_FILE_NAME
 from groundswell.cli.common import console, print_json
 from groundswell.cli.data import opened_app
 from groundswell.cli.main import app
 from groundswell.errors import InvalidInput
 from groundswell.privacy import KEY_FILE_NAME, load_key, write_key
+from groundswell.privacy.ledger import LEDGER_FILE_NAME, ErasureLedger
 from groundswell.settings import load_settings
 
 privacy_app = typer.Typer(
@@ -45,6 +47,31 @@ def key_path(instance: App | None = None) -> Path:
     """GROUNDSWELL_PSEUDONYM_KEY_FILE, else pseudonym.key in the data folder."""
     settings = instance.settings if instance is not None else load_settings()
     return settings.pseudonym_key_file or settings.data_dir / KEY_FILE_NAME
+
+
+def erasure_ledger(instance: App, *, create_key: bool = False) -> ErasureLedger | None:
+    """The erasure ledger in the data folder, under the pseudonym key.
+
+    Erasing creates the key if there is none yet (the ledger needs it); a
+    restore with no ledger file has no erasures to replay.
+    """
+    path = key_path(instance)
+    ledger = instance.settings.data_dir / LEDGER_FILE_NAME
+    if not path.exists():
+        if not create_key and not ledger.exists():
+            return None
+        if create_key:
+            write_key(path)
+            say(f"Created the pseudonym key at {path} for the erasure ledger; back it up.")
+    return ErasureLedger(ledger, load_key(path))
+
+
+def server_secret(instance: App) -> bytes | None:
+    """The web server's signing key, which signed-in votes are keyed by; None if it has none."""
+    if instance.settings.secret_key:
+        return instance.settings.secret_key.encode("utf-8")
+    path = instance.settings.data_dir / SECRET_FILE_NAME
+    return path.read_text().strip().encode("utf-8") if path.exists() else None
 
 
 @privacy_app.command("consent")
@@ -129,9 +156,12 @@ def erase(
     if not yes:
         raise InvalidInput(f"erasing {person} cannot be undone; add --yes to confirm")
     with opened_app() as instance:
-        path = key_path(instance)
-        key = load_key(path) if path.exists() else None
-        summary = do_erase(instance, person, actor=actor or default_actor(), key=key)
+        ledger = erasure_ledger(instance, create_key=True)
+        assert ledger is not None
+        summary = do_erase(
+            instance, person, actor=actor or default_actor(), key=ledger.key,
+            ledger=ledger, secret=server_secret(instance),
+        )  # fmt: skip
     if json_out:
         print_json(summary.to_dict())
         return

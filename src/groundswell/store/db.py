@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=FULL")
+    # Deleted rows are overwritten with zeros, not left in free space where a copy
+    # of the file would still hold an erased person's text
+    # (https://sqlite.org/pragma.html#pragma_secure_delete).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -50,9 +55,23 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         if not in_memory:
             event.listen(engine, "connect", _sqlite_wal)
+            if not database.startswith("file:"):  # a URI names its own file and mode
+                path = Path(database).expanduser()
+                event.listen(engine, "do_connect", lambda *_: _create_private(path))
         return engine
     kwargs["pool_pre_ping"] = True
     return create_engine(url, **kwargs)
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600) just before SQLite opens it
+    (at the first connection, so a command that only checks creates no file).
+
+    SQLite gives the -wal and -shm files the mode of the database file, so
+    they are private too. An existing file keeps the mode its owner chose.
+    """
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 
 from groundswell.errors import DatabaseError
@@ -41,6 +42,15 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 
 def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def is_known(engine: Engine, revision: str) -> bool:
+    """Whether ``revision`` is one of this version's migrations (a backup's, say)."""
+    try:
+        found = ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision)
+    except CommandError:  # unknown, or an ambiguous prefix of several
+        return False
+    return found is not None and found.revision == revision  # not a prefix of one
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -106,7 +106,7 @@ def secret_key(gs: App) -> bytes:
         return gs.settings.secret_key.encode("utf-8")
     if gs.is_sqlite and gs.engine.url.database in (None, "", ":memory:"):
         return secrets.token_bytes(32)
-    path = gs.settings.data_dir / "secret.key"
+    path = gs.settings.data_dir / tokens.SECRET_FILE_NAME
     try:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -286,7 +286,7 @@ def participant_key(request: Request) -> str:
     if state is None:
         raise RuntimeError("AuthMiddleware is not installed")
     if state.principal is not None:
-        return tokens.derive(state.key, "participant", f"user:{state.principal.user_id}")[:22]
+        return tokens.account_participant_key(state.key, state.principal.user_id)
     return visitor_participant_key(state.key, state.visitor())
 
 
