@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from movement import SUBJECT, build_movement
+from sqlalchemy import select, update
 
 from groundswell.actions.export import do_export
 from groundswell.actions.imports import do_import_people, do_import_recruitment, do_import_ties
 from groundswell.actions.outfiles import csv_cell, out_targets, write_csv, writing_into
+from groundswell.actions.privacy_export import do_subject_access_export
 from groundswell.app import App
 from groundswell.errors import Conflict, InvalidInput
 from groundswell.settings import load_settings
@@ -114,3 +116,16 @@ def test_finding_low_export_force_never_follows_a_planted_symlink(app: App, tmp_
     with pytest.raises(InvalidInput, match=r"ties\.csv is a symbolic link; remove it"):
         do_export(app, out, overwrite=True)
     assert victim.read_text() == "keep me" and not (out / "people.csv").exists()
+
+
+def test_finding_8_subject_access_csv_neutralises_formula_cells(app: App, tmp_path: Path):
+    build_movement(app)
+    with app.transaction() as session:
+        session.execute(
+            update(Person).where(Person.ref == SUBJECT).values(display_name=NAMES[0], town="-1")
+        )
+    summary = do_subject_access_export(app, SUBJECT, tmp_path / "sar", fmt="csv", actor="dpo")
+    with (tmp_path / "sar" / "people.csv").open(newline="", encoding="utf-8") as handle:
+        person = next(csv.DictReader(handle))
+    assert (person["display_name"], person["town"]) == ("'" + NAMES[0], "-1")
+    assert all(stat.S_IMODE(Path(name).stat().st_mode) == 0o600 for name in summary.files)

@@ -33,6 +33,7 @@ from groundswell.store.models import ActivityLog, Campaign, Person, utcnow
 from groundswell.web import charts
 from groundswell.web.auth import CurrentUser, SignedInUser
 from groundswell.web.deps import GsApp
+from groundswell.web.inputs import Id
 from groundswell.web.ratelimit import rate_limit
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -97,7 +98,7 @@ async def campaigns(request: Request, gs: GsApp) -> HTMLResponse:
 
 @router.api_route("/campaigns/{slug}", methods=["GET", "HEAD"])
 async def campaign_page(
-    request: Request, gs: GsApp, user: CurrentUser, slug: str, logged: int = 0
+    request: Request, gs: GsApp, user: CurrentUser, slug: str, logged: Id = 0
 ) -> HTMLResponse:
     context = await anyio.to_thread.run_sync(lambda: _context(gs, slug, user))
     return render(request, "campaigns/page.html", logged=bool(logged), errors={}, **context)

@@ -24,6 +24,7 @@ from groundswell.auth.permissions import Action, Principal, Subject, can, requir
 from groundswell.errors import InvalidInput
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
+from groundswell.web.inputs import Id
 from groundswell.web.routes.conversations import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -88,7 +89,7 @@ def open_conversation(
 
 @router.get("/conversations/{slug}/moderate")
 def moderation_queue(
-    request: Request, gs: GsApp, slug: str, done: str | None = None, tid: int | None = None
+    request: Request, gs: GsApp, slug: str, done: str | None = None, tid: Id | None = None
 ) -> HTMLResponse:
     conversation = get_conversation(gs, slug)
     _may_moderate(request, gs, slug)
@@ -110,7 +111,7 @@ def moderate(
     request: Request,
     gs: GsApp,
     slug: str,
-    tid: Annotated[int, Form()],
+    tid: Annotated[Id, Form()],
     decision: Annotated[str, Form()],
 ) -> Response:
     get_conversation(gs, slug)

@@ -27,6 +27,7 @@ from groundswell.web import charts
 from groundswell.web import measures_queries as mq
 from groundswell.web.auth import SignedInUser
 from groundswell.web.deps import GsApp
+from groundswell.web.inputs import Id
 from groundswell.web.ratelimit import rate_limit
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -67,7 +68,7 @@ def _board(gs: Any, town: str | None, period: int) -> mq.Dashboard:
 
 @router.api_route("/measures", methods=["GET", "HEAD"])
 async def dashboard(
-    request: Request, gs: GsApp, town: str | None = None, period: int | None = None
+    request: Request, gs: GsApp, town: str | None = None, period: Id | None = None
 ) -> HTMLResponse:
     town, period = _filters(gs, town, period)
 
@@ -103,7 +104,7 @@ def _csv(rows: list[list[str]], name: str) -> Response:
 
 
 @router.get("/measures/dashboard.csv")
-async def dashboard_csv(gs: GsApp, town: str | None = None, period: int | None = None) -> Response:
+async def dashboard_csv(gs: GsApp, town: str | None = None, period: Id | None = None) -> Response:
     town, period = _filters(gs, town, period)
     board = await anyio.to_thread.run_sync(lambda: _board(gs, town, period))
     return _csv(mq.csv_rows(board), "movement-health.csv")
@@ -135,7 +136,7 @@ def _survey_page(request: Request, ref: str | None, status: int = 200, **extra: 
 
 
 @router.get("/measures/survey")
-async def survey(request: Request, gs: GsApp, user: SignedInUser, saved: int = 0) -> Response:
+async def survey(request: Request, gs: GsApp, user: SignedInUser, saved: Id = 0) -> Response:
     ref = await anyio.to_thread.run_sync(lambda: linked_person(gs, user.user_id))
     return _survey_page(request, ref, saved=bool(saved))
 

@@ -26,6 +26,7 @@ from groundswell.actions.story_views import story_list, story_view
 from groundswell.errors import InvalidInput, PermissionDenied
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
+from groundswell.web.inputs import Id
 from groundswell.web.routes.conversations import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -89,7 +90,7 @@ def share(
 
 
 @router.get("/stories/{story_id}/yours")
-def yours(request: Request, gs: GsApp, story_id: int, key: str = "", done: str = "") -> Response:
+def yours(request: Request, gs: GsApp, story_id: Id, key: str = "", done: str = "") -> Response:
     """The storyteller's own page: keep this link to change consent or withdraw."""
     with gs.reading() as session:
         check_withdraw_key(session, story_id, key)
@@ -102,7 +103,7 @@ def yours(request: Request, gs: GsApp, story_id: int, key: str = "", done: str =
 def change_yours(
     request: Request,
     gs: GsApp,
-    story_id: int,
+    story_id: Id,
     key: Annotated[str, Form()] = "",
     action: Annotated[str, Form()] = "",
     consent: Annotated[str, Form()] = "",

@@ -33,6 +33,7 @@ from groundswell.errors import Conflict, InvalidInput
 from groundswell.stories.workflow import Actor, Kind
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
+from groundswell.web.inputs import Id
 from groundswell.web.routes.conversations import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -66,7 +67,7 @@ def queue(request: Request, gs: GsApp) -> HTMLResponse:
 
 
 @router.get("/stories/{story_id}/review")
-def review(request: Request, gs: GsApp, story_id: int, done: str = "", error: str = "") -> Response:
+def review(request: Request, gs: GsApp, story_id: Id, done: str = "", error: str = "") -> Response:
     _moderator(request)
     return render(request, "stories/review.html", story=story_view(gs, story_id, staff=True),
                   done=done, error=error)  # fmt: skip
@@ -81,9 +82,9 @@ def _back(story_id: int, done: str = "", error: str = "") -> RedirectResponse:
 def act(
     request: Request,
     gs: GsApp,
-    story_id: int,
+    story_id: Id,
     step: Annotated[str, Form()] = "",
-    flag_id: Annotated[int | None, Form()] = None,
+    flag_id: Annotated[Id | None, Form()] = None,
     reason: Annotated[str, Form()] = "",
     body: Annotated[str, Form()] = "",
     value: Annotated[str, Form()] = "",
@@ -133,7 +134,7 @@ def create_pack(
 
 
 @router.get("/stories/packs/{pack_id}")
-def pack_page(request: Request, gs: GsApp, pack_id: int) -> HTMLResponse:
+def pack_page(request: Request, gs: GsApp, pack_id: Id) -> HTMLResponse:
     _curator(request)
     return render(request, "stories/pack.html", pack=build_pack(gs, pack_id), pack_id=pack_id,
                   candidates=pack_candidates(gs, pack_id))  # fmt: skip
@@ -143,8 +144,8 @@ def pack_page(request: Request, gs: GsApp, pack_id: int) -> HTMLResponse:
 def add_story(
     request: Request,
     gs: GsApp,
-    pack_id: int,
-    story_id: Annotated[int, Form()],
+    pack_id: Id,
+    story_id: Annotated[Id, Form()],
     learning_point: Annotated[str, Form()] = "",
 ) -> Response:
     who = _curator(request).email
@@ -153,7 +154,7 @@ def add_story(
 
 
 @router.get("/stories/packs/{pack_id}/export.{fmt}")
-def export(request: Request, gs: GsApp, pack_id: int, fmt: str) -> Response:
+def export(request: Request, gs: GsApp, pack_id: Id, fmt: str) -> Response:
     _curator(request)
     data = export_pack(gs, pack_id, fmt)
     headers = {"Content-Disposition": f'attachment; filename="training-pack-{pack_id}.{fmt}"'}
