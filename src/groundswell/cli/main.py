@@ -30,44 +30,112 @@ def _group() -> None:
     # command module is loaded (Typer would otherwise run that command bare).
 
 
-# Which module registers each top-level command. Only the module for the command
-# being run is imported, so `groundswell import ...` does not pay for numba,
-# scipy or the web stack; help and unknown commands load them all.
-COMMAND_MODULES = {
-    "init": "data",
-    "db": "data",
-    "import": "data",
-    "export": "data",
-    "demo": "demo",
-    "serve": "serve",
-    "spread": "spread",
-    "seeds": "seeds",
-    "roles": "roles",
-    "conversations": "conversations",
-    "measures": "measures",
-    "campaigns": "campaigns",
-    "stories": "stories",
-    "users": "users",
-    "privacy": "privacy",
-    "backup": "backup",
-    "restore": "backup",
+# Each top-level command: the module that registers it, and its one-line help.
+# Only the module for the command being run is imported, so `groundswell import
+# ...` does not pay for numba, scipy or the web stack. Help, no command and an
+# unknown command import none of them (they take ~2 s): the list below is
+# printed instead, and a test checks every line against the command's own help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": (
+        "data",
+        "Create the database named by GROUNDSWELL_DATABASE_URL, or upgrade it; print where it is.",
+    ),
+    "db": ("data", "Check or upgrade the database schema."),
+    "import": (
+        "data",
+        "Import people, ties and recruitment from CSV files (all or nothing).",
+    ),
+    "export": (
+        "data",
+        "Export people, ties and recruitment in the layout 'groundswell import' reads.",
+    ),
+    "demo": (
+        "demo",
+        "Build a synthetic Morecambe Bay movement: people, ties, initiatives, votes, logs.",
+    ),
+    "serve": (
+        "serve",
+        "Run the web app: pages, JSON API (/api/v1) and health check (/healthz).",
+    ),
+    "spread": (
+        "spread",
+        "Simulate how far adoption spreads from the seeds, with a 95% confidence interval.",
+    ),
+    "seeds": (
+        "seeds",
+        "Find the fewest people who reach --target of everyone, or the best --k people.",
+    ),
+    "roles": (
+        "roles",
+        "Find lone wolves, mobilisers, organisers and connectors; report movement indicators.",
+    ),
+    "conversations": (
+        "conversations",
+        "Opinion groups, representative statements and consensus from votes.",
+    ),
+    "measures": (
+        "measures",
+        "Score wellbeing instruments (SWEMWBS, ONS4), import answers, report change.",
+    ),
+    "campaigns": (
+        "campaigns",
+        "Challenges such as a mile a day: create, log days, import CSV or GPX, report.",
+    ),
+    "stories": ("stories", "Story bank: personal-data check, moderation and training packs."),
+    "users": ("users", "Accounts: create users, grant and revoke roles, list them."),
+    "privacy": (
+        "privacy",
+        "Consent registry, subject access exports, erasure and pseudonymised exports.",
+    ),
+    "backup": (
+        "backup",
+        "Back up the database to FILE (SQLite: online backup; PostgreSQL: pg_dump -Fc).",
+    ),
+    "restore": (
+        "backup",
+        "Replace the database's contents with a backup, once it is checked in a scratch copy.",
+    ),
 }
 
 
-def _register(argv: list[str] | None = None) -> None:
-    """Import the command modules (each registers its commands on ``app``)."""
+def _command_of(argv: list[str] | None) -> str | None:
+    """The first word of ``argv`` that is not an option: the command asked for."""
     args = sys.argv[1:] if argv is None else argv
-    first = next((a for a in args if not a.startswith("-")), None)
-    wanted = [COMMAND_MODULES[first]] if first in COMMAND_MODULES else COMMAND_MODULES.values()
-    for module in dict.fromkeys(wanted):
-        import_module(f"groundswell.cli.{module}")
+    return next((a for a in args if not a.startswith("-")), None)
+
+
+def _known(name: str | None) -> bool:
+    return name in COMMANDS or any(c.name == name for c in app.registered_commands)
+
+
+def _register(name: str) -> None:
+    """Import the module that registers command ``name`` on ``app``."""
+    import_module(f"groundswell.cli.{COMMANDS[name][0]}")
+
+
+class _InOrder(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # the order of COMMANDS, not alphabetical
+
+
+def summary_group() -> click.Group:
+    """The top-level commands with their one-line help, importing none of them."""
+    group = _InOrder("groundswell", help=_group.__doc__, no_args_is_help=True)
+    for name, (_, line) in COMMANDS.items():
+        group.add_command(click.Command(name, help=line))
+    return group
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status; bad input is one line on stderr."""
-    _register(argv)
+    name = _command_of(argv)
+    if name in COMMANDS:
+        _register(name)
     try:
-        app(args=argv, standalone_mode=False, prog_name="groundswell")
+        if not _known(name):  # help, no command or an unknown one: the list, without imports
+            summary_group().main(args=argv, standalone_mode=False, prog_name="groundswell")
+        else:
+            app(args=argv, standalone_mode=False, prog_name="groundswell")
     except GroundswellError as exc:
         return _fail(exc.message, exc.exit_code)
     except (click.exceptions.Exit, typer.Exit) as exc:
