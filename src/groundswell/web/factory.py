@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from groundswell.app import App
 from groundswell.web import auth, errors
+from groundswell.web.inputs import InputGuard
 from groundswell.web.routes import (
     account,
     api,
@@ -83,6 +84,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(conversations_report.router)
     errors.install(web)
     auth.install(web)  # sessions, CSRF and rate limits, inside the security headers
+    web.add_middleware(InputGuard)  # NUL bytes, too many fields, unreadable forms: 400
     web.add_middleware(SecurityHeaders)
     web.add_middleware(VoteShortcut)  # outermost: a plain vote skips the rest (web.votes)
     return web
