@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
 from groundswell.stories import packs
@@ -48,3 +49,16 @@ def test_pdf_without_fonts_falls_back_to_latin1(monkeypatch, tmp_path: Path):
     monkeypatch.setattr(packs, "FONT_DIR", tmp_path)
     text = _pdf_text(packs.to_pdf(PACK))
     assert "Zoë" in text and "kind" in text  # é is Latin-1; the dash becomes '?'
+
+
+def test_finding_low_pack_markdown_passes_no_raw_html_or_links():
+    attack = '<script>alert("x")</script> [click](javascript:alert(1)) ![t](http://t.example/p.png)'
+    story = PackStory(attack, attack + "\n\nSecond", "A&E", "<b>theme</b>", "training", attack)
+    md = packs.to_markdown(Pack(attack, attack, attack, AT, (story,)))
+    assert "<script" not in md and "<b>" not in md
+    rendered = MarkdownIt("commonmark").render(md)  # what a Markdown viewer would show
+    assert "<script" not in rendered and "<b>" not in rendered
+    assert "href" not in rendered and "<img" not in rendered  # links and images stay text
+    shown = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; [click](javascript:alert(1))"
+    assert shown in rendered  # the reader sees exactly what was written
+    assert "<script" not in packs.to_html(Pack(attack, attack, attack, AT, (story,)))

@@ -9,6 +9,7 @@ showing anything of it.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -68,29 +69,48 @@ def _removed_line(s: RemovedSlot) -> str:
     return f"A story was removed from this pack{when}: {s.reason}."
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
+
+
+def _md(text: str) -> str:
+    """Storytellers' and curators' text as literal Markdown text, never markup.
+
+    Markdown passes raw HTML through (CommonMark, "Raw HTML" and "HTML
+    blocks": https://spec.commonmark.org/0.31.2/#raw-html), so ``<script>`` in a
+    story would run wherever the pack is rendered: ``<``, ``>`` and ``&`` become
+    entities, and the characters that make emphasis, code, links and images
+    are backslash-escaped, so ``[x](javascript:...)`` stays text.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def to_markdown(pack: Pack) -> str:
-    """The pack as Markdown: one section per slot, the consent trail under each story."""
-    out = [f"# {pack.title}", ""]
+    """The pack as Markdown: one section per slot, the consent trail under each story.
+
+    Every text from people goes through ``_md``: the file renders as the text
+    they wrote, with no HTML or links of theirs in it.
+    """
+    out = [f"# {_md(pack.title)}", ""]
     if pack.audience:
-        out += [f"For: {pack.audience}", ""]
+        out += [f"For: {_md(pack.audience)}", ""]
     out += [f"Generated {pack.generated_at:%d %B %Y %H:%M} UTC", ""]
     if pack.learning_points.strip():
         out += ["## Learning points", ""]
-        out += [f"- {p.strip()}" for p in pack.learning_points.splitlines() if p.strip()]
+        out += [f"- {_md(p.strip())}" for p in pack.learning_points.splitlines() if p.strip()]
         out.append("")
     for n, slot in enumerate(pack.slots, start=1):
         if isinstance(slot, RemovedSlot):
-            out += [f"## {n}. Story removed", "", f"_{_removed_line(slot)}_", ""]
+            out += [f"## {n}. Story removed", "", f"_{_md(_removed_line(slot))}_", ""]
             continue
-        out += [f"## {n}. {slot.title}", ""]
+        out += [f"## {n}. {_md(slot.title)}", ""]
         about = ", ".join(x for x in (slot.service, slot.theme) if x)
         if about:
-            out += [f"*{about}*", ""]
-        out += [slot.body.strip(), ""]
+            out += [f"*{_md(about)}*", ""]
+        out += [_md(slot.body.strip()), ""]
         if slot.learning_point.strip():
-            out += [f"**Learning point:** {slot.learning_point.strip()}", ""]
-        out += [f"Consent: {slot.consent}. Consent trail:", ""]
-        out += [f"- {_trail_line(t)}" for t in slot.trail]
+            out += [f"**Learning point:** {_md(slot.learning_point.strip())}", ""]
+        out += [f"Consent: {_md(slot.consent)}. Consent trail:", ""]
+        out += [f"- {_md(_trail_line(t))}" for t in slot.trail]
         out.append("")
     return "\n".join(out)
 
