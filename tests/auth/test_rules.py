@@ -40,6 +40,7 @@ TABLE = {
     Action.VIEW_PEOPLE: (False, False, False, True, False, True),
     Action.MODERATE: (False, False, False, False, True, True),
     Action.MANAGE_USERS: (False, False, False, False, False, True),
+    Action.CURATE: (False, False, False, True, True, True),
 }
 PRINCIPALS = (ANON, NO_ROLE, PARTICIPANT, ORGANISER, MODERATOR, ADMIN)
 

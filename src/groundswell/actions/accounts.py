@@ -10,11 +10,12 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Select, delete, false, func, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from groundswell.actions import Database
+from groundswell.actions.scopes import visible_people
 from groundswell.auth import passwords, throttle, tokens
 from groundswell.auth.permissions import (
     Action,
@@ -24,12 +25,9 @@ from groundswell.auth.permissions import (
     parse_role,
     parse_scope,
     require,
-    scopes_for,
 )
 from groundswell.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from groundswell.store.models import (
-    Initiative,
-    Membership,
     Person,
     RoleGrant,
     SignInThrottle,
@@ -308,26 +306,6 @@ def do_end_expired_sessions(
             )
         )
         return int(result.rowcount or 0)
-
-
-def visible_people(query: Select[Any], principal: Principal | None) -> Select[Any]:
-    """Filter a query over ``Person`` to the people ``principal`` may see (scopes as ``can``)."""
-    scopes = scopes_for(principal, Action.VIEW_PEOPLE)
-    if scopes.everything:
-        return query
-    if scopes.nothing:
-        return query.where(false())
-    conditions = []
-    if scopes.towns:
-        conditions.append(func.lower(Person.town).in_(sorted(scopes.towns)))
-    if scopes.initiatives:
-        members = (
-            select(Membership.person_id)
-            .join(Initiative, Initiative.id == Membership.initiative_id)
-            .where(Initiative.slug.in_(sorted(scopes.initiatives)))
-        )
-        conditions.append(Person.id.in_(members))
-    return query.where(or_(*conditions))
 
 
 def list_people(

@@ -18,6 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.scopes import require_story
+from groundswell.auth.permissions import EVERYWHERE, Scopes
 from groundswell.errors import InvalidInput, NotFound, PermissionDenied
 from groundswell.store.models import (
     ChangeMarker,
@@ -55,11 +57,9 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _story(session: Session, story_id: int) -> Story:
-    story = session.get(Story, story_id)
-    if story is None:
-        raise NotFound(f"there is no story {story_id}; check the number")
-    return story
+def _story(session: Session, story_id: int, scopes: Scopes = EVERYWHERE) -> Story:
+    """The story staff with ``scopes`` may act on (the CLI operator: every story)."""
+    return require_story(session, story_id, scopes)
 
 
 def _review(session: Session, story_id: int) -> StoryReview:
@@ -225,10 +225,13 @@ def check_withdraw_key(session: Session, story_id: int, key: str) -> None:
         )
 
 
-def do_edit_story(db: Database, story_id: int, body: str, *, role: Actor, actor: str) -> State:
+def do_edit_story(
+    db: Database, story_id: int, body: str, *, role: Actor, actor: str,
+    scopes: Scopes = EVERYWHERE,
+) -> State:  # fmt: skip
     """New text for a story (storyteller or moderator); the check runs again."""
     with db.transaction() as session:
-        story = _story(session, story_id)
+        story = _story(session, story_id, scopes)
         # Check the transition before touching the text, so a refused edit changes nothing.
         apply(state_of(session, story), Action(Kind.EDIT, role))
         story.body = _clean(body, "story", MAX_BODY, required=True) or ""
@@ -236,16 +239,18 @@ def do_edit_story(db: Database, story_id: int, body: str, *, role: Actor, actor:
         return step(session, story, Action(Kind.EDIT, role, open_flags=opened), actor, "edited")
 
 
-def do_resolve_flag(db: Database, flag_id: int, reason: str, *, actor: str) -> State:
+def do_resolve_flag(
+    db: Database, flag_id: int, reason: str, *, actor: str, scopes: Scopes = EVERYWHERE
+) -> State:
     """A moderator marks one flag acceptable, with a reason."""
     reason_text = _clean(reason, "reason", 280, required=True)
     with db.transaction() as session:
         flag = session.get(StoryFlag, flag_id)
         if flag is None:
             raise NotFound(f"there is no flag {flag_id}")
+        story = _story(session, flag.story_id, scopes)
         if flag.status is not FlagStatus.OPEN:
             raise InvalidInput(f"flag {flag_id} is already {flag.status.value}")
-        story = _story(session, flag.story_id)
         after = step(session, story, Action(Kind.RESOLVE_FLAG, Actor.MODERATOR), actor, reason_text)
         flag.status, flag.reason = FlagStatus.ACCEPTED, reason_text
         flag.resolved_by, flag.resolved_at = actor[:80], utcnow()
@@ -256,13 +261,14 @@ MODERATION = {Kind.REQUEST_CHANGES, Kind.APPROVE, Kind.PUBLISH, Kind.UNPUBLISH}
 
 
 def do_moderate(
-    db: Database, story_id: int, kind: Kind, *, actor: str, note: str | None = None
-) -> State:
+    db: Database, story_id: int, kind: Kind, *, actor: str, note: str | None = None,
+    scopes: Scopes = EVERYWHERE,
+) -> State:  # fmt: skip
     """Ask for changes, approve, publish or unpublish a story."""
     if kind not in MODERATION:
         raise InvalidInput(f"'{kind}' is not a moderation step; use one of {sorted(MODERATION)}")
     with db.transaction() as session:
-        story = _story(session, story_id)
+        story = _story(session, story_id, scopes)
         return step(session, story, Action(kind, Actor.MODERATOR), actor, note)
 
 
@@ -321,7 +327,9 @@ def do_add_safeguarding_contact(
         return contact.id
 
 
-def do_set_criticality(db: Database, story_id: int, criticality: str, *, actor: str) -> str | None:
+def do_set_criticality(
+    db: Database, story_id: int, criticality: str, *, actor: str, scopes: Scopes = EVERYWHERE
+) -> str | None:
     """Set a story's criticality; a safeguarding concern is routed to the named contact.
 
     Returns the name it was routed to. Refuses a safeguarding concern when no
@@ -333,7 +341,7 @@ def do_set_criticality(db: Database, story_id: int, criticality: str, *, actor: 
         choices = ", ".join(c.value for c in Criticality)
         raise InvalidInput(f"criticality '{criticality}' is not one of {choices}") from None
     with db.transaction() as session:
-        story = _story(session, story_id)
+        story = _story(session, story_id, scopes)
         review = _review(session, story_id)
         review.criticality = level
         review.routed_to = None
@@ -357,10 +365,12 @@ def do_set_criticality(db: Database, story_id: int, criticality: str, *, actor: 
         return review.routed_to
 
 
-def do_respond(db: Database, story_id: int, author: str, body: str) -> int:
+def do_respond(
+    db: Database, story_id: int, author: str, body: str, *, scopes: Scopes = EVERYWHERE
+) -> int:
     """A staff response to a story."""
     with db.transaction() as session:
-        story = _story(session, story_id)
+        story = _story(session, story_id, scopes)
         if story.status is StoryStatus.WITHDRAWN:
             raise InvalidInput("this story was withdrawn; it cannot take responses")
         response = StoryResponse(
@@ -374,15 +384,16 @@ def do_respond(db: Database, story_id: int, author: str, body: str) -> int:
 
 
 def do_mark_change(
-    db: Database, story_id: int, change: str, *, actor: str, note: str | None = None
-) -> None:
+    db: Database, story_id: int, change: str, *, actor: str, note: str | None = None,
+    scopes: Scopes = EVERYWHERE,
+) -> None:  # fmt: skip
     """Record that a change was planned, or made, because of this story."""
     try:
         marker = ChangeMarker(change)
     except ValueError:
         raise InvalidInput(f"change '{change}' is not one of none, planned, made") from None
     with db.transaction() as session:
-        _story(session, story_id)
+        _story(session, story_id, scopes)
         review = _review(session, story_id)
         review.change, review.change_note = marker, _clean(note, "note", 280)
 

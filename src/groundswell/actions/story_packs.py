@@ -12,7 +12,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from groundswell.actions import Database
+from groundswell.actions.scopes import subject_of_person
 from groundswell.actions.stories import _clean, _story, state_of, step
+from groundswell.auth.permissions import EVERYWHERE, Scopes
 from groundswell.errors import InvalidInput, NotFound
 from groundswell.store.models import PackItem, Story, StoryEvent, TrainingPack, utcnow
 from groundswell.stories.packs import (
@@ -45,12 +47,14 @@ def do_create_pack(
 
 
 def do_add_to_pack(
-    db: Database, pack_id: int, story_id: int, *, actor: str, learning_point: str = ""
-) -> State:
+    db: Database, pack_id: int, story_id: int, *, actor: str, learning_point: str = "",
+    scopes: Scopes = EVERYWHERE,
+) -> State:  # fmt: skip
+    """Put a story a curator with ``scopes`` may read into a pack."""
     with db.transaction() as session:
         if session.get(TrainingPack, pack_id) is None:
             raise NotFound(f"there is no training pack {pack_id}")
-        story = _story(session, story_id)
+        story = _story(session, story_id, scopes)
         after = step(session, story, Action(Kind.ADD_TO_PACK, Actor.CURATOR, pack=pack_id), actor)
         last = session.scalar(
             select(func.coalesce(func.max(PackItem.position), 0)).where(PackItem.pack_id == pack_id)
@@ -73,8 +77,12 @@ def do_remove_from_pack(db: Database, pack_id: int, story_id: int, *, actor: str
         return step(session, story, action, actor)
 
 
-def build_pack(db: Database, pack_id: int) -> Pack:
-    """The pack as it may be shown now: live stories with their trails, removed slots marked."""
+def build_pack(db: Database, pack_id: int, scopes: Scopes = EVERYWHERE) -> Pack:
+    """The pack as it may be shown now: live stories with their trails, removed slots marked.
+
+    Stories outside the reader's ``scopes`` are left out without a slot, as if
+    never added: a pack another curator filled does not open their stories.
+    """
     with db.reading() as session:
         pack = session.get(TrainingPack, pack_id)
         if pack is None:
@@ -89,6 +97,8 @@ def build_pack(db: Database, pack_id: int) -> Pack:
             story = session.get(Story, item.story_id) if item.story_id is not None else None
             if story is None or item.removed_at is not None:
                 slots.append(RemovedSlot(item.removed_reason or "removed", item.removed_at))
+                continue
+            if not scopes.covers(subject_of_person(session, story.person_id)):
                 continue
             if not may_use_in_training(state_of(session, story)):
                 slots.append(RemovedSlot("consent or approval no longer in place"))
@@ -112,11 +122,11 @@ def build_pack(db: Database, pack_id: int) -> Pack:
         return Pack(pack.title, pack.audience, pack.learning_points, utcnow(), tuple(slots))
 
 
-def export_pack(db: Database, pack_id: int, fmt: str) -> bytes:
-    """The pack rendered as ``html``, ``md`` or ``pdf``."""
+def export_pack(db: Database, pack_id: int, fmt: str, scopes: Scopes = EVERYWHERE) -> bytes:
+    """The pack rendered as ``html``, ``md`` or ``pdf`` (stories within ``scopes``)."""
     if fmt not in FORMATS:
         raise InvalidInput(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
-    pack = build_pack(db, pack_id)
+    pack = build_pack(db, pack_id, scopes)
     if fmt == "pdf":
         return to_pdf(pack)
     return (to_html(pack) if fmt == "html" else to_markdown(pack)).encode("utf-8")

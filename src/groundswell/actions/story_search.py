@@ -11,7 +11,8 @@ PostgreSQL
     ranked by ``ts_rank``, snippets by ``ts_headline``.
 
 Only published stories are searched unless ``include_unpublished`` (for
-moderators and curators); withdrawn stories never are.
+moderators and curators, and then only the unpublished stories their scopes
+cover); withdrawn stories never are.
 """
 
 from __future__ import annotations
@@ -20,11 +21,25 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import (
+    Select,
+    column,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.scopes import person_in_scope
+from groundswell.auth.permissions import EVERYWHERE, Scopes
 from groundswell.errors import InvalidInput
+from groundswell.store.models import Initiative, Story, StoryStatus
 
 MARK = ("[", "]")  # around matched words in snippets; pages turn them into <mark>
 
@@ -41,43 +56,59 @@ class Hit:
         return asdict(self)
 
 
-def _statuses(include_unpublished: bool) -> tuple[str, ...]:
+STAFF_STATUSES = ("submitted", "needs_changes", "approved", "published")
+
+
+def _docs(include_unpublished: bool, scopes: Scopes) -> Select[Any]:
+    """What may be found: published stories, unpublished ones within ``scopes``, initiatives.
+
+    The staff part goes through ``person_in_scope``, the same filter as the
+    moderation queue, so search never finds a story its page would refuse.
+    """
+    shown = Story.status == StoryStatus.PUBLISHED
     if include_unpublished:
-        return ("submitted", "needs_changes", "approved", "published")
-    return ("published",)
+        staff = Story.status.in_(STAFF_STATUSES) & person_in_scope(scopes, Story.person_id)
+        shown = shown | staff
+    service, theme = func.coalesce(Story.service, ""), func.coalesce(Story.theme, "")
+    body = Story.body + " " + service + " " + theme
+    stories = select(literal("story").label("kind"), Story.id.label("ref"),
+                     Story.title.label("title"), body.label("body")).where(shown)  # fmt: skip
+    initiatives = select(
+        literal("initiative"), Initiative.id, Initiative.name,
+        Initiative.purpose + " " + func.coalesce(Initiative.town, ""),
+    )  # fmt: skip
+    return union_all(stories, initiatives)  # type: ignore[return-value]
 
 
 def search(
-    db: Database, query: str, *, limit: int = 20, include_unpublished: bool = False
-) -> list[Hit]:
+    db: Database, query: str, *, limit: int = 20, include_unpublished: bool = False,
+    scopes: Scopes = EVERYWHERE,
+) -> list[Hit]:  # fmt: skip
     """Stories and initiatives matching every word of ``query``, best first."""
     words = re.findall(r"\w+", query or "")
     if not words:
         raise InvalidInput("the search is empty; type one or more words")
     if not 1 <= limit <= 200:
         raise InvalidInput("limit must be between 1 and 200")
-    statuses = _statuses(include_unpublished)
+    docs = _docs(include_unpublished, scopes)
     with db.reading() as session:
         if session.get_bind().dialect.name == "postgresql":
-            return _postgres(session, " ".join(words), statuses, limit)
-        return _sqlite(session, words, statuses, limit)
+            return _postgres(session, " ".join(words), docs, limit)
+        return _sqlite(session, words, docs, limit)
 
 
-def _sqlite(session: Session, words: list[str], statuses: tuple[str, ...], limit: int) -> list[Hit]:
+GS_SEARCH = table("gs_search", column("kind"), column("ref"), column("title"), column("body"),
+                  schema="temp")  # fmt: skip
+
+
+def _sqlite(session: Session, words: list[str], docs: Select[Any], limit: int) -> list[Hit]:
     conn = session.connection()
     conn.exec_driver_sql(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.gs_search USING fts5("
         "kind UNINDEXED, ref UNINDEXED, title, body, tokenize='porter unicode61')"
     )
     conn.exec_driver_sql("DELETE FROM temp.gs_search")
-    marks = ",".join(f"'{s}'" for s in statuses)
-    conn.exec_driver_sql(
-        "INSERT INTO temp.gs_search (kind, ref, title, body) "
-        "SELECT 'story', id, title, body || ' ' || coalesce(service, '') || ' ' || "
-        f"coalesce(theme, '') FROM stories WHERE status IN ({marks}) "
-        "UNION ALL SELECT 'initiative', id, name, purpose || ' ' || coalesce(town, '') "
-        "FROM initiatives"
-    )
+    conn.execute(insert(GS_SEARCH).from_select(["kind", "ref", "title", "body"], docs))
     # Each word quoted (no FTS5 syntax from users) and matched as a prefix.
     match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
     rows = conn.execute(
@@ -90,26 +121,18 @@ def _sqlite(session: Session, words: list[str], statuses: tuple[str, ...], limit
     return [Hit(k, int(r), t, s, -float(b)) for k, r, t, s, b in rows]
 
 
-def _postgres(session: Session, query: str, statuses: tuple[str, ...], limit: int) -> list[Hit]:
-    sql = text(
-        """
-        WITH docs AS (
-            SELECT 'story' AS kind, id, title,
-                   body || ' ' || coalesce(service, '') || ' ' || coalesce(theme, '') AS body
-            FROM stories WHERE status = ANY(:statuses)
-            UNION ALL
-            SELECT 'initiative', id, name, purpose || ' ' || coalesce(town, '') FROM initiatives
-        ), q AS (SELECT websearch_to_tsquery('english', :q) AS tsq)
-        SELECT kind, id, title,
-               ts_headline('english', body, q.tsq,
-                           'StartSel=' || :a || ', StopSel=' || :b || ', MaxWords=24, MinWords=8'),
-               ts_rank(to_tsvector('english', title || ' ' || body), q.tsq) AS rank
-        FROM docs, q
-        WHERE to_tsvector('english', title || ' ' || body) @@ q.tsq
-        ORDER BY rank DESC, kind, id LIMIT :n
-        """
-    )
+def _postgres(session: Session, query: str, docs: Select[Any], limit: int) -> list[Hit]:
+    d = docs.subquery("docs")
+    english = literal_column("'english'::regconfig")
+    tsq = func.websearch_to_tsquery(english, query)
+    vector = func.to_tsvector(english, d.c.title + " " + d.c.body)
+    options = f"StartSel={MARK[0]}, StopSel={MARK[1]}, MaxWords=24, MinWords=8"
+    rank = func.ts_rank(vector, tsq).label("rank")
     rows = session.execute(
-        sql, {"q": query, "statuses": list(statuses), "a": MARK[0], "b": MARK[1], "n": limit}
-    ).all()
+        select(d.c.kind, d.c.ref, d.c.title, func.ts_headline(english, d.c.body, tsq, options),
+               rank)
+        .where(vector.op("@@")(tsq))
+        .order_by(rank.desc(), d.c.kind, d.c.ref)
+        .limit(limit)
+    ).all()  # fmt: skip
     return [Hit(k, int(i), t, s, float(r)) for k, i, t, s, r in rows]

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import select
 
 from groundswell.actions import Database
+from groundswell.actions.scopes import person_in_scope, require_story
+from groundswell.auth.permissions import EVERYWHERE, Scopes
 from groundswell.errors import NotFound
 from groundswell.store.models import (
     PackItem,
@@ -44,11 +46,13 @@ class StoryView:
         return [f for f in self.flags if f["status"] == "open"]
 
 
-def story_view(db: Database, story_id: int, *, staff: bool) -> StoryView:
-    """One story; anyone but staff sees it only once published."""
+def story_view(
+    db: Database, story_id: int, *, staff: bool, scopes: Scopes = EVERYWHERE
+) -> StoryView:
+    """One story; anyone but staff sees it only once published, staff only within ``scopes``."""
     with db.reading() as s:
-        story = s.get(Story, story_id)
-        if story is None or (not staff and story.status is not StoryStatus.PUBLISHED):
+        story = require_story(s, story_id, scopes if staff else EVERYWHERE)
+        if not staff and story.status is not StoryStatus.PUBLISHED:
             raise NotFound(f"there is no story {story_id} to show")
         view = StoryView(
             story.id, story.title, story.body, story.service, story.theme,
@@ -80,10 +84,15 @@ def story_view(db: Database, story_id: int, *, staff: bool) -> StoryView:
         return view
 
 
-def story_list(db: Database, statuses: list[str]) -> list[dict[str, Any]]:
+def story_list(
+    db: Database, statuses: list[str], scopes: Scopes = EVERYWHERE
+) -> list[dict[str, Any]]:
+    """Stories in ``statuses`` whose storyteller ``scopes`` cover (published ones: pass all)."""
     with db.reading() as s:
         rows = s.scalars(
-            select(Story).where(Story.status.in_(statuses)).order_by(Story.created_at, Story.id)
+            select(Story)
+            .where(Story.status.in_(statuses), person_in_scope(scopes, Story.person_id))
+            .order_by(Story.created_at, Story.id)
         ).all()
         return [
             {"id": r.id, "title": r.title, "service": r.service, "theme": r.theme,
@@ -103,8 +112,10 @@ def packs_list(db: Database) -> list[dict[str, Any]]:
         return out
 
 
-def pack_candidates(db: Database, pack_id: int) -> list[dict[str, Any]]:
-    """Approved or published stories with training consent not yet in the pack."""
+def pack_candidates(
+    db: Database, pack_id: int, scopes: Scopes = EVERYWHERE
+) -> list[dict[str, Any]]:
+    """Approved or published stories with training consent, within ``scopes``, not in the pack."""
     with db.reading() as s:
         if s.get(TrainingPack, pack_id) is None:
             raise NotFound(f"there is no training pack {pack_id}")
@@ -115,5 +126,5 @@ def pack_candidates(db: Database, pack_id: int) -> list[dict[str, Any]]:
                 )
             )
         )
-    stories = story_list(db, ["approved", "published"])
+    stories = story_list(db, ["approved", "published"], scopes)
     return [x for x in stories if x["consent"] in ("training", "publish") and x["id"] not in inside]

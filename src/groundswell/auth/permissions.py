@@ -15,9 +15,16 @@ Scopes
 
     "An organiser sees only their movement's people" means: an organiser
     granted ``town:Leeds`` and ``initiative:walk-leeds`` sees the people of
-    Leeds plus the members of walk-leeds, nobody else. The web layer asks
-    ``can`` for one object, and filters lists with the same scopes through
-    ``groundswell.actions.accounts.visible_people`` (built on ``scopes_for``).
+    Leeds plus the members of walk-leeds, nobody else.
+
+    A story is in the scope of its storyteller (their town and initiatives);
+    a story linked to nobody is covered by movement-wide (``*``) grants only,
+    so a scoped moderator never reads an unattributed private story.
+
+One rule for single items and lists: ``scopes_for`` turns a principal's grants
+for an action into a ``Scopes``; ``Scopes.covers`` decides one subject (what
+``can`` asks), and ``groundswell.actions.scopes`` turns the same ``Scopes`` into
+the SQL filter for lists, so the two can never disagree.
 
 Anonymous visitors (``principal is None``) may read the public pages and take
 part in conversations (vote, add statements) without an account.
@@ -46,6 +53,7 @@ class Action(enum.StrEnum):
     VIEW_PEOPLE = "view_people"  # people records, within scope
     MODERATE = "moderate"  # accept or reject statements, within scope
     MANAGE_USERS = "manage_users"  # list users, grant roles
+    CURATE = "curate"  # read approved stories and assemble training packs, within scope
 
 
 ANYONE = "anyone"
@@ -59,8 +67,9 @@ RULES: dict[Action, str | frozenset[Role]] = {
     Action.VIEW_PEOPLE: frozenset({Role.ORGANISER, Role.ADMIN}),
     Action.MODERATE: frozenset({Role.MODERATOR, Role.ADMIN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.CURATE: frozenset({Role.ORGANISER, Role.MODERATOR, Role.ADMIN}),
 }
-SCOPED = frozenset({Action.VIEW_PEOPLE, Action.MODERATE})
+SCOPED = frozenset({Action.VIEW_PEOPLE, Action.MODERATE, Action.CURATE})
 
 ALL = "*"
 SCOPE_KINDS = ("town", "initiative")
@@ -105,6 +114,18 @@ class Scopes:
     @property
     def nothing(self) -> bool:
         return not (self.everything or self.towns or self.initiatives)
+
+    def covers(self, subject: Subject) -> bool:
+        """True when ``subject`` (a person, story or conversation) lies within these scopes."""
+        if self.everything:
+            return True
+        if subject.town is not None and subject.town.casefold() in self.towns:
+            return True
+        return bool(self.initiatives & subject.initiatives)
+
+
+# The operator at the command line holds the database itself: every scope.
+EVERYWHERE = Scopes(everything=True)
 
 
 class SignInRequired(PermissionDenied):
@@ -166,7 +187,7 @@ def can(principal: Principal | None, action: Action, subject: Subject | None = N
     grants = list(_qualifying(principal, action))
     if subject is None or action not in SCOPED:
         return bool(grants)
-    return any(covers(g.scope, subject) for g in grants)
+    return scopes_for(principal, action).covers(subject)
 
 
 def require(principal: Principal | None, action: Action, subject: Subject | None = None) -> None:

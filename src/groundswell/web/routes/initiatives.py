@@ -20,6 +20,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
 from groundswell.actions import initiatives as ia
+from groundswell.actions.audit import record_access
+from groundswell.actions.scopes import visible_people
 from groundswell.auth.permissions import Action, Principal, Subject, can, require
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.store.models import (
@@ -145,16 +147,22 @@ def _detail(gs: Any, slug: str, user: Principal | None) -> dict[str, Any]:
                 .group_by(Membership.role)
             ).all()
         )
+        # Names only of the members the reader's scopes cover (a town organiser
+        # of a Leeds initiative does not see its York members), audited.
         members = (
             s.execute(
-                select(Membership.role, Person.display_name, Person.ref)
+                visible_people(select(Membership.role, Person.display_name, Person.ref), user)
                 .join(Person, Person.id == Membership.person_id)
                 .where(Membership.initiative_id == i.id)
                 .order_by(Membership.role, Person.display_name, Person.ref)
             ).all()
-            if may
+            if may and user is not None
             else []
         )
+        if members and user is not None:
+            record_access(s, user.email, "initiatives.members", "initiative", i.slug,
+                          {"members": len(members)})  # fmt: skip
+            s.commit()
         member_ids = select(Membership.person_id).where(Membership.initiative_id == i.id)
         stories = s.scalars(
             select(Story.title)

@@ -1,8 +1,10 @@
 """Staff story pages: the moderation queue, reviewing one story, and training packs.
 
 Moderating needs ``MODERATE`` (moderators and admins); curating packs needs
-``MODERATE`` or ``VIEW_PEOPLE`` (organisers): the permission rules have no
-separate curator role yet.
+``CURATE`` (organisers, moderators and admins). Both hold only within the
+grant's scope: every list is filtered by ``scopes_for`` in SQL, and a story
+outside it answers 404 as if it did not exist. Each page that shows stories
+writes one audit row naming the reader.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from groundswell.actions.audit import do_record_access
 from groundswell.actions.stories import (
     do_edit_story,
     do_mark_change,
@@ -28,7 +31,7 @@ from groundswell.actions.story_packs import (
     export_pack,
 )
 from groundswell.actions.story_views import pack_candidates, packs_list, story_list, story_view
-from groundswell.auth.permissions import Action, Principal, can, require
+from groundswell.auth.permissions import Action, Principal, Scopes, require, scopes_for
 from groundswell.errors import Conflict, InvalidInput
 from groundswell.stories.workflow import Actor, Kind
 from groundswell.web.auth import get_principal
@@ -43,34 +46,30 @@ DECISIONS = {"approve": Kind.APPROVE, "request_changes": Kind.REQUEST_CHANGES,
              "publish": Kind.PUBLISH, "unpublish": Kind.UNPUBLISH}  # fmt: skip
 
 
-def _moderator(request: Request) -> Principal:
+def _staff(request: Request, action: Action) -> tuple[Principal, Scopes]:
+    """The signed-in user allowed ``action`` somewhere, and where (401/403 otherwise)."""
     principal = get_principal(request)
-    require(principal, Action.MODERATE)
+    require(principal, action)
     assert principal is not None
-    return principal
-
-
-def _curator(request: Request) -> Principal:
-    principal = get_principal(request)
-    if not (can(principal, Action.MODERATE) or can(principal, Action.VIEW_PEOPLE)):
-        require(principal, Action.MODERATE)  # raises: sign in, or no access
-    assert principal is not None
-    return principal
+    return principal, scopes_for(principal, action)
 
 
 @router.get("/stories/moderate")
 def queue(request: Request, gs: GsApp) -> HTMLResponse:
-    _moderator(request)
-    waiting = story_list(gs, ["submitted"])
-    return render(request, "stories/moderate.html", waiting=waiting,
-                  others=story_list(gs, ["needs_changes", "approved", "published"]))  # fmt: skip
+    who, scopes = _staff(request, Action.MODERATE)
+    waiting = story_list(gs, ["submitted"], scopes)
+    others = story_list(gs, ["needs_changes", "approved", "published"], scopes)
+    do_record_access(gs, who.email, "stories.queue", "stories", None,
+                     {"stories": len(waiting) + len(others)})  # fmt: skip
+    return render(request, "stories/moderate.html", waiting=waiting, others=others)
 
 
 @router.get("/stories/{story_id}/review")
 def review(request: Request, gs: GsApp, story_id: Id, done: str = "", error: str = "") -> Response:
-    _moderator(request)
-    return render(request, "stories/review.html", story=story_view(gs, story_id, staff=True),
-                  done=done, error=error)  # fmt: skip
+    who, scopes = _staff(request, Action.MODERATE)
+    view = story_view(gs, story_id, staff=True, scopes=scopes)  # 404 outside the scopes
+    do_record_access(gs, who.email, "stories.review", "story", story_id)
+    return render(request, "stories/review.html", story=view, done=done, error=error)
 
 
 def _back(story_id: int, done: str = "", error: str = "") -> RedirectResponse:
@@ -89,20 +88,22 @@ def act(
     body: Annotated[str, Form()] = "",
     value: Annotated[str, Form()] = "",
 ) -> Response:
-    who = _moderator(request).email
+    principal, scopes = _staff(request, Action.MODERATE)
+    who = principal.email
     try:
         if step == "resolve" and flag_id is not None:
-            do_resolve_flag(gs, flag_id, reason, actor=who)
+            do_resolve_flag(gs, flag_id, reason, actor=who, scopes=scopes)
         elif step == "edit":
-            do_edit_story(gs, story_id, body, role=Actor.MODERATOR, actor=who)
+            do_edit_story(gs, story_id, body, role=Actor.MODERATOR, actor=who, scopes=scopes)
         elif step in DECISIONS:
-            do_moderate(gs, story_id, DECISIONS[step], actor=who, note=reason or None)
+            do_moderate(gs, story_id, DECISIONS[step], actor=who, note=reason or None,
+                        scopes=scopes)  # fmt: skip
         elif step == "criticality":
-            do_set_criticality(gs, story_id, value, actor=who)
+            do_set_criticality(gs, story_id, value, actor=who, scopes=scopes)
         elif step == "change":
-            do_mark_change(gs, story_id, value, actor=who, note=reason or None)
+            do_mark_change(gs, story_id, value, actor=who, note=reason or None, scopes=scopes)
         elif step == "respond":
-            do_respond(gs, story_id, value or who, body)
+            do_respond(gs, story_id, value or who, body, scopes=scopes)
         else:
             raise InvalidInput("choose an action")
     except (InvalidInput, Conflict) as exc:  # the workflow says why: show it on the page
@@ -112,7 +113,7 @@ def act(
 
 @router.get("/stories/packs")
 def packs(request: Request, gs: GsApp) -> HTMLResponse:
-    _curator(request)
+    _staff(request, Action.CURATE)
     return render(request, "stories/packs.html", packs=packs_list(gs), errors={})
 
 
@@ -124,7 +125,7 @@ def create_pack(
     audience: Annotated[str, Form()] = "",
     learning_points: Annotated[str, Form()] = "",
 ) -> Response:
-    who = _curator(request).email
+    who = _staff(request, Action.CURATE)[0].email
     if not title.strip():
         return render(request, "stories/packs.html", 422, packs=packs_list(gs),
                       errors={"title": "Enter a title for the pack"})  # fmt: skip
@@ -135,9 +136,13 @@ def create_pack(
 
 @router.get("/stories/packs/{pack_id}")
 def pack_page(request: Request, gs: GsApp, pack_id: Id) -> HTMLResponse:
-    _curator(request)
-    return render(request, "stories/pack.html", pack=build_pack(gs, pack_id), pack_id=pack_id,
-                  candidates=pack_candidates(gs, pack_id))  # fmt: skip
+    who, scopes = _staff(request, Action.CURATE)
+    pack = build_pack(gs, pack_id, scopes)
+    candidates = pack_candidates(gs, pack_id, scopes)
+    do_record_access(gs, who.email, "stories.pack", "training_pack", pack_id,
+                     {"candidates": len(candidates)})  # fmt: skip
+    return render(request, "stories/pack.html", pack=pack, pack_id=pack_id,
+                  candidates=candidates)  # fmt: skip
 
 
 @router.post("/stories/packs/{pack_id}")
@@ -148,15 +153,18 @@ def add_story(
     story_id: Annotated[Id, Form()],
     learning_point: Annotated[str, Form()] = "",
 ) -> Response:
-    who = _curator(request).email
-    do_add_to_pack(gs, pack_id, story_id, actor=who, learning_point=learning_point)
+    principal, scopes = _staff(request, Action.CURATE)
+    do_add_to_pack(gs, pack_id, story_id, actor=principal.email, learning_point=learning_point,
+                   scopes=scopes)  # fmt: skip
     return RedirectResponse(f"/stories/packs/{pack_id}", status_code=303)
 
 
 @router.get("/stories/packs/{pack_id}/export.{fmt}")
 def export(request: Request, gs: GsApp, pack_id: Id, fmt: str) -> Response:
-    _curator(request)
-    data = export_pack(gs, pack_id, fmt)
+    who, scopes = _staff(request, Action.CURATE)
+    data = export_pack(gs, pack_id, fmt, scopes)
+    do_record_access(gs, who.email, "stories.pack_export", "training_pack", pack_id,
+                     {"format": fmt})  # fmt: skip
     headers = {"Content-Disposition": f'attachment; filename="training-pack-{pack_id}.{fmt}"'}
     if fmt == "html":
         headers = {}
