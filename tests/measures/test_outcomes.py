@@ -179,7 +179,7 @@ def test_report_hides_every_cell_under_10_and_one_more_in_the_split() -> None:
     carn = by["town: Carnforth"]
     assert all(getattr(carn, k).reason == SMALL_CELL for k in outcomes.CHANGE_COLUMNS)
     # Secondary: with one town hidden, the smallest other town is hidden too.
-    assert by["town: Morecambe"].people.reason == SMALL_CELL
+    assert by["town: Morecambe"].people.reason == suppression.SECONDARY
     assert by["town: Heysham"].change.value is not None
     # The comparison is shown: both groups have at least 30 people with two time points.
     assert by["did not take part"].paired.value == 36
@@ -195,7 +195,7 @@ def test_report_hides_every_cell_under_10_and_one_more_in_the_split() -> None:
 def test_split_with_one_small_group_hides_both() -> None:
     by = rows(report({"Heysham": (40, 0, False), "Morecambe": (4, 0, True)}))
     assert by["took part"].people.reason == SMALL_CELL
-    assert by["did not take part"].people.reason == SMALL_CELL
+    assert by["did not take part"].people.reason == suppression.SECONDARY
     assert by["everyone"].paired.value == 44
 
 

@@ -1,6 +1,6 @@
 """No page, CSV download or API answer reveals a figure for a town of fewer than 10 people.
 
-The movement has Bigtown (15 people) and Smallville (4), each of whom walked,
+The movement has Bigtown (15 people), Midtown (10) and Smallville (4), each of whom walked,
 answered SWEMWBS twice, voted and told a story this month. The test walks
 every GET page and API route the app has (as an admin, who sees the most),
 with and without ``town=Smallville``, plus every dashboard period and CSV,

@@ -1,8 +1,9 @@
-"""Two towns for the Measures and suppression tests: Bigtown (15 people) and Smallville (4).
+"""Three towns for the Measures and suppression tests: Bigtown (15), Midtown (10), Smallville (4).
 
 Everyone joined this month and, this month, walked, answered SWEMWBS twice
 (40 and 2 days ago), voted and told a story, so every indicator has a figure
-for Bigtown and a figure Smallville must never show.
+for Bigtown and a figure Smallville must never show. Midtown is the cell hidden
+beside Smallville's so that Smallville's figure is not all towns minus Bigtown.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from groundswell.store.models import (
     Vote,
 )
 
-SMALL, BIG = "Smallville", "Bigtown"
-TOWNS = {BIG: 15, SMALL: 4}
+SMALL, MID, BIG = "Smallville", "Midtown", "Bigtown"
+TOWNS = {BIG: 15, MID: 10, SMALL: 4}
 CAMPAIGN = "town-walk"
 
 

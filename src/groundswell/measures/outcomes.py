@@ -314,10 +314,11 @@ def _complementary(rows: list[ChangeRow]) -> list[ChangeRow]:
     by subtraction; :func:`suppression.secondary` hides one more.
     """
     out = list(rows)
-    small = sup.Cell(None, None, sup.SMALL_CELL)
     for indices in ([1, 2], list(range(3, len(rows)))):
-        counts = [out[i].people.n or 0 for i in indices]
+        # A row hidden already (under 10 people) has lost its count: it stands as a small one.
+        counts = [1 if out[i].people.suppressed else out[i].people.n or 0 for i in indices]
         for k in sup.secondary(counts):
             i = indices[k]
-            out[i] = ChangeRow(out[i].group, *([small] * len(CHANGE_COLUMNS)))
+            hidden = [sup.hide(getattr(out[i], c)) for c in CHANGE_COLUMNS]
+            out[i] = ChangeRow(out[i].group, *hidden)
     return out

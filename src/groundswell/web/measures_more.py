@@ -1,7 +1,9 @@
 """More movement health series for the Measures dashboard: talk, leadership, reach, initiatives.
 
 Each function takes the month ends of the dashboard (see
-``measures_queries.month_ends``) and returns one suppression ``Cell`` per month:
+``measures_queries.month_ends``) and returns one suppression ``Cell`` per month
+(new leaders and reach: per month, a count for every town, which
+``measures_queries`` suppresses across towns):
 
 * conversations held: conversations opened up to each month's end (cumulative);
 * new leaders: people who led or hosted for the first time that month (an event's
@@ -132,24 +134,28 @@ def _lead_days() -> Any:
     ).subquery()
 
 
-def new_leaders(session: Session, town: str | None, ends: list[date]) -> list[sup.Cell]:
-    """People whose first time leading or hosting fell in each month."""
+def new_leaders(session: Session, ends: list[date]) -> list[dict[str | None, tuple[float, ...]]]:
+    """By month, town -> people whose first time leading or hosting fell in that month."""
     days = _lead_days()
     first = (
-        _in_town(select(days.c.person_id, func.min(days.c.day).label("first")), days.c.person_id,
-                 town)
+        select(days.c.person_id, func.min(days.c.day).label("first"))
         .group_by(days.c.person_id)
         .subquery()
-    )  # fmt: skip
-    cells = []
+    )
+    out = []
     for end in ends:
         query = (
-            select(func.count())
+            select(Person.town, func.count())
             .select_from(first)
+            .join(Person, Person.id == first.c.person_id)
             .where(first.c.first.between(month_start(end), end))
+            .group_by(Person.town)
         )
-        cells.append(sup.count_cell(int(session.scalar(query) or 0)))
-    return cells
+        found: dict[str | None, tuple[float, ...]] = {}
+        for town, n in session.execute(query):
+            found[town or None] = (found.get(town or None, (0,))[0] + int(n),)
+        out.append(found)
+    return out
 
 
 def leadership_index(session: Session, town: str | None, ends: list[date]) -> list[sup.Cell]:
@@ -209,8 +215,8 @@ def _active(session: Session, first: date, end: date) -> list[int]:
     return [int(p) for p in session.scalars(query)]
 
 
-def reach(session: Session, town: str | None, ends: list[date]) -> list[sup.Cell]:
-    """People within two ties of anyone active in the 90 days to each month end.
+def reach(session: Session, ends: list[date]) -> list[dict[str | None, tuple[float, ...]]]:
+    """By month, town -> people within two ties of anyone active in the 90 days to its end.
 
     The ties are read once (``read_store_graph``) into a sparse adjacency
     matrix; each month is two sparse matrix-vector products, so the whole
@@ -220,11 +226,13 @@ def reach(session: Session, town: str | None, ends: list[date]) -> list[sup.Cell
     n = graph.n
     rows = session.execute(select(Person.id, Person.town).order_by(Person.id)).all()
     pids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    in_town = np.array([town is None or r[1] == town for r in rows], dtype=bool)
+    names: list[str | None] = sorted({r[1] or None for r in rows}, key=lambda t: (t is None, t))
+    index = {t: i for i, t in enumerate(names)}
+    code = np.fromiter((index[r[1] or None] for r in rows), dtype=np.int64, count=len(rows))
     adj = sparse.csr_matrix(
         (np.ones(graph.indices.shape[0], dtype=np.int8), graph.indices, graph.indptr), shape=(n, n)
     )
-    cells = []
+    out = []
     for end in ends:
         active = np.asarray(_active(session, end - timedelta(days=REACH_DAYS - 1), end))
         reached = np.zeros(n, dtype=bool)
@@ -234,8 +242,9 @@ def reach(session: Session, town: str | None, ends: list[date]) -> list[sup.Cell
         for _ in range(REACH_STEPS):
             frontier = (adj @ frontier > 0).astype(np.int32)
             reached |= frontier.astype(bool)
-        cells.append(sup.count_cell(int(np.count_nonzero(reached & in_town))))
-    return cells
+        per_town = np.bincount(code[reached], minlength=len(names))
+        out.append({t: (int(per_town[i]),) for i, t in enumerate(names) if per_town[i]})
+    return out
 
 
 # --- initiatives over time ---

@@ -6,6 +6,12 @@ fewer than 10 people is hidden (the one place for the rule is
 ``measures.suppression``). With a town chosen, only people of that town (and
 what they did) count; conversations, votes and stories count through the
 people they are linked to.
+
+The figures about people are read for every town at once and suppressed
+together: all towns is the sum of the towns, so a town's hidden figure must not
+be all towns minus the towns shown (``suppression.across``), and participants
+by month end are a running count whose differences are the month's new
+participants (``suppression.running``).
 """
 
 from __future__ import annotations
@@ -85,42 +91,98 @@ def _in_town(query: Select[Any], person_col: Any, town: str | None) -> Select[An
     return query.where(person_col.in_(select(Person.id).where(Person.town == town)))
 
 
-def _count(session: Session, query: Select[Any]) -> int:
-    return int(session.scalar(query) or 0)
-
-
 def dashboard(
     session: Session, *, town: str | None = None, period: int = DEFAULT_PERIOD,
     today: date | None = None,
 ) -> Dashboard:  # fmt: skip
-    """Every indicator over ``period`` months for ``town`` (everyone when ``None``)."""
+    """Every indicator over ``period`` months for ``town`` (everyone when ``None``).
+
+    The figures about people are read for every town at once and suppressed
+    together (``suppression.across``): the all-towns figure is the sum of the
+    towns', so a town's small figure must not be found by subtracting the
+    others from it. People with no town (and votes of anonymous participants)
+    make up a part that is never shown on its own.
+    """
     today = today or datetime.now(UTC).date()
     ends = month_ends(today, period)
     labels = [e.strftime("%b %Y") for e in ends]
-    joined = func.coalesce(Person.joined_at, Person.created_at)
-    people_q = _in_town(select(func.count(Person.id)), Person.id, town)
-    series: dict[str, list[sup.Cell]] = {k: [] for k in _SQL_TITLES}
+    towns = [t for t in session.scalars(select(Person.town).distinct().order_by(Person.town)) if t]
+    keys: list[str | None] = [*towns, None]
+    series = _people_series(session, keys, ends)
+    pick = town if town in towns else None
+    chosen = {k: (v[pick] if pick is not None else v["all"]) for k, v in series.items()}
+    chosen["conversations"] = more.conversations_held(session, town, ends)
+    chosen["leadership"] = more.leadership_index(session, town, ends)
+    chosen |= more.initiatives_over_time(session, town, ends)
+    indicators = [
+        Indicator(key, title, unit, labels, chosen[key]) for key, (title, unit) in TITLES.items()
+    ]
+    return Dashboard(town, period, towns, indicators, _initiatives(session, town))
+
+
+Key = str | None  # a town; None: no town (people without one, anonymous participants)
+Raw = list[dict[Key, tuple[float, ...]]]  # by month: town -> figures, people last
+
+
+def _people_series(
+    session: Session, keys: list[Key], ends: list[date]
+) -> dict[str, dict[Key | str, list[sup.Cell]]]:
+    """Each series about people, for every town and for all ("all"), suppressed across towns."""
+    raw: dict[str, Raw] = {k: [] for k in _MAKE}
     for end in ends:
         start, stop = _start(end), end + timedelta(days=1)
-        total = _count(session, people_q.where(joined < _at(stop)))
-        series["participants"].append(sup.count_cell(total))
-        new = _count(session, people_q.where(joined >= _at(start), joined < _at(stop)))
-        series["growth"].append(sup.count_cell(new))
-        series["active"].append(sup.count_cell(_active(session, town, end)))
-        series["votes"].append(_votes(session, town, start, stop))
-        series["stories"].append(_stories(session, town, start, stop))
-        series["miles"].append(_activity(session, town, start, end))
-        series["wellbeing"].append(_wellbeing(session, town, start, end))
-    series["conversations"] = more.conversations_held(session, town, ends)
-    series["new_leaders"] = more.new_leaders(session, town, ends)
-    series["leadership"] = more.leadership_index(session, town, ends)
-    series["reach"] = more.reach(session, town, ends)
-    series |= more.initiatives_over_time(session, town, ends)
-    indicators = [
-        Indicator(key, title, unit, labels, series[key]) for key, (title, unit) in TITLES.items()
-    ]
-    towns = [t for t in session.scalars(select(Person.town).distinct().order_by(Person.town)) if t]
-    return Dashboard(town, period, towns, indicators, _initiatives(session, town))
+        raw["active"].append(_active(session, end))
+        raw["votes"].append(_votes(session, start, stop))
+        raw["stories"].append(_stories(session, start, stop))
+        raw["miles"].append(_activity(session, start, end))
+        raw["wellbeing"].append(_wellbeing(session, start, end))
+    raw["new_leaders"] = more.new_leaders(session, ends)
+    raw["reach"] = more.reach(session, ends)
+    out = {name: _suppressed(raw[name], keys, *spec) for name, spec in _MAKE.items()}
+    baseline = _start(ends[0]) - timedelta(days=1)
+    # New in a month is the difference of two month ends: suppressed as a linked table.
+    joined = [_participants(session, e) for e in [baseline, *ends]]
+    levels = {k: [int(m.get(k, (0,))[0]) for m in joined] for k in keys}
+    running = sup.running(levels, unpublished=[None])
+    out["participants"] = {**running.levels, "all": running.total_levels}
+    out["growth"] = {**running.changes, "all": running.total_changes}
+    return out
+
+
+def _sum(rows: list[tuple[float, ...]]) -> tuple[float, ...]:
+    return tuple(sum(col) for col in zip(*rows, strict=True))
+
+
+def _suppressed(
+    raw: Raw, keys: list[Key], make: Any, width: int
+) -> dict[Key | str, list[sup.Cell]]:
+    zero = (0.0,) * width
+    parts = {k: [make(*m.get(k, zero)) for m in raw] for k in keys}
+    people = {k: [int(m.get(k, zero)[-1]) for m in raw] for k in keys}
+    whole = [make(*_sum([*m.values(), zero])) for m in raw]
+    shown, whole = sup.across(parts, people, whole, unpublished=[None])
+    return {**shown, "all": whole}
+
+
+def _mean(total: float, responses: float, people: float) -> sup.Cell:
+    return sup.cell(round(total / responses, 2) if responses else None, int(people))
+
+
+def _people(n: float) -> sup.Cell:
+    return sup.count_cell(int(n))
+
+
+# Each series: its cell from the figures summed over a part, and how many figures (people last).
+_MAKE = {
+    "active": (_people, 1),
+    "votes": (lambda votes, voters: sup.cell(int(votes), int(voters)), 2),
+    # A story is one person's: the count of stories stands for people and is suppressed as such.
+    "stories": (_people, 1),
+    "miles": (lambda amount, n: sup.cell(round(float(amount), 1), int(n)), 2),
+    "wellbeing": (_mean, 3),
+    "new_leaders": (_people, 1),
+    "reach": (_people, 1),
+}
 
 
 _SQL_TITLES = {
@@ -148,7 +210,24 @@ TITLES = {
 }  # fmt: skip
 
 
-def _active(session: Session, town: str | None, end: date) -> int:
+def _by_town(session: Session, query: Select[Any]) -> dict[Key, tuple[float, ...]]:
+    """Rows of (town, figures...) as town -> figures; no town and an empty one are one part."""
+    out: dict[Key, tuple[float, ...]] = {}
+    for town, *figures in session.execute(query):
+        key = town or None
+        values = tuple(float(f or 0) for f in figures)
+        out[key] = _sum([out[key], values]) if key in out else values
+    return out
+
+
+def _participants(session: Session, end: date) -> dict[Key, tuple[float, ...]]:
+    joined = func.coalesce(Person.joined_at, Person.created_at)
+    stop = _at(end + timedelta(days=1))
+    query = select(Person.town, func.count(Person.id)).where(joined < stop)
+    return _by_town(session, query.group_by(Person.town))
+
+
+def _active(session: Session, end: date) -> dict[Key, tuple[float, ...]]:
     """People who logged activity, answered a survey or voted in the 30 days to ``end``."""
     first = end - timedelta(days=ACTIVE_DAYS - 1)
     voted = (
@@ -162,49 +241,65 @@ def _active(session: Session, town: str | None, end: date) -> int:
         select(SurveyResponse.person_id).where(SurveyResponse.answered_on.between(first, end)),
         voted,
     ).subquery()
-    query = _in_town(select(func.count(distinct(who.c[0]))), who.c[0], town)
-    return _count(session, query)
-
-
-def _votes(session: Session, town: str | None, start: date, stop: date) -> sup.Cell:
     query = (
-        select(func.count(Vote.id), func.count(distinct(Vote.participant_id)))
+        select(Person.town, func.count(distinct(who.c[0])))
+        .select_from(who)
+        .join(Person, Person.id == who.c[0])
+        .group_by(Person.town)
+    )
+    return _by_town(session, query)
+
+
+def _votes(session: Session, start: date, stop: date) -> dict[Key, tuple[float, ...]]:
+    query = (
+        select(Person.town, func.count(Vote.id), func.count(distinct(Vote.participant_id)))
+        .select_from(Vote)
         .join(Participant, Participant.id == Vote.participant_id)
+        .outerjoin(Person, Person.id == Participant.person_id)
         .where(Vote.created_at >= _at(start), Vote.created_at < _at(stop))
+        .group_by(Person.town)
     )
-    votes, voters = session.execute(_in_town(query, Participant.person_id, town)).one()
-    return sup.cell(int(votes or 0), int(voters or 0))
+    return _by_town(session, query)
 
 
-def _stories(session: Session, town: str | None, start: date, stop: date) -> sup.Cell:
-    query = select(func.count(Story.id)).where(
-        Story.created_at >= _at(start), Story.created_at < _at(stop)
+def _stories(session: Session, start: date, stop: date) -> dict[Key, tuple[float, ...]]:
+    query = (
+        select(Person.town, func.count(Story.id))
+        .select_from(Story)
+        .outerjoin(Person, Person.id == Story.person_id)
+        .where(Story.created_at >= _at(start), Story.created_at < _at(stop))
+        .group_by(Person.town)
     )
-    # A story is one person's: the count of stories stands for people and is suppressed as such.
-    return sup.count_cell(_count(session, _in_town(query, Story.person_id, town)))
+    return _by_town(session, query)
 
 
-def _activity(session: Session, town: str | None, start: date, end: date) -> sup.Cell:
-    people = func.count(distinct(ActivityLog.person_id))
-    query = select(func.coalesce(func.sum(ActivityLog.amount), 0.0), people).where(
-        ActivityLog.day.between(start, end)
-    )
-    amount, people = session.execute(_in_town(query, ActivityLog.person_id, town)).one()
-    return sup.cell(round(float(amount), 1), int(people or 0))
+def _activity(session: Session, start: date, end: date) -> dict[Key, tuple[float, ...]]:
+    query = (
+        select(Person.town, func.coalesce(func.sum(ActivityLog.amount), 0.0),
+               func.count(distinct(ActivityLog.person_id)))
+        .join(Person, Person.id == ActivityLog.person_id)
+        .where(ActivityLog.day.between(start, end))
+        .group_by(Person.town)
+    )  # fmt: skip
+    return _by_town(session, query)
 
 
-def _wellbeing(session: Session, town: str | None, start: date, end: date) -> sup.Cell:
-    query = select(SurveyResponse.person_id, SurveyResponse.answers).where(
-        SurveyResponse.instrument == Instrument.SWEMWBS,
-        SurveyResponse.answered_on.between(start, end),
-    )
-    rows = session.execute(_in_town(query, SurveyResponse.person_id, town)).all()
-    people = {p for p, _ in rows}
-    if len(people) < sup.MIN_CELL:
-        return sup.cell(None, len(people))
+def _wellbeing(session: Session, start: date, end: date) -> dict[Key, tuple[float, ...]]:
+    """Per town: the sum of SWEMWBS metric scores, the responses and the people answering."""
+    query = (
+        select(Person.town, SurveyResponse.person_id, SurveyResponse.answers)
+        .join(Person, Person.id == SurveyResponse.person_id)
+        .where(SurveyResponse.instrument == Instrument.SWEMWBS,
+               SurveyResponse.answered_on.between(start, end))
+    )  # fmt: skip
+    scores: dict[Key, list[float]] = {}
+    people: dict[Key, set[int]] = {}
     # Scores come from the answers each time (a corrected conversion table needs no migration).
-    values = [ins.measure_value(ins.SWEMWBS, "metric", a) for _, a in rows]
-    return sup.cell(round(sum(values) / len(values), 2), len(people))
+    for town, pid, answers in session.execute(query):
+        key = town or None
+        scores.setdefault(key, []).append(ins.measure_value(ins.SWEMWBS, "metric", answers))
+        people.setdefault(key, set()).add(pid)
+    return {k: (sum(v), len(v), len(people[k])) for k, v in scores.items()}
 
 
 def _initiatives(session: Session, town: str | None) -> list[dict[str, Any]]:
