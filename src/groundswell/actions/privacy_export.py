@@ -3,8 +3,10 @@
 A subject access export holds every row of every table that refers to the
 person: their ``people`` row, each table with a column that refers to people
 (found from the models, so a new table is included without a change here),
-their votes and statements through their conversation participants, and the
-audit events about them. JSON is one document ``subject-access.json``; CSV is
+the participants their accounts voted as when signed in, their votes and
+statements through their participants, each story's consent trail and the
+responses to it, and the audit events about them. Password hashes are left
+out (a credential, not information about them). JSON is one document ``subject-access.json``; CSV is
 one file per table.
 
 A pseudonymised export holds the people who have consented to analytics, with
@@ -28,7 +30,12 @@ from sqlalchemy.orm import Session, aliased
 
 from groundswell.actions import Database
 from groundswell.actions.outfiles import out_targets, write_csv, write_file, writing_into
-from groundswell.actions.privacy import find_person, person_columns, record_access
+from groundswell.actions.privacy import (
+    account_participants,
+    find_person,
+    person_columns,
+    record_access,
+)
 from groundswell.privacy import pseudonym
 from groundswell.store.models import Base, Person, Recruitment, Tie
 
@@ -48,21 +55,36 @@ class ExportSummary:
         return asdict(self)
 
 
-def subject_access_document(app: Database, ref: str, *, actor: str) -> dict[str, Any]:
+# Held about them, but a credential rather than information about them: an Argon2
+# hash lets whoever holds the export guess the password offline.
+LEFT_OUT = {"users": ("password_hash",)}
+# Rows that belong to rows of theirs: (table, column) referring to the owner's id.
+BELONGING = {
+    "participants": (("votes", "participant_id"), ("statements", "author_id")),
+    "stories": (("story_events", "story_id"), ("story_responses", "story_id")),
+}
+
+
+def subject_access_document(
+    app: Database, ref: str, *, actor: str, secret: bytes | None = None
+) -> dict[str, Any]:
     """Everything about one person as ``{"person": ref, "tables": {name: [row, ...]}}``.
 
     Reading it is recorded in the audit trail (the audit row is written first so
-    the export shows it too).
+    the export shows it too). ``secret``, the server's signing key, finds the
+    votes and statements of their accounts, cast under a key derived from it.
     """
     with app.transaction() as session:
         person = find_person(session, ref)
         record_access(session, actor, "privacy.subject_access", ref)
         session.flush()
-        tables = _subject_rows(session, person)
+        tables = _subject_rows(session, person, secret)
     return {"person": ref, "tables": tables}
 
 
-def _subject_rows(session: Session, person: Person) -> dict[str, list[dict[str, Any]]]:
+def _subject_rows(
+    session: Session, person: Person, secret: bytes | None
+) -> dict[str, list[dict[str, Any]]]:
     pid = person.id
     found: dict[str, list[dict[str, Any]]] = {}
     metadata = Base.metadata.tables
@@ -71,14 +93,18 @@ def _subject_rows(session: Session, person: Person) -> dict[str, list[dict[str, 
     by_table: dict[str, list[Any]] = {}
     for table, column in person_columns():
         by_table.setdefault(table.name, []).append(table.c[column] == pid)
+    signed_in = account_participants(session, pid, secret)
+    if signed_in:
+        by_table["participants"].append(metadata["participants"].c.id.in_(signed_in))
     for name, conditions in by_table.items():
         found[name] = _rows(session, metadata[name], or_(*conditions))
-    # Their conversation participants are the key to their votes and statements.
-    participants = [row["id"] for row in found.get("participants", [])]
-    if participants:
-        for name, column in (("votes", "participant_id"), ("statements", "author_id")):
+    # Their participants are the key to their votes and statements; their stories to
+    # each story's consent trail and the responses to it.
+    for owner, children in BELONGING.items():
+        ids = [row["id"] for row in found.get(owner, [])]
+        for name, column in children if ids else ():
             table = metadata[name]
-            found[name] = _rows(session, table, table.c[column].in_(participants))
+            found[name] = _rows(session, table, table.c[column].in_(ids))
     audit = metadata["audit_events"]
     about = (audit.c.subject_type == "person") & audit.c.subject_id.in_([person.ref, str(pid)])
     found["audit_events"] = _rows(session, audit, about)
@@ -86,7 +112,8 @@ def _subject_rows(session: Session, person: Person) -> dict[str, list[dict[str, 
 
 
 def _rows(session: Session, table: Table, where: Any) -> list[dict[str, Any]]:
-    result = session.execute(select(table).where(where).order_by(*table.primary_key.columns))
+    columns = [c for c in table.columns if c.name not in LEFT_OUT.get(table.name, ())]
+    result = session.execute(select(*columns).where(where).order_by(*table.primary_key.columns))
     return [{k: _plain(v) for k, v in row._mapping.items()} for row in result]
 
 
@@ -99,10 +126,17 @@ def _plain(value: Any) -> Any:
 
 
 def do_subject_access_export(
-    app: Database, ref: str, folder: Path, *, fmt: Format, actor: str, overwrite: bool = False
+    app: Database,
+    ref: str,
+    folder: Path,
+    *,
+    fmt: Format,
+    actor: str,
+    overwrite: bool = False,
+    secret: bytes | None = None,
 ) -> ExportSummary:
     """Write everything about one person to ``folder`` as JSON or one CSV per table."""
-    document = subject_access_document(app, ref, actor=actor)
+    document = subject_access_document(app, ref, actor=actor, secret=secret)
     tables: dict[str, list[dict[str, Any]]] = document["tables"]
     names = [SUBJECT_JSON] if fmt == "json" else [f"{t}.csv" for t in tables]
     targets = out_targets(folder, names, overwrite)

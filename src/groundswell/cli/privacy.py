@@ -133,8 +133,9 @@ def export(
     """Subject access: everything the database holds about one person (audited)."""
     with opened_app() as instance:
         summary = do_subject_access_export(
-            instance, person, out, fmt=fmt.value, actor=actor or default_actor(), overwrite=force
-        )
+            instance, person, out, fmt=fmt.value, actor=actor or default_actor(),
+            overwrite=force, secret=server_secret(instance),
+        )  # fmt: skip
     if json_out:
         print_json(summary.to_dict())
         return
