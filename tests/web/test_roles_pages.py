@@ -211,3 +211,22 @@ async def test_an_empty_database(app: App) -> None:
 
 async def test_the_network_page_links_here(admin: httpx.AsyncClient) -> None:
     assert 'href="/roles"' in (await admin.get("/network")).text
+
+
+async def test_finding_7_the_role_tables_leave_one_audit_row_per_view(
+    demo_web: FastAPI, demo: App
+) -> None:
+    from sqlalchemy import select
+
+    from groundswell.store.models import AuditEvent
+
+    def seen() -> list[tuple[str, str]]:
+        with demo.reading() as s:
+            found = s.execute(select(AuditEvent.actor, AuditEvent.action)
+                              .where(AuditEvent.action == "roles.tables")).all()  # fmt: skip
+            return [tuple(r) for r in found]
+
+    before = len(seen())
+    async for organiser in _client(demo_web, "organiser"):
+        assert (await organiser.get("/roles")).status_code == 200
+    assert seen()[before:] == [("lan@example.org", "roles.tables")]

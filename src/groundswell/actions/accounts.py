@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from groundswell.actions import Database
+from groundswell.actions.audit import operator, record_access
 from groundswell.actions.scopes import visible_people
 from groundswell.auth import passwords, throttle, tokens
 from groundswell.auth.permissions import (
@@ -97,7 +98,7 @@ def _user(session: Session, email: str) -> User:
 
 def do_create_user(
     db: Database, *, email: str, display_name: str, password: str, role: str | None = None,
-    scope: str = "*",
+    scope: str = "*", actor: str | None = None,
 ) -> UserInfo:  # fmt: skip
     """Create a user (optionally with a first role); Conflict if the email is taken."""
     email = normalise_email(email)
@@ -116,10 +117,13 @@ def do_create_user(
             user.grants.append(RoleGrant(role=parse_role(role), scope=scope.strip()))
         session.add(user)
         session.flush()
+        _audit_account(session, actor, "accounts.create", email, role=role, scope=scope)
         return _info(user)
 
 
-def do_link_person(db: Database, *, email: str, person: str | None) -> str | None:
+def do_link_person(
+    db: Database, *, email: str, person: str | None, actor: str | None = None
+) -> str | None:
     """Link ``email``'s account to the person with id ``person`` (``None`` unlinks).
 
     A linked participant logs their own campaign days and surveys as that
@@ -127,6 +131,7 @@ def do_link_person(db: Database, *, email: str, person: str | None) -> str | Non
     """
     with db.transaction() as session:
         user = _user(session, email)
+        _audit_account(session, actor, "accounts.link", user.email, person=person)
         if person is None:
             user.person_id = None
             return None
@@ -148,7 +153,9 @@ def linked_person(db: Database, user_id: int) -> str | None:
         )
 
 
-def do_grant_role(db: Database, *, email: str, role: str, scope: str = "*") -> UserInfo:
+def do_grant_role(
+    db: Database, *, email: str, role: str, scope: str = "*", actor: str | None = None
+) -> UserInfo:
     """Give ``email`` a role over a scope (idempotent)."""
     chosen = parse_role(role)
     parse_scope(scope)
@@ -158,10 +165,13 @@ def do_grant_role(db: Database, *, email: str, role: str, scope: str = "*") -> U
         if not any(g.role is chosen and g.scope == scope for g in user.grants):
             user.grants.append(RoleGrant(role=chosen, scope=scope))
             session.flush()
+        _audit_account(session, actor, "accounts.grant", user.email, role=chosen, scope=scope)
         return _info(user)
 
 
-def do_revoke_role(db: Database, *, email: str, role: str, scope: str = "*") -> UserInfo:
+def do_revoke_role(
+    db: Database, *, email: str, role: str, scope: str = "*", actor: str | None = None
+) -> UserInfo:
     chosen = parse_role(role)
     with db.transaction() as session:
         user = _user(session, email)
@@ -170,15 +180,26 @@ def do_revoke_role(db: Database, *, email: str, role: str, scope: str = "*") -> 
             raise NotFound(f"{user.email} has no role {chosen.value} over '{scope}'")
         user.grants = kept
         session.flush()
+        _audit_account(session, actor, "accounts.revoke", user.email, role=chosen, scope=scope)
         return _info(user)
 
 
-def list_users(db: Database) -> list[UserInfo]:
-    with db.reading() as session:
+def list_users(db: Database, actor: str | None = None) -> list[UserInfo]:
+    """Every account with its roles (emails and names: the read is audited)."""
+    with db.transaction() as session:
         users = session.scalars(
             select(User).options(selectinload(User.grants)).order_by(User.email)
-        )
+        ).all()
+        record_access(session, actor or operator(), "accounts.list", detail={"users": len(users)})
         return [_info(u) for u in users]
+
+
+def _audit_account(
+    session: Session, actor: str | None, action: str, email: str, **detail: object
+) -> None:
+    """One audit row for a change to who may sign in or what they may read."""
+    plain = {k: None if v is None else str(v) for k, v in detail.items()}
+    record_access(session, actor or operator(), action, "user", email, plain)
 
 
 def do_sign_in(db: Database, *, email: str, password: str, now: datetime) -> SignedIn | None:
@@ -313,11 +334,13 @@ def list_people(
 ) -> list[dict[str, Any]]:
     """People ``principal`` may see, by reference; PermissionDenied if they may see none at all."""
     require(principal, Action.VIEW_PEOPLE)
+    assert principal is not None
     limit = max(1, min(limit, MAX_PEOPLE))
-    with db.reading() as session:
+    with db.transaction() as session:
         rows = session.scalars(
             visible_people(select(Person), principal).order_by(Person.ref).limit(limit)
-        )
+        ).all()
+        record_access(session, principal.email, "people.list", detail={"people": len(rows)})
         return [
             {"ref": p.ref, "display_name": p.display_name, "town": p.town, "kind": p.kind.value}
             for p in rows

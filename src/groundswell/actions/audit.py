@@ -16,6 +16,7 @@ audit cannot be written fails rather than going unrecorded.
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -23,7 +24,13 @@ from sqlalchemy.orm import Session
 from groundswell.actions import Database
 from groundswell.store.models import AuditEvent, utcnow
 
-CLI = "cli"  # prefix of actors at the command line: "cli:<operating-system user>"
+
+def operator() -> str:
+    """The operating-system user running this process: the actor at the command line."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "unknown"
 
 
 def record_access(

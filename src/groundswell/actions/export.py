@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from groundswell.actions import Database
+from groundswell.actions.audit import do_record_access, operator
 from groundswell.actions.imports import (
     PEOPLE_OPTIONAL,
     PEOPLE_REQUIRED,
@@ -52,8 +53,10 @@ class ExportSummary:
         return asdict(self)
 
 
-def export_document(app: Database) -> dict[str, Any]:
+def export_document(app: Database, actor: str | None = None) -> dict[str, Any]:
     """The whole export as one JSON-ready document."""
+    # Recorded first, in its own short transaction: the read takes no write lock.
+    do_record_access(app, actor or operator(), "database.export", detail={"format": "json"})
     with app.reading() as session:
         document: dict[str, Any] = {"format": "groundswell-export", "version": 1}
         document["exported_at"] = utcnow().isoformat()
@@ -63,8 +66,9 @@ def export_document(app: Database) -> dict[str, Any]:
 
 
 def do_export(
-    app: Database, out_dir: str | Path, *, fmt: Format = "csv", overwrite: bool = False
-) -> ExportSummary:
+    app: Database, out_dir: str | Path, *, fmt: Format = "csv", overwrite: bool = False,
+    actor: str | None = None,
+) -> ExportSummary:  # fmt: skip
     """Write the export into ``out_dir`` (created if missing); refuse to overwrite files."""
     if fmt not in ("csv", "json"):
         raise InvalidInput(f"export format '{fmt}' is not csv or json; use one of those")
@@ -74,10 +78,11 @@ def do_export(
     with writing_into(folder):
         summary = ExportSummary(format=fmt, files=[str(t) for t in targets])
         if fmt == "json":
-            document = export_document(app)
+            document = export_document(app, actor)
             write_file(targets[0], json.dumps(document, indent=1) + "\n")
             summary.counts = {name: len(document[name]) for name in COLUMNS}
             return summary
+        do_record_access(app, actor or operator(), "database.export", detail={"format": fmt})
         with app.reading() as session:
             for (name, rows), target in zip(_tables(session), targets, strict=True):
                 summary.counts[name] = write_csv(target, COLUMNS[name], rows)

@@ -130,9 +130,9 @@ def account(request: Request, user: SignedInUser) -> HTMLResponse:
 
 @router.get("/admin/users")
 def admin_users(
-    request: Request, gs: GsApp, _: Annotated[Any, Depends(allowed(Action.MANAGE_USERS))]
+    request: Request, gs: GsApp, admin: Annotated[Any, Depends(allowed(Action.MANAGE_USERS))]
 ) -> HTMLResponse:
-    return _render(request, "admin_users.html", users=list_users(gs))
+    return _render(request, "admin_users.html", users=list_users(gs, admin.email))
 
 
 PeopleViewer = Annotated[Principal | None, Depends(allowed(Action.VIEW_PEOPLE))]

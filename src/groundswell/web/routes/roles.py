@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 
 from groundswell.actions.accounts import visible_people
+from groundswell.actions.audit import do_record_access
 from groundswell.app import App
 from groundswell.auth.permissions import Action, can, scopes_for
 from groundswell.store.models import Attendance, Event, Person, Pledge, Recruitment, Tie
@@ -303,6 +304,8 @@ def roles_page(request: Request, gs: GsApp) -> HTMLResponse:
         if mask is not None:
             page = _page_number(request.query_params.get("page"))
             context["tables"] = role_tables(c, mask, role, page)
+            do_record_access(gs, principal.email, "roles.tables", None, None,
+                             {"role": role, "page": page})  # fmt: skip
             context["scoped"] = not bool(mask.all())
             if c.layout is not None and c.layout.nodes.size:
                 context["picture"] = picture(c, mask)
