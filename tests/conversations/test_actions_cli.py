@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import stat
 
 import pytest
 
@@ -52,6 +53,7 @@ def test_import_report_export(database: App, shared_data, tmp_path, capsys):
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
     shown = [c for c in original.comments if c.moderated != -1]  # never the moderated-out ones
     assert len(rows) == len(shown) and "group_A_agree_pct" in rows[0]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # report files are the owner's only
 
     code, out, _ = _run(
         capsys, "conversations", "export", "london-youth-policing", str(tmp_path / "out")
