@@ -219,18 +219,23 @@ def running(
     counts: dict[Hashable, list[int]] = {k: list(parts[k]) for k in keys}
     total_key = object()
     counts[total_key] = [sum(col) for col in zip(*(counts[k] for k in keys), strict=True)]
-    hidden = {k: {t for t, ok in enumerate(cumulative(v)) if not ok} for k, v in counts.items()}
+    # Why each hidden end is hidden: too small a change, or to protect another.
+    hidden = {k: {t: SMALL_CELL for t, ok in enumerate(cumulative(v)) if not ok}
+              for k, v in counts.items()}  # fmt: skip
     while True:
-        ends = {k: [Cell(n, n, SMALL_CELL if t in hidden[k] else None)
-                    for t, n in enumerate(v)] for k, v in counts.items()}  # fmt: skip
-        # What an end gives away is its change since the last end shown (Heysham's 30 then
-        # 31 gives away one joiner), so across parts each end weighs that change.
-        since = {k: _since_shown(counts[k], hidden[k]) for k in keys}
-        shown, whole = across({k: ends[k] for k in keys}, since, ends[total_key],
-                              unpublished=unpublished)  # fmt: skip
-        ends = {**shown, total_key: whole}
-        for k, cells in ends.items():
-            hidden[k] |= {t for t, c in enumerate(cells) if c.suppressed}
+        ends = {k: [Cell(n, n, hidden[k].get(t)) for t, n in enumerate(v)]
+                for k, v in counts.items()}  # fmt: skip
+        for t in range(len(counts[total_key])):
+            # What an end gives away is its change since the last end shown (Heysham's 30
+            # then 31 gives away one joiner), so across parts each end weighs that change;
+            # period by period, as an end hidden just before widens the next change.
+            since = {k: [counts[k][t] - _last_shown(counts[k], hidden[k], t)] for k in keys}
+            shown, whole = across({k: [ends[k][t]] for k in keys}, since,
+                                  [ends[total_key][t]], unpublished=unpublished)  # fmt: skip
+            for k, c in [*((k, shown[k][0]) for k in keys), (total_key, whole[0])]:
+                ends[k][t] = c
+                if c.suppressed:
+                    hidden[k].setdefault(t, c.reason or SECONDARY)
         changes = {k: _changes(counts[k], cells) for k, cells in ends.items()}
         new = {k: [max(b - a, 0) for a, b in pairwise(counts[k])] for k in keys}
         checked, whole = across({k: changes[k] for k in keys}, new, changes[total_key],
@@ -241,7 +246,7 @@ def running(
         if not grown:
             break
         for k, t in grown:
-            hidden[k].add(t)
+            hidden[k].setdefault(t, SECONDARY)
     levels = {k: [_bare(c) for c in cells[1:]] for k, cells in ends.items()}
     return Running(
         {k: levels[k] for k in keys}, {k: changes[k] for k in keys},
@@ -249,12 +254,9 @@ def running(
     )  # fmt: skip
 
 
-def _since_shown(counts: Sequence[int], hidden: Collection[int]) -> list[int]:
-    out, last = [], 0
-    for t, n in enumerate(counts):
-        out.append(abs(n - last))
-        last = last if t in hidden else n
-    return out
+def _last_shown(counts: Sequence[int], hidden: Collection[int], t: int) -> int:
+    """The last end shown before period ``t`` (0 before any: nobody yet)."""
+    return next((counts[s] for s in range(t - 1, -1, -1) if s not in hidden), 0)
 
 
 def _changes(counts: Sequence[int], ends: Sequence[Cell]) -> list[Cell]:
