@@ -29,7 +29,15 @@ from sqlalchemy.orm import Session
 from groundswell.actions import Database
 from groundswell.actions import csvfiles as cf
 from groundswell.errors import Conflict
-from groundswell.store.models import Person, PersonKind, Recruitment, Tie, utcnow
+from groundswell.store.models import (
+    ConsentEvent,
+    ConsentPurpose,
+    Person,
+    PersonKind,
+    Recruitment,
+    Tie,
+    utcnow,
+)
 
 Progress = Callable[[int, int], None]
 """Called with (rows written, rows to write) as an import writes."""
@@ -105,7 +113,42 @@ def do_import_people(
             pid, contact, analytics = stored[ref]
             changed.append(_changed_person(pid, values, contact, analytics, now))
         write_rows(session, Person, created, changed, progress)
+        before = {pid: (contact, analytics) for pid, contact, analytics in stored.values()}
+        _record_consent(session, table.path, created, changed, before, now)
     return finish_summary(summary, len(table), created, changed, started)
+
+
+def _record_consent(
+    session: Session,
+    path: str,
+    created: list[dict[str, Any]],
+    changed: list[dict[str, Any]],
+    before: dict[int, tuple[bool, bool]],
+    now: datetime,
+) -> None:
+    """One consent event per answer the file gives (a new person's, or a changed one), so
+    the registry holds every grant and withdrawal, as ``do_record_consent`` keeps it."""
+    answered = any(p["consent_contact_at"] or p["consent_analytics_at"] for p in created)
+    ids = person_ids_by_ref(session) if answered else {}
+    events: list[dict[str, Any]] = []
+    note = f"imported from {Path(path).name}"[:280]
+    for purpose, flag, old in (
+        ("contact", "consent_contact", 0),
+        ("analytics", "consent_analytics", 1),
+    ):
+        answers = [(ids[p["ref"]], p[flag], p[f"{flag}_at"]) for p in created if p[f"{flag}_at"]]
+        answers += [
+            (p["id"], p[flag], p.get(f"{flag}_at") or now)
+            for p in changed
+            if flag in p and (p[flag] != before[p["id"]][old] or p.get(f"{flag}_at"))
+        ]
+        events += [
+            {"person_id": pid, "purpose": ConsentPurpose(purpose), "granted": granted, "at": at,
+             "source": "import", "actor": "import", "note": note}
+            for pid, granted, at in answers
+        ]  # fmt: skip
+    for start in range(0, len(events), CHUNK):
+        session.execute(insert(ConsentEvent), events[start : start + CHUNK])
 
 
 def _person_values(table: cf.CsvTable, line: int, row: dict[str, str]) -> dict[str, Any]:

@@ -234,8 +234,8 @@ def _state(session: Session, person: Person) -> ConsentState:
                 "note": event.note,
             }
         )
-    # Imports set the contact and analytics flags without an event: a flag dated
-    # later than the registry's latest event for it is the current answer.
+    # Imports before the registry set the contact and analytics flags without an
+    # event: a flag dated later than the latest event for it is the current answer.
     for name in ("contact", "analytics"):
         flag_at = getattr(person, f"consent_{name}_at")
         since = _parse(state.since.get(name))
