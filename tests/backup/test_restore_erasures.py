@@ -42,7 +42,7 @@ def test_finding_6_an_older_backup_is_refused_unless_the_erasures_are_replayed(
     do_erase(any_db, SUBJECT, actor="dpo", key=KEY, ledger=ledger)
     before = dump(any_db.engine)
 
-    with pytest.raises(Conflict, match=r"1 people erased since.*--replay-erasures"):
+    with pytest.raises(Conflict, match=r"1 person erased since.*--replay-erasures"):
         do_restore(any_db, old, actor="admin", ledger=ledger)
     any_db.engine.dispose()
     assert dump(any_db.engine) == before  # refused before anything was replaced

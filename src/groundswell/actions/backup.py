@@ -236,7 +236,7 @@ def _replay_erasures(
         return []
     if not replay:
         raise Conflict(
-            f"{source} holds {len(erased)} people erased since it was made (erasure "
+            f"{source} holds {_people(len(erased))} erased since it was made (erasure "
             f"ledger {ledger.path}); add --replay-erasures to restore it and erase them again"
         )
     database = _Scratch(scratch)
@@ -311,6 +311,10 @@ def _pg_replace(live: Engine, scratch: Engine) -> None:
             ],
             live.url,
         )  # fmt: skip
+
+
+def _people(n: int) -> str:
+    return f"{n} {'person' if n == 1 else 'people'}"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -76,4 +76,4 @@ def restore(
         return
     say(f"Restored {summary.database} from {summary.file} (revision {summary.revision}).")
     if summary.erasures_replayed:
-        say(f"Erased again {summary.erasures_replayed} people erased since the backup was made.")
+        say(f"Erased again the {summary.erasures_replayed} erased since the backup was made.")
