@@ -239,7 +239,10 @@ def test_campaigns_cli(db_app: App, tmp_path: Path, add_people, cli) -> None:
     assert result.code == 0, result.err
     payload = json.loads(result.out)
     days = {d["day"]: d for d in payload["days"]}
-    assert days["2024-10-02"]["people"]["value"] == 12
+    # 12 logged on 2 October, then only p0 and p1: the total minus that day's running
+    # total would be their two amounts, so that day is hidden as well.
+    assert days["2024-10-02"]["people"]["reason"] == "suppressed (<10)"
+    assert payload["people"]["value"] == 12 and payload["total"]["value"] is not None
     assert days["2024-10-26"]["cumulative"] == {"value": None, "n": None,
                                                 "reason": "suppressed (<10)"}  # fmt: skip
     assert "day,2024-10-27,suppressed (<10)" in out.read_text()

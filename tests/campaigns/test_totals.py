@@ -8,7 +8,7 @@ import pytest
 
 from groundswell.campaigns import Log, progress
 from groundswell.errors import InvalidInput
-from groundswell.measures.suppression import SMALL_CELL
+from groundswell.measures.suppression import MIN_CELL, SECONDARY, SMALL_CELL
 
 START = date(2024, 9, 2)
 
@@ -62,7 +62,7 @@ def test_groups_hide_small_teams_and_one_more() -> None:
                       groups=teams)  # fmt: skip
     by = {g.group: g for g in result.groups}
     assert by["Bare"].total.reason == SMALL_CELL
-    assert by["Heysham"].total.reason == SMALL_CELL  # the smallest shown: hidden too
+    assert by["Heysham"].total.reason == SECONDARY  # the smallest shown: hidden too
     assert by["Torrisholme"].people.value == 15 and by["Torrisholme"].total.value == 45.0
     assert result.people.value == 31
 
@@ -80,3 +80,28 @@ def test_invalid_arguments() -> None:
         progress([], starts_on=START, ends_on=START - timedelta(days=1), daily_target=1)
     with pytest.raises(InvalidInput, match="positive number"):
         progress([], starts_on=START, ends_on=START, daily_target=1, goal=0)
+
+
+def test_finding_5_total_minus_a_shown_day_gives_no_small_tail() -> None:
+    # 12 walk on day 1; on days 2-3 only 3 of them: total - day 1's running total = their miles.
+    logs = logs_for(12, 1) + [Log(f"p{i}", START + timedelta(days=d), 4.0)
+                              for i in range(3) for d in (1, 2)]  # fmt: skip
+    result = progress(logs, starts_on=START, ends_on=START + timedelta(days=2), daily_target=1)
+    assert result.total.value == 12 * 1.5 + 3 * 8.0
+    assert all(d.cumulative.suppressed for d in result.days)
+    # Once 10 or more log after the last day shown, that day shows again.
+    more = logs + [Log(f"q{i}", START + timedelta(days=2), 1.0) for i in range(10)]
+    result = progress(more, starts_on=START, ends_on=START + timedelta(days=2), daily_target=1)
+    assert [d.cumulative.value for d in result.days] == [18.0, None, 18.0 + 24.0 + 10.0]
+
+
+@pytest.mark.parametrize("tail", range(0, 14))
+def test_finding_5_no_day_shown_leaves_a_small_remainder(tail: int) -> None:
+    logs = logs_for(15, 2) + [Log(f"t{i}", START + timedelta(days=3), 1.0) for i in range(tail)]
+    result = progress(logs, starts_on=START, ends_on=START + timedelta(days=4), daily_target=1)
+    shown = [d for d in result.days if not d.cumulative.suppressed]
+    assert shown  # day 0 at least: the 15 of day 1 cover whatever comes after
+    people_after = {log.person for log in logs if log.day > shown[-1].day}
+    assert not 0 < len(people_after) < MIN_CELL
+    assert all(d.cumulative.n is None for d in shown)  # no count of newcomers between days
+    assert result.total.value == pytest.approx(15 * 3.0 + tail)

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from groundswell.actions.privacy import do_erase
+from groundswell.actions.erasure import do_erase
 from groundswell.actions.stories import (
     change_share,
     do_add_safeguarding_contact,

@@ -8,7 +8,9 @@ the published total.
 
 Progress for charts is a running (cumulative) total shown only on days on which
 at least 10 people logged; the amount between two shown days therefore always
-covers at least 10 people, so no small day can be recovered by subtraction.
+covers at least 10 people, and the last days shown are dropped until the days
+after them (the published total minus the last running total) cover none or
+at least 10, so no small day can be recovered by subtraction.
 """
 
 from __future__ import annotations
@@ -124,30 +126,45 @@ def _days(rows: Sequence[Log], starts_on: date, ends_on: date) -> list[DayProgre
     for log in rows:
         amount[log.day] = amount.get(log.day, 0.0) + log.amount
         people.setdefault(log.day, set()).add(log.person)
+    days = [starts_on + timedelta(days=i) for i in range((ends_on - starts_on).days + 1)]
+    shown = _shown_days(days, people)
     out = []
     running = since_shown = 0.0
-    contributors: set[Hashable] = set()
-    day = starts_on
-    while day <= ends_on:
+    for day in days:
         running += amount.get(day, 0.0)
         since_shown += amount.get(day, 0.0)
-        today = people.get(day, set())
-        contributors |= today
-        if len(today) >= sup.MIN_CELL:
-            out.append(
-                DayProgress(
-                    day,
-                    sup.count_cell(len(today)),
-                    sup.Cell(since_shown, len(today)),
-                    sup.Cell(running, len(contributors)),
-                )
-            )
+        if day in shown:
+            n = len(people[day])
+            # The running total carries no count of people: two of them apart would
+            # count the newcomers between two days, however few.
+            out.append(DayProgress(day, sup.count_cell(n), sup.Cell(since_shown, n),
+                                   sup.Cell(running, None)))  # fmt: skip
             since_shown = 0.0
         else:
             hidden = sup.Cell(None, None, sup.SMALL_CELL)
             out.append(DayProgress(day, hidden, hidden, hidden))
-        day += timedelta(days=1)
     return out
+
+
+def _shown_days(days: list[date], people: Mapping[date, set[Hashable]]) -> set[date]:
+    """Days whose running total may be shown.
+
+    A day is shown when at least ``MIN_CELL`` people logged on it, so the amount
+    since the day shown before covers at least that many. The published total
+    minus the last shown day's running total is the amount logged after it, so
+    the last days shown are dropped until those after cover none or at least
+    ``MIN_CELL`` people (Hundepool et al. 2012, ch. 5: secondary suppression
+    against the margin).
+    """
+    shown = [d for d in days if len(people.get(d, ())) >= sup.MIN_CELL]
+    while shown:
+        after: set[Hashable] = set()
+        for d in days[days.index(shown[-1]) + 1 :]:
+            after |= people.get(d, set())
+        if not 0 < len(after) < sup.MIN_CELL:
+            break
+        shown.pop()
+    return set(shown)
 
 
 def _groups(
@@ -167,7 +184,7 @@ def _groups(
     for i, name in enumerate(names):
         n = len(members[name])
         if i in hide:
-            small = sup.Cell(None, None, sup.SMALL_CELL)
+            small = sup.Cell(None, None, sup.SMALL_CELL if n < sup.MIN_CELL else sup.SECONDARY)
             out.append(GroupTotal(name, small, small, small))
         else:
             out.append(
