@@ -36,8 +36,9 @@ assets: ## Install the NHS.UK frontend and htmx (npm) into the git-ignored stati
 	@bash scripts/assets.sh
 
 .PHONY: demo
-demo: install ## Set up, build the demo movement (SEED=7) and serve it at http://127.0.0.1:8000
+demo: install ## Set up, compile the kernels, build the demo movement (SEED=7) and serve it at http://127.0.0.1:8000
 	$(BIN)/groundswell init
+	$(BIN)/groundswell warm
 	$(BIN)/groundswell demo --seed $(SEED)
 	$(BIN)/groundswell serve --host $(HOST) --port $(PORT)
 

@@ -14,6 +14,7 @@ from groundswell.app import App
 from groundswell.cli.main import main
 from groundswell.errors import ExitStatus
 from groundswell.settings import load_settings
+from groundswell.web import factory
 
 
 @pytest.fixture
@@ -58,11 +59,14 @@ def test_prints_the_address_and_runs_uvicorn(
     # freezes the startup heap (only recorded here: freezing the test process
     # would keep what is alive now out of reach of the collector for good).
     frozen: list[bool] = []
+    warmed: list[bool] = []
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(factory, "warm", lambda: warmed.append(not frozen))
     module, name = calls[0]["target"].split(":")
     web = getattr(importlib.import_module(module), name)()
     assert web.state.gs.database_url == environment
     assert frozen == [True]
+    assert warmed == [True]  # the kernels are loaded before the heap is frozen
     web.state.gs.close()
 
 

@@ -87,6 +87,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "privacy",
         "Consent registry, subject access exports, erasure and pseudonymised exports.",
     ),
+    "warm": ("warm", "Compile the kernels once, so the first command or page answers at once."),
     "backup": (
         "backup",
         "Back up the database to FILE (SQLite: online backup; PostgreSQL: pg_dump -Fc).",

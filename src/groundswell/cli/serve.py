@@ -54,7 +54,11 @@ def serve(
         gs.close()
     shown = f"[{host}]" if ":" in host else host
     console.print(f"Groundswell is running at http://{shown}:{port}", markup=False)
-    console.print("Press Ctrl+C to stop.", markup=False)
+    console.print(
+        "It answers once each server process has loaded the kernels (seconds; a minute "
+        "if they were never compiled: groundswell warm). Press Ctrl+C to stop.",
+        markup=False,
+    )
     # The web app is named, not imported: cli and web are sibling layers, and the
     # factory builds its own App from the same environment.
     uvicorn.run(

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from groundswell.app import App
+from groundswell.compute.warm import warm
 from groundswell.web import auth, errors
 from groundswell.web.inputs import InputGuard
 from groundswell.web.routes import (
@@ -105,6 +106,10 @@ def serve_app() -> FastAPI:
     apps forever.
     """
     web = create_app()
+    # Load (or, on a fresh install, compile) every kernel the pages use before
+    # this process takes requests: the first "Find the 3%" or roles page would
+    # otherwise wait for it (compute/warm.py).
+    warm()
     gc.collect()
     gc.freeze()
     return web
