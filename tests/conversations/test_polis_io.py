@@ -67,6 +67,10 @@ def test_missing_folder_and_files(tmp_path):
             "timestamp,comment-id,voter-id,vote\n1,2,3,yes\n",
             "line 2, field 'vote': 'yes' is not a number",
         ),
+        (
+            "timestamp,comment-id,voter-id,vote\n1,2,3,1e3090\n",
+            "line 2, field 'vote': '1e3090' is not a number",
+        ),
         ("", "the file is empty"),
     ],
 )

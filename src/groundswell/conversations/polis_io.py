@@ -109,7 +109,7 @@ def _int(
 ) -> int:
     try:
         out = int(float(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: '1e3090' is infinity
         raise InputFileError(
             str(path), f"{value!r} is not a number", line=line, field=name
         ) from None
