@@ -13,7 +13,7 @@ from movement import SUBJECT, build_movement
 from sqlalchemy import delete, insert
 
 from groundswell.actions.backup import do_backup, do_restore
-from groundswell.actions.privacy import do_erase
+from groundswell.actions.erasure import do_erase
 from groundswell.app import App
 from groundswell.errors import Conflict, ExitStatus, InputFileError
 from groundswell.store.models import AuditEvent, Person

@@ -12,7 +12,7 @@ from movement import NAME, STORY, SUBJECT, build_movement
 from sqlalchemy import select
 
 from groundswell.actions.backup import do_backup, do_restore
-from groundswell.actions.privacy import do_erase
+from groundswell.actions.erasure import do_erase
 from groundswell.app import App
 from groundswell.errors import Conflict, ExitStatus
 from groundswell.privacy import load_key, pseudonym

@@ -10,7 +10,7 @@ from movement import NAME, PLEDGE, STATEMENT, STORY, SUBJECT, build_movement
 from sqlalchemy import MetaData, func, select
 
 from groundswell.actions.accounts import do_create_user, do_link_person, do_sign_in
-from groundswell.actions.privacy import ERASED, ERASURE, do_erase, person_columns
+from groundswell.actions.erasure import ERASED, ERASURE, do_erase, person_columns
 from groundswell.app import App
 from groundswell.auth.throttle import throttle_key
 from groundswell.errors import NotFound

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from movement import NAME, PLEDGE, STORY, SUBJECT, build_movement
 
-from groundswell.actions.privacy import do_erase
+from groundswell.actions.erasure import do_erase
 from groundswell.app import App
 from groundswell.errors import ConfigError, NotFound
 from groundswell.privacy import pseudonym

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from groundswell.actions.accounts import do_create_user, do_link_person
 from groundswell.actions.conversations import do_submit_statement, key_hash
-from groundswell.actions.privacy import do_erase
+from groundswell.actions.erasure import do_erase
 from groundswell.actions.privacy_export import subject_access_document
 from groundswell.actions.votes import do_vote
 from groundswell.app import App

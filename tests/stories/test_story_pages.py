@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from groundswell.actions.accounts import do_create_user, do_link_person
-from groundswell.actions.privacy import do_erase
+from groundswell.actions.erasure import do_erase
 from groundswell.actions.privacy_export import subject_access_document
 from groundswell.app import App
 from groundswell.auth import passwords

@@ -41,7 +41,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
 from groundswell.actions import Database
-from groundswell.actions.privacy import checkpoint_wal, erase_in, record_access
+from groundswell.actions.erasure import checkpoint_wal, erase_in
+from groundswell.actions.privacy import record_access
 from groundswell.errors import Conflict, DatabaseError, InputFileError, InvalidInput
 from groundswell.privacy.ledger import ErasureLedger
 from groundswell.store import migrate

@@ -1,4 +1,4 @@
-"""Consent registry, audit of access to personal data, and erasure of a person.
+"""Consent registry and audit of access to personal data (erasure: ``actions.erasure``).
 
 Consent
     ``do_record_consent`` appends one row to ``consent_events`` (grant or
@@ -12,50 +12,6 @@ Audit
     ``record_access`` writes an ``audit_events`` row saying who viewed or
     exported a person's data; subject access exports, pseudonymised exports and
     erasures call it, and pages that show personal data should too.
-
-Erasure, table by table (``ERASURE`` below is the policy the code follows; a
-test fails when a table that refers to people is missing from it):
-
-==================  ================================================================
-people              deleted
-ties                deleted (either end)
-recruitments        deleted (as recruiter and as recruit)
-memberships         deleted
-attendances         deleted
-pledges             deleted (their text is theirs)
-campaign_members    deleted
-activity_logs       deleted: later campaign totals no longer include their miles
-survey_responses    deleted: later outcome reports no longer include their answers
-stories             deleted (title and body are theirs)
-consent_events      deleted
-users               an account linked to the person is deleted with its sessions and
-                    grants: its email and name are theirs too
-sign_in_throttles   that account's count of wrong passwords (kept under a hash of
-                    the email) is deleted too
-events.led_by_id    set to NULL: the event happened and others attended it
-participants        anonymised (person_id and key_hash NULL): their votes stay with an
-                    anonymous participant, as Pol.is keeps anonymous participants, so
-                    vote counts per statement, opinion groups and consensus are
-                    unchanged; the key hash goes too, so their browser no longer
-                    finds the row; the same for the participants their accounts
-                    voted as when signed in (found again from the account)
-statements          kept (others voted on them), authored by the anonymous participant
-audit_events        events about the person lose the link: the subject becomes the
-                    keyed hash of their ref (or nothing without a pseudonym key); an
-                    actor, or a detail value, equal to their ref or name becomes
-                    ``[erased]``
-==================  ================================================================
-
-Afterwards no table holds the person's id, ref, display name, story text or
-pledge text. The erasure is recorded in ``audit_events`` with row counts per
-table only (the aggregate that survives) and the keyed hash of the ref, which
-lets an organiser holding the key answer "was this person erased?" and nobody
-else learn who was.
-The same keyed hash goes into the erasure ledger outside the database
-(``groundswell.privacy.ledger``), so restoring an older backup erases them
-again. On SQLite deleted rows are overwritten (``secure_delete``, set on every
-connection) and the WAL is checkpointed and emptied afterwards, so the text is
-in neither file.
 """
 
 from __future__ import annotations
@@ -63,55 +19,16 @@ from __future__ import annotations
 import getpass
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Table, delete, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
-from groundswell.actions.conversations import key_hash
-from groundswell.auth.throttle import throttle_key
-from groundswell.auth.tokens import account_participant_key
 from groundswell.errors import InvalidInput, NotFound
-from groundswell.privacy import pseudonym
-from groundswell.privacy.ledger import ErasureLedger
-from groundswell.store.models import (
-    AuditEvent,
-    Base,
-    ConsentEvent,
-    ConsentPurpose,
-    Conversation,
-    Participant,
-    Person,
-    SignInThrottle,
-    User,
-    utcnow,
-)
+from groundswell.store.models import AuditEvent, ConsentEvent, ConsentPurpose, Person, utcnow
 
-Policy = Literal["delete", "detach"]
-ERASED = "[erased]"
 PURPOSES = [p.value for p in ConsentPurpose]
-
-# What erasure does to each column that refers to a person (table.column -> policy).
-ERASURE: dict[str, Policy] = {
-    "ties.source_id": "delete",
-    "ties.target_id": "delete",
-    "recruitments.recruiter_id": "delete",
-    "recruitments.recruit_id": "delete",
-    "memberships.person_id": "delete",
-    "attendances.person_id": "delete",
-    "pledges.person_id": "delete",
-    "campaign_members.person_id": "delete",
-    "activity_logs.person_id": "delete",
-    "survey_responses.person_id": "delete",
-    "stories.person_id": "delete",
-    "consent_events.person_id": "delete",
-    "users.person_id": "delete",
-    "events.led_by_id": "detach",
-    "participants.person_id": "detach",
-}
-# Other columns a detach clears with the link, because they too lead back to the person.
-DETACH_ALSO: dict[str, tuple[str, ...]] = {"participants.person_id": ("key_hash",)}
 
 
 def default_actor() -> str:
@@ -247,187 +164,3 @@ def _state(session: Session, person: Person) -> ConsentState:
 
 def _parse(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-@dataclass
-class ErasureSummary:
-    """Rows deleted and rows anonymised per table; the keyed hash the audit row carries."""
-
-    subject: str | None
-    deleted: dict[str, int] = field(default_factory=dict)
-    anonymised: dict[str, int] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def person_columns() -> list[tuple[Table, str]]:
-    """Every (table, column) with a foreign key to ``people.id``, in a stable order."""
-    found = []
-    for table in Base.metadata.sorted_tables:
-        for fk in table.foreign_keys:
-            if fk.column.table.name == "people" and fk.column.name == "id":
-                found.append((table, fk.parent.name))
-    return sorted(found, key=lambda tc: (tc[0].name, tc[1]))
-
-
-def do_erase(
-    app: Database,
-    ref: str,
-    *,
-    actor: str,
-    key: bytes | None = None,
-    ledger: ErasureLedger | None = None,
-    secret: bytes | None = None,
-) -> ErasureSummary:
-    """Erase a person everywhere in one transaction, following ``ERASURE``.
-
-    ``ledger`` records the erasure outside the database, so that a restore of an
-    older backup erases them again; ``secret`` (the server's signing key) finds
-    the votes of their accounts, which are cast under a key derived from it.
-    """
-    with app.transaction() as session:
-        summary = erase_in(session, ref, actor=actor, key=key, secret=secret)
-        if ledger is not None:
-            # Before the commit: if the commit then fails, the ledger names someone
-            # who asked to be erased, and a restore erases them; the other order
-            # could let a restore bring them back.
-            ledger.record(ref)
-    checkpoint_wal(app)
-    return summary
-
-
-def erase_in(
-    session: Session,
-    ref: str,
-    *,
-    actor: str,
-    key: bytes | None = None,
-    secret: bytes | None = None,
-    detail: dict[str, Any] | None = None,
-) -> ErasureSummary:
-    """The erasure itself, inside the caller's transaction (a restore replays it)."""
-    subject = pseudonym(key, ref) if key is not None else None
-    summary = ErasureSummary(subject=subject)
-    person = find_person(session, ref)
-    pid, name = person.id, person.display_name
-    session.expunge(person)
-    _forget_sign_in_failures(session, summary, pid)
-    _detach_account_votes(session, summary, pid, secret)
-    for table, column in person_columns():
-        # A column nobody has decided about is deleted: the safe default for privacy.
-        policy = ERASURE.get(f"{table.name}.{column}", "delete")
-        where = table.c[column] == pid
-        if policy == "detach":
-            cleared = (column, *DETACH_ALSO.get(f"{table.name}.{column}", ()))
-            done = session.execute(update(table).where(where).values(dict.fromkeys(cleared)))
-            _add(summary.anonymised, table.name, _count(done))
-        else:
-            done = session.execute(delete(table).where(where))
-            _add(summary.deleted, table.name, _count(done))
-    _scrub_audit(session, summary, {ref, str(pid), *([name] if name else [])}, ref, subject)
-    people = Base.metadata.tables["people"]
-    session.execute(delete(people).where(people.c.id == pid))
-    summary.deleted["people"] = 1
-    record_access(
-        session,
-        actor,
-        "privacy.erase",
-        subject,
-        {"deleted": summary.deleted, "anonymised": summary.anonymised, **(detail or {})},
-    )
-    return summary
-
-
-def account_participants(session: Session, pid: int, secret: bytes | None) -> list[int]:
-    """Participants that the person's accounts voted as (signed in, not linked by person_id).
-
-    A signed-in vote is cast under a key derived from the account and the
-    server's secret (``groundswell.web.auth.participant_key``), stored hashed
-    per conversation; without the secret they cannot be found.
-    """
-    if secret is None:
-        return []
-    users = session.scalars(select(User.id).where(User.person_id == pid)).all()
-    if not users:
-        return []
-    keys = [account_participant_key(secret, uid) for uid in users]
-    conversations = session.scalars(select(Conversation.id)).all()
-    hashes = [key_hash(cid, k) for cid in conversations for k in keys]
-    found: list[int] = []
-    for start in range(0, len(hashes), 500):  # bounded IN lists
-        chunk = hashes[start : start + 500]
-        found += session.scalars(select(Participant.id).where(Participant.key_hash.in_(chunk)))
-    return sorted(found)
-
-
-def _detach_account_votes(
-    session: Session, summary: ErasureSummary, pid: int, secret: bytes | None
-) -> None:
-    """Anonymise the participants of their accounts, as ``participants.person_id`` is."""
-    ids = account_participants(session, pid, secret)
-    if ids:
-        done = session.execute(
-            update(Participant).where(Participant.id.in_(ids)).values(person_id=None, key_hash=None)
-        )
-        _add(summary.anonymised, "participants", _count(done))
-
-
-def checkpoint_wal(app: Database) -> None:
-    """Move the WAL into the database file and empty it, so the erased text's old pages
-    (still in the WAL until a checkpoint) are gone (https://sqlite.org/wal.html#ckpt).
-
-    Outside any transaction: SQLite cannot checkpoint inside one."""
-    with app.reading() as session:
-        if session.get_bind().dialect.name == "sqlite":
-            session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _forget_sign_in_failures(session: Session, summary: ErasureSummary, pid: int) -> None:
-    """Drop the sign-in throttle counts of the person's accounts (kept by a hash of the
-    email, which leads back to them), before their accounts go with the rest."""
-    emails = session.scalars(select(User.email).where(User.person_id == pid)).all()
-    if emails:
-        keys = [throttle_key(email) for email in emails]
-        done = session.execute(delete(SignInThrottle).where(SignInThrottle.key_hash.in_(keys)))
-        _add(summary.deleted, "sign_in_throttles", _count(done))
-
-
-def _count(result: Any) -> int:
-    return int(cast(CursorResult[Any], result).rowcount)
-
-
-def _add(counts: dict[str, int], name: str, n: int) -> None:
-    if n:
-        counts[name] = counts.get(name, 0) + n
-
-
-def _scrub_audit(
-    session: Session, summary: ErasureSummary, values: set[str], ref: str, subject: str | None
-) -> None:
-    """Unlink audit events from the person: subject to the keyed hash, their strings erased."""
-    names = {v for v in values if v != ref and not v.isdigit()}
-    events = session.scalars(select(AuditEvent)).all()
-    changed = 0
-    for event in events:
-        touched = False
-        if event.subject_type == "person" and event.subject_id in values - names:
-            event.subject_id, touched = subject, True
-        if event.actor in {ref, *names}:
-            event.actor, touched = ERASED, True
-        detail = _scrub_value(event.detail, {ref, *names})
-        if detail != event.detail:
-            event.detail, touched = detail, True
-        changed += touched
-    _add(summary.anonymised, "audit_events", changed)
-    session.flush()
-
-
-def _scrub_value(value: Any, secrets: set[str]) -> Any:
-    if isinstance(value, str):
-        return ERASED if value in secrets else value
-    if isinstance(value, list):
-        return [_scrub_value(v, secrets) for v in value]
-    if isinstance(value, dict):
-        return {(ERASED if k in secrets else k): _scrub_value(v, secrets) for k, v in value.items()}
-    return value

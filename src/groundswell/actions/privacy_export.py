@@ -29,13 +29,9 @@ from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from groundswell.actions import Database
+from groundswell.actions.erasure import account_participants, person_columns
 from groundswell.actions.outfiles import out_targets, write_csv, write_file, writing_into
-from groundswell.actions.privacy import (
-    account_participants,
-    find_person,
-    person_columns,
-    record_access,
-)
+from groundswell.actions.privacy import find_person, record_access
 from groundswell.privacy import pseudonym
 from groundswell.store.models import Base, Person, Recruitment, Tie
 

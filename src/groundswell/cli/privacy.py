@@ -7,13 +7,8 @@ from pathlib import Path
 
 import typer
 
-from groundswell.actions.privacy import (
-    PURPOSES,
-    consent_state,
-    default_actor,
-    do_erase,
-    do_record_consent,
-)
+from groundswell.actions.erasure import do_erase
+from groundswell.actions.privacy import PURPOSES, consent_state, default_actor, do_record_consent
 from groundswell.actions.privacy_export import do_pseudonymised_export, do_subject_access_export
 from groundswell.app import App
 from groundswell.auth.tokens import SECRET_FILE_NAME
