@@ -75,6 +75,16 @@ class Settings(BaseSettings):
     submissions_per_minute: int = Field(
         default=10, ge=1, description="Statements, stories and other submissions a minute."
     )
+    heavy_pages_at_once: int = Field(
+        default=4, ge=1, le=64,
+        description="Network answers (seeds, spread, roles) worked out at once per process; "
+        "more wait for a 503 'busy' page instead of exhausting the database connections.",
+    )  # fmt: skip
+    hsts_seconds: int = Field(
+        default=0, ge=0, le=63_072_000,
+        description="Send Strict-Transport-Security with this max-age; 0 sends none. "
+        "Set it only once the site is served over HTTPS alone.",
+    )  # fmt: skip
 
     @field_validator("database_url")
     @classmethod

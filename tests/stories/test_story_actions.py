@@ -29,7 +29,7 @@ from groundswell.actions.story_packs import (
     export_pack,
 )
 from groundswell.errors import Conflict, InvalidInput, PermissionDenied
-from groundswell.store.models import Person, Story, StoryEvent, StoryFlag
+from groundswell.store.models import Person, Story, StoryEvent, StoryFlag, StoryTag
 from groundswell.stories.packs import RemovedSlot
 from groundswell.stories.workflow import Actor, Kind, Status
 
@@ -151,3 +151,16 @@ def test_erasing_the_storyteller_leaves_an_empty_slot(app):
     with app.reading() as s:
         assert s.get(Story, shared.story_id) is None
     assert isinstance(build_pack(app, pack).slots[0], RemovedSlot)
+
+
+def test_finding_9_a_story_takes_at_most_20_tags_of_60_characters(db_app):
+    with pytest.raises(InvalidInput, match="tags: 21 impact areas given; choose at most 20"):
+        do_share_story(db_app, title="T", body="B", consent="private",
+                       tags=[f"t{i}" for i in range(21)])  # fmt: skip
+    with pytest.raises(InvalidInput, match="keep each under 60"):
+        do_share_story(db_app, title="T", body="B", consent="private", tags=["x" * 61])
+    shared = do_share_story(db_app, title="T", body="B", consent="private",
+                            tags=[f"T{i} " for i in range(20)] + ["t0"])  # fmt: skip
+    with db_app.reading() as s:
+        assert len(s.scalars(select(StoryTag.tag).where(StoryTag.story_id == shared.story_id))
+                   .all()) == 20  # fmt: skip

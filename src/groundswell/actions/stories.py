@@ -42,6 +42,8 @@ from groundswell.stories import detect
 from groundswell.stories.workflow import Action, Actor, Consent, Kind, State, Status, apply
 
 MAX_BODY = 20_000
+MAX_TAGS = 20  # impact areas per story: a handful is useful, thousands are an attack
+MAX_TAG = 60  # characters in one tag (the story_tags.tag column)
 
 
 @dataclass
@@ -134,6 +136,19 @@ def _clean(value: str | None, name: str, limit: int, *, required: bool = False) 
     return value or None
 
 
+def clean_tags(tags: list[str] | None) -> list[str]:
+    """The story's impact-area tags, lower-cased and deduplicated; InvalidInput past the caps."""
+    cleaned = sorted({t.strip().lower() for t in tags or [] if t.strip()})
+    if len(cleaned) > MAX_TAGS:
+        raise InvalidInput(f"tags: {len(cleaned)} impact areas given; choose at most {MAX_TAGS}")
+    for tag in cleaned:
+        if len(tag) > MAX_TAG:
+            raise InvalidInput(
+                f"tags: '{tag[:20]}…' is {len(tag)} characters; keep each under {MAX_TAG}"
+            )
+    return cleaned
+
+
 def _store_flags(session: Session, story: Story) -> int:
     """Recheck the text: open flags no longer found become 'edited'; new ones are opened.
 
@@ -183,6 +198,7 @@ def do_share_story(
         raise InvalidInput(
             f"consent '{consent}' is not one of private, training, publish; choose one"
         ) from None
+    tag_names = clean_tags(tags)
     key = secrets.token_urlsafe(16)
     with db.transaction() as session:
         if user_id is not None and person_id is None:
@@ -198,8 +214,7 @@ def do_share_story(
         )
         session.add(story)
         session.flush()
-        for tag in sorted({t.strip().lower() for t in tags or [] if t.strip()}):
-            session.add(StoryTag(story_id=story.id, tag=tag[:60]))
+        session.add_all(StoryTag(story_id=story.id, tag=tag) for tag in tag_names)
         session.add(StoryReview(story_id=story.id, withdraw_key_hash=_hash(key)))
         opened = _store_flags(session, story)
         step(

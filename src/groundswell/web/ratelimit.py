@@ -11,6 +11,13 @@ signed-in user when there is one, else the client address
 and ``--forwarded-allow-ips`` so that is the visitor, not the proxy). Sign-in
 is limited per email and address, and per address at four times that rate.
 
+Every public write has a limit: votes their own, statements, stories, a
+storyteller's consent change, campaign days and surveys share "submission".
+Heavy network answers (seeds, spread, roles) are capped by how many run at
+once in this process (``heavy_page``): past the cap a visitor gets a 503 "busy"
+page with Retry-After at once, instead of waiting on a database connection
+until the pool gives out and answers 500.
+
 Buckets live in this process: several server processes each keep their own,
 which still bounds a flood to (processes x rate). Password guessing against
 one address is also held across processes, in the database: after ten wrong
@@ -23,7 +30,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,14 +64,30 @@ class RateLimited(HTTPException):
         self.retry_after = seconds
 
 
+class Busy(HTTPException):
+    """HTTP 503 with ``Retry-After``: every slot for heavy answers is taken in this process."""
+
+    def __init__(self, retry_after: int = 5) -> None:
+        super().__init__(
+            503,
+            "the server is busy working out other network answers; "
+            f"wait {retry_after} seconds and try again",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
 class RateLimiter:
     """Token buckets by key; ``clock`` is injectable (seconds, monotonic) for tests."""
 
-    def __init__(self, limits: dict[str, int], clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limits: dict[str, int], clock: Callable[[], float] = time.monotonic,
+        heavy_at_once: int = 4,
+    ) -> None:  # fmt: skip
         self.limits = dict(limits)
         self.clock = clock
         self._buckets: OrderedDict[tuple[str, str], Bucket] = OrderedDict()
         self._lock = threading.Lock()
+        self.heavy = threading.BoundedSemaphore(heavy_at_once)
 
     @classmethod
     def from_settings(
@@ -78,7 +101,7 @@ class RateLimiter:
             "vote_address": VOTERS_PER_ADDRESS * settings.votes_per_minute,
             "submission": settings.submissions_per_minute,
         }
-        return cls(limits, clock)
+        return cls(limits, clock, settings.heavy_pages_at_once)
 
     def hit(self, name: str, key: str) -> float:
         """Take one token; return 0 when allowed, else the seconds until one is free."""
@@ -128,6 +151,21 @@ def rate_limit(name: str) -> Any:
         limiter(request).check(name, who(request), _WHAT.get(name, "requests"))
 
     return Depends(check)
+
+
+def _heavy_slot(request: Request) -> Iterator[None]:
+    gate = limiter(request).heavy
+    if not gate.acquire(blocking=False):
+        raise Busy()
+    try:
+        yield
+    finally:
+        gate.release()
+
+
+def heavy_page() -> Any:
+    """A dependency: at most ``heavy_pages_at_once`` of these pages at once, else 503."""
+    return Depends(_heavy_slot)
 
 
 def vote_wait(rl: RateLimiter, voter: str, address: str) -> float:

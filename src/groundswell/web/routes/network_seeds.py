@@ -30,6 +30,7 @@ from groundswell.errors import InvalidInput
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
 from groundswell.web.forms import QueryForm, model_choices
+from groundswell.web.ratelimit import heavy_page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -281,7 +282,7 @@ def coverage_rows(curve: np.ndarray, n: int) -> list[tuple[int, float, float]]:
     return [(c, c / n, float(curve[c])) for c in counts if c >= 0]
 
 
-@router.api_route("/network/seeds", methods=["GET", "HEAD"])
+@router.api_route("/network/seeds", methods=["GET", "HEAD"], dependencies=[heavy_page()])
 def network_seeds(request: Request, gs: GsApp) -> HTMLResponse:
     form = SeedsForm.from_query(request.query_params)
     context: dict[str, Any] = {

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from groundswell.errors import InvalidInput
 from groundswell.web.deps import GsApp
 from groundswell.web.forms import QueryForm, model_choices
+from groundswell.web.ratelimit import heavy_page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -119,7 +120,7 @@ def simulate_form(gs: Any, form: SpreadForm) -> dict[str, Any]:
     }
 
 
-@router.api_route("/network/spread", methods=["GET", "HEAD"])
+@router.api_route("/network/spread", methods=["GET", "HEAD"], dependencies=[heavy_page()])
 def network_spread(request: Request, gs: GsApp) -> HTMLResponse:
     form = SpreadForm.from_query(request.query_params)
     context: dict[str, Any] = {"form": form.values, "models": MODELS, "max_runs": MAX_RUNS}

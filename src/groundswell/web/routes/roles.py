@@ -31,6 +31,7 @@ from groundswell.auth.permissions import Action, can, scopes_for
 from groundswell.store.models import Attendance, Event, Person, Pledge, Recruitment, Tie
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
+from groundswell.web.ratelimit import heavy_page
 from groundswell.web.routes.roles_svg import (
     COLOURS,
     HIDDEN,
@@ -284,7 +285,7 @@ def _page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
-@router.api_route("/roles", methods=["GET", "HEAD"])
+@router.api_route("/roles", methods=["GET", "HEAD"], dependencies=[heavy_page()])
 def roles_page(request: Request, gs: GsApp) -> HTMLResponse:
     c = computed(gs)
     role = request.query_params.get("role") or None

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from groundswell.actions.accounts import linked_person
 from groundswell.actions.stories import (
     check_withdraw_key,
+    clean_tags,
     do_set_consent,
     do_share_story,
     do_withdraw,
@@ -27,6 +28,7 @@ from groundswell.errors import InvalidInput, PermissionDenied
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id
+from groundswell.web.ratelimit import rate_limit
 from groundswell.web.routes.conversations import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -52,7 +54,8 @@ def share_page(request: Request) -> HTMLResponse:
     return _share_form(request)
 
 
-@router.post("/stories/share")
+# A public write: limited per visitor like statements (GROUNDSWELL_SUBMISSIONS_PER_MINUTE).
+@router.post("/stories/share", dependencies=[rate_limit("submission")])
 def share(
     request: Request,
     gs: GsApp,
@@ -74,11 +77,15 @@ def share(
         errors["body"] = "Enter your story"
     if consent not in CONSENTS:
         errors["consent"] = "Select how your story may be used"
+    try:
+        tag_list = clean_tags(tags.split(","))
+    except InvalidInput as exc:
+        errors["tags"] = exc.message
     if not errors:
         try:
             shared = do_share_story(
                 gs, title=title, body=body, consent=consent, service=service, theme=theme,
-                tags=[t for t in tags.split(",") if t.strip()],
+                tags=tag_list,
                 user_id=user.user_id if user is not None and keep == "yes" else None,
             )  # fmt: skip
         except InvalidInput as exc:
@@ -99,7 +106,8 @@ def yours(request: Request, gs: GsApp, story_id: Id, key: str = "", done: str = 
                   consents=CONSENTS)  # fmt: skip
 
 
-@router.post("/stories/{story_id}/yours")
+# Limited too: each try is a guess at a withdraw key.
+@router.post("/stories/{story_id}/yours", dependencies=[rate_limit("submission")])
 def change_yours(
     request: Request,
     gs: GsApp,
