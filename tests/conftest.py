@@ -56,7 +56,7 @@ def reset_postgres(url: str) -> None:
 
 
 @pytest.fixture
-def shared_data() -> Path:
+def real_data() -> Path:
     # A missing data set is a broken checkout, never a reason to skip.
     assert DATA.is_dir(), f"the data folder {DATA} is missing: check out the whole repository"
     return DATA

@@ -216,8 +216,8 @@ def test_report_has_groups_consensus_and_participation(db_app: App, conv):
     assert report(db_app, conv.slug).groups == r.groups  # from the cache
 
 
-def test_polis_import_export_round_trip(db_app: App, shared_data, tmp_path):
-    folder = shared_data / "polis" / "london.youth.policing"
+def test_polis_import_export_round_trip(db_app: App, real_data, tmp_path):
+    folder = real_data / "polis" / "london.youth.policing"
     original = read_export(folder)
     started = time.perf_counter()
     conv = do_import_polis(db_app, folder)

@@ -2,7 +2,7 @@
 
 Uses a real Pol.is conversation (data gathered using the Polis software,
 compdemocracy.org/polis, CC BY 4.0, The Computational Democracy Project;
-shared/data/polis/LICENSE-DATA.txt).
+data/polis/LICENSE-DATA.txt).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ def _run(capsys, *argv):
     return code, out.out, out.err
 
 
-def test_import_report_export(database: App, shared_data, tmp_path, capsys):
-    folder = shared_data / "polis" / "london.youth.policing"
+def test_import_report_export(database: App, real_data, tmp_path, capsys):
+    folder = real_data / "polis" / "london.youth.policing"
     code, out, err = _run(capsys, "conversations", "import", str(folder), "--json")
     assert code == 0, err
     imported = json.loads(out)

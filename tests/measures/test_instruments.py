@@ -23,8 +23,8 @@ from groundswell.measures import (
 )
 
 
-def reference_table(shared_data: Path) -> dict[int, float]:
-    with open(shared_data / "reference" / "swemwbs-raw-to-metric.csv", newline="") as fh:
+def reference_table(real_data: Path) -> dict[int, float]:
+    with open(real_data / "reference" / "swemwbs-raw-to-metric.csv", newline="") as fh:
         return {int(r["raw"]): float(r["metric"]) for r in csv.DictReader(fh)}
 
 
@@ -38,16 +38,16 @@ def answers_summing_to(raw: int) -> list[int]:
     return items
 
 
-def test_packaged_table_is_the_reference_table(shared_data: Path) -> None:
+def test_packaged_table_is_the_reference_table(real_data: Path) -> None:
     packaged = resources.files("groundswell.measures").joinpath("data", "swemwbs-raw-to-metric.csv")
-    reference = (shared_data / "reference" / "swemwbs-raw-to-metric.csv").read_text()
+    reference = (real_data / "reference" / "swemwbs-raw-to-metric.csv").read_text()
     assert packaged.read_text(encoding="utf-8") == reference
-    assert swemwbs_table() == reference_table(shared_data)
+    assert swemwbs_table() == reference_table(real_data)
 
 
 @pytest.mark.parametrize("raw", range(7, 36))
-def test_swemwbs_every_raw_score(raw: int, shared_data: Path) -> None:
-    expected = reference_table(shared_data)[raw]
+def test_swemwbs_every_raw_score(raw: int, real_data: Path) -> None:
+    expected = reference_table(real_data)[raw]
     for answers in (answers_summing_to(raw), list(reversed(answers_summing_to(raw)))):
         result = score_swemwbs(answers)
         assert result.raw == raw

@@ -40,10 +40,10 @@ def test_networkx_round_trip_directed_weighted_text_labels() -> None:
     assert same(g, from_networkx(H, weight="p")[0])
 
 
-def test_networkx_graph_matches_neighbourhoods(shared_data) -> None:
+def test_networkx_graph_matches_neighbourhoods(real_data) -> None:
     from groundswell.network import read_graph
 
-    g, _ = read_graph(shared_data / "networks/facebook-ego/facebook_combined.txt.gz")
+    g, _ = read_graph(real_data / "networks/facebook-ego/facebook_combined.txt.gz")
     G = to_networkx(g)
     assert (G.number_of_nodes(), G.number_of_edges()) == (4039, 88234)
     assert all(sorted(G[u]) == g.neighbours(u).tolist() for u in range(0, 4039, 97))

@@ -35,8 +35,8 @@ REAL = [
 
 
 @pytest.mark.parametrize(("name", "directed", "n", "m", "loops"), REAL)
-def test_real_networks_match_published_counts(shared_data, name, directed, n, m, loops) -> None:
-    g, report = read_graph(shared_data / "networks" / name, directed=directed)
+def test_real_networks_match_published_counts(real_data, name, directed, n, m, loops) -> None:
+    g, report = read_graph(real_data / "networks" / name, directed=directed)
     assert (g.n, g.m) == (n, m)
     assert report.self_loops_dropped == loops
     assert report.edges_read == report.self_loops_dropped + report.duplicates_merged + m
@@ -44,13 +44,13 @@ def test_real_networks_match_published_counts(shared_data, name, directed, n, m,
     assert g.directed is directed
 
 
-def test_snap_extra_columns_named_in_report(shared_data) -> None:
-    _, report = read_graph(shared_data / "networks/college-msg/CollegeMsg.txt.gz")
+def test_snap_extra_columns_named_in_report(real_data) -> None:
+    _, report = read_graph(real_data / "networks/college-msg/CollegeMsg.txt.gz")
     assert any("weight_column=3" in note for note in report.notes)
 
 
-def test_csv_without_source_target_uses_first_two_columns(shared_data) -> None:
-    _, report = read_graph(shared_data / "networks/github-musae/musae_git_edges.csv.gz")
+def test_csv_without_source_target_uses_first_two_columns(real_data) -> None:
+    _, report = read_graph(real_data / "networks/github-musae/musae_git_edges.csv.gz")
     assert report.notes == ("columns 'id_1' and 'id_2' read as source and target",)
     assert report.lines == 289004
 

@@ -69,8 +69,8 @@ def test_probability_attribute_and_explicit_name(tmp_path) -> None:
     assert g.weights.tolist() == [4.0, 4.0]
 
 
-def test_real_network_through_graphml(shared_data, tmp_path) -> None:
-    edges, _ = read_graph(shared_data / "networks/email-eu-core/email-Eu-core.txt.gz")
+def test_real_network_through_graphml(real_data, tmp_path) -> None:
+    edges, _ = read_graph(real_data / "networks/email-eu-core/email-Eu-core.txt.gz")
     nx.write_graphml(to_networkx(edges), tmp_path / "email.graphml")
     g, _ = read_graph(tmp_path / "email.graphml")
     assert (g.n, g.m) == (edges.n, edges.m)

@@ -21,8 +21,8 @@ def _load(folder: Path):
 
 
 @pytest.fixture
-def email(shared_data):
-    return _load(shared_data / "networks" / "email-eu-core")
+def email(real_data):
+    return _load(real_data / "networks" / "email-eu-core")
 
 
 def test_communities_agree_with_departments(email):

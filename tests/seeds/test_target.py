@@ -49,8 +49,8 @@ NETWORKS = {
 
 
 @pytest.mark.parametrize("name", sorted(NETWORKS))
-def test_target_coverage_on_real_networks_is_confirmed_by_monte_carlo(shared_data, name):
-    graph = read_graph(shared_data / "networks" / NETWORKS[name])[0]
+def test_target_coverage_on_real_networks_is_confirmed_by_monte_carlo(real_data, name):
+    graph = read_graph(real_data / "networks" / NETWORKS[name])[0]
     for model in (Model("direct"), Model("ic", p=0.1)):
         sel = fewest_seeds(graph, model, 0.5 if model.kind == "ic" else 0.9, seed=1, error=0.02)
         report = check_selection(graph, model, sel, runs=300, seed=1)
