@@ -83,8 +83,10 @@ def test_finding_6_cli_erase_keeps_a_private_ledger_and_restore_replays_it(
     point_cli_at(monkeypatch, any_db, tmp_path)
     old = tmp_path / "old.backup"
     assert run_cli(capsys, "backup", str(old)).code == 0
-    erased = run_cli(capsys, "privacy", "erase", SUBJECT, "--yes", "--actor", "dpo")
+    erased = run_cli(capsys, "privacy", "erase", SUBJECT, "--yes", "--actor", "dpo", "--json")
     assert erased.code == 0, erased.err
+    assert json.loads(erased.out)["deleted"]["people"] == 1  # the key notice is on stderr
+    assert "Created the pseudonym key" in erased.err
     ledger_file, key_file = tmp_path / "erasures.log", tmp_path / "pseudonym.key"
     assert stat.S_IMODE(ledger_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600  # made for the ledger

@@ -14,7 +14,7 @@ from groundswell.app import App
 from groundswell.auth.tokens import SECRET_FILE_NAME
 from groundswell.cli.common import console, print_json
 from groundswell.cli.data import opened_app
-from groundswell.cli.main import app
+from groundswell.cli.main import app, err_console
 from groundswell.errors import InvalidInput
 from groundswell.privacy import KEY_FILE_NAME, load_key, write_key
 from groundswell.privacy.ledger import LEDGER_FILE_NAME, ErasureLedger
@@ -57,7 +57,11 @@ def erasure_ledger(instance: App, *, create_key: bool = False) -> ErasureLedger 
             return None
         if create_key:
             write_key(path)
-            say(f"Created the pseudonym key at {path} for the erasure ledger; back it up.")
+            # On stderr: --json output stays one JSON document.
+            err_console.print(
+                f"Created the pseudonym key at {path} for the erasure ledger; back it up.",
+                markup=False, soft_wrap=True,
+            )  # fmt: skip
     return ErasureLedger(ledger, load_key(path))
 
 
