@@ -19,6 +19,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from groundswell.errors import ConfigError
 
 PREFIX = "GROUNDSWELL_"
+# The longest session limits any server process may be set to: the sweep of
+# old sessions waits this long, so no process sweeps another's live sessions.
+MOST_SESSION_IDLE_MINUTES = 7 * 24 * 60
+MOST_SESSION_HOURS = 30 * 24
 
 
 def default_data_dir() -> Path:
@@ -60,11 +64,13 @@ class Settings(BaseSettings):
         default=20_000, ge=100, le=2_000_000, description="People in the demo movement."
     )
     session_idle_minutes: int = Field(
-        default=60, ge=1, description="Sign out after this many minutes without a request."
-    )
+        default=60, ge=1, le=MOST_SESSION_IDLE_MINUTES,
+        description="Sign out after this many minutes without a request (at most a week).",
+    )  # fmt: skip
     session_max_hours: int = Field(
-        default=12, ge=1, description="Sign out this many hours after signing in, however busy."
-    )
+        default=12, ge=1, le=MOST_SESSION_HOURS,
+        description="Sign out this many hours after signing in, however busy (at most 30 days).",
+    )  # fmt: skip
     cookie_secure: bool = Field(
         default=True, description="Send cookies over HTTPS only; false only for local HTTP."
     )

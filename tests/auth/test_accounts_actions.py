@@ -9,6 +9,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from groundswell.actions.accounts import (
+    SWEEP_IDLE,
+    SWEEP_LIFETIME,
     do_create_user,
     do_end_expired_sessions,
     do_grant_role,
@@ -148,8 +150,24 @@ def test_idle_session_ends_and_sign_out_deletes(db_app: App) -> None:
 def test_expired_sessions_are_swept(db_app: App) -> None:
     do_create_user(db_app, email="a@example.org", display_name="A", password=PASSWORD)
     do_sign_in(db_app, email="a@example.org", password=PASSWORD, now=T0)
-    do_sign_in(db_app, email="a@example.org", password=PASSWORD, now=T0 + timedelta(hours=2))
-    assert do_end_expired_sessions(db_app, now=T0 + timedelta(hours=2, minutes=1), **LIMITS) == 1
+    later = T0 + SWEEP_IDLE + timedelta(minutes=1)
+    do_sign_in(db_app, email="a@example.org", password=PASSWORD, now=later)
+    assert do_end_expired_sessions(db_app, now=later) == 1
+
+
+def test_low_one_process_idle_setting_does_not_sweep_another_process_sessions(
+    db_app: App,
+) -> None:
+    """A process set to 5 idle minutes signs someone in; one set to 8 hours still holds them."""
+    do_create_user(db_app, email="a@example.org", display_name="A", password=PASSWORD)
+    held = do_sign_in(db_app, email="a@example.org", password=PASSWORD, now=T0)
+    assert held is not None
+    two_hours = T0 + timedelta(hours=2)
+    do_sign_in(db_app, email="a@example.org", password=PASSWORD, now=two_hours)
+    assert do_end_expired_sessions(db_app, now=two_hours) == 0  # the sweep a sign-in runs
+    long_idle = {"idle": timedelta(hours=8), "lifetime": timedelta(hours=12)}
+    assert do_load_session(db_app, held.token, now=two_hours, **long_idle) is not None
+    assert do_end_expired_sessions(db_app, now=T0 + SWEEP_LIFETIME) == 2
 
 
 def test_disabled_user_cannot_sign_in_or_keep_a_session(db_app: App) -> None:

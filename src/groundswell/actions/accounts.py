@@ -28,6 +28,7 @@ from groundswell.auth.permissions import (
     require,
 )
 from groundswell.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
+from groundswell.settings import MOST_SESSION_HOURS, MOST_SESSION_IDLE_MINUTES
 from groundswell.store.models import (
     Person,
     RoleGrant,
@@ -314,10 +315,19 @@ def do_load_session(
         return ActiveSession(principal_of(row.user), row.csrf_token)
 
 
-def do_end_expired_sessions(
-    db: Database, *, now: datetime, idle: timedelta, lifetime: timedelta
-) -> int:
-    """Delete every session past either limit; returns how many."""
+# Sessions store no limits of their own, and server processes sharing one
+# database may be set to different ones: a sweep by the sweeper's own limits
+# would sign out the users of a process with longer ones. So the sweep only
+# removes sessions past the longest limits any process may have (the settings'
+# upper bounds); each process still refuses, as it loads one, a session past
+# its own limits (``do_load_session``).
+SWEEP_IDLE = timedelta(minutes=MOST_SESSION_IDLE_MINUTES)
+SWEEP_LIFETIME = timedelta(hours=MOST_SESSION_HOURS)
+
+
+def do_end_expired_sessions(db: Database, *, now: datetime) -> int:
+    """Delete every session no server process could still accept; returns how many."""
+    idle, lifetime = SWEEP_IDLE, SWEEP_LIFETIME
     with db.transaction() as session:
         result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
             delete(UserSession).where(

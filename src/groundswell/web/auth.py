@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -214,9 +215,18 @@ class AuthMiddleware:
                 state.principal, state.session_csrf = active.principal, active.csrf_token
         scope["state"]["principal"] = state.principal
 
+        # Whatever a signed-in user sees may name people or their own account:
+        # no browser or proxy may keep a copy (OWASP Session Management Cheat
+        # Sheet, "Web content caching"). Checked per response, so it holds for
+        # every page, API answer, download and error, present and future.
+        personal = token is not None or state.principal is not None
+
         async def send_with_cookies(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                if personal or request_is_private(scope):
+                    headers = [(n, v) for n, v in headers if n.lower() != b"cache-control"]
+                    headers.append((b"cache-control", NO_STORE))
                 already = b"".join(v for n, v in headers if n.lower() == b"set-cookie")
                 if state.new_visitor and state.visitor_id:
                     value = tokens.sign(state.key, "visitor", state.visitor_id)
@@ -255,6 +265,16 @@ class AuthMiddleware:
             return None
         log.info("CSRF check failed on %s %s", scope["method"], scope["path"])
         return error_response(request, 403, CSRF_FAILED)
+
+
+NO_STORE = b"no-store"
+# Pages with personal data that anonymous visitors reach too: a storyteller's
+# own page (their story, by its secret link).
+PRIVATE_PATHS = re.compile(r"^/stories/\d+/yours$")
+
+
+def request_is_private(scope: Scope) -> bool:
+    return bool(PRIVATE_PATHS.match(scope["path"]))
 
 
 def auth_state(request: Request) -> AuthState | None:

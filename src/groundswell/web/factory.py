@@ -86,7 +86,7 @@ def create_app(app: App | None = None) -> FastAPI:
     errors.install(web)
     auth.install(web)  # sessions, CSRF and rate limits, inside the security headers
     web.add_middleware(InputGuard)  # NUL bytes, too many fields, unreadable forms: 400
-    web.add_middleware(SecurityHeaders)
+    web.add_middleware(SecurityHeaders, hsts_seconds=gs.settings.hsts_seconds)
     web.add_middleware(VoteShortcut)  # outermost: a plain vote skips the rest (web.votes)
     return web
 

@@ -1,4 +1,11 @@
-"""Security headers on every response (pages, API, static files and errors)."""
+"""Security headers on every response (pages, API, static files and errors).
+
+``Strict-Transport-Security`` is sent only when ``GROUNDSWELL_HSTS_SECONDS`` is
+set: once a browser has seen it, it refuses plain HTTP to this host for that
+long, so it is for a site served over HTTPS alone (RFC 6797; OWASP HTTP
+Strict Transport Security Cheat Sheet). ``Cache-Control: no-store`` on pages
+with personal data is set where the session is known (``web.auth``).
+"""
 
 from __future__ import annotations
 
@@ -35,8 +42,12 @@ RAW_HEADERS = [(name.encode("latin-1"), value.encode("latin-1")) for name, value
 class SecurityHeaders:
     """Pure ASGI middleware, so streaming and static responses get the headers too."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts_seconds: int = 0) -> None:
         self.app = app
+        self.headers = list(RAW_HEADERS)
+        if hsts_seconds > 0:
+            value = f"max-age={hsts_seconds}; includeSubDomains"
+            self.headers.append((b"strict-transport-security", value.encode("latin-1")))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,7 +57,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in RAW_HEADERS if n not in present]
+                extra = [(n, v) for n, v in self.headers if n not in present]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

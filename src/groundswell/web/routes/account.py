@@ -8,7 +8,6 @@ sees is decided by ``groundswell.auth.permissions`` and applied by
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 import anyio
@@ -93,14 +92,9 @@ async def sign_in(
         )  # fmt: skip
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    # Sweep sessions past either limit now and then, so the table does not grow forever.
+    # Sweep sessions no process could still accept, so the table does not grow forever.
     settings = gs.settings
-    await anyio.to_thread.run_sync(
-        lambda: do_end_expired_sessions(
-            gs, now=now, idle=timedelta(minutes=settings.session_idle_minutes),
-            lifetime=timedelta(hours=settings.session_max_hours),
-        )
-    )  # fmt: skip
+    await anyio.to_thread.run_sync(lambda: do_end_expired_sessions(gs, now=now))
     if signed is None:
         return _sign_in_form(request, status=401, errors={"email": WRONG}, email=email, next=target)
     redirect = RedirectResponse(target, status_code=303)
