@@ -4,6 +4,7 @@ hash; erasure unlinks their signed-in votes too."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,16 +13,21 @@ from movement import SUBJECT, build_movement
 from sqlalchemy import select
 
 from groundswell.actions.accounts import do_create_user, do_link_person
-from groundswell.actions.conversations import do_submit_statement, key_hash
+from groundswell.actions.conversations import do_open_conversation, do_submit_statement, key_hash
 from groundswell.actions.erasure import do_erase
 from groundswell.actions.privacy_export import subject_access_document
 from groundswell.actions.votes import do_vote
 from groundswell.app import App
 from groundswell.auth.tokens import account_participant_key
-from groundswell.store.models import Participant, Story, StoryEvent, User
+from groundswell.store.models import Conversation, Participant, Story, StoryEvent, User
+from groundswell.web import create_app
+
+sys.path.append(str(Path(__file__).resolve().parents[1] / "web"))
+from auth_helpers import USERS, add_users, client_for, csrf_from, fast_hashing  # noqa: F401
 
 SECRET = b"the server's signing key, for tests"
 SIGNED_IN_STATEMENT = "Late buses home from the Tuesday clinic"
+SEEDS = ["Buses should be free", "Walking is for everyone"]
 
 
 def sign_in_and_take_part(app: App) -> str:
@@ -85,3 +91,33 @@ def test_low_cli_subject_access_finds_signed_in_votes_with_the_server_key(
     document = json.loads((out / "subject-access.json").read_text(encoding="utf-8"))
     assert SIGNED_IN_STATEMENT in json.dumps(document["tables"]["statements"])
     assert "password_hash" not in document["tables"]["users"][0]
+
+
+@pytest.mark.anyio
+async def test_low_a_vote_cast_signed_in_on_the_web_is_in_the_subject_access_export(
+    app: App,
+) -> None:
+    """End to end: the key the web app votes under is the one subject access derives."""
+    build_movement(app)
+    add_users(app)
+    email = USERS["participant"][0]
+    do_link_person(app, email=email, person=SUBJECT)
+    do_open_conversation(app, topic="Getting about", question="How?", seeds=SEEDS, slug="about")
+    web = create_app(app)
+    async for member in client_for(web, "participant"):
+        token = csrf_from((await member.get("/conversations/about")).text)
+        form = {"tid": "1", "vote": "disagree", "csrf_token": token}
+        assert (await member.post("/conversations/about/vote", data=form)).status_code == 303
+    secret: bytes = web.state.secret_key
+    tables = subject_access_document(app, SUBJECT, actor="dpo", secret=secret)["tables"]
+    assert [v["value"] for v in tables["votes"]][-1] == -1 and len(tables["votes"]) == 3
+    do_erase(app, SUBJECT, actor="dpo", secret=secret)
+    with app.reading() as s:
+        assert (
+            s.scalar(
+                select(Participant.id)
+                .where(Participant.key_hash.is_not(None))
+                .where(Participant.conversation_id == Conversation.id, Conversation.slug == "about")
+            )
+            is None
+        )
