@@ -84,3 +84,39 @@ async def test_organiser_logs_changes_and_creates(leeds: FastAPI) -> None:
         assert made.status_code == 303 and made.headers["location"] == "/initiatives/leeds-run"
         no_csrf = await client.post("/initiatives/leeds-walk/mode", data={"to_mode": "keeping"})
         assert no_csrf.status_code == 403
+
+
+async def test_finding_5_pledge_counts_on_an_initiative_page_are_suppressed(
+    app: App, leeds: FastAPI
+) -> None:
+    from groundswell.store.models import Person
+
+    with app.transaction() as s:
+        people = [Person(ref=f"w{i}") for i in range(15)]
+        s.add_all(people)
+        s.flush()
+        ids = [p.id for p in people]
+    pledges = [ia.do_pledge(app, pid, "Walk on Saturday", slug="leeds-walk") for pid in ids]
+    for pledge in pledges[:12]:
+        ia.do_share_pledge(app, pledge)  # 12 shared, 3 still made
+    for pledge in pledges[:2]:
+        ia.do_complete_pledge(app, pledge)  # 2 of them done: 10 shared
+    async for client in client_for(leeds, "anonymous"):
+        page = (await client.get("/initiatives/leeds-walk")).text
+        # 3 made and 2 done are small; 10 shared would be 15 less them, so it is hidden too.
+        assert ("suppressed (&lt;10) made, suppressed (secondary) shared, "
+                "suppressed (&lt;10) done") in page  # fmt: skip
+    for pledge in pledges[12:]:
+        ia.do_share_pledge(app, pledge)  # 13 shared, 0 made, 2 done
+    for pledge in pledges[2:12]:
+        ia.do_complete_pledge(app, pledge)  # 3 shared, 12 done
+    async for client in client_for(leeds, "anonymous"):
+        page = (await client.get("/initiatives/leeds-walk")).text
+        assert "suppressed (&lt;10) shared, suppressed (secondary) done" in page
+    more = [ia.do_pledge(app, pid, "And Sunday", slug="leeds-walk") for pid in ids[:12]]
+    for pledge in more:
+        ia.do_share_pledge(app, pledge)  # 15 shared by 15 people, 12 done, 0 made
+    async for client in client_for(leeds, "anonymous"):
+        page = (await client.get("/initiatives/leeds-walk")).text
+        # A hidden 0 protects no one: the others show.
+        assert "suppressed (&lt;10) made, 15 shared, 12 done" in page

@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
 from groundswell.errors import Conflict, InvalidInput, NotFound
+from groundswell.measures import suppression as sup
 from groundswell.store.models import (
     CoproductionDecision,
     DecisionMethod,
     Hand,
     Initiative,
     InitiativeModeChange,
+    Membership,
     Pledge,
     PledgeStatus,
     PowerMode,
@@ -249,3 +251,49 @@ def portfolio(session: Session) -> Portfolio:
     ):
         p.decisions[DecisionMethod(method).value] = int(n)
     return p
+
+
+# --- counts shown to anyone: small numbers suppressed ---
+
+
+def member_counts(session: Session) -> dict[int, sup.Cell]:
+    """Members of every initiative, suppressed (initiative id -> ``Cell``).
+
+    Under ``MIN_CELL`` members the count is hidden; and since the Measures
+    dashboard shows the members of each hand and power mode together, the
+    initiatives of one hand and mode are one group with a published total
+    (``suppression.protect``), so one hidden initiative's members are never
+    that total minus the others.
+    """
+    rows = session.execute(
+        select(Initiative.id, Initiative.hand, Initiative.power_mode, func.count(Membership.id))
+        .outerjoin(Membership, Membership.initiative_id == Initiative.id)
+        .group_by(Initiative.id, Initiative.hand, Initiative.power_mode)
+        .order_by(Initiative.id)
+    ).all()
+    groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for iid, hand, mode, n in rows:
+        groups.setdefault((Hand(hand).value, PowerMode(mode).value), []).append((iid, int(n)))
+    out: dict[int, sup.Cell] = {}
+    for items in groups.values():
+        hidden = sup.protect([n for _, n in items]).hidden
+        for i, (iid, n) in enumerate(items):
+            out[iid] = sup.hide(sup.count_cell(n)) if i in hidden else sup.count_cell(n)
+    return out
+
+
+def counts_by(counts: dict[str, int], people: dict[str, int] | None = None) -> dict[str, sup.Cell]:
+    """A split of one thing (pledges by status, say) whose total is implied.
+
+    ``counts`` are shown where at least ``MIN_CELL`` people stand behind them
+    (``people``, else the counts themselves), with secondary suppression as the
+    split adds up to its total (``suppression.protect``).
+    """
+    keys = list(counts)
+    behind = people or counts
+    p = sup.protect([behind.get(k, 0) for k in keys])
+    return {
+        k: sup.hide(sup.cell(counts[k], behind.get(k, 0))) if i in p.hidden
+        else sup.cell(counts[k], behind.get(k, 0))
+        for i, k in enumerate(keys)
+    }  # fmt: skip

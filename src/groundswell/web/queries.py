@@ -13,6 +13,8 @@ from sqlalchemy import Row, func, literal_column, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from groundswell.actions.initiatives import member_counts
+from groundswell.measures import suppression as sup
 from groundswell.measures.suppression import MIN_CELL
 from groundswell.store.models import (
     ActivityLog,
@@ -22,7 +24,6 @@ from groundswell.store.models import (
     Conversation,
     Hand,
     Initiative,
-    Membership,
     Participant,
     Person,
     PowerMode,
@@ -108,12 +109,24 @@ def _grouped(
     return {value: found.get(value, 0) for value in values}
 
 
+def _protected(split: dict[str, int]) -> dict[str, int | None]:
+    """A split of a published total, small counts (and one more beside them) as ``None``.
+
+    Stories stand for their storytellers, so a status or consent level of fewer
+    than ``MIN_CELL`` stories is hidden, with secondary suppression as the split
+    adds up to the total shown (``suppression.protect``).
+    """
+    hidden = sup.protect(list(split.values())).hidden
+    return {k: None if i in hidden else n for i, (k, n) in enumerate(split.items())}
+
+
 def stats(session: Session) -> Stats:
     """Everything the home page and ``GET /api/v1/stats`` show."""
+    by_status = _grouped(session, Story.status, [s.value for s in StoryStatus])
     return Stats(
         **counts(session),
         initiatives_by_hand_and_mode=initiatives_by_hand_and_mode(session),
-        stories_by_status=_grouped(session, Story.status, [s.value for s in StoryStatus]),
+        stories_by_status=_protected(by_status),
     )
 
 
@@ -148,32 +161,30 @@ def conversations(
 
 
 def initiatives(session: Session, limit: int = LIST_LIMIT) -> list[InitiativeSummary]:
-    """Initiatives by name, with hand, power mode and member count."""
-    members = (
-        select(func.count())
-        .select_from(Membership)
-        .where(Membership.initiative_id == Initiative.id)
-        .scalar_subquery()
-    )
+    """Initiatives by name, with hand, power mode and member count (suppressed under 10)."""
+    members = member_counts(session)
     rows = session.execute(
         select(
+            Initiative.id,
             Initiative.slug,
             Initiative.name,
             Initiative.hand,
             Initiative.power_mode,
             Initiative.town,
             Initiative.started_on,
-            members.label("members"),
         )
         .order_by(Initiative.name, Initiative.id)
         .limit(limit)
     )
-    return [
-        InitiativeSummary(
-            **{**row._mapping, "hand": row.hand.value, "power_mode": row.power_mode.value}
-        )
-        for row in rows
-    ]
+    out = []
+    for row in rows:
+        found = members[row.id]
+        values = {k: v for k, v in row._mapping.items() if k != "id"}
+        out.append(InitiativeSummary(
+            **{**values, "hand": row.hand.value, "power_mode": row.power_mode.value},
+            members=found.value, suppressed=found.suppressed,
+        ))  # fmt: skip
+    return out
 
 
 def campaigns(session: Session, limit: int = LIST_LIMIT) -> list[CampaignSummary]:
@@ -227,19 +238,36 @@ def network(session: Session) -> NetworkSummary:
     people, ties = found["people"], found["ties"]
     isolated = max(people - connected.size, 0)
     degrees = np.concatenate([connected, np.zeros(isolated, dtype=np.int64)])
-    bands = []
-    for label, low, high in _BANDS:
+    in_band = []
+    for _, low, high in _BANDS:
         inside = degrees >= low if high is None else (degrees >= low) & (degrees <= high)
-        bands.append(DegreeBand(label=label, people=int(inside.sum())))
+        in_band.append(int(inside.sum()))
+    # Bands add up to the people shown: small bands, and one more beside them, are hidden.
+    shown = _protected({label: n for (label, _, _), n in zip(_BANDS, in_band, strict=True)})
     return NetworkSummary(
         people=people,
         ties=ties,
-        isolated=isolated,
+        isolated=shown[_BANDS[0][0]],
         mean_degree=float(degrees.mean()) if degrees.size else 0.0,
         median_degree=float(np.median(degrees)) if degrees.size else 0.0,
-        max_degree=int(degrees.max()) if degrees.size else 0,
-        bands=bands,
+        max_degree=top_coded_max(degrees),
+        bands=[DegreeBand(label=label, people=n) for label, n in shown.items()],
     )
+
+
+def top_coded_max(degrees: np.ndarray) -> int | None:
+    """The most ties that at least ``MIN_CELL`` people have (``None`` under that many people).
+
+    The plain maximum is one person's tie count; top-coding it at the
+    ``MIN_CELL``-th largest value is the usual treatment of extreme values
+    (Hundepool et al., *Statistical Disclosure Control*, 2012, ch. 3.4 top-coding).
+
+    >>> top_coded_max(np.array([50, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1]))
+    1
+    """
+    if degrees.size < MIN_CELL:
+        return None
+    return int(np.partition(degrees, degrees.size - MIN_CELL)[degrees.size - MIN_CELL])
 
 
 def measures(session: Session) -> MeasuresSummary:
@@ -276,10 +304,11 @@ def measures(session: Session) -> MeasuresSummary:
 def stories(session: Session) -> StoriesSummary:
     """Story counts by status and consent; never a title or a word of a story."""
     by_status = _grouped(session, Story.status, [s.value for s in StoryStatus])
+    by_consent = _grouped(session, Story.consent_level, [c.value for c in ConsentLevel])
     return StoriesSummary(
         stories=sum(by_status.values()),
-        by_status=by_status,
-        by_consent=_grouped(session, Story.consent_level, [c.value for c in ConsentLevel]),
+        by_status=_protected(by_status),
+        by_consent=_protected(by_consent),
     )
 
 

@@ -23,7 +23,9 @@ class Stats(BaseModel):
     campaigns: int
     activity_logs: int
     stories: int
-    stories_by_status: dict[str, int]
+    stories_by_status: dict[str, int | None] = Field(
+        description="status -> stories; None under 10 (or beside a status that has under 10)"
+    )
     survey_responses: int
 
     def initiatives_by_hand(self) -> dict[str, int]:
@@ -55,7 +57,11 @@ class InitiativeSummary(BaseModel):
     power_mode: str
     town: str | None
     started_on: date | None
-    members: int
+    members: int | None = Field(
+        description="None (and suppressed) under 10 members, or beside an initiative of the"
+        " same hand and power mode that has under 10"
+    )
+    suppressed: bool = False
 
 
 class CampaignSummary(BaseModel):
@@ -74,7 +80,7 @@ class CampaignSummary(BaseModel):
 
 class DegreeBand(BaseModel):
     label: str
-    people: int
+    people: int | None = Field(description="None under 10 people (or beside a band that has)")
 
 
 class NetworkSummary(BaseModel):
@@ -82,10 +88,13 @@ class NetworkSummary(BaseModel):
 
     people: int
     ties: int
-    isolated: int = Field(description="people with no tie")
+    isolated: int | None = Field(description="people with no tie; None as its band is")
     mean_degree: float
     median_degree: float
-    max_degree: int
+    max_degree: int | None = Field(
+        description="top-coded: the most ties that at least 10 people have (never one"
+        " person's count); None under 10 people"
+    )
     bands: list[DegreeBand]
 
 
@@ -108,8 +117,8 @@ class StoriesSummary(BaseModel):
     """Story counts only: no story text or title ever appears on a public page."""
 
     stories: int
-    by_status: dict[str, int]
-    by_consent: dict[str, int]
+    by_status: dict[str, int | None] = Field(description="None under 10 (or beside one)")
+    by_consent: dict[str, int | None] = Field(description="None under 10 (or beside one)")
 
 
 class Health(BaseModel):

@@ -54,6 +54,11 @@ def thousands(value: float | int | None) -> str:
     return f"{int(value):,}"
 
 
+def suppressed(value: float | int | None) -> str:
+    """A count of people that may be hidden (measures.suppression): ``None`` is suppressed."""
+    return "suppressed" if value is None else thousands(value)
+
+
 # Names that do not read well from their stored value.
 _LABELS = {
     "swemwbs": "SWEMWBS (short Warwick-Edinburgh wellbeing scale)",
@@ -89,6 +94,7 @@ def make_templates(*, vendor: bool) -> Jinja2Templates:
     env = templates.env
     env.auto_reload = False  # templates ship with the package: no file checks per render
     env.filters["thousands"] = thousands
+    env.filters["suppressed"] = suppressed
     env.filters["humanise"] = humanise
     env.filters["long_date"] = long_date
     env.filters["sentence"] = sentence

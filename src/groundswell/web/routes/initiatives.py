@@ -24,6 +24,7 @@ from groundswell.actions.audit import record_access
 from groundswell.actions.scopes import visible_people
 from groundswell.auth.permissions import Action, Principal, Subject, can, require
 from groundswell.errors import Conflict, InvalidInput, NotFound
+from groundswell.measures import suppression
 from groundswell.store.models import (
     Campaign,
     Conversation,
@@ -33,6 +34,7 @@ from groundswell.store.models import (
     Membership,
     Person,
     Pledge,
+    PledgeStatus,
     Story,
     StoryStatus,
 )
@@ -170,13 +172,14 @@ def _detail(gs: Any, slug: str, user: Principal | None) -> dict[str, Any]:
             .order_by(Story.id)
             .limit(20)
         ).all()
-        pledges = dict(
-            s.execute(
-                select(Pledge.status, func.count())
-                .where(Pledge.initiative_id == i.id)
-                .group_by(Pledge.status)
-            ).all()
-        )
+        made = {str(getattr(k, "value", k)): (int(n), int(people)) for k, n, people in s.execute(
+            select(Pledge.status, func.count(), func.count(func.distinct(Pledge.person_id)))
+            .where(Pledge.initiative_id == i.id)
+            .group_by(Pledge.status)
+        )}  # fmt: skip
+        statuses = [st.value for st in PledgeStatus]
+        pledges = ia.counts_by({k: made.get(k, (0, 0))[0] for k in statuses},
+                               {k: made.get(k, (0, 0))[1] for k in statuses})  # fmt: skip
         return {
             "i": i,
             "may_edit": may,
@@ -191,7 +194,8 @@ def _detail(gs: Any, slug: str, user: Principal | None) -> dict[str, Any]:
                 select(Campaign.slug, Campaign.name).where(Campaign.initiative_id == i.id)
             ).all(),
             "stories": stories,
-            "pledges": {str(getattr(k, "value", k)): n for k, n in pledges.items()},
+            # Pledges are people's: anyone may read the page, so small counts are suppressed.
+            "pledges": {k: suppression.show(c) for k, c in pledges.items()},
             "decisions": s.scalars(
                 select(CoproductionDecision)
                 .where(CoproductionDecision.initiative_id == i.id)
