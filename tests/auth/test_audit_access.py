@@ -77,3 +77,18 @@ def test_finding_7_the_database_export_leaves_one_row(db_app: App, tmp_path: Pat
         ("ops", "database.export", {"format": "csv"}),
         ("ops", "database.export", {"format": "json"}),
     ]
+
+
+def test_finding_7_pack_and_conversation_exports_leave_one_row(db_app: App, tmp_path: Path):
+    from groundswell.actions.conversation_polis import export_polis
+    from groundswell.actions.conversations import do_open_conversation
+    from groundswell.actions.story_packs import do_create_pack, export_pack
+
+    pack = do_create_pack(db_app, "Listening", actor="olu")
+    export_pack(db_app, pack, "md", actor="olu@example.org")
+    slug = do_open_conversation(db_app, topic="Walks", question="Where?", seeds=["Parks"]).slug
+    export_polis(db_app, slug, tmp_path / "polis", actor="ops")
+    assert new_rows(db_app, 0) == [
+        ("olu@example.org", "stories.pack_export", "training_pack", str(pack)),
+        ("ops", "conversations.export", "conversation", slug),
+    ]

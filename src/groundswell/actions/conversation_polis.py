@@ -25,6 +25,7 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from groundswell.actions import Database
+from groundswell.actions.audit import do_record_access, operator
 from groundswell.actions.conversation_report import analysis
 from groundswell.actions.conversations import (
     ConversationView,
@@ -193,9 +194,12 @@ def to_export(db: Database, slug: str) -> PolisExport:
     )
 
 
-def export_polis(db: Database, slug: str, folder: str | Path) -> list[Path]:
+def export_polis(
+    db: Database, slug: str, folder: str | Path, actor: str | None = None
+) -> list[Path]:
     """Write the conversation as a Pol.is export folder; ``group-id`` from our analysis."""
     export = to_export(db, slug)
+    do_record_access(db, actor or operator(), "conversations.export", "conversation", slug)
     result = analysis(db, slug)
     groups = result.participants() if result is not None else {}
     return write_export(folder, export, groups)

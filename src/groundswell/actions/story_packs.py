@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from groundswell.actions import Database
+from groundswell.actions.audit import do_record_access, operator
 from groundswell.actions.scopes import subject_of_person
 from groundswell.actions.stories import _clean, _story, state_of, step
 from groundswell.auth.permissions import EVERYWHERE, Scopes
@@ -122,11 +123,15 @@ def build_pack(db: Database, pack_id: int, scopes: Scopes = EVERYWHERE) -> Pack:
         return Pack(pack.title, pack.audience, pack.learning_points, utcnow(), tuple(slots))
 
 
-def export_pack(db: Database, pack_id: int, fmt: str, scopes: Scopes = EVERYWHERE) -> bytes:
-    """The pack rendered as ``html``, ``md`` or ``pdf`` (stories within ``scopes``)."""
+def export_pack(
+    db: Database, pack_id: int, fmt: str, scopes: Scopes = EVERYWHERE, actor: str | None = None
+) -> bytes:
+    """The pack rendered as ``html``, ``md`` or ``pdf`` (stories within ``scopes``), audited."""
     if fmt not in FORMATS:
         raise InvalidInput(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
     pack = build_pack(db, pack_id, scopes)
+    do_record_access(db, actor or operator(), "stories.pack_export", "training_pack", pack_id,
+                     {"format": fmt})  # fmt: skip
     if fmt == "pdf":
         return to_pdf(pack)
     return (to_html(pack) if fmt == "html" else to_markdown(pack)).encode("utf-8")

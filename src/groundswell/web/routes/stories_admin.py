@@ -162,9 +162,7 @@ def add_story(
 @router.get("/stories/packs/{pack_id}/export.{fmt}")
 def export(request: Request, gs: GsApp, pack_id: Id, fmt: str) -> Response:
     who, scopes = _staff(request, Action.CURATE)
-    data = export_pack(gs, pack_id, fmt, scopes)
-    do_record_access(gs, who.email, "stories.pack_export", "training_pack", pack_id,
-                     {"format": fmt})  # fmt: skip
+    data = export_pack(gs, pack_id, fmt, scopes, actor=who.email)
     headers = {"Content-Disposition": f'attachment; filename="training-pack-{pack_id}.{fmt}"'}
     if fmt == "html":
         headers = {}
