@@ -142,3 +142,17 @@ def test_low_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path)
         modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()}
     instance.close()
     assert modes and set(modes.values()) == {0o600}, modes  # gs.db, -wal and -shm
+
+
+def test_finding_3_the_right_header_with_nothing_behind_it_is_refused(
+    any_db: App, tmp_path: Path
+) -> None:
+    build_movement(any_db)
+    bad = tmp_path / "header-only.backup"
+    bad.write_bytes((b"SQLite format 3\x00" if any_db.is_sqlite else b"PGDMP") + b"\x01" * 600)
+    before = dump(any_db.engine)
+    with pytest.raises(InputFileError, match=r"header-only\.backup"):
+        do_restore(any_db, bad, actor="admin")
+    any_db.engine.dispose()
+    assert dump(any_db.engine) == before
+    assert leftover_scratch(any_db) == []
