@@ -38,6 +38,7 @@ pledge text. The erasure is recorded in ``audit_events`` with row counts per
 table only (the aggregate that survives) and the keyed hash of the ref, which
 lets an organiser holding the key answer "was this person erased?" and nobody
 else learn who was.
+
 The same keyed hash goes into the erasure ledger outside the database
 (``groundswell.privacy.ledger``), so restoring an older backup erases them
 again. On SQLite deleted rows are overwritten (``secure_delete``, set on every
