@@ -25,16 +25,17 @@ def test_ledger_appends_private_lines_that_name_nobody(tmp_path: Path) -> None:
     ledger.record("b")
     assert stat.S_IMODE(ledger.path.stat().st_mode) == 0o600
     text = ledger.path.read_text(encoding="ascii")
-    assert text.splitlines()[0] == f"{pseudonym(KEY, 'a')}\t2026-01-01T00:00:00+00:00"
+    first = f"{pseudonym(KEY, 'a')}\t2026-01-01T00:00:00+00:00\t{ledger.key_id}"
+    assert text.splitlines()[0] == first
     assert ledger.erased(["c", "b", "a"]) == ["b", "a"]
-    assert ErasureLedger(ledger.path, bytes(32)).erased(["a", "b"]) == []  # another key
 
 
 def test_a_damaged_ledger_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "erasures.log"
-    path.write_text("ps-1\t2026-01-01\nnonsense\n", encoding="ascii")
+    ledger = ErasureLedger(path, KEY)
+    path.write_text(f"ps-1\t2026-01-01\t{ledger.key_id}\nnonsense\n", encoding="ascii")
     with pytest.raises(ConfigError, match="line 2"):
-        ErasureLedger(path, KEY).subjects()
+        ledger.subjects()
 
 
 def test_failed_erasure_writes_no_ledger_line(app: App, tmp_path: Path) -> None:
@@ -57,3 +58,10 @@ def test_low_erased_text_is_in_neither_the_database_file_nor_its_wal(
     after = database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
     assert [s for s in secrets if s in after] == []
     assert not wal.exists() or wal.stat().st_size == 0  # checkpointed and emptied
+
+
+def test_a_ledger_read_under_another_key_is_an_error_not_a_silent_miss(tmp_path: Path) -> None:
+    path = tmp_path / "erasures.log"
+    ErasureLedger(path, KEY).record("a")
+    with pytest.raises(ConfigError, match="another pseudonym key"):
+        ErasureLedger(path, bytes(32)).erased(["a"])

@@ -2,15 +2,16 @@
 
 A backup taken before an erasure still holds the person. Restoring it would
 bring them back and, since the audit trail is restored too, remove the
-record that they were ever erased. The ledger is a file beside the pseudonym
-key (``erasures.log`` in the data folder) that a restore does not replace:
-one line per erasure, ``<pseudonym>\\t<UTC time>``, where the pseudonym is
+record that they were ever erased. The ledger is a file in the data folder
+(``erasures.log``) that a restore does not replace: one line per erasure,
+``<pseudonym>\\t<UTC time>\\t<key id>``, where the pseudonym is
 HMAC-SHA256 of the person's ref under the pseudonym key
-(``groundswell.privacy.pseudonyms``). It names nobody to whoever lacks the
-key, and with the key a restore can find the erased among the backup's refs
-and erase them again (GDPR Article 17(1): erased data must not come back;
-the ICO's guidance on backups asks that an erasure be re-applied when a
-backup is restored).
+(``groundswell.privacy.pseudonyms``) and the key id names that key, so a
+ledger read under another key is an error rather than a silent miss. It
+names nobody to whoever lacks the key; with the key, a restore finds the
+erased among the backup's refs and erases them again. (The ICO's guidance on
+the right to erasure: data left in backups must be put "beyond use", so it
+must not return to the live system.)
 
 Lines are appended with ``O_APPEND`` and fsynced before the erasure commits;
 the file is created readable by its owner only (0600).
@@ -51,7 +52,7 @@ class ErasureLedger:
         """Append the erasure of ``ref`` and sync it to disk; return its pseudonym."""
         subject = pseudonym(self.key, ref)
         when = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
-        line = f"{subject}\t{when}\n".encode("ascii")
+        line = f"{subject}\t{when}\t{self.key_id}\n".encode("ascii")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -77,14 +78,26 @@ class ErasureLedger:
             raise ConfigError(f"cannot read the erasure ledger {self.path} ({exc})") from None
         found: dict[str, str] = {}
         for number, line in enumerate(text.splitlines(), start=1):
-            subject, _, when = line.partition("\t")
-            if not subject.startswith("ps-") or not when:
+            fields = line.split("\t")
+            if len(fields) != 3 or not fields[0].startswith("ps-"):
                 raise ConfigError(
-                    f"{self.path}, line {number}: not '<pseudonym>\\t<time>'; "
+                    f"{self.path}, line {number}: not '<pseudonym>\\t<time>\\t<key id>'; "
                     "restore the file from its own backup"
+                )
+            subject, when, key_id = fields
+            if key_id != self.key_id:
+                # Pseudonyms under another key match nobody: the erased would come back.
+                raise ConfigError(
+                    f"{self.path}, line {number}: written under another pseudonym key "
+                    f"({key_id}, not {self.key_id}); put back the key it was written with"
                 )
             found[subject] = when
         return found
+
+    @property
+    def key_id(self) -> str:
+        """A short name for the key (not the key): HMAC of a fixed label under it."""
+        return pseudonym(self.key, "erasure-ledger")[3:15]
 
     def erased(self, refs: Iterable[str]) -> list[str]:
         """The refs among ``refs`` that the ledger says were erased, in their order."""
