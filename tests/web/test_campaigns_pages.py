@@ -147,3 +147,23 @@ def test_a_person_links_to_one_account_at_most(app: App, walk: FastAPI):
         do_link_person(app, email=USERS["admin"][0], person="nobody")
     assert do_link_person(app, email=PAT, person=None) is None
     assert do_link_person(app, email=USERS["admin"][0], person="p00") == "p00"
+
+
+async def test_an_ended_campaign_says_it_ended_and_takes_no_logs(pat):
+    # The sample's "A mile a day in March" ran 1 to 31 March 2025.
+    page = (await pat.get("/campaigns/mile-march")).text
+    assert "This campaign ended on 31 March 2025." in page
+    assert "Ran from 1 March 2025 to 31 March 2025" in page
+    assert 'action="/campaigns/mile-march/log"' not in page
+    running = (await pat.get(f"/campaigns/{SLUG}")).text
+    assert "ended on" not in running and f'action="/campaigns/{SLUG}/log"' in running
+
+
+async def test_a_campaign_not_started_says_when_it_starts(app: App, pat):
+    starts = streaks.local_date(utcnow(), streaks.DEFAULT_TZ) + timedelta(days=9)
+    do_create_campaign(app, slug="walk-later", name="A mile a day next month", unit="miles",
+                       starts_on=starts)  # fmt: skip
+    page = (await pat.get("/campaigns/walk-later")).text
+    when = f"{starts.day} {starts:%B %Y}"
+    assert f"This campaign starts on {when}. You can log your days from then." in page
+    assert 'action="/campaigns/walk-later/log"' not in page

@@ -72,6 +72,9 @@ def _context(gs: Any, slug: str, user: Any) -> dict[str, Any]:
         "mine": report.mine,
         "today_amount": _today_amount(gs, slug, ref, today) if ref else None,
         "open": c.starts_on <= today and (c.ends_on is None or today <= c.ends_on),
+        # Outside its days a campaign says when it ran or will start, and takes no logs.
+        "ended": c.ends_on is not None and c.ends_on < today,
+        "upcoming": today < c.starts_on,
         "bar": charts.progress_svg(
             p.share_of_goal.value,
             ident="goal",
