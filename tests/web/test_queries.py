@@ -153,3 +153,26 @@ def test_finding_5_max_degree_is_top_coded_not_one_persons_count(db_app: App) ->
     bands = {b.label: b.people for b in network.bands}
     # The hub alone in "21 to 50"; "1 to 2" (29) would give it as 30 - 29: both hidden.
     assert set(bands.values()) == {None} and network.isolated is None
+
+
+def test_finding_5_survey_responses_by_instrument_and_mode_hide_one_more(db_app: App) -> None:
+    from datetime import date
+
+    from groundswell.store.models import CollectionMode, Instrument, SurveyResponse
+
+    groups = [(Instrument.SWEMWBS, CollectionMode.ONLINE, 30), (Instrument.ONS4,
+              CollectionMode.ONLINE, 12), (Instrument.ONS4, CollectionMode.PAPER, 3)]  # fmt: skip
+    with db_app.transaction() as s:
+        people = _people(s, 30, "r")
+        s.add_all(
+            SurveyResponse(person_id=p.id, instrument=instrument, mode=mode,
+                           answered_on=date(2025, 1, 1 + g), answers=[1, 2, 3, 4])
+            for g, (instrument, mode, n) in enumerate(groups) for p in people[:n]
+        )  # fmt: skip
+    with db_app.reading() as session:
+        found = queries.measures(session)
+    assert found.survey_responses == 45
+    shown = {(r.instrument, r.mode): r.responses for r in found.by_instrument_and_mode}
+    # 3 on paper are hidden; 12 online would give them as 45 - 30 - 12: hidden too.
+    assert shown == {("ons4", "online"): None, ("ons4", "paper"): None,
+                     ("swemwbs", "online"): 30}  # fmt: skip

@@ -282,12 +282,15 @@ def measures(session: Session) -> MeasuresSummary:
         .group_by(SurveyResponse.instrument, SurveyResponse.mode)
         .order_by(SurveyResponse.instrument, SurveyResponse.mode)
     )
+    rows = rows.all()
+    # The responses shown add up to the total shown: a small group, and one more, are hidden.
+    hidden = sup.protect([int(people) for *_, people in rows]).hidden
     groups = [
         ResponseCount(instrument=instrument.value, mode=mode.value, responses=int(n))
-        if people >= MIN_CELL
+        if i not in hidden
         else ResponseCount(instrument=instrument.value, mode=mode.value, responses=None,
                            suppressed=True)
-        for instrument, mode, n, people in rows
+        for i, (instrument, mode, n, people) in enumerate(rows)
     ]  # fmt: skip
     respondents = int(
         session.scalar(select(func.count(func.distinct(SurveyResponse.person_id)))) or 0
