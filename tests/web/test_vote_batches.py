@@ -234,9 +234,6 @@ async def test_a_plain_vote_takes_the_short_path_with_every_header(
             403,
             "did not come from this site",
         ),
-        ({"tid": "1", "vote": "maybe"}, {}, 422, "not agree, disagree or pass"),
-        ({"tid": "x", "vote": "agree"}, {}, 422, "choose a statement"),
-        ({"tid": "9", "vote": "agree"}, {}, 404, "Page not found"),
         ({"tid": "1", "vote": "agree"}, {"hx-request": "true"}, 200, "nhsuk-card"),
         ({"tid": "1", "vote": "agree", "note": "x" * 5000}, {}, 303, ""),
     ],
@@ -253,6 +250,30 @@ async def test_anything_else_goes_to_the_full_path(
     if form.get("csrf_token") != "forged":
         assert full_path_calls == ["/conversations/about/vote"]
     assert len(stored(app)) == (1 if status in (200, 303) else 0)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("form", "status", "says"),
+    [
+        ({"tid": "1", "vote": "maybe"}, 422, "not agree, disagree or pass"),
+        ({"tid": "x", "vote": "agree"}, 422, "choose a statement"),
+        ({"tid": "9", "vote": "agree"}, 404, "Page not found"),
+        ({"tid": str(2**63), "vote": "agree"}, 404, f"statement {2**63} to vote on"),
+    ],
+)
+async def test_a_refused_vote_gets_the_full_paths_page_from_the_short_path(
+    visitor: httpx.AsyncClient, app: App, full_path_calls, form, status, says
+):
+    """A stream of refused ballots costs an error page each, not a trip through the stack."""
+    token = await _token(visitor)
+    answer = await visitor.post("/conversations/about/vote", data={"csrf_token": token, **form})
+    assert answer.status_code == status, answer.text
+    assert says in answer.text and "nhsuk-header" in answer.text  # the site's own error page
+    for name, value in HEADERS.items():
+        assert answer.headers[name] == value
+    assert full_path_calls == []
+    assert stored(app) == []
 
 
 @pytest.mark.anyio

@@ -26,10 +26,14 @@ visitor with a good cookie posting a form with a good CSRF token. The
 middleware answers those directly: the same checks as the full stack
 (signed visitor cookie, CSRF token, rate limit), the same ballot queue and
 the same security headers, without building a request, routing it or
-running dependencies, which cost more than the vote itself. Anything else
-(a signed-in session, htmx, a missing or bad cookie or token, a vote that is
-refused for any reason) goes on to the full application, which answers it in
-the usual way; a refused vote wrote nothing, so taking it again there is safe.
+running dependencies, which cost more than the vote itself. A ballot it
+refuses (malformed, no such statement, a closed conversation) gets the same
+error page the full application would send, from here: a stream of refused
+ballots costs a page each, not a trip through the whole stack. Anything else
+(a signed-in session, htmx, a missing or bad cookie or token, a rate limit,
+a failed transaction) goes on to the full application, which answers it in
+the usual way; a vote that was not taken wrote nothing, so trying it again
+there is safe.
 ``benchmarks/load.py`` measures the difference (server CPU per vote).
 """
 
@@ -37,6 +41,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
@@ -44,12 +49,13 @@ import anyio
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import State
-from starlette.requests import cookie_parser
+from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from groundswell.actions import Database
 from groundswell.actions.votes import Ballot, check_ballot, do_votes
 from groundswell.auth import tokens
+from groundswell.errors import GroundswellError, InvalidInput
 from groundswell.web.auth import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -58,6 +64,7 @@ from groundswell.web.auth import (
     visitor_csrf,
     visitor_participant_key,
 )
+from groundswell.web.errors import error_response
 from groundswell.web.ratelimit import vote_wait
 from groundswell.web.security import RAW_HEADERS
 
@@ -129,6 +136,16 @@ class VoteQueue:
                     done.set_result(outcome)
 
 
+def ballot_of(slug: str, key: str, form: Mapping[str, str]) -> Ballot:
+    """The ballot a vote form posts (fields ``tid`` and ``vote``); InvalidInput if ``tid``
+    is not a whole number (``check_ballot`` decides the rest)."""
+    try:
+        tid = int(form.get("tid", ""))
+    except ValueError:
+        raise InvalidInput("tid: choose a statement to vote on") from None
+    return Ballot(slug, key, tid, form.get("vote", ""))
+
+
 def vote_queue(state: State, db: Database) -> VoteQueue:
     """The queue of the running event loop, kept on the app's ``state``."""
     loop = asyncio.get_running_loop()
@@ -181,20 +198,17 @@ class VoteShortcut:
         form = {name: values[0] for name, values in fields.items()}
         if not tokens.same(form.get(CSRF_FIELD), visitor_csrf(key, visitor)):
             return False
-        try:
-            tid = int(form.get("tid", ""))
-        except ValueError:
-            return False
         client = scope.get("client")
         address = client[0] if client else "unknown"
         if vote_wait(web.state.ratelimiter, f"visitor:{visitor}", address) > 0:
             return False  # over a limit: the full path answers 429
-        ballot = Ballot(slug, visitor_participant_key(key, visitor), tid, form.get("vote", ""))
         try:
+            ballot = ballot_of(slug, visitor_participant_key(key, visitor), form)
             await vote_queue(web.state, web.state.gs).vote(ballot)
-        except Exception:  # every failure is answered by the full path
-            # Refused (GroundswellError) or the transaction failed: nothing was
-            # written, and the full path tries once more and says why (409, 503...).
+        except GroundswellError as exc:  # refused, nothing written: say why, as the app would
+            await _refuse(scope, exc, send)
+            return True
+        except Exception:  # the transaction failed: the full path tries once more (503...)
             return False
         await send(
             {
@@ -209,6 +223,17 @@ class VoteShortcut:
         )
         await send({"type": "http.response.body", "body": b""})
         return True
+
+
+async def _refuse(scope: Scope, problem: GroundswellError, send: Send) -> None:
+    """The full application's error page for ``problem``, with the security headers."""
+    response = error_response(Request(scope), problem.http_status, problem.message)
+    response.raw_headers.extend(RAW_HEADERS)
+
+    async def nothing() -> Message:  # the request body has been read already
+        return {"type": "http.disconnect"}
+
+    await response(scope, nothing, send)
 
 
 async def _read_short(receive: Receive) -> tuple[bytes | None, Receive]:

@@ -23,13 +23,12 @@ from groundswell.actions.conversations import (
     do_submit_statement,
     get_conversation,
 )
-from groundswell.actions.votes import Ballot
 from groundswell.app import App
 from groundswell.errors import Conflict, InvalidInput
 from groundswell.web.auth import ParticipantKey, participant_key, voter_of
 from groundswell.web.deps import GsApp
 from groundswell.web.ratelimit import check_vote, rate_limit
-from groundswell.web.votes import vote_queue
+from groundswell.web.votes import ballot_of, vote_queue
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -85,12 +84,8 @@ async def vote(request: Request) -> Response:
     key = participant_key(request)
     check_vote(request, voter_of(request))
     form = await _form(request)
-    try:
-        tid = int(form.get("tid", ""))
-    except ValueError:
-        raise InvalidInput("tid: choose a statement to vote on") from None
     gs: App = request.app.state.gs
-    await vote_queue(request.app.state, gs).vote(Ballot(slug, key, tid, form.get("vote", "")))
+    await vote_queue(request.app.state, gs).vote(ballot_of(slug, key, form))
     if request.headers.get("hx-request") == "true":
         card = await anyio.to_thread.run_sync(lambda: _card(gs, slug, key))
         return render(request, "conversations/_card.html", **card)
