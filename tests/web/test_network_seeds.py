@@ -120,3 +120,18 @@ async def test_bad_input_shows_the_form_with_the_problem(
     assert r.status_code == 422
     assert "There is a problem" in r.text and message in r.text
     assert '<form method="get"' in r.text and "Traceback" not in r.text
+
+
+async def test_finding_7_seeds_named_to_an_organiser_leave_one_audit_row(
+    organiser: httpx.AsyncClient, app: App
+) -> None:
+    from sqlalchemy import select
+
+    from groundswell.store.models import AuditEvent
+
+    query = {"model": "direct", "p": "1", "mode": "k", "k": "12"}
+    assert (await organiser.get("/network/seeds", params=query)).status_code == 200
+    with app.reading() as s:
+        rows = s.execute(select(AuditEvent.actor, AuditEvent.action)
+                         .where(AuditEvent.action == "network.seeds")).all()  # fmt: skip
+    assert [tuple(r) for r in rows] == [("olu@example.org", "network.seeds")]

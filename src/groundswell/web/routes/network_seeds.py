@@ -25,6 +25,7 @@ import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from groundswell.actions.audit import do_record_access
 from groundswell.auth.permissions import Action, Subject, can
 from groundswell.errors import InvalidInput
 from groundswell.web.auth import get_principal
@@ -170,6 +171,8 @@ def choose_form(gs: Any, form: SeedsForm, principal: Any) -> dict[str, Any]:
         people.append(
             {"label": str(graph.labels[i]), "town": towns[i] or "", "degree": int(degree[i])}
         )
+    if people:  # people named to a signed-in organiser: audited like every people list
+        do_record_access(gs, principal.email, "network.seeds", None, None, {"people": len(people)})
     baselines = [
         {
             "name": BASELINE_NAMES.get(name, name),
