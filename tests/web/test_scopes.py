@@ -1,4 +1,4 @@
-"""Scopes through the pages: a scoped moderator, a town organiser, the audit rows they leave."""
+"""Scopes through the pages, on SQLite and PostgreSQL: a scoped moderator, a town organiser."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ from scoped_movement import Movement, add_scoped_movement
 
 pytestmark = pytest.mark.anyio
 BASE = "https://testserver"
+
+
+@pytest.fixture
+def app(db_app: App) -> App:
+    """Every test here runs on each database."""
+    return db_app
 
 
 @pytest.fixture
