@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from groundswell.app import App
 from groundswell.errors import ExitStatus
 from groundswell.settings import load_settings
-from groundswell.store.models import Person
+from groundswell.store.models import Campaign, Person
 
 
 @pytest.fixture
@@ -70,8 +71,43 @@ def test_refuses_other_people_then_replaces(app, tmp_path, monkeypatch, capsys):
     assert json.loads(replaced.out)["replaced"] == 1
 
 
-@pytest.mark.parametrize("args", [["--people", "50"], ["--seed", "-1"], ["--people", "many"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--people", "50"], ["--seed", "-1"], ["--people", "many"], ["--today", "30/06/2025"]],
+)
 def test_bad_options_are_usage_errors(fresh, capsys, args):
     result = run_cli(capsys, "demo", *args)
     assert result.code == ExitStatus.USAGE
     assert not fresh.exists() or _people(fresh) == 0
+
+
+def _campaign_days(path: Path) -> tuple[date, date]:
+    app = App.build(load_settings({}, database_url=f"sqlite:///{path}"))
+    try:
+        with app.reading() as session:
+            campaign = session.scalars(select(Campaign)).one()
+            return campaign.starts_on, campaign.ends_on
+    finally:
+        app.close()
+
+
+def test_today_ends_the_period_and_is_reproducible(fresh, capsys):
+    args = ("demo", "--people", "300", "--today", "2025-06-30", "--json")
+    first = run_cli(capsys, *args)
+    assert first.code == 0, first.err
+    payload = json.loads(first.out)
+    assert payload["today"] == "2025-06-30"
+    starts, ends = _campaign_days(fresh)
+    assert starts < date(2025, 6, 30) < ends  # the campaign is running on that day
+    again = json.loads(run_cli(capsys, *args).out)
+    assert again["counts"] == payload["counts"] and again["towns"] == payload["towns"]
+    table = run_cli(capsys, "demo", "--people", "300", "--today", "2025-06-30")
+    assert "Its two years end on 2025-06-30" in table.out
+
+
+def test_today_defaults_to_the_date_in_utc(fresh, capsys):
+    result = run_cli(capsys, "demo", "--people", "300", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["today"] == datetime.now(UTC).date().isoformat()
+    starts, ends = _campaign_days(fresh)
+    assert starts < datetime.now(UTC).date() < ends

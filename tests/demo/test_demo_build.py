@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Date, func, select
 
 from groundswell.actions.demo import MODELS, do_build_demo, movement_counts
 from groundswell.actions.votes import do_vote
-from groundswell.demo import generate
+from groundswell.app import App
+from groundswell.demo import generate, places
 from groundswell.demo.conversation import LIVE_SLUG, SLUG
 from groundswell.errors import Conflict
+from groundswell.settings import load_settings
 from groundswell.store import migrate
 from groundswell.store.models import (
+    ActivityLog,
     AuditEvent,
+    Campaign,
     Conversation,
+    Event,
     Initiative,
     Person,
     Recruitment,
@@ -26,6 +33,7 @@ from groundswell.store.models import (
 )
 
 PEOPLE = 800
+TODAY = date(2025, 6, 30)
 
 
 def _counts(app) -> dict[str, int]:
@@ -48,9 +56,12 @@ def _snapshot(app) -> dict[str, list[tuple]]:
 
 def test_build_writes_the_counts_it_reports(db_app):
     progress: list[str] = []
-    summary = do_build_demo(db_app, 5, PEOPLE, progress=lambda phase, i, n: progress.append(phase))
+    summary = do_build_demo(
+        db_app, 5, PEOPLE, today=TODAY, progress=lambda phase, i, n: progress.append(phase)
+    )
     assert summary.counts == _counts(db_app)
-    assert summary.counts == movement_counts(generate(5, PEOPLE))
+    assert summary.counts == movement_counts(generate(5, PEOPLE, today=TODAY))
+    assert summary.today == "2025-06-30"
     assert summary.people == PEOPLE and sum(summary.towns.values()) == PEOPLE
     assert summary.replaced == 0 and summary.seconds > 0
     assert progress[0] == "generate" and progress[-1] == "audit"
@@ -58,6 +69,7 @@ def test_build_writes_the_counts_it_reports(db_app):
     with db_app.reading() as session:
         audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "demo.build")).one()
         assert audit.detail["seed"] == 5 and audit.detail["counts"] == summary.counts
+        assert audit.detail["today"] == "2025-06-30"
         refs = session.scalars(select(Person.ref)).all()
         assert all(r.startswith("demo-") for r in refs) and len(set(refs)) == PEOPLE
         # Foreign keys point at the demo's own rows.
@@ -135,3 +147,69 @@ def test_full_size_build(app):
     assert counts["ties"] > 80_000 and counts["votes"] > 5_000
     assert counts["activity_logs"] > 5_000 and counts["participants"] >= 200
     print(f"demo build, 20,000 people: {seconds:.1f} s ({summary.phase_seconds})")
+
+
+def _dated(app) -> list[tuple[str, date | datetime]]:
+    """(table.column, value) for every date and time the demo wrote."""
+    out = []
+    with app.reading() as session:
+        for model in MODELS:
+            table = model.__table__
+            for column in table.columns:
+                kind = column.type
+                if isinstance(kind, Date) or "DateTime" in type(kind).__name__:
+                    values = session.scalars(select(column).where(column.is_not(None))).all()
+                    out += [(f"{table.name}.{column.name}", v) for v in values]
+    return out
+
+
+def test_every_person_has_joined_and_nothing_is_dated_after_today(db_app):
+    do_build_demo(db_app, 6, PEOPLE, today=TODAY)
+    start = TODAY - timedelta(days=places.DAYS)
+    midnight = datetime.combine(TODAY, datetime.min.time(), UTC)
+    late = []
+    for where, value in _dated(db_app):
+        if isinstance(value, datetime):
+            # Times are before today began; lone wolves joined years before the period.
+            ok = value < midnight and (value.year >= start.year - 11)
+        else:
+            ok = start <= value <= TODAY or (where == "campaigns.ends_on" and value > TODAY)
+        if not ok:
+            late.append((where, value))
+    assert late == []
+    with db_app.reading() as session:
+        assert session.scalar(select(func.count()).where(Person.joined_at.is_(None))) == 0
+        joined = [t.date() for t in session.scalars(select(Person.joined_at))]
+        # Joined through the period (not all at once): every month of its two years has joiners.
+        months = {(d.year, d.month) for d in joined if d >= start}
+        assert len(months) >= 24
+        held = session.scalars(select(Event.held_on)).all()
+        assert min(held) < start + timedelta(days=60) and max(held) >= TODAY - timedelta(days=14)
+        campaign = session.scalars(select(Campaign)).one()
+        # The mile-a-day campaign runs on the day the demo is built, logged up to yesterday.
+        assert campaign.starts_on < TODAY < campaign.ends_on
+        last_log = session.scalar(select(func.max(ActivityLog.day)))
+        assert last_log == TODAY - timedelta(days=1)
+        live = session.scalars(select(Conversation).where(Conversation.slug == LIVE_SLUG)).one()
+        assert live.closed_at is None
+        assert midnight - timedelta(days=30) < live.opened_at < midnight
+
+
+def _build(folder: Path, seed: int, today: date) -> dict[str, list[tuple]]:
+    folder.mkdir()
+    gs = App.build(load_settings({}, data_dir=folder, database_url=f"sqlite:///{folder / 'd.db'}"))
+    try:
+        gs.upgrade()
+        do_build_demo(gs, seed, 300, today=today)
+        snapshot = _snapshot(gs)
+    finally:
+        gs.close()
+    del snapshot[AuditEvent.__table__.name]  # the audit trail records when it was built
+    return snapshot
+
+
+def test_same_seed_and_today_same_database(tmp_path):
+    first = _build(tmp_path / "a", 3, TODAY)
+    assert _build(tmp_path / "b", 3, TODAY) == first
+    later = _build(tmp_path / "c", 3, TODAY + timedelta(days=1))
+    assert later["ties"] == first["ties"] and later["people"] != first["people"]

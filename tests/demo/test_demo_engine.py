@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, date, datetime, timedelta
 
 import igraph
 import numpy as np
@@ -14,6 +15,7 @@ from groundswell.demo import conversation as dconv
 from groundswell.demo import events as dev
 from groundswell.demo import generate, places
 from groundswell.demo import stories as dstories
+from groundswell.demo import surveys as dsurveys
 from groundswell.demo.initiatives import MEMBER_ROLES, SPECS
 from groundswell.demo.population import KINDS
 from groundswell.demo.ties import TIE_KINDS
@@ -52,24 +54,24 @@ def _same(a: object, b: object, path: str = "movement") -> list[str]:
     return [] if a == b else [path]
 
 
-def test_same_seed_same_movement(movement):
-    again = generate(movement.seed, movement.n)
+def test_same_seed_same_movement(movement, today):
+    again = generate(movement.seed, movement.n, today=today)
     assert _same(movement, again) == []
 
 
-def test_different_seed_different_movement(movement):
-    other = generate(movement.seed + 1, movement.n)
+def test_different_seed_different_movement(movement, today):
+    other = generate(movement.seed + 1, movement.n, today=today)
     differs = _same(movement, other)
     assert "movement.ties.src" in differs or "movement.ties.dst" in differs
     assert "movement.recruitment.recruiter" in differs
     assert "movement.conversation.vote_value" in differs
 
 
-def test_towns_in_proportion_to_real_populations(movement):
+def test_towns_in_proportion_to_real_populations(movement, today):
     real = np.array([p for _, p in places.TOWNS], dtype=float)
     share = np.bincount(movement.population.town, minlength=real.size) / movement.n
     np.testing.assert_allclose(share, real / real.sum(), atol=0.002)
-    big = generate(3, 4_000).population
+    big = generate(3, 4_000, today=today).population
     assert big.town.shape == (4_000,)
 
 
@@ -101,8 +103,8 @@ def test_all_codes_are_valid_store_values(movement):
     assert set(dconv.STATEMENT_STATUSES) <= {s.value for s in StatementStatus}
     assert set(dstories.CONSENT_LEVELS) <= {c.value for c in ConsentLevel}
     assert set(dstories.STORY_STATUSES) <= {s.value for s in StoryStatus}
-    assert set(dc.INSTRUMENTS) <= {i.value for i in Instrument}
-    assert set(dc.MODES) <= {m.value for m in CollectionMode}
+    assert set(dsurveys.INSTRUMENTS) <= {i.value for i in Instrument}
+    assert set(dsurveys.MODES) <= {m.value for m in CollectionMode}
     assert {s.hand for s in SPECS} == {h.value for h in Hand}
     assert {s.power_mode for s in SPECS} == {p.value for p in PowerMode}
     for hand in Hand:  # both hands span more than one power mode
@@ -117,8 +119,8 @@ def test_all_codes_are_valid_store_values(movement):
         (m.conversation.statement_status, dconv.STATEMENT_STATUSES),
         (m.stories.consent, dstories.CONSENT_LEVELS),
         (m.stories.status, dstories.STORY_STATUSES),
-        (m.surveys.instrument, dc.INSTRUMENTS),
-        (m.surveys.mode, dc.MODES),
+        (m.surveys.instrument, dsurveys.INSTRUMENTS),
+        (m.surveys.mode, dsurveys.MODES),
         (m.campaign.log_origin, dc.ORIGINS),
     ):
         assert codes.min() >= 0 and codes.max() < len(names)
@@ -136,8 +138,7 @@ def test_memberships_and_events_are_consistent(movement):
     leaders = act.attend_role == 1
     assert np.array_equal(np.sort(act.attend_event[leaders]), np.arange(act.event_day.size))
     assert np.array_equal(act.attend_person[leaders], act.event_leader[act.attend_event[leaders]])
-    span = (places.PERIOD_END - places.PERIOD_START).days
-    assert act.event_day.min() >= 0 and act.event_day.max() < span
+    assert act.event_day.min() >= 0 and act.event_day.max() < places.DAYS
     assert act.event_day.max() - act.event_day.min() > 600  # about two years of activity
 
 
@@ -151,8 +152,8 @@ def test_pledges_move_made_shared_done(movement):
     assert (act.pledge_done[done] >= act.pledge_shared[done]).all()
 
 
-def test_conversation_has_planted_opinion_groups():
-    cv = generate(7, 20_000).conversation
+def test_conversation_has_planted_opinion_groups(today):
+    cv = generate(7, 20_000, today=today).conversation
     p, s = cv.participant_person.size, len(cv.statement_text)
     assert 200 <= p <= 600 and 30 <= s <= 60
     assert (cv.statement_status == 0).any() and (cv.statement_status == 2).any()
@@ -183,9 +184,10 @@ def test_campaign_logs_are_streaky_and_drop_off(movement):
     pairs = c.log_person.astype(np.int64) * 100_000 + c.log_day
     assert np.unique(pairs).size == pairs.size
     assert (c.log_amount > 0).all()
-    day = c.log_day - dc.START
-    first_week, last_week = (day < 7).sum(), (day >= dc.LENGTH - 7).sum()
-    assert last_week < 0.8 * first_week
+    day = c.log_day - c.start
+    # The campaign is in its fifth week: its fourth is the last whole week logged.
+    first_week, fourth_week = (day < 7).sum(), ((day >= 21) & (day < 28)).sum()
+    assert fourth_week < 0.8 * first_week
     # Streaks: having logged yesterday makes logging today likelier.
     logged = np.zeros((movement.n, dc.LENGTH), dtype=bool)
     logged[c.log_person, day] = True
@@ -199,7 +201,7 @@ def test_surveys_in_range_at_two_time_points(movement):
     sv = movement.surveys
     assert set(np.unique(sv.wave)) == {0, 1}
     for inst, answers in zip(sv.instrument.tolist(), sv.answers, strict=True):
-        if dc.INSTRUMENTS[inst] == "swemwbs":
+        if dsurveys.INSTRUMENTS[inst] == "swemwbs":
             assert len(answers) == 7 and min(answers) >= 1 and max(answers) <= 5
         else:
             assert len(answers) == 4 and min(answers) >= 0 and max(answers) <= 10
@@ -222,16 +224,69 @@ def test_stories_respect_consent(movement):
 
 
 @pytest.mark.parametrize("people", [0, 99, 2_000_001, 1.5, True, "many"])
-def test_bad_sizes_are_clear_errors(people):
+def test_bad_sizes_are_clear_errors(people, today):
     with pytest.raises(InvalidInput, match="people must be"):
-        generate(1, people)
+        generate(1, people, today=today)
 
 
-def test_negative_seed_is_a_clear_error():
+def test_negative_seed_is_a_clear_error(today):
     with pytest.raises(InvalidInput, match="seed"):
-        generate(-1, 200)
+        generate(-1, 200, today=today)
 
 
-def test_tiny_movement_still_builds():
-    m = generate(11, 100)
+def test_tiny_movement_still_builds(today):
+    m = generate(11, 100, today=today)
     assert m.n == 100 and len(m.ties) > 0 and m.recruitment.members.size > 0
+
+
+def test_everyone_has_joined_and_nothing_happens_from_today(movement):
+    m, days = movement, places.DAYS
+    assert not np.isnan(m.joined_day).any() and (m.joined_day < days).all()
+    tree = m.recruitment.joined_day
+    member = ~np.isnan(tree)
+    assert np.array_equal(m.joined_day[member], tree[member])
+    # Everyone else joined before anything they did.
+    act, ms = m.activity, m.memberships
+    others = ~member
+    for who, day in (
+        (ms.person, ms.joined_day),
+        (act.attend_person, act.event_day[act.attend_event]),
+        (m.campaign.log_person, m.campaign.log_day),
+        (m.surveys.person, m.surveys.day),
+    ):
+        mine = others[who]
+        assert (m.joined_day[who[mine]] <= day[mine]).all()
+    dated = [
+        ms.joined_day, act.event_day, act.pledge_made, act.pledge_shared, act.pledge_done,
+        m.campaign.log_day, m.campaign.log_time, m.surveys.day, m.stories.day,
+        m.conversation.participant_day, m.conversation.statement_day, m.conversation.vote_day,
+        m.consent.contact_day, m.consent.analytics_day, tree,
+    ]  # fmt: skip
+    for values in dated:
+        values = np.asarray(values, dtype=np.float64)
+        assert (values[~np.isnan(values)] < days).all()
+    # Through the period, not only at its start: joiners arrive in every month.
+    assert (np.bincount(np.floor(m.joined_day[m.joined_day >= 0] / 30.5).astype(int)) > 10).all()
+
+
+@pytest.mark.parametrize("shift", [0, 100, 263])
+def test_the_period_ends_today_and_the_calendar_follows_it(movement, today, shift):
+    later = today + timedelta(days=shift)
+    m = generate(movement.seed, movement.n, today=later)
+    assert m.period.today == later and m.period.on(places.DAYS) == later
+    assert (later - m.period.start).days == places.DAYS == 730
+    c = m.campaign
+    first, last = m.period.on(c.start), m.period.on(c.end)
+    assert first.weekday() == 0 and first < later < last  # running, started on a Monday
+    assert 28 <= (later - first).days <= 34 and (last - first).days == dc.LENGTH - 1
+    assert c.log_day.max() == places.DAYS - 1  # logged up to yesterday
+    # Only the calendar moves: who knows whom does not depend on the day it is built.
+    assert np.array_equal(m.ties.src, movement.ties.src)
+    assert np.array_equal(m.recruitment.joined_day, movement.recruitment.joined_day, equal_nan=True)
+    assert _same(m, generate(movement.seed, movement.n, today=later)) == []
+
+
+def test_today_must_be_a_plain_date(today):
+    for bad in ("2026-06-17", datetime(2026, 6, 17, tzinfo=UTC), date(1999, 12, 31)):
+        with pytest.raises(InvalidInput, match="today must be"):
+            generate(1, 200, today=bad)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any, Protocol, cast
 
 import numpy as np
@@ -18,6 +19,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.demo_campaign import write_campaign, write_surveys
 from groundswell.actions.demo_conversations import write_conversation, write_live_conversation
 from groundswell.actions.demo_rows import (
     as_rows,
@@ -29,7 +31,6 @@ from groundswell.actions.demo_rows import (
     utc_times,
 )
 from groundswell.demo import DemoMovement, generate, places
-from groundswell.demo import campaign as dc
 from groundswell.demo import conversation as dconv
 from groundswell.demo import events as dev
 from groundswell.demo import stories as dstories
@@ -90,6 +91,7 @@ class DemoSummary:
 
     seed: int
     people: int
+    today: str  # the last day of the demo's two years, YYYY-MM-DD
     towns: dict[str, int]
     counts: dict[str, int]
     replaced: int = 0  # people deleted before building
@@ -136,15 +138,19 @@ def do_build_demo(
     seed: int,
     people: int | None = None,
     *,
+    today: date | None = None,
     replace: bool = False,
     progress: Progress | None = None,
 ) -> DemoSummary:
     """Generate the demo movement for ``seed`` and write it in one transaction.
 
-    Raises ``Conflict`` (and changes nothing) when the database holds people
-    who are not from a demo build, unless ``replace`` is true.
+    The movement's two years end ``today`` (default: today's date in UTC), so
+    it is alive on the day it is built; the same seed, size and ``today`` write
+    the same rows. Raises ``Conflict`` (and changes nothing) when the database
+    holds people who are not from a demo build, unless ``replace`` is true.
     """
     people = app.settings.demo_people if people is None else people
+    today = datetime.now(UTC).date() if today is None else today
     started = time.perf_counter()
     clock: dict[str, float] = {}
     since: dict[str, float] = {}  # the running phase and when it started
@@ -160,13 +166,19 @@ def do_build_demo(
             progress(name, PHASES.index(name), len(PHASES))
 
     phase("generate")
-    movement = generate(seed, people)
+    movement = generate(seed, people, today=today)
     with app.transaction() as session:
         phase("clear")
         replaced = _guard(session, replace)
         counts = _write(session, movement, phase)
         phase("audit")
-        detail = {"seed": int(seed), "people": movement.n, "counts": counts, "replaced": replaced}
+        detail = {
+            "seed": int(seed),
+            "people": movement.n,
+            "today": today.isoformat(),
+            "counts": counts,
+            "replaced": replaced,
+        }
         session.add(
             AuditEvent(
                 actor=ACTOR,
@@ -182,6 +194,7 @@ def do_build_demo(
     return DemoSummary(
         seed=int(seed),
         people=movement.n,
+        today=today.isoformat(),
         towns={name: int(c) for name, c in zip(places.TOWN_NAMES, towns, strict=True)},
         counts=counts,
         replaced=replaced,
@@ -192,7 +205,9 @@ def do_build_demo(
 
 def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> dict[str, int]:
     """Insert every part of the movement; return rows written per table."""
-    pop, cons, tree = mv.population, mv.consent, mv.recruitment
+    pop, cons, tree, at = mv.population, mv.consent, mv.recruitment, mv.period
+    # A person's record was made when they joined: the demo's database is all of its period.
+    joined = utc_times(at, mv.joined_day)
     phase("people")
     person = bulk_insert(
         session,
@@ -204,10 +219,11 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
             town=names_at(places.TOWN_NAMES, pop.town),
             kind=names_at(KINDS, pop.kind),
             consent_contact=cons.contact.tolist(),
-            consent_contact_at=utc_times(cons.contact_day),
+            consent_contact_at=utc_times(at, cons.contact_day),
             consent_analytics=cons.analytics.tolist(),
-            consent_analytics_at=utc_times(cons.analytics_day),
-            joined_at=utc_times(tree.joined_day),
+            consent_analytics_at=utc_times(at, cons.analytics_day),
+            joined_at=joined,
+            created_at=joined,
         ),
         ids=True,
     )
@@ -234,7 +250,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
             rec.size,
             recruiter_id=keys_at(person, tree.recruiter[rec]),
             recruit_id=keys_at(person, rec),
-            at=utc_times(tree.joined_day[rec]),
+            at=utc_times(at, tree.joined_day[rec]),
         ),
     )
 
@@ -250,7 +266,8 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
                 "hand": s.hand,
                 "power_mode": s.power_mode,
                 "town": s.town,
-                "started_on": started_on(s),
+                "started_on": started_on(s, at),
+                "created_at": datetime.combine(started_on(s, at), datetime.min.time(), UTC),
             }
             for s in SPECS
         ],
@@ -265,7 +282,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
             initiative_id=keys_at(initiative, ms.initiative),
             person_id=keys_at(person, ms.person),
             role=names_at(MEMBER_ROLES, ms.role),
-            joined_on=dates(ms.joined_day),
+            joined_on=dates(at, ms.joined_day),
         ),
     )
 
@@ -279,7 +296,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
             initiative_id=optional_keys(initiative, act.event_initiative),
             title=list(act.event_title),
             kind=list(act.event_kind),
-            held_on=dates(act.event_day),
+            held_on=dates(at, act.event_day),
             town=names_at(places.TOWN_NAMES, act.event_town),
             led_by_id=keys_at(person, act.event_leader),
         ),
@@ -304,63 +321,20 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
             initiative_id=optional_keys(initiative, act.pledge_initiative),
             text=names_at(dev.PLEDGE_TEXTS, act.pledge_text),
             status=names_at(dev.PLEDGE_STATUSES, act.pledge_status),
-            made_at=utc_times(act.pledge_made),
-            shared_at=utc_times(act.pledge_shared),
-            done_at=utc_times(act.pledge_done),
+            made_at=utc_times(at, act.pledge_made),
+            shared_at=utc_times(at, act.pledge_shared),
+            done_at=utc_times(at, act.pledge_done),
         ),
     )
 
     phase("conversation")
     write_conversation(session, mv, person, int(initiative[0]))
-    write_live_conversation(session, int(initiative[0]))
+    write_live_conversation(session, at, int(initiative[0]))
 
     phase("campaign")
-    camp = mv.campaign
-    first, last = places.to_dates(np.array([dc.START, dc.START + dc.LENGTH - 1])).tolist()
-    campaign = bulk_insert(
-        session,
-        Campaign,
-        as_rows(
-            1,
-            slug=dc.SLUG,
-            name=dc.NAME,
-            unit="miles",
-            daily_target=1.0,
-            group_goal=float(camp.participants.size * dc.LENGTH // 2),
-            starts_on=first,
-            ends_on=last,
-            initiative_id=int(initiative[0]),
-        ),
-        ids=True,
-    )
-    bulk_insert(
-        session,
-        ActivityLog,
-        as_rows(
-            camp.log_person.size,
-            campaign_id=int(campaign[0]),
-            person_id=keys_at(person, camp.log_person),
-            day=dates(camp.log_day),
-            amount=camp.log_amount.tolist(),
-            origin=names_at(dc.ORIGINS, camp.log_origin),
-            logged_at=utc_times(camp.log_time),
-        ),
-    )
-
+    write_campaign(session, mv, person, int(initiative[0]))
     phase("surveys")
-    sv = mv.surveys
-    bulk_insert(
-        session,
-        SurveyResponse,
-        as_rows(
-            sv.person.size,
-            person_id=keys_at(person, sv.person),
-            instrument=names_at(dc.INSTRUMENTS, sv.instrument),
-            answered_on=dates(sv.day),
-            mode=names_at(dc.MODES, sv.mode),
-            answers=[list(a) for a in sv.answers],
-        ),
-    )
+    write_surveys(session, mv, person)
 
     phase("stories")
     st = mv.stories
@@ -377,7 +351,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
             body=[x[3] for x in told],
             consent_level=names_at(dstories.CONSENT_LEVELS, st.consent),
             status=names_at(dstories.STORY_STATUSES, st.status),
-            created_at=utc_times(st.day),
+            created_at=utc_times(at, st.day),
         ),
     )
     return movement_counts(mv)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -25,8 +24,8 @@ def write_conversation(
     session: Session, mv: DemoMovement, person: np.ndarray, initiative_id: int
 ) -> None:
     """The closed conversation: participants (most linked to people), statements, votes."""
-    cv = mv.conversation
-    opened, closed = utc_times(np.array([cv.opened_day, cv.closed_day]))
+    cv, at = mv.conversation, mv.period
+    opened, closed = utc_times(at, np.array([cv.opened_day, cv.closed_day]))
     conversation_id = _conversation(
         session,
         slug=dconv.SLUG,
@@ -46,7 +45,7 @@ def write_conversation(
             conversation_id=conversation_id,
             pid=list(range(count)),
             person_id=optional_keys(person, cv.participant_person),
-            created_at=utc_times(cv.participant_day),
+            created_at=utc_times(at, cv.participant_day),
         ),
         ids=True,
     )
@@ -61,7 +60,7 @@ def write_conversation(
             text=list(cv.statement_text),
             status=names_at(dconv.STATEMENT_STATUSES, cv.statement_status),
             is_seed=cv.statement_seed.tolist(),
-            created_at=utc_times(cv.statement_day),
+            created_at=utc_times(at, cv.statement_day),
         ),
         ids=True,
     )
@@ -74,14 +73,14 @@ def write_conversation(
             participant_id=keys_at(participant, cv.vote_pid),
             statement_id=keys_at(statement, cv.vote_tid),
             value=cv.vote_value.tolist(),
-            created_at=utc_times(cv.vote_day),
+            created_at=utc_times(at, cv.vote_day),
         ),
     )
 
 
-def write_live_conversation(session: Session, initiative_id: int) -> None:
+def write_live_conversation(session: Session, period: places.Period, initiative_id: int) -> None:
     """The movement's next conversation, open for visitors' votes (``dconv.LIVE_SLUG``)."""
-    opened = datetime.combine(places.PERIOD_END, datetime.min.time(), tzinfo=UTC)
+    (opened,) = utc_times(period, np.array([dconv.LIVE_OPENS]))
     conversation_id = _conversation(
         session,
         slug=dconv.LIVE_SLUG,

@@ -25,12 +25,12 @@ def _aware(values: np.ndarray) -> list[datetime | None]:
     return [None if v is None else v.replace(tzinfo=UTC) for v in naive]
 
 
-def utc_times(days: np.ndarray) -> list[datetime | None]:
-    return _aware(places.to_times(days))
+def utc_times(period: places.Period, days: np.ndarray) -> list[datetime | None]:
+    return _aware(period.times(days))
 
 
-def dates(days: np.ndarray) -> list[date | None]:
-    return places.to_dates(days).tolist()
+def dates(period: places.Period, days: np.ndarray) -> list[date | None]:
+    return period.dates(days).tolist()
 
 
 def bulk_insert(

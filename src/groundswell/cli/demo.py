@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -55,6 +56,7 @@ def _table(summary: DemoSummary, where: str) -> None:
         f"{replaced}) in {summary.seconds:.1f} s.",
         markup=False,
     )
+    console.print(f"Its two years end on {summary.today} (--today).", markup=False)
     console.print(f"Database: {where}", markup=False, soft_wrap=True)
 
 
@@ -70,6 +72,12 @@ def demo(
         max=2_000_000,
         help="How many people (default: GROUNDSWELL_DEMO_PEOPLE, 20,000).",
     ),
+    today: datetime | None = typer.Option(
+        None,
+        "--today",
+        formats=["%Y-%m-%d"],
+        help="The last day of the demo's two years, YYYY-MM-DD (default: today, in UTC).",
+    ),
     replace: bool = typer.Option(
         False, "--replace", help="Delete everything in the database first, even non-demo people."
     ),
@@ -77,15 +85,25 @@ def demo(
 ) -> None:
     """Build a synthetic Morecambe Bay movement: people, ties, initiatives, votes, logs.
 
-    Creates or upgrades the database first. A database holding only a previous
-    demo is rebuilt; one holding other people is refused unless --replace.
+    Its two years end today, so its campaign is running and its dashboard
+    current; --today fixes the day, and the same seed and --today build the
+    same movement. Creates or upgrades the database first. A database holding
+    only a previous demo is rebuilt; one holding other people is refused
+    unless --replace.
     """
     instance = build_app()
     try:
         instance.upgrade()
         # A bar only where someone watches; in a pipe or a log it would be noise.
         with _phases(not json_out and err_console.is_terminal) as report:
-            summary = do_build_demo(instance, seed, people, replace=replace, progress=report)
+            summary = do_build_demo(
+                instance,
+                seed,
+                people,
+                today=today.date() if today else None,
+                replace=replace,
+                progress=report,
+            )
         where = instance.database_url
     finally:
         instance.close()

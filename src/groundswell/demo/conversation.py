@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from groundswell.demo import places
+
 SLUG = "move-more-every-day"
 TOPIC = "Moving more every day"
 QUESTION = "What would help you move more every day in Morecambe Bay?"
-OPENS = 335  # days after PERIOD_START (early March 2024)
+OPENS = 335  # days after the period start: it ran and closed eleven to fourteen months ago
 LENGTH = 90
 STATEMENT_STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected")
 GROUP_SHARES = np.array([0.40, 0.35, 0.25])
@@ -84,12 +86,13 @@ REJECTED = (
 )
 PENDING = ("Sunrise yoga on the beach", "A Bay Mile for wheelchair users")
 
-# The movement's next conversation, opened as the demo period ends and still
-# open: the one a visitor to the demo takes part in (seeds only, no votes yet;
+# The movement's next conversation, opened twelve days before the demo's today and
+# still open: the one a visitor to the demo takes part in (seeds only, no votes yet;
 # pre-moderated, so a visitor's own statement waits for a moderator).
 LIVE_SLUG = "what-next-for-moving-more"
 LIVE_TOPIC = "What next for moving more"
-LIVE_QUESTION = "A Mile a Day Without Transport has finished. What should the movement try next?"
+LIVE_QUESTION = "A Mile a Day Without Transport ends soon. What should the movement try next?"
+LIVE_OPENS = places.DAYS - 12
 LIVE_SEEDS = (
     "Run the mile a day challenge again next spring",
     "A walking group in every town, at a gentle pace",

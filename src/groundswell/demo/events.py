@@ -44,7 +44,7 @@ class Activity:
     event_initiative: np.ndarray  # int32 index into SPECS, -1 none (a lone action)
     event_title: list[str]
     event_kind: list[str]
-    event_day: np.ndarray  # int32 days since PERIOD_START
+    event_day: np.ndarray  # int32 days since the period start
     event_town: np.ndarray  # int8
     event_leader: np.ndarray  # int32 person
     attend_event: np.ndarray  # int32

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import numpy as np
 
 from groundswell import rng as gsrng
 from groundswell.demo import places
-from groundswell.demo.campaign import CampaignData, Surveys, generate_logs, generate_surveys
+from groundswell.demo.campaign import CampaignData, generate_logs
 from groundswell.demo.conversation import ConversationData, generate_conversation
 from groundswell.demo.events import Activity, generate_activity
 from groundswell.demo.initiatives import Memberships, generate_memberships
 from groundswell.demo.population import Population, generate_population
 from groundswell.demo.recruitment import HORIZON_DAYS, RecruitmentTree, generate_recruitment
 from groundswell.demo.stories import StoryData, generate_stories
+from groundswell.demo.surveys import Surveys, generate_surveys
 from groundswell.demo.ties import Ties, csr, generate_ties
 from groundswell.errors import InvalidInput
 
 MIN_PEOPLE = 100
 MAX_PEOPLE = 2_000_000
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)  # a sane range for ``today``
 _PHASES = (
     "population",
     "ties",
@@ -30,6 +33,7 @@ _PHASES = (
     "conversation",
     "campaign",
     "stories",
+    "joined",
 )
 
 
@@ -47,14 +51,20 @@ class Consent:
 class DemoMovement:
     """A synthetic Morecambe Bay movement; person ``i`` is row ``i`` of every person array.
 
-    Day values count from ``places.PERIOD_START`` (``places.to_dates`` and
-    ``places.to_times`` turn them into ``datetime64``). ``planted_roles`` is
-    the ground truth of who was generated as a mobiliser, organiser, lone wolf
-    or grown leader: for testing role detection, never stored as fact.
+    Day values count from ``period.start`` (``period.dates`` and
+    ``period.times`` turn them into ``datetime64``); day ``places.DAYS`` is
+    ``period.today`` and nothing happens on or after it. ``joined_day`` is when
+    each person joined: the recruited when they were recruited, everyone else
+    when the movement first knew them (see :func:`joined_days`).
+    ``planted_roles`` is the ground truth of who was generated as a mobiliser,
+    organiser, lone wolf or grown leader: for testing role detection, never
+    stored as fact.
     """
 
     seed: int
     n: int
+    period: places.Period
+    joined_day: np.ndarray
     population: Population
     ties: Ties
     expected_degree: np.ndarray
@@ -81,34 +91,60 @@ class DemoMovement:
         return [f"demo-{i + 1:0{width}d}" for i in range(self.n)]
 
 
-def _consent(n: int, tree: RecruitmentTree, rng: np.random.Generator) -> Consent:
-    """Most people agree to be contacted, not all; a few were never asked."""
+def joined_days(
+    tree: RecruitmentTree, seen: list[tuple[np.ndarray, np.ndarray]], rng: np.random.Generator
+) -> np.ndarray:
+    """When each person joined the movement, as a day offset.
+
+    The recruited joined when they were recruited. Everyone else is someone the
+    movement came to know as it mapped its community (a day across the period,
+    a few in the two months before it), or earlier if they took part in
+    something first: ``seen`` holds (person, day) pairs of what people did
+    (person -1: nobody, an anonymous participant).
+    """
+    n = tree.joined_day.shape[0]
+    first = np.asarray(rng.uniform(-60.0, HORIZON_DAYS - 1.0, n))
+    for who, day in seen:
+        linked = who >= 0
+        np.minimum.at(first, who[linked], np.asarray(day, np.float64)[linked])
+    return np.where(np.isnan(tree.joined_day), first, tree.joined_day)
+
+
+def _consent(
+    n: int, tree: RecruitmentTree, joined: np.ndarray, rng: np.random.Generator
+) -> Consent:
+    """Most people agree to be contacted, not all; a few were never asked.
+
+    People are asked when they join (members who joined years before the
+    period, at its start), within half a day and before today.
+    """
     member = ~np.isnan(tree.joined_day)
     asked = rng.random(n) < 0.93
     contact = asked & (rng.random(n) < np.where(member, 0.9, 0.78))
     analytics = asked & (rng.random(n) < 0.72)
-    # Members answer when they join; others when the community was mapped.
-    day = np.where(member, np.fmax(tree.joined_day, 0.0), rng.uniform(-60.0, HORIZON_DAYS - 1.0, n))
-    day = day + rng.random(n) * 0.5
+    day = np.where(member, np.fmax(joined, 0.0), joined)
+    day = day + rng.random(n) * np.minimum(0.5, HORIZON_DAYS - day)
     day[~asked] = np.nan
     return Consent(contact=contact, contact_day=day, analytics=analytics, analytics_day=day.copy())
 
 
-def generate(seed: int, people: int = 20_000, progress=None) -> DemoMovement:
-    """The demo movement for ``seed``: same seed and size, same movement, bit for bit.
+def generate(seed: int, people: int = 20_000, *, today: date, progress=None) -> DemoMovement:
+    """The demo movement for ``seed``: same seed, size and today, same movement, bit for bit.
 
     Parameters
     ----------
     seed : non-negative int; every phase draws from its own child of
         ``SeedSequence(seed)``, so a change in one phase leaves the others alone.
     people : number of people, split across the towns in proportion.
+    today : the last day of the demo's two years (the day it is built); nothing
+        is dated after it, and the campaign and the open conversation are running.
     progress : optional ``callable(phase: str)`` called as each phase starts.
 
     Examples
     --------
-    >>> movement = generate(7, people=300)
-    >>> movement.n, len(movement.population.town)
-    (300, 300)
+    >>> movement = generate(7, people=300, today=date(2026, 12, 5))
+    >>> movement.n, len(movement.population.town), movement.period.start.isoformat()
+    (300, 300, '2024-12-05')
     """
     if isinstance(people, bool) or not isinstance(people, int | np.integer):
         raise InvalidInput(f"people must be a whole number, got {people!r}")
@@ -116,6 +152,11 @@ def generate(seed: int, people: int = 20_000, progress=None) -> DemoMovement:
         raise InvalidInput(
             f"people must be between {MIN_PEOPLE} and {MAX_PEOPLE:,}, got {people:,}"
         )
+    if isinstance(today, datetime) or not isinstance(today, date):
+        raise InvalidInput(f"today must be a date (YYYY-MM-DD), got {today!r}")
+    if not EARLIEST <= today <= LATEST:
+        raise InvalidInput(f"today must be between {EARLIEST} and {LATEST}, got {today}")
+    period = places.Period(today)
     seq = gsrng.seed_sequence(seed)
     gens = dict(
         zip(_PHASES, (np.random.default_rng(s) for s in seq.spawn(len(_PHASES))), strict=True)
@@ -130,7 +171,6 @@ def generate(seed: int, people: int = 20_000, progress=None) -> DemoMovement:
     step("recruitment")
     indptr, indices = csr(n, ties.src, ties.dst)
     tree = generate_recruitment(pop.age, pop.town, indptr, indices, gens["recruitment"])
-    consent = _consent(n, tree, gens["consent"])
     step("initiatives")
     ms = generate_memberships(pop, tree, gens["memberships"])
     activity = generate_activity(pop, tree, ms, gens["activity"])
@@ -150,12 +190,25 @@ def generate(seed: int, people: int = 20_000, progress=None) -> DemoMovement:
             g.permutation(others),
         ]
     )
-    campaign = generate_logs(pool, n, g)
-    surveys = generate_surveys(campaign, members if members.size else adults, gens["campaign"])
+    campaign = generate_logs(pool, n, period, g)
+    comparison = members if members.size else adults
+    surveys = generate_surveys(campaign, comparison, members, tree.joined_day, g)
     stories = generate_stories(members if members.size else adults, HORIZON_DAYS, gens["stories"])
+    seen = [
+        (ms.person, ms.joined_day),
+        (activity.attend_person, activity.event_day[activity.attend_event]),
+        (campaign.log_person, campaign.log_day),
+        (surveys.person, surveys.day),
+        (conversation.participant_person, conversation.participant_day),
+        (stories.person, stories.day),
+    ]
+    joined = joined_days(tree, seen, gens["joined"])
+    consent = _consent(n, tree, joined, gens["consent"])
     return DemoMovement(
         seed=int(seed),
         n=n,
+        period=period,
+        joined_day=joined,
         population=pop,
         ties=ties,
         expected_degree=w,

@@ -26,7 +26,7 @@ class InitiativeSpec:
     hand: str  # grassroots | system
     power_mode: str  # keeping | sharing | ceding
     town: str | None
-    start_offset: int  # days after PERIOD_START
+    start_offset: int  # days after the period start
     cadence: int  # days between its events
     event_kind: str
     event_title: str
@@ -217,11 +217,11 @@ class Memberships:
     initiative: np.ndarray  # int32 index into SPECS
     person: np.ndarray  # int32
     role: np.ndarray  # int8
-    joined_day: np.ndarray  # float64 days since PERIOD_START
+    joined_day: np.ndarray  # float64 days since the period start
 
 
-def started_on(spec: InitiativeSpec) -> date:
-    return date.fromordinal(places.PERIOD_START.toordinal() + spec.start_offset)
+def started_on(spec: InitiativeSpec, period: places.Period) -> date:
+    return period.on(spec.start_offset)
 
 
 def generate_memberships(
@@ -311,6 +311,5 @@ def generate_memberships(
     own = tree.joined_day[person]
     base = np.fmax(start, np.where(np.isnan(own), start, own))
     joined = base + rng.exponential(20.0, size=person.size) * (role == MEMBER)
-    horizon = float((places.PERIOD_END - places.PERIOD_START).days)
-    joined = np.minimum(joined, horizon)
+    joined = np.minimum(joined, places.DAYS - 1.0)  # by yesterday at the latest
     return Memberships(initiative=initiative, person=person, role=role, joined_day=joined)

@@ -7,7 +7,8 @@ Census 2021"); the demo keeps their proportions and scales them to its size.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -40,9 +41,8 @@ _MILES = np.array(
     dtype=np.float64,
 )
 
-# The demo's calendar: about two years of movement activity.
-PERIOD_START = date(2023, 4, 1)
-PERIOD_END = date(2025, 3, 31)
+# The demo's calendar: two years of movement activity, up to the day it is built.
+DAYS = 730
 
 # Organisation kinds (index into this tuple is the code in the arrays).
 ORG_KINDS: tuple[str, ...] = ("business", "hospital", "gp", "council", "voluntary", "school")
@@ -130,24 +130,56 @@ def gp_practices() -> list[tuple[str, str]]:
     return practices
 
 
-_START_DAY = np.datetime64(PERIOD_START.isoformat(), "D")
+@dataclass(frozen=True)
+class Period:
+    """The demo's two years, ending ``today`` (the day it is built, or ``--today``).
 
+    Engines count days as offsets from ``start``, ``DAYS`` days before ``today``:
+    day ``DAYS`` is today, so what has already happened lies in ``[0, DAYS)``
+    and a date is never later than today. Only this class turns offsets into
+    dates, so every date in the demo follows the chosen period.
 
-def to_dates(days: np.ndarray) -> np.ndarray:
-    """Day offsets from PERIOD_START as ``datetime64[D]`` (NaN becomes NaT)."""
-    days = np.asarray(days, dtype=np.float64)
-    out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-    ok = ~np.isnan(days)
-    out[ok] = _START_DAY + np.floor(days[ok]).astype("timedelta64[D]")
-    return out
+    Examples
+    --------
+    >>> period = Period(date(2026, 12, 5))
+    >>> period.start.isoformat(), period.on(DAYS).isoformat(), int(period.weekday(0))
+    ('2024-12-05', '2026-12-05', 3)
+    """
 
+    today: date
 
-def to_times(days: np.ndarray) -> np.ndarray:
-    """Fractional day offsets from PERIOD_START as ``datetime64[s]`` (NaN becomes NaT)."""
-    days = np.asarray(days, dtype=np.float64)
-    out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[s]")
-    ok = ~np.isnan(days)
-    out[ok] = _START_DAY.astype("datetime64[s]") + np.round(days[ok] * 86_400).astype(
-        "timedelta64[s]"
-    )
-    return out
+    @property
+    def start(self) -> date:
+        return self.today - timedelta(days=DAYS)
+
+    def on(self, day: int) -> date:
+        """The date of day offset ``day``."""
+        return self.start + timedelta(days=int(day))
+
+    def day(self, when: date) -> int:
+        """The day offset of ``when``."""
+        return (when - self.start).days
+
+    def weekday(self, days: np.ndarray | int) -> np.ndarray:
+        """Monday 0 ... Sunday 6 of day offsets."""
+        return (np.asarray(days) + self.start.weekday()) % 7
+
+    def dates(self, days: np.ndarray) -> np.ndarray:
+        """Day offsets as ``datetime64[D]`` (NaN becomes NaT)."""
+        days = np.asarray(days, dtype=np.float64)
+        out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        ok = ~np.isnan(days)
+        out[ok] = self._start() + np.floor(days[ok]).astype("timedelta64[D]")
+        return out
+
+    def times(self, days: np.ndarray) -> np.ndarray:
+        """Fractional day offsets as ``datetime64[s]`` (NaN becomes NaT)."""
+        days = np.asarray(days, dtype=np.float64)
+        out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[s]")
+        ok = ~np.isnan(days)
+        seconds = np.round(days[ok] * 86_400).astype("timedelta64[s]")
+        out[ok] = self._start().astype("datetime64[s]") + seconds
+        return out
+
+    def _start(self) -> np.datetime64:
+        return np.datetime64(self.start.isoformat(), "D")

@@ -24,7 +24,7 @@ import numpy as np
 
 from groundswell.demo import places
 
-HORIZON_DAYS = (places.PERIOD_END - places.PERIOD_START).days
+HORIZON_DAYS = places.DAYS  # the period's days; day HORIZON_DAYS is today
 
 # Roles kept as the generator's ground truth (never written to the database).
 ROLES: tuple[str, ...] = ("mobiliser", "organiser", "lone_wolf", "grown_leader")
@@ -35,10 +35,12 @@ _PACE = {"mobiliser": 6.0, "organiser": 30.0, "leader": 40.0, "lone_wolf": 200.0
 
 @dataclass(frozen=True, eq=False)
 class RecruitmentTree:
-    """``recruiter[i]`` brought ``i`` in (-1: nobody); ``joined_day`` counts from PERIOD_START."""
+    """``recruiter[i]`` brought ``i`` in (-1: nobody); ``joined_day``: days since the start."""
 
     recruiter: np.ndarray  # int32, -1 none
-    joined_day: np.ndarray  # float64 days since PERIOD_START, NaN for people not in the movement
+    joined_day: (
+        np.ndarray
+    )  # float64 days since the period start, NaN for people not in the movement
     planted: dict[str, np.ndarray]  # role -> sorted person indices
 
     @property

@@ -106,7 +106,7 @@ class StoryData:
     story: np.ndarray  # int16 index into STORIES
     consent: np.ndarray  # int8 into CONSENT_LEVELS
     status: np.ndarray  # int8 into STORY_STATUSES
-    day: np.ndarray  # float64 days since PERIOD_START
+    day: np.ndarray  # float64 days since the period start
 
 
 def generate_stories(tellers: np.ndarray, horizon: int, rng: np.random.Generator) -> StoryData:
