@@ -213,3 +213,24 @@ def test_same_seed_and_today_same_database(tmp_path):
     assert _build(tmp_path / "b", 3, TODAY) == first
     later = _build(tmp_path / "c", 3, TODAY + timedelta(days=1))
     assert later["ties"] == first["ties"] and later["people"] != first["people"]
+
+
+@pytest.mark.slow
+def test_fresh_demo_dashboard_shows_real_monthly_figures(app):
+    """The whole movement's figures about people, month by month for a year, none suppressed."""
+    from groundswell.web.measures_queries import dashboard
+
+    today = date(2026, 12, 5)  # early in a month: the last month has only five days
+    do_build_demo(app, 7, today=today)
+    with app.reading() as session:
+        board = dashboard(session, period=12, today=today)
+    shown = {i.key: i for i in board.indicators}
+    for key in ("participants", "growth", "active", "wellbeing", "reach"):
+        hidden = [
+            m for m, c in zip(shown[key].months, shown[key].cells, strict=True) if c.suppressed
+        ]
+        assert hidden == [], f"{shown[key].title}: suppressed in {hidden}"
+    assert shown["participants"].latest.value == app.settings.demo_people
+    # Joiners are spread over the months, not all in the month the demo was built.
+    growth = [c.value for c in shown["growth"].cells[:-1]]
+    assert min(growth) > 0.5 * max(growth)
