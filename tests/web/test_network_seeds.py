@@ -135,3 +135,18 @@ async def test_finding_7_seeds_named_to_an_organiser_leave_one_audit_row(
         rows = s.execute(select(AuditEvent.actor, AuditEvent.action)
                          .where(AuditEvent.action == "network.seeds")).all()  # fmt: skip
     assert [tuple(r) for r in rows] == [("olu@example.org", "network.seeds")]
+
+
+async def test_finding_4_an_initiative_organiser_sees_its_members_among_the_seeds(
+    web: FastAPI, app: App
+) -> None:
+    from groundswell.actions.accounts import do_grant_role
+
+    add_users(app)
+    do_grant_role(app, email="pat@example.org", role="organiser", scope="initiative:mile-a-day")
+    query = {"model": "direct", "p": "1", "mode": "k", "k": "12"}
+    async for walker in client_for(web, "participant"):
+        r = await walker.get("/network/seeds", params=query)
+    table = r.text.split('id="chosen-people"')[1].split("</table>")[0]
+    shown = set(re.findall(r'scope="row">(p\d\d)</th>', table))
+    assert "p00" in shown and shown <= {"p00", "p01", "p02", "p03"}, shown  # the members

@@ -26,7 +26,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from groundswell.actions.audit import do_record_access
-from groundswell.auth.permissions import Action, Subject, can
+from groundswell.actions.scopes import person_in_scope
+from groundswell.auth.permissions import Action, scopes_for
 from groundswell.errors import InvalidInput
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
@@ -73,19 +74,21 @@ def _model(form: SeedsForm) -> Any:
     return Model(kind, p=p)
 
 
-def _people(gs: Any, n: int) -> tuple[list[str | None], np.ndarray]:
-    """Towns and contact consent in node order (people by database id, as the graph)."""
+def _people(gs: Any, n: int, principal: Any) -> tuple[list[str | None], np.ndarray, np.ndarray]:
+    """Towns, contact consent and who ``principal`` may see, in node order (by database id)."""
     from sqlalchemy import select
 
     from groundswell.store.models.people import Person
 
+    seen = person_in_scope(scopes_for(principal, Action.VIEW_PEOPLE), Person.id)
     with gs.reading() as session:
         rows = session.execute(
-            select(Person.town, Person.consent_contact).order_by(Person.id)
+            select(Person.town, Person.consent_contact, seen).order_by(Person.id)
         ).all()
     if len(rows) != n:  # someone was added between the two reads
         raise InvalidInput("the people changed while reading them; try again")
-    return [r[0] for r in rows], np.array([bool(r[1]) for r in rows], dtype=np.bool_)
+    visible = np.array([bool(r[2]) for r in rows], dtype=np.bool_)
+    return [r[0] for r in rows], np.array([bool(r[1]) for r in rows], dtype=np.bool_), visible
 
 
 def choose_form(gs: Any, form: SeedsForm, principal: Any) -> dict[str, Any]:
@@ -102,7 +105,7 @@ def choose_form(gs: Any, form: SeedsForm, principal: Any) -> dict[str, Any]:
     n = graph.n
     if n == 0:
         raise InvalidInput("there are no people in the database yet; import people and ties")
-    towns, consent = _people(gs, n)
+    towns, consent, visible = _people(gs, n, principal)
     consented = form.values["consented"] == "yes"
     constraints = Constraints(consented=np.nonzero(consent)[0] if consented else None)
     if consented and not consent.any():
@@ -165,7 +168,7 @@ def choose_form(gs: Any, form: SeedsForm, principal: Any) -> dict[str, Any]:
     degree = graph.out_degree()
     people, hidden = [], 0
     for i in chosen[:SHOWN_PEOPLE].tolist():
-        if not can(principal, Action.VIEW_PEOPLE, Subject(town=towns[i])):
+        if not visible[i]:
             hidden += 1
             continue
         people.append(
