@@ -7,7 +7,7 @@ import pytest
 from groundswell.actions.stories import do_moderate, do_respond
 from groundswell.actions.story_packs import build_pack, do_add_to_pack, do_create_pack
 from groundswell.actions.story_search import search
-from groundswell.actions.story_views import pack_candidates, story_list, story_view
+from groundswell.actions.story_views import pack_candidates, packs_list, story_list, story_view
 from groundswell.auth.permissions import Action, Grant, Principal, Role, scopes_for
 from groundswell.errors import NotFound
 from groundswell.stories.packs import PackStory
@@ -58,3 +58,5 @@ def test_finding_4_a_town_organiser_cannot_pack_or_export_other_towns_stories(db
     shown = [s.title for s in build_pack(db_app, pack, leeds).slots if isinstance(s, PackStory)]
     assert shown == ["Leeds ward"]
     assert len(build_pack(db_app, pack).slots) == 2
+    assert [p["stories"] for p in packs_list(db_app, leeds)] == [1]  # counts as the pack shows
+    assert [p["stories"] for p in packs_list(db_app)] == [2]

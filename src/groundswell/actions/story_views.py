@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from groundswell.actions import Database
 from groundswell.actions.scopes import person_in_scope, require_story
@@ -101,15 +101,22 @@ def story_list(
         ]  # fmt: skip
 
 
-def packs_list(db: Database) -> list[dict[str, Any]]:
+def packs_list(db: Database, scopes: Scopes = EVERYWHERE) -> list[dict[str, Any]]:
+    """Every pack, counting the live stories in it that ``scopes`` cover (as the pack shows)."""
     with db.reading() as s:
         packs = s.scalars(select(TrainingPack).order_by(TrainingPack.id)).all()
-        out = []
-        for p in packs:
-            items = s.scalars(select(PackItem).where(PackItem.pack_id == p.id)).all()
-            live = sum(1 for i in items if i.removed_at is None)
-            out.append({"id": p.id, "title": p.title, "audience": p.audience, "stories": live})
-        return out
+        live = dict(
+            s.execute(
+                select(PackItem.pack_id, func.count())
+                .join(Story, Story.id == PackItem.story_id)
+                .where(PackItem.removed_at.is_(None), person_in_scope(scopes, Story.person_id))
+                .group_by(PackItem.pack_id)
+            ).all()
+        )
+        return [
+            {"id": p.id, "title": p.title, "audience": p.audience, "stories": live.get(p.id, 0)}
+            for p in packs
+        ]
 
 
 def pack_candidates(

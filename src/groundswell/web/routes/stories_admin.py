@@ -113,8 +113,8 @@ def act(
 
 @router.get("/stories/packs")
 def packs(request: Request, gs: GsApp) -> HTMLResponse:
-    _staff(request, Action.CURATE)
-    return render(request, "stories/packs.html", packs=packs_list(gs), errors={})
+    scopes = _staff(request, Action.CURATE)[1]
+    return render(request, "stories/packs.html", packs=packs_list(gs, scopes), errors={})
 
 
 @router.post("/stories/packs")
@@ -125,9 +125,10 @@ def create_pack(
     audience: Annotated[str, Form()] = "",
     learning_points: Annotated[str, Form()] = "",
 ) -> Response:
-    who = _staff(request, Action.CURATE)[0].email
+    principal, scopes = _staff(request, Action.CURATE)
+    who = principal.email
     if not title.strip():
-        return render(request, "stories/packs.html", 422, packs=packs_list(gs),
+        return render(request, "stories/packs.html", 422, packs=packs_list(gs, scopes),
                       errors={"title": "Enter a title for the pack"})  # fmt: skip
     pack_id = do_create_pack(gs, title, actor=who, audience=audience,
                              learning_points=learning_points)  # fmt: skip
