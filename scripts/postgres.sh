@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install (Debian) and start a local PostgreSQL for the test suite, idempotently.
-# Prints the URL to use as GROUNDSWELL_TEST_POSTGRES_URL.
+# Prints the URL to use as PG_TEST_URL.
 set -euo pipefail
 if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

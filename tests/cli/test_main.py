@@ -48,3 +48,21 @@ def test_no_command_shows_the_list(capsys) -> None:
     assert cli.main([]) == 2
     captured = capsys.readouterr()
     assert "Commands:" in captured.out + captured.err
+
+
+def test_every_command_that_reports_takes_json() -> None:
+    """README: every command takes --json, except the two that only run (serve, warm)."""
+    for name in cli.COMMANDS:
+        cli._register(name)
+    missing = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            walk(sub, [*path, name])
+        if not getattr(command, "commands", None):
+            options = {o for p in command.params for o in getattr(p, "opts", [])}
+            if "--json" not in options and path not in (["serve"], ["warm"]):
+                missing.append(" ".join(path))
+
+    walk(typer.main.get_command(cli.app), [])
+    assert missing == []

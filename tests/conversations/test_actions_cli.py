@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -60,6 +61,15 @@ def test_import_report_export(database: App, real_data, tmp_path, capsys):
     )
     assert code == 0 and "votes.csv" in out
     assert len(read_export(tmp_path / "out").votes) == len(original.votes)
+    code, out, _ = _run(
+        capsys,
+        "conversations",
+        "export",
+        "london-youth-policing",
+        str(tmp_path / "again"),
+        "--json",
+    )
+    assert code == 0 and {Path(f).name for f in json.loads(out)["files"]} >= {"votes.csv"}
 
 
 def test_errors_are_one_line(database: App, tmp_path, capsys):

@@ -51,6 +51,12 @@ def test_db_commands(app, tmp_path, monkeypatch, capsys):
     assert "They listened to us." in out.read_text()
     assert main(["stories", "export-pack", str(pack), "--out", str(out)]) == 3
     assert "already exists" in capsys.readouterr().err
-    assert main(["stories", "safeguarding-contact", "Jo", "jo@example.org"]) == 0
+    again = tmp_path / "again.md"
+    argv = ["stories", "export-pack", str(pack), "--out", str(again), "--format", "md", "--json"]
+    assert main(argv) == 0
+    written = json.loads(capsys.readouterr().out)
+    assert written["file"] == str(again) and written["bytes"] == again.stat().st_size
+    assert main(["stories", "safeguarding-contact", "Jo", "jo@example.org", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["email"] == "jo@example.org"
     assert main(["stories", "change-share", "--json"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["concerns"] == 0

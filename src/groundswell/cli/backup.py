@@ -9,13 +9,12 @@ import typer
 
 from groundswell.actions.backup import do_backup, do_restore
 from groundswell.actions.privacy import default_actor
-from groundswell.cli.common import console, print_json
+from groundswell.cli.common import JSON_OPTION, console, print_json
 from groundswell.cli.data import opened_app
 from groundswell.cli.main import app
 from groundswell.cli.privacy import erasure_ledger, server_secret
 from groundswell.errors import InvalidInput
 
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 ACTOR_OPTION = typer.Option(None, "--actor", help="Who, for the audit trail (default: you).")
 
 

@@ -21,8 +21,8 @@ from groundswell.actions.campaigns import (
     progress_rows,
 )
 from groundswell.actions.measures import parse_day
-from groundswell.cli.common import console, print_json
-from groundswell.cli.data import JSON_OPTION, UPDATE_OPTION, opened_app, run_import, say
+from groundswell.cli.common import JSON_OPTION, console, print_json
+from groundswell.cli.data import UPDATE_OPTION, opened_app, run_import, say
 from groundswell.cli.main import app
 from groundswell.csvsafe import write_private, writer
 from groundswell.errors import InvalidInput
@@ -77,10 +77,14 @@ def join(
     campaign: str = typer.Argument(..., help="Campaign slug."),
     person: str = typer.Argument(..., help="Person id."),
     team: str | None = typer.Option(None, "--team", help="Team or neighbourhood."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Join a person to a campaign, in a team if given."""
     with opened_app() as instance:
         do_join_campaign(instance, campaign=campaign, person=person, team=team)
+    if json_out:
+        print_json({"campaign": campaign, "person": person, "team": team})
+        return
     say(f"{person} joined {campaign}" + (f" in team {team}." if team else "."))
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
     from groundswell.app import App
 
 console = Console(highlight=False)
+JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 
 
 def build_app() -> App:

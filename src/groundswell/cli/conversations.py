@@ -19,7 +19,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from groundswell.cli.common import console, print_json
+from groundswell.cli.common import JSON_OPTION, console, print_json
 from groundswell.cli.main import app
 from groundswell.csvsafe import write_private
 
@@ -148,12 +148,16 @@ def import_export(
 def export_conversation(
     slug: str = typer.Argument(..., help="The conversation's address name."),
     folder: Path = typer.Argument(..., metavar="OUT_DIR", help="Folder to write the files to."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Write a conversation as a Pol.is export folder (comments, votes, participants, summary)."""
     from groundswell.actions.conversation_polis import export_polis
 
     with _database() as gs:
         paths = export_polis(gs, slug, folder)
+    if json_out:
+        print_json({"slug": slug, "files": [str(p) for p in paths]})
+        return
     console.print(
         f"Wrote {', '.join(p.name for p in paths)} to {folder}", markup=False, soft_wrap=True
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from groundswell.actions.imports import (
     do_import_ties,
 )
 from groundswell.app import App
-from groundswell.cli.common import build_app, console, print_json
+from groundswell.cli.common import JSON_OPTION, build_app, console, print_json
 from groundswell.cli.main import app, err_console
 from groundswell.errors import DatabaseError
 from groundswell.store import migrate
@@ -31,7 +32,6 @@ import_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 UPDATE_OPTION = typer.Option(
     False, "--update", help="Change records already in the database instead of refusing."
 )
@@ -215,13 +215,21 @@ def export(
         help="Folder to write into (CSV default: ./groundswell-export; JSON default: stdout).",
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite files already in the folder."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
-    """Export people, ties and recruitment in the layout 'groundswell import' reads."""
+    """Export people, ties and recruitment in the layout 'groundswell import' reads.
+
+    With --format json and no --out the export itself is the JSON on stdout;
+    otherwise --json prints what was written (files and counts).
+    """
     with opened_app() as instance:
         if fmt is ExportFormat.json and out is None:
             print_json(export_document(instance))
             return
         folder = out if out is not None else Path("groundswell-export")
         summary = do_export(instance, folder, fmt=fmt.value, overwrite=force)
+    if json_out:
+        print_json(asdict(summary))
+        return
     counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
     say(f"Exported {counts} to {', '.join(summary.files)}.")

@@ -14,8 +14,8 @@ from groundswell.actions.measures import (
     outcome_report,
     outcome_rows,
 )
-from groundswell.cli.common import console, print_json
-from groundswell.cli.data import FILE_ARGUMENT, JSON_OPTION, UPDATE_OPTION, opened_app, run_import
+from groundswell.cli.common import JSON_OPTION, console, print_json
+from groundswell.cli.data import FILE_ARGUMENT, UPDATE_OPTION, opened_app, run_import
 from groundswell.cli.main import app
 from groundswell.csvsafe import write_private, writer
 from groundswell.measures import instruments as ins

@@ -12,7 +12,7 @@ from groundswell.actions.privacy import PURPOSES, consent_state, default_actor, 
 from groundswell.actions.privacy_export import do_pseudonymised_export, do_subject_access_export
 from groundswell.app import App
 from groundswell.auth.tokens import SECRET_FILE_NAME
-from groundswell.cli.common import console, print_json
+from groundswell.cli.common import JSON_OPTION, console, print_json
 from groundswell.cli.data import opened_app
 from groundswell.cli.main import app, err_console
 from groundswell.errors import InvalidInput
@@ -26,7 +26,6 @@ privacy_app = typer.Typer(
 )
 app.add_typer(privacy_app, name="privacy")
 
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 ACTOR_OPTION = typer.Option(
     None, "--actor", help="Who is doing this, for the audit trail (default: your user name)."
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from groundswell.cli.common import console, print_json
+from groundswell.cli.common import JSON_OPTION, console, print_json
 from groundswell.cli.main import app
 from groundswell.csvsafe import write_private
 from groundswell.errors import InvalidInput
@@ -18,8 +18,6 @@ stories_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(stories_app, name="stories")
-
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 
 
 @stories_app.command("check-text")
@@ -73,6 +71,7 @@ def export_pack_cmd(
     out: Path = typer.Option(..., "--out", help="File to write; the format follows --format."),
     fmt: str = typer.Option("pdf", "--format", help="pdf, html or md."),
     force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Write a training pack as PDF, printable HTML or Markdown (withdrawn stories left out)."""
     from groundswell.actions.story_packs import export_pack
@@ -83,6 +82,9 @@ def export_pack_cmd(
     with opened_app() as instance:
         data = export_pack(instance, pack, fmt)
     write_private(out, data)
+    if json_out:
+        print_json({"pack": pack, "file": str(out), "format": fmt, "bytes": len(data)})
+        return
     console.print(f"wrote {out} ({len(data):,} bytes)", markup=False, soft_wrap=True)
 
 
@@ -91,6 +93,7 @@ def safeguarding_contact(
     name: str = typer.Argument(..., help="The named person safeguarding concerns go to."),
     email: str = typer.Argument(..., help="Their email address."),
     service: str | None = typer.Option(None, "--service", help="Only for this service."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Name who receives stories a moderator marks as a safeguarding concern."""
     from groundswell.actions.stories import do_add_safeguarding_contact
@@ -98,6 +101,9 @@ def safeguarding_contact(
 
     with opened_app() as instance:
         do_add_safeguarding_contact(instance, name, email, service)
+    if json_out:
+        print_json({"name": name, "email": email, "service": service})
+        return
     where = f"for {service}" if service else "for every service without its own contact"
     console.print(f"safeguarding concerns {where} now go to {name}", markup=False)
 

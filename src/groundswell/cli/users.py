@@ -19,8 +19,8 @@ from groundswell.actions.accounts import (
     do_revoke_role,
     list_users,
 )
-from groundswell.cli.common import print_json
-from groundswell.cli.data import JSON_OPTION, opened_app, say
+from groundswell.cli.common import JSON_OPTION, print_json
+from groundswell.cli.data import opened_app, say
 from groundswell.cli.main import app
 from groundswell.errors import InvalidInput
 
