@@ -76,7 +76,8 @@ def demo(
         None,
         "--today",
         formats=["%Y-%m-%d"],
-        help="The last day of the demo's two years, YYYY-MM-DD (default: today, in UTC).",
+        metavar="YYYY-MM-DD",
+        help="The last day of the demo's two years (default: today, in UTC).",
     ),
     replace: bool = typer.Option(
         False, "--replace", help="Delete everything in the database first, even non-demo people."
