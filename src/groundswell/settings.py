@@ -29,6 +29,15 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("groundswell", appauthor=False))
 
 
+LOGO_BYTES = 512 * 1024
+LOGO_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+
+
 class Settings(BaseSettings):
     """Groundswell's settings. Field docs are the user-facing documentation."""
 
@@ -92,6 +101,37 @@ class Settings(BaseSettings):
         "Set it only once the site is served over HTTPS alone.",
     )  # fmt: skip
 
+    org_name: str | None = Field(
+        default=None, min_length=1, max_length=80,
+        description="The organisation running this site, shown in the header and page "
+        "titles; default: Groundswell.",
+    )  # fmt: skip
+    org_logo: Path | None = Field(
+        default=None,
+        description="The organisation's logo for the header: an SVG, PNG or JPEG file "
+        f"of at most {LOGO_BYTES // 1024} KB.",
+    )
+    nhs_identity: bool = Field(
+        default=False,
+        description="Show the NHS logo in the header: only for an NHS organisation "
+        "entitled to use the NHS identity.",
+    )
+
+    @field_validator("org_logo")
+    @classmethod
+    def _check_logo(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if value.suffix.lower() not in LOGO_TYPES:
+            raise ValueError(f"{value} is not an .svg, .png, .jpg or .jpeg file")
+        try:
+            size = value.stat().st_size
+        except OSError as exc:
+            raise ValueError(f"cannot read {value} ({exc.strerror})") from None
+        if size > LOGO_BYTES:
+            raise ValueError(f"{value} is {size:,} bytes; a logo may be {LOGO_BYTES:,} at most")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _check_url(cls, value: str | None) -> str | None:
@@ -131,4 +171,5 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     except ValidationError as exc:
         err = exc.errors()[0]
         name = PREFIX + str(err["loc"][0]).upper() if err["loc"] else PREFIX
-        raise ConfigError(f"{name} is malformed: {err['msg']}") from None
+        message = str(err["msg"]).removeprefix("Value error, ")  # pydantic's prefix says nothing
+        raise ConfigError(f"{name} is malformed: {message}") from None

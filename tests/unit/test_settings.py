@@ -88,3 +88,13 @@ def test_the_cli_reports_a_bad_variable_in_one_line(
     assert code == ExitStatus.CONFIG
     assert err.count("\n") == 1 and err.startswith("groundswell: error: ") and name in err
     assert list(tmp_path.iterdir()) == []  # nothing was created
+
+
+def test_every_setting_is_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    missing = [
+        name
+        for name in Settings.model_fields
+        if f"`GROUNDSWELL_{name.upper()}`" not in readme and f"`_{name.upper()}`" not in readme
+    ]
+    assert missing == []

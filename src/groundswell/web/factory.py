@@ -64,7 +64,7 @@ def create_app(app: App | None = None) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     web.state.gs = gs
-    web.state.templates = make_templates(vendor=vendor_present())
+    web.state.templates = make_templates(vendor=vendor_present(), brand=gs.settings)
     web.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     web.include_router(health.router)
     web.include_router(api.router, prefix=API_PREFIX)

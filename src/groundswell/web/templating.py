@@ -8,6 +8,8 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from groundswell.settings import Settings
+
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 TEMPLATES_DIR = HERE / "templates"
@@ -89,7 +91,8 @@ def long_date(value: date | None) -> str:
     return "" if value is None else f"{value.day} {value:%B %Y}"
 
 
-def make_templates(*, vendor: bool) -> Jinja2Templates:
+def make_templates(*, vendor: bool, brand: Settings | None = None) -> Jinja2Templates:
+    """The page templates; ``brand``'s organisation name, logo and NHS identity go in the header."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.auto_reload = False  # templates ship with the package: no file checks per render
@@ -98,5 +101,11 @@ def make_templates(*, vendor: bool) -> Jinja2Templates:
     env.filters["humanise"] = humanise
     env.filters["long_date"] = long_date
     env.filters["sentence"] = sentence
-    env.globals.update(vendor=vendor, navigation=NAVIGATION, service_name="Groundswell")
+    env.globals.update(
+        vendor=vendor,
+        navigation=NAVIGATION,
+        service_name=(brand and brand.org_name) or "Groundswell",
+        org_logo=brand is not None and brand.org_logo is not None,
+        nhs_identity=brand is not None and brand.nhs_identity,
+    )
     return templates

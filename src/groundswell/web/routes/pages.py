@@ -6,10 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from groundswell.settings import LOGO_TYPES
 from groundswell.web import queries
 from groundswell.web.deps import ReadSession
 
@@ -68,3 +69,18 @@ def stories(request: Request, session: ReadSession) -> HTMLResponse:
 @page("/accessibility")
 def accessibility(request: Request) -> HTMLResponse:
     return render(request, "accessibility.html")
+
+
+@page("/brand/logo")
+def logo(request: Request) -> Response:
+    """The organisation's logo (GROUNDSWELL_ORG_LOGO), for the header."""
+    path = request.app.state.gs.settings.org_logo
+    if path is None:
+        raise HTTPException(404, "this site has no logo")
+    try:
+        body = path.read_bytes()
+    except OSError:
+        raise HTTPException(404, "the logo file cannot be read") from None
+    # An SVG opened on its own could run script as this site: sandbox it.
+    headers = {"Cache-Control": "public, max-age=3600", "Content-Security-Policy": "sandbox"}
+    return Response(body, media_type=LOGO_TYPES[path.suffix.lower()], headers=headers)
