@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from groundswell.actions.privacy import do_record_consent, record_access
+from groundswell.actions.audit import record_access
+from groundswell.actions.privacy import do_record_consent
 from groundswell.app import App
 from groundswell.store.models import (
     ActivityLog,
@@ -122,7 +123,7 @@ def build_movement(app: App) -> dict[str, int]:
                 detail={"by": SUBJECT, "name": NAME},
             )
         )
-        record_access(s, "organiser", "person.view", SUBJECT)
+        record_access(s, "organiser", "person.view", "person", SUBJECT)
         subject_id = me.id
     do_record_consent(app, SUBJECT, "stories", True, actor="organiser")
     do_record_consent(app, SUBJECT, "analytics", False, actor="organiser")

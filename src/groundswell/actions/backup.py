@@ -41,8 +41,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
 from groundswell.actions import Database
+from groundswell.actions.audit import record_access
 from groundswell.actions.erasure import checkpoint_wal, erase_in
-from groundswell.actions.privacy import record_access
 from groundswell.errors import Conflict, DatabaseError, InputFileError, InvalidInput
 from groundswell.privacy.ledger import ErasureLedger
 from groundswell.store import migrate
@@ -83,7 +83,7 @@ def do_backup(
     if target.is_dir():
         raise InvalidInput(f"{target} is a folder; give a file name such as groundswell.backup")
     with app.transaction() as session:
-        record_access(session, actor, "database.backup", None, {"file": str(target)})
+        record_access(session, actor, "database.backup", detail={"file": str(target)})
     partial = target.with_name(target.name + ".partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +130,7 @@ def do_restore(
     _dispose(app.engine)  # pooled connections may hold the old schema's caches
     with app.transaction() as session:
         detail = {"file": str(source), "revision": revision, "erasures_replayed": len(replayed)}
-        record_access(session, actor, "database.restore", None, detail)
+        record_access(session, actor, "database.restore", detail=detail)
     summary = _summary(app, source, started)
     summary.erasures_replayed = len(replayed)
     return summary

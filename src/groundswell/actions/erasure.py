@@ -55,8 +55,9 @@ from sqlalchemy import CursorResult, Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.audit import record_access
 from groundswell.actions.conversations import key_hash
-from groundswell.actions.privacy import find_person, record_access
+from groundswell.actions.privacy import find_person
 from groundswell.auth.throttle import throttle_key
 from groundswell.auth.tokens import account_participant_key
 from groundswell.privacy import pseudonym
@@ -179,6 +180,7 @@ def erase_in(
         session,
         actor,
         "privacy.erase",
+        "person" if subject is not None else None,
         subject,
         {"deleted": summary.deleted, "anonymised": summary.anonymised, **(detail or {})},
     )

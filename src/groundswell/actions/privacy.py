@@ -16,7 +16,6 @@ Audit
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,41 +25,9 @@ from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
 from groundswell.errors import InvalidInput, NotFound
-from groundswell.store.models import AuditEvent, ConsentEvent, ConsentPurpose, Person, utcnow
+from groundswell.store.models import ConsentEvent, ConsentPurpose, Person, utcnow
 
 PURPOSES = [p.value for p in ConsentPurpose]
-
-
-def default_actor() -> str:
-    """The operating-system user, for commands run without ``--actor``."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in a bare container
-        return "unknown"
-
-
-def record_access(
-    session: Session,
-    actor: str,
-    action: str,
-    subject: str | None,
-    detail: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Record that ``actor`` viewed or exported personal data (``subject``: a person's ref).
-
-    Call it inside the transaction or reading session that shows the data; it
-    adds the row and leaves committing to the caller.
-    """
-    event = AuditEvent(
-        at=utcnow(),
-        actor=actor[:80],
-        action=action[:48],
-        subject_type="person" if subject is not None else None,
-        subject_id=subject,
-        detail=detail or {},
-    )
-    session.add(event)
-    return event
 
 
 def find_person(session: Session, ref: str) -> Person:

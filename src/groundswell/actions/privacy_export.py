@@ -29,9 +29,10 @@ from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from groundswell.actions import Database
+from groundswell.actions.audit import record_access
 from groundswell.actions.erasure import account_participants, person_columns
 from groundswell.actions.outfiles import out_targets, write_csv, write_file, writing_into
-from groundswell.actions.privacy import find_person, record_access
+from groundswell.actions.privacy import find_person
 from groundswell.privacy import pseudonym
 from groundswell.store.models import Base, Person, Recruitment, Tie
 
@@ -72,7 +73,7 @@ def subject_access_document(
     """
     with app.transaction() as session:
         person = find_person(session, ref)
-        record_access(session, actor, "privacy.subject_access", ref)
+        record_access(session, actor, "privacy.subject_access", "person", ref)
         session.flush()
         tables = _subject_rows(session, person, secret)
     return {"person": ref, "tables": tables}
@@ -195,7 +196,7 @@ def do_pseudonymised_export(
         }
         summary.counts = {name: len(rows) for name, (_, rows) in content.items()}
         record_access(
-            session, actor, "privacy.pseudonymise", None, {"folder": str(folder), **summary.counts}
+            session, actor, "privacy.pseudonymise", detail={"folder": str(folder), **summary.counts}
         )
         with writing_into(folder):
             for target, (columns, rows) in zip(targets, content.values(), strict=True):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
+from groundswell.actions.audit import operator
 from groundswell.actions.backup import do_backup, do_restore
-from groundswell.actions.privacy import default_actor
 from groundswell.cli.common import JSON_OPTION, console, print_json
 from groundswell.cli.data import opened_app
 from groundswell.cli.main import app
@@ -31,7 +31,7 @@ def backup(
 ) -> None:
     """Back up the database to FILE (SQLite: online backup; PostgreSQL: pg_dump -Fc)."""
     with opened_app() as instance:
-        summary = do_backup(instance, file, actor=actor or default_actor(), overwrite=force)
+        summary = do_backup(instance, file, actor=actor or operator(), overwrite=force)
     if json_out:
         print_json(summary.to_dict())
         return
@@ -66,7 +66,7 @@ def restore(
         typer.confirm("Replace everything in the database with this backup?", abort=True)
     with opened_app(must_exist=False) as instance:
         summary = do_restore(
-            instance, file, actor=actor or default_actor(),
+            instance, file, actor=actor or operator(),
             ledger=erasure_ledger(instance), replay_erasures=replay_erasures,
             secret=server_secret(instance),
         )  # fmt: skip

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import typer
 
+from groundswell.actions.audit import operator
 from groundswell.actions.erasure import do_erase
-from groundswell.actions.privacy import PURPOSES, consent_state, default_actor, do_record_consent
+from groundswell.actions.privacy import PURPOSES, consent_state, do_record_consent
 from groundswell.actions.privacy_export import do_pseudonymised_export, do_subject_access_export
 from groundswell.app import App
 from groundswell.auth.tokens import SECRET_FILE_NAME
@@ -95,7 +96,7 @@ def consent(
                 raise InvalidInput(f"name the purpose: one of {', '.join(PURPOSES)}")
             state = do_record_consent(
                 instance, person, purpose, grant,
-                actor=actor or default_actor(), source=source, note=note,
+                actor=actor or operator(), source=source, note=note,
             )  # fmt: skip
         else:
             state = consent_state(instance, person)
@@ -131,7 +132,7 @@ def export(
     """Subject access: everything the database holds about one person (audited)."""
     with opened_app() as instance:
         summary = do_subject_access_export(
-            instance, person, out, fmt=fmt.value, actor=actor or default_actor(),
+            instance, person, out, fmt=fmt.value, actor=actor or operator(),
             overwrite=force, secret=server_secret(instance),
         )  # fmt: skip
     if json_out:
@@ -158,7 +159,7 @@ def erase(
         ledger = erasure_ledger(instance, create_key=True)
         assert ledger is not None
         summary = do_erase(
-            instance, person, actor=actor or default_actor(), key=ledger.key,
+            instance, person, actor=actor or operator(), key=ledger.key,
             ledger=ledger, secret=server_secret(instance),
         )  # fmt: skip
     if json_out:
@@ -182,7 +183,7 @@ def pseudonymise(
     with opened_app() as instance:
         key = load_key(key_path(instance))
         summary = do_pseudonymised_export(
-            instance, out, key=key, actor=actor or default_actor(), overwrite=force
+            instance, out, key=key, actor=actor or operator(), overwrite=force
         )
     if json_out:
         print_json(summary.to_dict())
