@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 from groundswell.settings import Settings
+from groundswell.wording import plural
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -66,6 +67,7 @@ _LABELS = {
     "swemwbs": "SWEMWBS (short Warwick-Edinburgh wellbeing scale)",
     "ons4": "ONS4 (personal wellbeing questions)",
     "yes_no": "days",
+    "nhs_number": "NHS number",  # a personal-data flag's kind
 }
 
 
@@ -101,6 +103,7 @@ def make_templates(*, vendor: bool, brand: Settings | None = None) -> Jinja2Temp
     env.filters["humanise"] = humanise
     env.filters["long_date"] = long_date
     env.filters["sentence"] = sentence
+    env.filters["plural"] = plural
     env.globals.update(
         vendor=vendor,
         navigation=NAVIGATION,
