@@ -31,8 +31,8 @@ def test_member_cap_stops_the_choosing_sample_and_says_so():
     # 30 isolated people: each RR set is its root, so 90% needs 27 seeds,
     # more than the few roots a small first sample holds; the cap forbids doubling.
     g = from_arrays([], [], n=30)[0]
-    sel = fewest_seeds(g, Model("direct"), 0.9, seed=1, error=0.3, max_members=1)
+    sel = fewest_seeds(g, Model("ic", p=0.0), 0.9, seed=1, error=0.3, max_members=1)
     assert sel.reached is False
     assert any("max_members" in note for note in sel.notes)
-    free = fewest_seeds(g, Model("direct"), 0.9, seed=1, error=0.3)
+    free = fewest_seeds(g, Model("ic", p=0.0), 0.9, seed=1, error=0.3)
     assert len(free.seeds) >= len(sel.seeds)

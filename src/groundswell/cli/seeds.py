@@ -157,8 +157,21 @@ def _print(doc: dict) -> None:
         markup=False,
     )
     if doc.get("target") is not None:
-        verdict = "reached" if doc["reached"] else "NOT reachable"
+        # Only a verified figure (exact count or Monte Carlo lower bound) says "reached".
+        share, people = doc["verified_share"], len(doc["seeds"])
+        verdict = (
+            "reached"
+            if doc["reached"]
+            else f"not reached: best {share:.1%} with {people} people ({people / n:.1%})"
+        )
         console.print(f"Target {doc['target']:.0%}: {verdict}.", markup=False)
+        if doc.get("lower_bound") is not None:
+            how = " (the fewest possible)" if doc.get("optimal") else ""
+            console.print(
+                f"At least {doc['lower_bound']} people are needed by any choice; "
+                f"this choice uses {people}{how}.",
+                markup=False,
+            )
     for note in doc["notes"]:
         console.print(f"  {note}", markup=False)
     if doc.get("guarantee"):

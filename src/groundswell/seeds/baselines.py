@@ -1,7 +1,9 @@
 """Simple seed choices to compare against: what does the algorithm buy?
 
 Each takes the graph, ``k`` and optional constraints, and returns node ids
-(already-active people first). Influence flows along out-edges, so degree
+(already-active people first). They obey the same constraints as the choice
+(consent, exclusions, the already active, the cost budget), so a comparison
+at the same count is fair. Influence flows along out-edges, so degree
 means out-degree (ties both ways in an undirected graph).
 """
 
@@ -23,8 +25,23 @@ def _resolve(graph: Graph, constraints: Constraints | None) -> Resolved:
 def _top(score: np.ndarray, resolved: Resolved, k: int) -> np.ndarray:
     """The ``k`` best-scoring candidates (ties to the smaller id) after the forced."""
     ids = np.nonzero(resolved.candidate)[0]
-    order = ids[np.lexsort((ids, -score[ids]))][:k]
+    order = _affordable(ids[np.lexsort((ids, -score[ids]))], resolved, k)
     return np.concatenate([resolved.forced, order]).astype(np.int32)
+
+
+def _affordable(order: np.ndarray, resolved: Resolved, k: int) -> np.ndarray:
+    """The first ``k`` of ``order`` the cost budget allows (skipping those it cannot):
+    a baseline obeys every constraint the choice obeys."""
+    if not resolved.costed:
+        return order[:k]
+    spent, kept = 0.0, []
+    for u in order.tolist():
+        if len(kept) == k:
+            break
+        if spent + resolved.cost[u] <= resolved.budget:
+            spent += resolved.cost[u]
+            kept.append(u)
+    return np.array(kept, dtype=np.int64)
 
 
 def highest_degree(
@@ -51,11 +68,16 @@ def degree_discount(
     for u in resolved.forced:
         _discount(graph, int(u), d, t, dd, p)
     chosen: list[int] = []
+    left = resolved.budget
     for _step in range(min(k, int(open_.sum()))):
+        open_ &= resolved.cost <= left  # only those the budget still allows
+        if not open_.any():
+            break
         score = np.where(open_, dd, -np.inf)
         u = int(np.argmax(score))
         chosen.append(u)
         open_[u] = False
+        left -= resolved.cost[u] if resolved.costed else 0.0
         _discount(graph, u, d, t, dd, p)
     return np.concatenate([resolved.forced, np.array(chosen, dtype=np.int32)]).astype(np.int32)
 
@@ -119,7 +141,11 @@ def random_choice(
     """``k`` candidates chosen uniformly at random."""
     resolved = _resolve(graph, constraints)
     ids = np.nonzero(resolved.candidate)[0]
-    pick = generator(seed).choice(ids, size=min(k, ids.size), replace=False)
+    rng = generator(seed)
+    if resolved.costed:
+        pick = _affordable(rng.permutation(ids), resolved, k)
+    else:
+        pick = rng.choice(ids, size=min(k, ids.size), replace=False)
     return np.concatenate([resolved.forced, np.sort(pick)]).astype(np.int32)
 
 

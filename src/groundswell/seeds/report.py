@@ -7,7 +7,7 @@ and what simple choices of the same size reach under the same check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -16,6 +16,7 @@ from groundswell.network.graph import Graph
 from groundswell.rng import Seed
 from groundswell.seeds.baselines import BASELINES
 from groundswell.seeds.constraints import Constraints
+from groundswell.seeds.exact import exact_p, reach
 from groundswell.seeds.result import Check, Selection, monte_carlo
 
 
@@ -24,6 +25,24 @@ class Report:
     selection: Selection
     check: Check
     baselines: dict[str, tuple[np.ndarray, Check]] = field(default_factory=dict)
+
+    @property
+    def verified_share(self) -> float:
+        """Exact share where the model allows, else the Monte Carlo check's mean."""
+        sel = self.selection
+        value = sel.verified if sel.verified is not None else self.check.reach_mean
+        return value / sel.n if sel.n else 0.0
+
+    @property
+    def reached(self) -> bool | None:
+        """ "Target reached" only on a verified figure: the exact reach, or the
+        lower end of the Monte Carlo check's 95% interval."""
+        sel = self.selection
+        if sel.target is None:
+            return None
+        need = sel.target * sel.n - 1e-9 * sel.n
+        value = sel.verified if sel.verified is not None else self.check.reach_ci95[0]
+        return bool(sel.reached and value >= need)
 
     def as_json(self, labels: np.ndarray) -> dict[str, Any]:
         """The CLI's ``--json`` document (DESIGN.md), plus details under extra keys."""
@@ -48,7 +67,10 @@ class Report:
         }
         if sel.target is not None:
             out["target"] = sel.target
-            out["reached"] = sel.reached
+            out["reached"] = self.reached
+            out["verified_share"] = self.verified_share
+            out["lower_bound"] = sel.lower_bound
+            out["optimal"] = sel.optimal
         if self.baselines:
             out["baselines"] = {
                 name: {
@@ -72,26 +94,61 @@ def check_selection(
     constraints: Constraints | None = None,
     executor: Any = None,
 ) -> Report:
-    """Monte Carlo check of ``selection`` (and optionally of same-size baselines).
+    """Check ``selection`` (and optionally same-size baselines under the same constraints).
 
-    The check's random stream is derived from ``seed`` but separate from the
-    selection's, so the check is independent of the RR sets that chose.
+    Where the model's reach is exact (``seeds.exact``) the check is that exact
+    figure (``runs`` 0); otherwise a Monte Carlo run whose random stream is
+    derived from ``seed`` but separate from the selection's. A baseline that
+    beats the choice (exactly, or beyond noise: its 95% interval wholly above
+    the choice's) replaces it, and the notes say which method produced it.
     """
     check_seed = np.random.SeedSequence([_int(seed), 0x5EED])
-    check = monte_carlo(
-        graph, model, selection.seeds, runs=runs, seed=check_seed, executor=executor
-    )
+    p = exact_p(model)
+
+    def check_of(seeds: np.ndarray) -> Check:
+        if p is not None:
+            value = reach(graph, p, seeds)
+            return Check(runs=0, reach_mean=value, reach_ci95=(value, value))
+        return monte_carlo(graph, model, seeds, runs=runs, seed=check_seed, executor=executor)
+
+    check = check_of(selection.seeds)
     table: dict[str, tuple[np.ndarray, Check]] = {}
     if baselines:
         k = len(selection.seeds) - selection.forced
-        p = getattr(model, "p", None) or 0.01
+        tie_p = getattr(model, "p", None) or 0.01
         for name, fn in BASELINES.items():
-            chosen = fn(graph, k, p=p, seed=_int(seed), constraints=constraints)
-            table[name] = (
-                chosen,
-                monte_carlo(graph, model, chosen, runs=runs, seed=check_seed, executor=executor),
-            )
+            chosen = fn(graph, k, p=tie_p, seed=_int(seed), constraints=constraints)
+            table[name] = (chosen, check_of(chosen))
+        selection, check = _never_beaten(selection, check, table, p is not None)
     return Report(selection=selection, check=check, baselines=table)
+
+
+def _never_beaten(
+    selection: Selection, check: Check, table: dict[str, tuple[np.ndarray, Check]], exact: bool
+) -> tuple[Selection, Check]:
+    for name, (chosen, other) in table.items():
+        beats = (
+            other.reach_mean > check.reach_mean + 1e-9
+            if exact
+            else other.reach_ci95[0] > check.reach_ci95[1]
+        )
+        if beats and len(chosen) <= len(selection.seeds):
+            note = (
+                f"the simple choice '{name}' reached more ({other.reach_mean:.1f} against "
+                f"{check.reach_mean:.1f}) with the same number of people, so it is returned"
+            )
+            selection = replace(
+                selection,
+                seeds=np.asarray(chosen, dtype=np.int32),
+                method=f"baseline {name}",
+                estimate=other.reach_mean,
+                estimate_ci95=other.reach_ci95,
+                verified=other.reach_mean if exact else None,
+                notes=[*selection.notes, note],
+                optimal=False,
+            )
+            check = other
+    return selection, check
 
 
 def _int(seed: Seed) -> int:

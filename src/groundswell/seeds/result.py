@@ -37,6 +37,12 @@ class Selection:
     curve: np.ndarray | None = None
     target: float | None = None
     reached: bool | None = None
+    # Exact models (``seeds.exact``): the reach is a count or an exact
+    # expectation, so ``verified`` is it; ``lower_bound`` is the proven fewest
+    # people any choice needs for ``target`` (``optimal``: this choice is one).
+    verified: float | None = None
+    lower_bound: int | None = None
+    optimal: bool = False
 
     @property
     def seed_share(self) -> float:

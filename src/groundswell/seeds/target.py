@@ -27,6 +27,7 @@ from groundswell.errors import InvalidInput
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed
 from groundswell.seeds.constraints import Constraints
+from groundswell.seeds.exact import choose_for_target, exact_p
 from groundswell.seeds.greedy import greedy
 from groundswell.seeds.result import Selection, share_ci
 from groundswell.seeds.sampling import RRSets, independent_prefix_coverage, rr_spec, stream_key
@@ -82,10 +83,13 @@ def fewest_seeds(
         raise InvalidInput("the graph has no people; load a network with at least one tie")
     start = time.perf_counter()
     resolved = (constraints or Constraints()).resolve(n)
+    limit = n if max_seeds is None else int(max_seeds)
+    p = exact_p(model)
+    if p is not None:
+        return _exact(graph, model, p, resolved, target, limit, start)
     spec = rr_spec(graph, model)
     key = stream_key(seed)
     theta = hoeffding_sets(error, confidence)
-    limit = n if max_seeds is None else int(max_seeds)
     r1 = RRSets(spec, key)
     sample = theta
     capped = False
@@ -122,7 +126,7 @@ def fewest_seeds(
                 f"may need more than the {order.size} seeds ({order.size / n:.1%}) tried"
             )
         notes.append(
-            f"target {target:.0%} not reachable under this model and these limits: "
+            f"target {target:.0%} not reached under this model and these limits: "
             f"best share {best:.1%}, which {size} seeds ({size / n:.1%}) already give"
         )
     seeds = order[:size]
@@ -142,6 +146,52 @@ def fewest_seeds(
         curve=curve,
         target=target,
         reached=reached,
+    )
+
+
+def _exact(graph, model, p, resolved, target, limit, start) -> Selection:
+    """``fewest_seeds`` where the reach is exact (``seeds.exact``): no sampling at all."""
+    n = graph.n
+    got = choose_for_target(graph, p, resolved, target, limit)
+    seeds, curve, bound = got["seeds"], got["curve"], got["bound"]
+    value = float(curve[-1]) * n
+    notes = [
+        f"reach counted exactly (one step, p = {p:g}): greedy alone needed "
+        f"{got['greedy_count']} people; dropping redundant ones and swapping "
+        f"({got['swaps']} swaps tried) left {seeds.size}"
+    ]
+    if bound is not None:
+        notes.append(f"lower bound on the people needed: {bound.method}")
+    if not got["reached"]:
+        notes.append(
+            f"target {target:.0%} not reached: the best is {curve[-1]:.1%} "
+            f"with {seeds.size} people ({seeds.size / n:.1%})"
+        )
+    method = "exact-greedy-target" + ("+swaps" if got["swaps"] else "")
+    guarantee = (
+        "optimal (integer program solved by HiGHS)"
+        if got["optimal"]
+        else "greedy partial set cover on the exact reach, within H(max ties + 1) of the "
+        "fewest (Slavik 1997)"
+    )
+    return Selection(
+        seeds=seeds,
+        forced=int(resolved.forced.size),
+        method=method,
+        model=_describe(model),
+        n=n,
+        estimate=value,
+        estimate_ci95=(value, value),
+        rr_sets=0,
+        seconds=time.perf_counter() - start,
+        guarantee=guarantee,
+        notes=notes,
+        curve=curve,
+        target=target,
+        reached=got["reached"],
+        verified=value,
+        lower_bound=None if bound is None else min(bound.people, int(seeds.size)),
+        optimal=got["optimal"],
     )
 
 
