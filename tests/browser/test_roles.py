@@ -74,3 +74,34 @@ def test_works_without_javascript(page_without_js: Any, admin: str):
     page.get_by_label("Show").select_option("connector")
     page.get_by_role("button", name="Show").click()
     assert "role=connector" in page.url and page.locator("#role-connector").is_visible()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _fits(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width} px wide on a {PHONE['width']} px phone"
+
+
+def test_finding_roles_page_is_no_wider_than_a_phone(
+    page: Any, admin: str, console_errors: list[str], assert_accessible: Callable[..., None]
+):
+    """Issue 15: /roles was 770 px wide on a 390 px phone (the indicator table)."""
+    page.set_viewport_size(PHONE)
+    page.goto("/roles")
+    _fits(page)
+    # The wide tables scroll inside their own region, which a keyboard can reach.
+    region = page.get_by_role("region", name="Indicators by quarter table")
+    assert region.get_attribute("tabindex") == "0"
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert_accessible(page)
+    sign_in(page)
+    assert page.url.endswith("/roles")
+    _fits(page)
+    page.get_by_text("The people in the picture, as a table").click()
+    _fits(page)
+    assert_accessible(page)
+    page.goto("/roles?role=organiser")
+    _fits(page)
+    assert console_errors == []
