@@ -277,8 +277,8 @@ async def test_a_refused_vote_gets_the_full_paths_page_from_the_short_path(
 
 
 @pytest.mark.anyio
-async def test_closed_conversation_and_rate_limit_answer_through_the_full_path(
-    vote_web: FastAPI, visitor: httpx.AsyncClient, app: App
+async def test_closed_conversation_and_rate_limit_answer_as_the_full_path_does(
+    vote_web: FastAPI, visitor: httpx.AsyncClient, app: App, full_path_calls
 ):
     do_open_conversation(app, topic="Shut", question="?", seeds=SEEDS, slug="shut")
     close(app, "shut")
@@ -287,9 +287,11 @@ async def test_closed_conversation_and_rate_limit_answer_through_the_full_path(
     shut = await visitor.post("/conversations/shut/vote", data=form)
     assert shut.status_code == 409 and "closed" in shut.text
     vote_web.state.ratelimiter.limits["vote"] = 2
-    codes = [(await visitor.post("/conversations/about/vote", data=form)).status_code
-             for _ in range(3)]  # fmt: skip
-    assert codes == [303, 303, 429]
+    answers = [await visitor.post("/conversations/about/vote", data=form) for _ in range(3)]
+    assert [a.status_code for a in answers] == [303, 303, 429]
+    assert "oo many votes; wait" in answers[2].text and int(answers[2].headers["retry-after"]) >= 1
+    assert answers[2].headers["content-security-policy"] == HEADERS["content-security-policy"]
+    assert full_path_calls == []  # the short path answered all of them, the 429 too
     assert len(stored(app)) == 2
 
 

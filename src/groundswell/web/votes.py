@@ -27,13 +27,13 @@ middleware answers those directly: the same checks as the full stack
 (signed visitor cookie, CSRF token, rate limit), the same ballot queue and
 the same security headers, without building a request, routing it or
 running dependencies, which cost more than the vote itself. A ballot it
-refuses (malformed, no such statement, a closed conversation) gets the same
-error page the full application would send, from here: a stream of refused
-ballots costs a page each, not a trip through the whole stack. Anything else
-(a signed-in session, htmx, a missing or bad cookie or token, a rate limit,
-a failed transaction) goes on to the full application, which answers it in
-the usual way; a vote that was not taken wrote nothing, so trying it again
-there is safe.
+refuses (malformed, no such statement, a closed conversation, over a rate
+limit) gets the same error page the full application would send, from here:
+a stream of refused ballots costs a page each, not a trip through the whole
+stack. Anything else (a signed-in session, htmx, a missing or bad cookie or
+token, a failed transaction) goes on to the full application, which answers
+it in the usual way; a vote that was not taken wrote nothing, so trying it
+again there is safe.
 ``benchmarks/load.py`` measures the difference (server CPU per vote).
 """
 
@@ -65,7 +65,7 @@ from groundswell.web.auth import (
     visitor_participant_key,
 )
 from groundswell.web.errors import error_response
-from groundswell.web.ratelimit import vote_wait
+from groundswell.web.ratelimit import RateLimited, vote_wait
 from groundswell.web.security import RAW_HEADERS
 
 MAX_BATCH = 1000  # ballots per transaction: bounds one commit's size and latency
@@ -200,13 +200,16 @@ class VoteShortcut:
             return False
         client = scope.get("client")
         address = client[0] if client else "unknown"
-        if vote_wait(web.state.ratelimiter, f"visitor:{visitor}", address) > 0:
-            return False  # over a limit: the full path answers 429
+        wait = vote_wait(web.state.ratelimiter, f"visitor:{visitor}", address)
+        if wait > 0:
+            limited = RateLimited("votes", wait)
+            await _refuse(scope, send, limited.status_code, limited.detail, limited.headers)
+            return True
         try:
             ballot = ballot_of(slug, visitor_participant_key(key, visitor), form)
             await vote_queue(web.state, web.state.gs).vote(ballot)
         except GroundswellError as exc:  # refused, nothing written: say why, as the app would
-            await _refuse(scope, exc, send)
+            await _refuse(scope, send, exc.http_status, exc.message)
             return True
         except Exception:  # the transaction failed: the full path tries once more (503...)
             return False
@@ -225,9 +228,13 @@ class VoteShortcut:
         return True
 
 
-async def _refuse(scope: Scope, problem: GroundswellError, send: Send) -> None:
-    """The full application's error page for ``problem``, with the security headers."""
-    response = error_response(Request(scope), problem.http_status, problem.message)
+async def _refuse(
+    scope: Scope, send: Send, status: int, message: str, headers: Mapping[str, str] | None = None
+) -> None:
+    """The full application's error page, with the security headers (and ``headers``)."""
+    response = error_response(Request(scope), status, message)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
     response.raw_headers.extend(RAW_HEADERS)
 
     async def nothing() -> Message:  # the request body has been read already
