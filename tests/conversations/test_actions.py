@@ -202,14 +202,14 @@ def test_the_voting_card_is_progress_and_routing_in_one_read(db_app: App, conv):
 
 def test_report_has_groups_consensus_and_participation(db_app: App, conv):
     rng = np.random.default_rng(3)
-    for p in range(12):
+    for p in range(24):  # two groups of 12: a group under 10 would not be shown apart
         for tid in range(len(SEEDS)):
-            side = 1 if (p < 6) == (tid % 2 == 0) else -1
+            side = 1 if (p < 12) == (tid % 2 == 0) else -1
             do_vote(db_app, conv.slug, f"p{p}", tid, side if rng.random() > 0.1 else 0)
     r = report(db_app, conv.slug)
-    assert r.n_participants == 12 and r.n_votes == 48
-    assert sum(g["size"] for g in r.groups) == 12 and len(r.points) == 12
-    assert sum(n for _, n in r.per_day) == 48
+    assert r.n_participants == 24 and r.n_votes == 96
+    assert sum(g["size"] for g in r.groups) + r.in_small_groups == 24 and len(r.points) == 24
+    assert sum(n for _, n in r.per_day) == 96
     text = report_csv(r)
     assert text.splitlines()[0].startswith("tid,text,status,agree,disagree,pass,seen,agree_pct")
     assert len(text.splitlines()) == 1 + len(SEEDS)

@@ -77,3 +77,23 @@ def test_errors_are_one_line(database: App, tmp_path, capsys):
     assert code != 0 and "no conversation 'nowhere'" in err and "Traceback" not in err
     code, _, err = _run(capsys, "conversations", "import", str(tmp_path / "missing"))
     assert code != 0 and "no such folder" in err and "Traceback" not in err
+
+
+def test_finding_2_cli_report_shows_no_group_under_ten(database: App, capsys):
+    from groundswell.actions.conversations import do_open_conversation
+    from groundswell.actions.votes import Ballot, do_votes
+
+    statements = [f"Statement number {i}" for i in range(8)]
+    slug = do_open_conversation(database, topic="Few", question="?", seeds=statements).slug
+    # 22 agree with everything; 3 disagree with half: a group of their own, under 10
+    do_votes(database, [
+        Ballot(slug, f"p{p}", t, 1 if p < 22 or t % 2 else -1) for p in range(25) for t in range(8)
+    ])  # fmt: skip
+    code, out, err = _run(capsys, "conversations", "report", slug)
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "Group A (22 people)" in text and "Group B" not in text
+    assert "1 group (3 people in groups too small to show)" in text
+    code, out, _ = _run(capsys, "conversations", "report", slug, "--json")
+    data = json.loads(out)
+    assert [g["size"] for g in data["groups"]] == [22] and data["people_in_small_groups"] == 3

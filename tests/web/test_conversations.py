@@ -171,21 +171,21 @@ async def test_open_a_conversation(moderator: httpx.AsyncClient):
 async def test_report_page_and_csv(convo_web: FastAPI, app: App):
     from groundswell.actions.votes import do_vote
 
-    for p in range(8):
+    for p in range(20):  # two groups of 10: smaller ones are not shown apart
         for tid in range(3):
-            do_vote(app, "getting-about", f"p{p}", tid, 1 if (p < 4) == (tid != 1) else -1)
+            do_vote(app, "getting-about", f"p{p}", tid, 1 if (p < 10) == (tid != 1) else -1)
     transport = httpx.ASGITransport(app=convo_web, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url=BASE) as c:
         page = await c.get("/conversations/getting-about/report")
         assert page.status_code == 200
         for text in ("What we heard", "Opinion map", "Opinion groups", "Group A", "<svg",
-                     "Participation over time", "Common ground", "24 votes"):  # fmt: skip
+                     "Participation over time", "Common ground", "60 votes"):  # fmt: skip
             assert text in page.text, text
         download = await c.get("/conversations/getting-about/report.csv")
         assert (
             download.status_code == 200 and "attachment" in download.headers["content-disposition"]
         )
         rows = list(csv.DictReader(io.StringIO(download.text)))
-        assert [r["text"] for r in rows] == SEEDS and sum(int(r["seen"]) for r in rows) == 24
+        assert [r["text"] for r in rows] == SEEDS and sum(int(r["seen"]) for r in rows) == 60
         empty = await c.get("/conversations/pre/report")
         assert empty.status_code == 200 and "Nobody has voted yet" in empty.text

@@ -9,9 +9,9 @@ import re
 import httpx
 import pytest
 
-from groundswell.actions.conversation_report import clear_cache
+from groundswell.actions.conversation_report import SMALL_GROUP, clear_cache, report
 from groundswell.actions.conversations import do_moderate, do_open_conversation, do_submit_statement
-from groundswell.actions.votes import do_vote
+from groundswell.actions.votes import Ballot, do_vote, do_votes
 from groundswell.app import App
 from groundswell.web import create_app
 
@@ -86,3 +86,50 @@ async def test_finding_8_report_csv_neutralises_formula_statements(app: App):
     assert texts == ["'" + formula, "'-5 minutes walk", "'@everyone"]
     counts = [r["agree"] for r in csv.DictReader(io.StringIO(download.text))]
     assert counts == ["1", "0", "0"]  # numbers stay numbers
+
+
+def small_group_conversation(gs: App, majority: int = 22, minority: int = 3) -> str:
+    """``majority`` people agree with every statement; ``minority`` disagree with half.
+
+    The analysis puts the few in an opinion group of their own, under MIN_CELL.
+    """
+    statements = [f"Statement number {i}" for i in range(8)]
+    slug = do_open_conversation(
+        gs, topic="A few apart", question="What would help?", seeds=statements
+    ).slug
+    do_votes(gs, [
+        Ballot(slug, f"p{p}", t, 1 if p < majority or t % 2 else -1)
+        for p in range(majority + minority) for t in range(len(statements))
+    ])  # fmt: skip
+    return slug
+
+
+async def test_finding_2_opinion_groups_under_ten_are_not_shown_apart(db_app: App):
+    clear_cache()
+    slug = small_group_conversation(db_app)
+    r = report(db_app, slug)
+    assert [g["size"] for g in r.groups] == [22] and r.in_small_groups == 3
+    assert r.divisive == []  # division needs two groups shown
+    assert {p[2] for p in r.points} == {0, SMALL_GROUP}
+    assert all("group_B_agree_pct" not in s for s in r.statements)
+    assert r.to_dict()["people_in_small_groups"] == 3
+
+    page = await _get(db_app, f"/conversations/{slug}/report")
+    text = " ".join(page.text.split())
+    assert "Group A: 22 people" in text and "Group B" not in text
+    assert "3 people in groups too small to show" in text
+    assert "25 participants cast 200 votes on 8 statements" in text
+    download = await _get(db_app, f"/conversations/{slug}/report.csv")
+    header = next(csv.reader(io.StringIO(download.text)))
+    assert [c for c in header if c.startswith("group_")] == ["group_A_agree_pct"]
+
+
+async def test_finding_2_no_group_shown_when_every_group_is_small(app: App):
+    clear_cache()
+    slug = small_group_conversation(app, majority=6, minority=3)
+    r = report(app, slug)
+    assert r.groups == [] and r.in_small_groups == 9
+    page = await _get(app, f"/conversations/{slug}/report")
+    text = " ".join(page.text.split())
+    assert "No opinion group has 10 or more people yet" in text
+    assert "9 people in groups too small to show" in text and "Group A" not in text

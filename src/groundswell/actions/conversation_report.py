@@ -35,6 +35,7 @@ from groundswell.actions.conversations import (
 )
 from groundswell.conversations import Analysis, analyse, build_matrix, next_statement
 from groundswell.conversations.routing import pick
+from groundswell.measures.suppression import MIN_CELL
 from groundswell.rng import Seed
 from groundswell.store.models.conversations import Conversation, Participant, Statement, Vote
 
@@ -255,9 +256,11 @@ class Report:
     groups: list[dict] = field(default_factory=list)  # id, label, size, statements
     consensus: list[dict] = field(default_factory=list)
     divisive: list[dict] = field(default_factory=list)
-    points: list[tuple[float, float, int]] = field(default_factory=list)  # x, y, group (-1)
+    # x, y, group: the index into ``groups``, -1 not grouped yet, SMALL_GROUP in a small group
+    points: list[tuple[float, float, int]] = field(default_factory=list)
     per_day: list[tuple[date, int]] = field(default_factory=list)
     seconds: float = 0.0
+    in_small_groups: int = 0  # people in opinion groups under MIN_CELL, not shown apart
 
     def to_dict(self) -> dict:
         return {
@@ -269,6 +272,7 @@ class Report:
             "participants": self.n_participants,
             "votes": self.n_votes,
             "groups": self.groups,
+            "people_in_small_groups": self.in_small_groups,
             "consensus": self.consensus,
             "divisive": self.divisive,
             "per_day": [{"day": d.isoformat(), "votes": n} for d, n in self.per_day],
@@ -279,6 +283,9 @@ class Report:
 
 def _share(n: float, of: float) -> int | None:
     return None if of == 0 else round(100 * n / of)
+
+
+SMALL_GROUP = -2  # a participant's group on the map when it is too small to show
 
 
 def group_label(g: int) -> str:
@@ -329,7 +336,12 @@ def report(db: Database, slug: str) -> Report:
     agree = np.bincount(cols, weights=vals > 0, minlength=n_t)
     disagree = np.bincount(cols, weights=vals < 0, minlength=n_t)
     seen = np.bincount(cols, minlength=n_t)
-    stats, k = a.stats, a.k
+    stats, sizes = a.stats, a.group_sizes()
+    # The small-number rule (measures.suppression): a group of fewer than
+    # MIN_CELL people is never shown apart, neither its size nor how it voted;
+    # its people are counted together. Shown groups are lettered A, B, ... in turn.
+    shown = [g for g in range(a.k) if sizes[g] >= MIN_CELL]
+    label = {g: group_label(i) for i, g in enumerate(shown)}
 
     def text(tid: Hashable) -> str:
         return texts.get(tid, ("", ""))[0]  # type: ignore[arg-type]
@@ -347,13 +359,12 @@ def report(db: Database, slug: str) -> Report:
                 seen=int(seen[j]),
                 agree_pct=_share(agree[j], seen[j]),
             )
-            for g in range(k):
-                entry[f"group_{group_label(g)}_agree_pct"] = _share(stats.na[g, j], stats.ns[g, j])
+            for g in shown:
+                entry[f"group_{label[g]}_agree_pct"] = _share(stats.na[g, j], stats.ns[g, j])
         entry["pass"] = entry["seen"] - entry["agree"] - entry["disagree"]
         statements.append(entry)
-    sizes = a.group_sizes()
     groups = []
-    for g in range(k):
+    for g in shown:
         reps = []
         for r in a.repness[g]:
             j = col[r.tid]
@@ -363,7 +374,9 @@ def report(db: Database, slug: str) -> Report:
                  "pct": _share(share, stats.ns[g, j]), "agree_pct": _share(stats.na[g, j],
                  stats.ns[g, j]), "seen": int(stats.ns[g, j])}
             )  # fmt: skip
-        groups.append({"id": g, "label": group_label(g), "size": int(sizes[g]), "statements": reps})
+        groups.append(
+            {"id": len(groups), "label": label[g], "size": int(sizes[g]), "statements": reps}
+        )
     consensus = []
     for side in ("agree", "disagree"):
         for s in getattr(a.consensus, side):
@@ -373,19 +386,23 @@ def report(db: Database, slug: str) -> Report:
                 {"tid": s.tid, "text": text(s.tid), "direction": side,
                  "pct": _share(count, seen[j])}
             )  # fmt: skip
+    # Division is between groups shown: with fewer than two there is none to show.
     divisive = [
         {"tid": a.matrix.tids[j], "text": text(a.matrix.tids[j]),
-         "groups": [{"label": group_label(g), "agree_pct": _share(stats.na[g, j], stats.ns[g, j])}
-                    for g in range(k)]}
+         "groups": [{"label": label[g], "agree_pct": _share(stats.na[g, j], stats.ns[g, j])}
+                    for g in shown]}
         for j, _ in a.divisive
-    ]  # fmt: skip
+    ] if len(shown) > 1 else []  # fmt: skip
     xy = a.pca.participants
+    order = {g: i for i, g in enumerate(shown)}
+    in_group = [int(g) for g in a.participant_group]
     points = [
-        (float(xy[i, 0]), float(xy[i, 1]), int(a.participant_group[i])) for i in range(len(xy))
+        (float(xy[i, 0]), float(xy[i, 1]), -1 if g < 0 else order.get(g, SMALL_GROUP))
+        for i, g in enumerate(in_group)
     ]
     return Report(
         view, base.n_participants, len(log.pids), statements, groups, consensus, divisive,
-        points, per_day, a.seconds,
+        points, per_day, a.seconds, int(sum(sizes)) - sum(g["size"] for g in groups),
     )  # fmt: skip
 
 

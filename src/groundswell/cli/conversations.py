@@ -22,6 +22,7 @@ from rich.table import Table
 from groundswell.cli.common import JSON_OPTION, console, print_json
 from groundswell.cli.main import app
 from groundswell.csvsafe import write_private
+from groundswell.wording import plural
 
 if TYPE_CHECKING:
     from groundswell.app import App
@@ -184,12 +185,18 @@ def report_conversation(
     c = r.conversation
     console.print(f"[bold]{escape(c.topic)}[/bold]: {escape(c.question)}", soft_wrap=True)
     console.print(
-        f"{r.n_participants} participants, {len(r.statements)} statements, {r.n_votes} votes; "
-        f"{len(r.groups)} groups"
+        f"{plural(r.n_participants, 'participant')}, {plural(len(r.statements), 'statement')}, "
+        f"{plural(r.n_votes, 'vote')}; {plural(len(r.groups), 'group')}"
+        + (
+            f" ({plural(r.in_small_groups, 'person', 'people')} in groups too small to show)"
+            if r.in_small_groups
+            else ""
+        )
     )
     for group in r.groups:
         table = Table(
-            title=f"Group {group['label']} ({group['size']} people)", title_justify="left"
+            title=f"Group {group['label']} ({plural(group['size'], 'person', 'people')})",
+            title_justify="left",
         )
         table.add_column("statement", justify="right")
         table.add_column("side")

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from groundswell.actions.conversation_report import Report, report, report_csv
+from groundswell.measures.suppression import MIN_CELL
 from groundswell.web.deps import GsApp
 from groundswell.web.routes.conversations import render
 
@@ -83,12 +84,13 @@ def _context(r: Report) -> dict[str, Any]:
     unit, rows = participation(r.per_day)
     for g in r.groups:
         g["colour"], g["colour_name"] = colour(g["id"]), COLOUR_NAMES[g["id"] % len(COLOURS)]
-    ungrouped = sum(1 for p in r.points if p[2] < 0)
+    ungrouped = sum(1 for p in r.points if p[2] == -1)
     return {
         "report": r,
         "conversation": r.conversation,
         "dots": opinion_map(r.points),
         "map_size": MAP_SIZE,
+        "min_cell": MIN_CELL,
         "ungrouped": ungrouped,
         "unit": unit,
         "participation": rows,
