@@ -29,13 +29,13 @@ from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from groundswell.store.models.base import MAX_INT
+from groundswell.web.auth import MAX_FORM_BYTES
 from groundswell.web.errors import error_response
 
 # Route signature type for ids and counts: ``story_id: Id``, ``Annotated[Id, Form()]``.
 Id = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 MAX_FIELDS = 1000  # Starlette's own limit for multipart forms; urlencoded gets the same
-MAX_BODY = 20 * 1024 * 1024  # the largest form or JSON body read (AuthMiddleware's limit too)
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NUL = "\x00"
 
@@ -138,7 +138,7 @@ def _replay(body: bytes) -> Receive:
 
 
 async def _read(receive: Receive) -> bytes | None:
-    """The whole body, or None when it is over ``MAX_BODY``."""
+    """The whole body, or None when it is over ``MAX_FORM_BYTES`` (as AuthMiddleware reads it)."""
     chunks, size, more = [], 0, True
     while more:
         message = await receive()
@@ -146,7 +146,7 @@ async def _read(receive: Receive) -> bytes | None:
             break
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > MAX_FORM_BYTES:
             return None
         chunks.append(chunk)
         more = message.get("more_body", False)
