@@ -49,7 +49,12 @@ async def test_direct_contact_target_answers_the_3_percent_question(
     assert 'id="coverage-table"' in r.text and 'id="baselines"' in r.text
     for name in ("Most ties", "PageRank", "Deepest k-core", "At random"):
         assert name in r.text
-    assert "Settings used" in r.text and "100 simulations" in r.text
+    # Plain words up front; how it was worked out in a details element.
+    details = r.text.split('id="how-worked-out"')[1].split("</details>")[0]
+    assert "counted exactly" in details and "RR sets" not in r.text.split("<details")[0]
+    assert "max_members" not in r.text
+    assert 'id="lower-bound"' in r.text and "needed by any choice" in r.text
+    assert "at least" in svg and "needed" in svg
     # Anonymous visitors get the answer, not who the people are.
     assert 'id="chosen-people"' not in r.text and 'id="people-hidden"' in r.text
 
@@ -150,3 +155,60 @@ async def test_finding_4_an_initiative_organiser_sees_its_members_among_the_seed
     table = r.text.split('id="chosen-people"')[1].split("</table>")[0]
     shown = set(re.findall(r'scope="row">(p\d\d)</th>', table))
     assert "p00" in shown and shown <= {"p00", "p01", "p02", "p03"}, shown  # the members
+
+
+async def test_finding_page_chosen_people_are_all_listed_paged_and_downloadable(
+    organiser: httpx.AsyncClient, app: App
+) -> None:
+    from sqlalchemy import select
+
+    from groundswell.actions import seeds as action
+    from groundswell.store.models import AuditEvent
+
+    query = {"model": "direct", "p": "1", "mode": "k", "k": "12"}
+    old = action.PAGE_SIZE
+    action.PAGE_SIZE = 1
+    try:
+        first = await organiser.get("/network/seeds", params=query)
+        second = await organiser.get("/network/seeds", params={**query, "page": "2"})
+    finally:
+        action.PAGE_SIZE = old
+    assert 'id="people-pages"' in first.text and "Next page" in first.text
+    rows = [
+        re.findall(
+            r'scope="row">(p\d\d)</th>', r.text.split('id="chosen-people"')[1].split("</table>")[0]
+        )
+        for r in (first, second)
+    ]
+    assert len(rows[0]) == 1 and rows[0] != rows[1]
+    csv = await organiser.get("/network/seeds.csv", params=query)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.strip().splitlines()
+    assert lines[0] == "order,id,name,town,ties"
+    listed = [line.split(",")[1] for line in lines[1:]]
+    assert listed and all(int(label[1:]) % 2 == 1 for label in listed)  # Leeds only
+    assert "Leeds" in csv.text and "Bradford" not in csv.text
+    with app.reading() as s:
+        actions = s.execute(select(AuditEvent.action)).scalars().all()
+    assert "network.seeds.csv" in actions
+
+
+async def test_finding_page_anonymous_download_names_nobody(client: httpx.AsyncClient) -> None:
+    query = {"model": "direct", "p": "1", "mode": "k", "k": "3"}
+    csv = await client.get("/network/seeds.csv", params=query)
+    assert csv.status_code == 200
+    assert csv.text.strip().splitlines() == ["order,id,name,town,ties"]
+
+
+async def test_finding_page_choice_is_not_beaten_by_a_simple_choice(
+    client: httpx.AsyncClient, app: App
+) -> None:
+    with app.transaction() as s:
+        s.query(Person).update({"consent_contact": True})
+    for consented in ("yes", ""):
+        query = {"model": "direct", "p": "0.5", "mode": "k", "k": "3", "consented": consented}
+        r = await client.get("/network/seeds", params=query)
+        assert r.status_code == 200, r.text
+        table = r.text.split('id="baselines"')[1].split("</table>")[0]
+        reaches = [float(x) for x in re.findall(r'numeric">([\d.]+)</td>', table)]
+        assert reaches[0] >= max(reaches[1:]) - 1e-9, reaches
