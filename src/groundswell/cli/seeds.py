@@ -83,14 +83,19 @@ def seeds(
     baselines: bool = typer.Option(False, "--baselines", help="Also check simple choices."),
     directed: bool = typer.Option(False, "--directed", help="Edge lines are one-way ties."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same answer)."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address; default: this computer."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Find the fewest people who reach --target of everyone, or the best --k people.
 
-    The reach printed is an independent Monte Carlo check of the returned seeds.
+    The reach printed is an independent Monte Carlo check of the returned seeds
+    (counted exactly under one-step models such as direct). With --scheduler
+    (or GROUNDSWELL_SCHEDULER) the sampling and the check run on a Dask
+    cluster; the same --seed gives the same seeds either way.
     """
-    from groundswell.seeds import Constraints, best_k, check_selection, fewest_seeds
-    from groundswell.seeds.complex import complex_seeds
+    from groundswell.seeds import Constraints
     from groundswell.spread import Model
 
     if (target is None) == (k is None):
@@ -113,38 +118,54 @@ def seeds(
         )
     }
     constraints = Constraints(cost=_costs(graph, cost), budget=budget, **ids)
-    if model in ("complex", "sir"):
-        selection = complex_seeds(
-            graph, spread_model, k=k, target=target, seed=seed, constraints=constraints
-        )
-    elif k is not None:
-        selection = best_k(
-            graph,
-            spread_model,
-            k,
-            method=method,
-            epsilon=epsilon,
-            seed=seed,
-            constraints=constraints,
-        )
-    else:
-        selection = fewest_seeds(
-            graph, spread_model, target or 0.9, seed=seed, constraints=constraints, error=error
-        )
-    report = check_selection(
-        graph,
-        spread_model,
-        selection,
-        runs=runs,
-        seed=seed,
-        baselines=baselines,
-        constraints=constraints,
-    )
+    executor = _executor(scheduler)
+    try:
+        report = _choose(graph, spread_model, constraints, target, k, method, epsilon, error,
+                         seed, runs, baselines, executor)  # fmt: skip
+    finally:
+        if executor is not None:
+            executor.close()
     doc = report.as_json(graph.labels)
     if json_out:
         print_json(doc)
         return
     _print(doc)
+
+
+def _executor(scheduler: str | None):
+    """A Dask executor when a scheduler is named (option or GROUNDSWELL_SCHEDULER), else
+    None: in-process threads, which start faster than a local executor's pool."""
+    from groundswell.compute import executor_for
+    from groundswell.settings import load_settings
+
+    settings = load_settings() if scheduler is None else None
+    address = scheduler or getattr(settings, "scheduler", None)
+    return executor_for(address) if address else None
+
+
+def _choose(graph, model, constraints, target, k, method, epsilon, error, seed, runs,
+            baselines, executor):  # fmt: skip
+    from groundswell.seeds import best_k, check_selection, fewest_seeds
+    from groundswell.seeds.complex import complex_seeds
+
+    if model.kind in ("complex", "sir"):
+        selection = complex_seeds(
+            graph, model, k=k, target=target, seed=seed, constraints=constraints
+        )
+    elif k is not None:
+        selection = best_k(
+            graph, model, k, method=method, epsilon=epsilon, seed=seed,
+            constraints=constraints, executor=executor,
+        )  # fmt: skip
+    else:
+        selection = fewest_seeds(
+            graph, model, target or 0.9, seed=seed, constraints=constraints, error=error,
+            executor=executor,
+        )  # fmt: skip
+    return check_selection(
+        graph, model, selection, runs=runs, seed=seed, baselines=baselines,
+        constraints=constraints, executor=executor,
+    )  # fmt: skip
 
 
 def _print(doc: dict) -> None:
