@@ -122,3 +122,34 @@ def test_measures_dashboard_and_survey_are_accessible(
     assert "There is a problem" in page.get_by_role("alert").inner_text()
     assert_accessible(page)
     assert [e for e in console_errors if "422" not in e] == []  # the form's answer is a 422
+
+
+# Every CSP violation the page meets, caught where it happens (a console line
+# can be missed or worded differently across Chromium versions).
+REPORT_CSP = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sample || ''));
+});
+"""
+
+
+def test_finding_campaign_logging_breaks_no_content_security_policy(
+    page: Any, walkers: tuple[str, str], console_errors: list[str]
+):
+    """Issue 15: logging a day logged a CSP error for an inline style."""
+    page.context.add_init_script(REPORT_CSP)
+    page.set_viewport_size(PHONE)
+    _sign_in(page, walkers[0])
+    violations: list[str] = []
+    amount = page.get_by_label("How many miles today?")
+    for typed, shown in (("oops", "Enter how much you did today"), ("1.5", "Logged 1.5 miles")):
+        amount.fill(typed)
+        page.get_by_role("button", name="Log today's mile").click()
+        page.get_by_text(shown).first.wait_for()
+        violations += page.evaluate("window.__csp")
+    for path in ("/campaigns", f"/campaigns/{SLUG}?logged=1", "/campaigns/mile-a-day"):
+        page.goto(path)
+        violations += page.evaluate("window.__csp")
+    assert violations == []
+    assert console_errors == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -167,3 +168,27 @@ async def test_a_campaign_not_started_says_when_it_starts(app: App, pat):
     when = f"{starts.day} {starts:%B %Y}"
     assert f"This campaign starts on {when}. You can log your days from then." in page
     assert 'action="/campaigns/walk-later/log"' not in page
+
+
+ONE_MILES = re.compile(r"(?<![\d,.])1 miles")
+
+
+async def test_finding_one_mile_not_1_miles_and_thousands_separated(app: App, pat):
+    """Issue 15: pages read "1 miles" and big totals had no thousands separator."""
+    page = (await pat.get(f"/campaigns/{SLUG}")).text
+    assert "Daily target: 1 mile." in page and not ONE_MILES.search(page)
+    await pat.post(f"/campaigns/{SLUG}/log", data={"amount": "1", "csrf_token": csrf_from(page)})
+    page = (await pat.get(f"/campaigns/{SLUG}")).text
+    assert "Logged" not in page or "Logged 1 mile for" in page
+    assert ">1 day<" in page and "1 mile over 1 day" in page and not ONE_MILES.search(page)
+    assert "11 miles" in page  # the collective total: ten yesterday and today's one
+
+    today = streaks.local_date(utcnow(), streaks.DEFAULT_TZ)
+    do_create_campaign(app, slug="far", name="Far walkers", unit="miles",
+                       starts_on=today - timedelta(days=20), group_goal=1500.0)  # fmt: skip
+    for i in range(1, 11):
+        do_log_activity(app, campaign="far", person=f"p{i:02d}", day=today - timedelta(days=1),
+                        amount=100.0)  # fmt: skip
+    page = (await pat.get("/campaigns/far")).text
+    assert "1,000 miles" in page and "1,500 miles" in page and "1000" not in page
+    assert "1,000 miles" in (await pat.get("/campaigns")).text

@@ -57,6 +57,12 @@ def thousands(value: float | int | None) -> str:
     return f"{int(value):,}"
 
 
+def cell(item: object) -> str:
+    """A suppressed figure (``measures.suppression.Cell``): why it is hidden, or its value."""
+    reason = getattr(item, "reason", None)
+    return reason if reason is not None else thousands(getattr(item, "value", None))
+
+
 def suppressed(value: float | int | None) -> str:
     """A count of people that may be hidden (measures.suppression): ``None`` is suppressed."""
     return "suppressed" if value is None else thousands(value)

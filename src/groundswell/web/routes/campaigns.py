@@ -28,13 +28,13 @@ from groundswell.actions.campaigns import (
 )
 from groundswell.campaigns import streaks
 from groundswell.errors import Conflict, InvalidInput
-from groundswell.measures import suppression
 from groundswell.store.models import ActivityLog, Campaign, Person, utcnow
 from groundswell.web import charts
 from groundswell.web.auth import CurrentUser, SignedInUser
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id
 from groundswell.web.ratelimit import rate_limit
+from groundswell.web.templating import cell
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -66,7 +66,7 @@ def _context(gs: Any, slug: str, user: Any) -> dict[str, Any]:
         "report": report,
         "c": c,
         "p": p,
-        "show": suppression.show,
+        "show": cell,  # the value with separators, or why it is hidden
         "today": today,
         "ref": ref,
         "mine": report.mine,
@@ -96,7 +96,7 @@ async def campaigns(request: Request, gs: GsApp) -> HTMLResponse:
         return [(c, campaign_report(gs, c.slug).progress) for c in list_campaigns(gs)]
 
     rows = await anyio.to_thread.run_sync(load)
-    return render(request, "campaigns/list.html", rows=rows, show=suppression.show)
+    return render(request, "campaigns/list.html", rows=rows, show=cell)
 
 
 @router.api_route("/campaigns/{slug}", methods=["GET", "HEAD"])
