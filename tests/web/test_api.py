@@ -90,3 +90,23 @@ async def test_openapi_schema_and_docs(client: httpx.AsyncClient):
     docs = await client.get("/api/v1/docs")
     assert docs.status_code == 200
     assert 'data-openapi-url="/api/v1/openapi.json"' in docs.text
+
+
+async def test_finding_api_totals_carry_no_float_noise(app, client: httpx.AsyncClient):
+    """Issue 15: API totals read like 17549.40000000047."""
+    from datetime import date, timedelta
+
+    from groundswell.actions.campaigns import do_create_campaign, do_log_activity
+
+    start = date(2025, 3, 1)
+    do_create_campaign(app, slug="tenths", name="Tenths of a mile", unit="miles",
+                       starts_on=start, ends_on=start + timedelta(days=2))  # fmt: skip
+    for day in range(3):
+        for i in range(12):
+            do_log_activity(app, campaign="tenths", person=f"p{i:02d}",
+                            day=start + timedelta(days=day), amount=0.1)  # fmt: skip
+    assert sum([0.1] * 36) != 3.6  # the noise the API must not pass on
+    campaigns = {c["slug"]: c for c in (await client.get("/api/v1/campaigns")).json()}
+    assert campaigns["tenths"]["total"] == 3.6
+    network = (await client.get("/api/v1/network")).json()
+    assert network["mean_degree"] == round(network["mean_degree"], 2)

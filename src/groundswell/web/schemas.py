@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def _two_places(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+# A sum of logged amounts carries binary noise (17549.40000000047 miles): two
+# decimal places are more than anyone logs, and JSON readers show what is sent.
+Rounded = Annotated[float, AfterValidator(_two_places)]
 
 
 class Stats(BaseModel):
@@ -74,7 +84,7 @@ class CampaignSummary(BaseModel):
     ends_on: date | None
     people_logging: int | None
     logs: int | None
-    total: float | None
+    total: Rounded | None
     suppressed: bool = False
 
 
@@ -89,8 +99,8 @@ class NetworkSummary(BaseModel):
     people: int
     ties: int
     isolated: int | None = Field(description="people with no tie; None as its band is")
-    mean_degree: float
-    median_degree: float
+    mean_degree: Rounded
+    median_degree: Rounded
     max_degree: int | None = Field(
         description="top-coded: the most ties that at least 10 people have (never one"
         " person's count); None under 10 people"
