@@ -169,7 +169,7 @@ def _exact(graph, model, p, resolved, target, limit, start) -> Selection:
         )
     method = "exact-greedy-target" + ("+swaps" if got["swaps"] else "")
     guarantee = (
-        "optimal (integer program solved by HiGHS)"
+        "optimal: the proven lower bound equals this count"
         if got["optimal"]
         else "greedy partial set cover on the exact reach, within H(max ties + 1) of the "
         "fewest (Slavik 1997)"
