@@ -159,3 +159,9 @@ async def test_pages_answer_head(client: httpx.AsyncClient):
         response = await client.head(path)
         assert response.status_code == 200, path
         assert response.content == b""
+
+
+async def test_finding_network_has_no_stale_coming_next_box(client: httpx.AsyncClient):
+    """Issue 15: /network promised the 3% as "Coming next"; it has its own page now."""
+    network = (await client.get("/network")).text
+    assert "Coming next" not in network and 'href="/network/seeds"' in network

@@ -1,4 +1,4 @@
-"""Small server-side SVG charts for the Campaigns and Measures pages.
+"""Small server-side SVG charts for the Campaigns, Measures and Initiatives pages.
 
 Self-contained SVG with presentation attributes only (the CSP allows no
 inline styles or scripts). Every chart has a ``<title>`` and ``<desc>``, and
@@ -98,3 +98,59 @@ def progress_svg(share: float | None, *, ident: str, title: str) -> str:
         f'<rect x="0" y="0" width="{filled:.1f}" height="{height}" fill="{BLUE}" rx="4"/>'
         "</svg>"
     )
+
+
+def stacked_bars_svg(
+    rows: dict[str, dict[str, int]], fills: dict[str, str], *, ident: str, title: str, key: str
+) -> str:
+    """Whole-number bars, one per label, stacked by kind (``rows``: label -> kind -> count).
+
+    The count axis has round whole ticks from 0 (a lone "1" said nothing), and
+    only the first, last and a few labels between are written. ``key`` says
+    in words which colour is which.
+    """
+    labels = list(rows)
+    peak = max((sum(v.values()) for v in rows.values()), default=0)
+    ticks = _ticks(float(peak), 3, whole=True)
+    while len(ticks) > 2 and ticks[-2] >= peak:  # no empty band above the tallest bar
+        ticks.pop()
+    top = ticks[-1] or 1.0
+    height = 140
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, height - TOP - BOTTOM
+    step = plot_w / max(len(labels), 1)
+
+    def y(v: float) -> float:
+        return TOP + plot_h * (1 - v / top)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'role="img" aria-labelledby="{ident}-title {ident}-desc" '
+        f'font-family="Arial, sans-serif" font-size="10" class="gs-chart">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{len(labels)} from {escape(labels[0] if labels else "")} to '
+        f"{escape(labels[-1] if labels else '')}; {escape(key)} The table has every value.</desc>",
+    ]
+    for t in ticks:
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(t):.1f}" y2="{y(t):.1f}" '
+            f'stroke="{GREY}"/><text x="{LEFT - 4}" y="{y(t) + 3:.1f}" text-anchor="end" '
+            f'fill="{TEXT}">{_fmt(t)}</text>'
+        )
+    every = max(1, -(-len(labels) // 6))  # at most about six labels fit under the bars
+    for i, label in enumerate(labels):
+        base = 0
+        for kind, n in rows[label].items():
+            if n:
+                parts.append(
+                    f'<rect x="{LEFT + i * step + 2:.1f}" y="{y(base + n):.1f}" '
+                    f'width="{max(step - 4, 1):.1f}" height="{y(base) - y(base + n):.1f}" '
+                    f'fill="{fills[kind]}"/>'
+                )
+            base += n
+        if i % every == 0 or i == len(labels) - 1:
+            parts.append(
+                f'<text x="{LEFT + (i + 0.5) * step:.1f}" y="{height - 6}" text-anchor="middle" '
+                f'fill="{TEXT}">{escape(label)}</text>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
