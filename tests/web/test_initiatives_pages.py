@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pytest
 from auth_helpers import add_users, client_for, csrf_from, fast_hashing  # noqa: F401
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from groundswell.actions import initiatives as ia
 from groundswell.app import App
+from groundswell.store.models import Initiative, Membership, Person
+from groundswell.web import create_app
 
 pytestmark = pytest.mark.anyio
 
@@ -120,3 +126,59 @@ async def test_finding_5_pledge_counts_on_an_initiative_page_are_suppressed(
         page = (await client.get("/initiatives/leeds-walk")).text
         # A hidden 0 protects no one: the others show.
         assert "suppressed (&lt;10) made, 15 shared, 12 done" in page
+
+
+async def test_finding_no_empty_power_mode_chart(web: FastAPI, app: App) -> None:
+    """Issue 15: /initiatives drew an empty chart with a lone "1" when nothing had shifted."""
+    async for client in client_for(web, "anonymous"):
+        page = (await client.get("/initiatives")).text
+        assert 'id="shifts-title"' not in page and "No initiative has changed" in page
+        ia.do_create_initiative(app, slug="leeds-walk", name="Leeds walk", hand="grassroots",
+                                power_mode="keeping", town="Leeds")  # fmt: skip
+        for day in ("2025-01-10", "2025-02-10", "2025-04-10"):
+            to = "ceding" if day != "2025-02-10" else "sharing"
+            ia.do_change_power_mode(app, "leeds-walk", to, changed_on=date.fromisoformat(day))
+        page = (await client.get("/initiatives")).text
+        chart = page[page.index("<svg", page.index('id="shifts-title"') - 400) :]
+        chart = chart[: chart.index("</svg>")]
+        # Whole, round ticks from 0 with a grid line each: 0 and 2 for two changes in Q1.
+        assert re.findall(r">(\d+)</text>", chart) == ["0", "1", "2"]
+        assert chart.count("<line") == 3 and "2025-Q1" in chart and "2025-Q2" in chart
+        assert "No initiative has changed" not in page
+
+
+@pytest.fixture
+def crowd(db_app: App, add_people) -> FastAPI:
+    """An initiative with 120 Leeds members and 30 from York, on each database."""
+    add_people(db_app, [(f"L{i:03d}", "Leeds") for i in range(120)]
+               + [(f"Y{i:03d}", "York") for i in range(30)])  # fmt: skip
+    ia.do_create_initiative(db_app, slug="crowd", name="Crowd", hand="grassroots",
+                            power_mode="sharing", town="Leeds")  # fmt: skip
+    with db_app.reading() as s:
+        crowd = s.scalar(select(Initiative.id).where(Initiative.slug == "crowd"))
+        s.add_all(Membership(initiative_id=crowd, person_id=pid) for pid in s.scalars(
+            select(Person.id).where(Person.ref.like("L%") | Person.ref.like("Y%"))))  # fmt: skip
+        s.commit()
+    add_users(db_app)
+    return create_app(db_app)
+
+
+async def test_finding_initiative_members_come_fifty_to_a_page(crowd: FastAPI) -> None:
+    """Issue 15: an initiative page listed 641 names on a 26,000 px page."""
+    async for client in client_for(crowd, "organiser"):  # town:Leeds: the 120, not York's 30
+        seen: list[str] = []
+        url = "/initiatives/crowd"
+        for number in (1, 2, 3):
+            page = (await client.get(url)).text
+            names = re.findall(r"<li>(L\d{3}|Y\d{3}) \(member\)</li>", page)
+            assert len(names) == (50 if number < 3 else 20)
+            seen += names
+            assert "of 120" in page and ("Next" in page) == (number < 3)
+            assert ("Previous" in page) == (number > 1)
+            found = re.search(r'href="(/initiatives/crowd\?page=\d+)#members"[^>]*>'
+                              r'<span class="nhsuk-pagination__title">Next', page)  # fmt: skip
+            url = found.group(1) if found else url
+        assert sorted(seen) == [f"L{i:03d}" for i in range(120)]
+        # Past the end or not a number: the nearest real page, never an error.
+        assert "L119" in (await client.get("/initiatives/crowd?page=99")).text
+        assert "L000" in (await client.get("/initiatives/crowd?page=x")).text

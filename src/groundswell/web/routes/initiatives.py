@@ -11,7 +11,6 @@ with a CSRF token and works without JavaScript (303 back to the page).
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 from typing import Annotated, Any
 
 import anyio
@@ -50,6 +49,7 @@ GUIDE = {
     "ceding": "People lead and the system supports them (co-production).",
 }
 MODE_FILL = {"keeping": "#768692", "sharing": "#005eb8", "ceding": "#007f3b"}
+MEMBERS_PER_PAGE = 50
 METHOD_LABEL = {
     "staff_decision": "Staff decision",
     "consultation": "Consultation",
@@ -66,46 +66,6 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 def _may_edit(user: Principal | None, town: str | None, slug: str | None = None) -> bool:
     subject = Subject(town=town, initiatives=frozenset({slug} if slug else ()))
     return can(user, Action.VIEW_PEOPLE, subject)
-
-
-def shifts_svg(shifts: dict[str, dict[str, int]], *, ident: str, title: str) -> str:
-    """Stacked bars: per quarter, how many initiatives moved into each power mode."""
-    width, height, left, bottom = 320, 140, 28, 22
-    quarters = list(shifts)
-    top = max((sum(v.values()) for v in shifts.values()), default=0) or 1
-    plot_h = height - bottom - 8
-    step = (width - left) / max(len(quarters), 1)
-    parts = []
-    for i, q in enumerate(quarters):
-        y = 8 + plot_h
-        for mode, n in shifts[q].items():
-            h = plot_h * n / top
-            y -= h
-            if n:
-                parts.append(
-                    f'<rect x="{left + i * step + 2:.1f}" y="{y:.1f}" width="{step - 4:.1f}" '
-                    f'height="{h:.1f}" fill="{MODE_FILL[mode]}"/>'
-                )
-        if len(quarters) <= 8 or i % max(len(quarters) // 6, 1) == 0:
-            parts.append(
-                f'<text x="{left + (i + 0.5) * step:.1f}" y="{height - 6}" font-size="9" '
-                f'text-anchor="middle" fill="#212b32">{escape(q)}</text>'
-            )
-    parts.append(
-        f'<text x="{left - 4}" y="14" font-size="9" text-anchor="end" fill="#212b32">{top}</text>'
-    )
-    desc = (
-        f"{len(quarters)} quarters from {quarters[0]} to {quarters[-1]}; "
-        "grey keeping, blue sharing, green ceding."
-        if quarters
-        else "No power-mode changes are recorded yet."
-    )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="{ident}-title {ident}-desc" class="gs-chart">'
-        f'<title id="{ident}-title">{escape(title)}</title>'
-        f'<desc id="{ident}-desc">{escape(desc)}</desc>' + "".join(parts) + "</svg>"
-    )
 
 
 def _portfolio(gs: Any) -> dict[str, Any]:
@@ -125,7 +85,16 @@ def _portfolio(gs: Any) -> dict[str, Any]:
             ident="balance",
             title="Share of initiatives on the grassroots hand (the rest are system)",
         ),
-        "shifts": shifts_svg(p.shifts, ident="shifts", title="Power-mode changes per quarter"),
+        # No changes, no chart: an empty frame with a lone "1" said nothing.
+        "shifts": charts.stacked_bars_svg(
+            p.shifts,
+            MODE_FILL,
+            ident="shifts",
+            title="Power-mode changes per quarter",
+            key="grey keeping, blue sharing, green ceding.",
+        )
+        if p.shifts
+        else None,
     }
 
 
@@ -136,7 +105,7 @@ async def portfolio(request: Request, gs: GsApp, user: CurrentUser) -> HTMLRespo
                   errors={}, form={}, **context)  # fmt: skip
 
 
-def _detail(gs: Any, slug: str, user: Principal | None) -> dict[str, Any]:
+def _detail(gs: Any, slug: str, user: Principal | None, page: int = 1) -> dict[str, Any]:
     with gs.reading() as s:
         i = s.scalar(select(Initiative).where(Initiative.slug == slug))
         if i is None:
@@ -150,17 +119,23 @@ def _detail(gs: Any, slug: str, user: Principal | None) -> dict[str, Any]:
             ).all()
         )
         # Names only of the members the reader's scopes cover (a town organiser
-        # of a Leeds initiative does not see its York members), audited.
-        members = (
-            s.execute(
+        # of a Leeds initiative does not see its York members), a page at a
+        # time (641 names made a 26,000 px page), audited.
+        members, shown, pages = [], 0, 1
+        if may and user is not None:
+            named = (
                 visible_people(select(Membership.role, Person.display_name, Person.ref), user)
                 .join(Person, Person.id == Membership.person_id)
                 .where(Membership.initiative_id == i.id)
-                .order_by(Membership.role, Person.display_name, Person.ref)
+            )
+            shown = int(s.scalar(select(func.count()).select_from(named.subquery())) or 0)
+            pages = max(1, -(-shown // MEMBERS_PER_PAGE))
+            page = min(page, pages)
+            members = s.execute(
+                named.order_by(Membership.role, Person.display_name, Person.ref)
+                .offset((page - 1) * MEMBERS_PER_PAGE)
+                .limit(MEMBERS_PER_PAGE)
             ).all()
-            if may and user is not None
-            else []
-        )
         if members and user is not None:
             record_access(s, user.email, "initiatives.members", "initiative", i.slug,
                           {"members": len(members)})  # fmt: skip
@@ -185,6 +160,12 @@ def _detail(gs: Any, slug: str, user: Principal | None) -> dict[str, Any]:
             "may_edit": may,
             "roles": {str(getattr(k, "value", k)): n for k, n in roles.items()},
             "members": members,
+            "members_page": {
+                "page": page,
+                "pages": pages,
+                "shown": shown,
+                "first": (page - 1) * MEMBERS_PER_PAGE + 1,
+            },
             "conversations": s.execute(
                 select(Conversation.slug, Conversation.topic).where(
                     Conversation.initiative_id == i.id
@@ -211,7 +192,10 @@ def _detail(gs: Any, slug: str, user: Principal | None) -> dict[str, Any]:
 
 @router.api_route("/initiatives/{slug}", methods=["GET", "HEAD"])
 async def detail(request: Request, gs: GsApp, user: CurrentUser, slug: str) -> HTMLResponse:
-    context = await anyio.to_thread.run_sync(lambda: _detail(gs, slug, user))
+    raw = request.query_params.get("page", "")
+    # Any other value (a typo, a page past the end) shows the nearest real page.
+    page = int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
+    context = await anyio.to_thread.run_sync(lambda: _detail(gs, slug, user, max(page, 1)))
     return render(request, "initiatives/detail.html", errors={}, form={}, **context)
 
 
