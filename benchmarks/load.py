@@ -85,8 +85,11 @@ VOTES = ("agree", "disagree", "pass")
 # What an attacker posts (finding 1 of the second trust review): numbers no column
 # holds, negative, unknown (in range, no such statement) and malformed ballots.
 POISON = (
-    f"tid={2**63}", f"tid={2**31}", "tid=-1", "tid=999999", "tid=x", "tid=%00",
-    "tid=1e9", "tid=1&vote=maybe", f"tid={'9' * 400}",
+    *(f"{ballot}&vote=agree" for ballot in (
+        f"tid={2**63}", f"tid={2**31}", "tid=-1", "tid=999999", "tid=x", "tid=%00", "tid=1e9",
+        f"tid={'9' * 400}",
+    )),
+    "tid=1&vote=maybe",
 )  # fmt: skip
 ATTACK_SHARE = 0.99  # honest votes acknowledged under attack, of those without it
 
