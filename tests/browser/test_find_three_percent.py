@@ -25,11 +25,32 @@ def test_find_the_three_percent(
     answer = page.locator("#answer")
     answer.wait_for(timeout=60_000)
     text = answer.inner_text()
-    assert text.startswith("On your network,") and "the 3% rule says 3% reach 90%" in text
+    assert text.startswith("On your network,") and "The 3% rule says 3% reach 90%" in text
+    assert "target is reached" in text or "target is not reached" in text
     assert "holds here" in text or "does not hold here" in text or "to test it here" in text
     chart = page.get_by_role("img", name="Reach against the share of people chosen")
     assert chart.is_visible()
     assert page.locator("#coverage-table tbody tr").count() >= 2
+    assert page.locator("#baselines tbody tr").count() == 6
+    assert_accessible(page)
+    assert console_errors == []
+
+
+def test_find_the_three_percent_under_direct_contact_in_plain_words(
+    page: Any, console_errors: list[str], assert_accessible: Callable[..., None]
+):
+    page.goto("/network/seeds")
+    page.get_by_label("How people take it up").select_option("direct")
+    page.get_by_label("Chance p").fill("1")
+    page.get_by_label("The fewest people who reach a target share").check()
+    page.get_by_label("Target share of everyone (%)").fill("90")
+    page.get_by_role("button", name="Find them").click()
+    page.locator("#answer").wait_for(timeout=60_000)
+    assert "needed by any choice" in page.locator("#lower-bound").inner_text()
+    details = page.locator("#how-worked-out")
+    assert not details.locator(".nhsuk-details__text").is_visible()
+    details.locator("summary").click()
+    assert "counted exactly" in details.inner_text()
     assert page.locator("#baselines tbody tr").count() == 6
     assert_accessible(page)
     assert console_errors == []

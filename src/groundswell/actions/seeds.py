@@ -34,6 +34,7 @@ CONFIDENCE = 0.99
 BASE_ERROR = 0.02  # target mode: each share within +-2 points at 99%...
 MEMBER_BUDGET = 8_000_000  # ...unless that needs more RR set members than this
 MC_RUNS = 100
+BOUND_SECONDS = 3.0  # the integer program's time limit for a page (then its bound)
 MAX_K = 5_000
 PAGE_SIZE = 50
 # Selection and simulation use every core; one at a time keeps the server
@@ -109,10 +110,13 @@ def _choose(graph: Any, question: SeedsQuestion, constraints: Any) -> tuple[Any,
         selection = fewest_seeds(
             graph, model, question.target, seed=seed, constraints=constraints, error=error,
             confidence=CONFIDENCE, max_members=2 * MEMBER_BUDGET,  # one doubling at most
+            bound_seconds=BOUND_SECONDS,
         )  # fmt: skip
         curve = selection.curve
         how = (
-            f"greedy on reverse-reachable sets; each share within +-{error:.0%} "
+            "lazy greedy on the exact reach, then dropping people not needed and swaps"
+            if p is not None
+            else f"greedy on reverse-reachable sets; each share within +-{error:.0%} "
             f"with probability {CONFIDENCE:.0%} (Hoeffding)"
         )
     else:

@@ -172,6 +172,7 @@ def lower_bound(
     target_value: float,
     *,
     milp_nodes: int = MILP_MAX_NODES,
+    seconds: float = MILP_SECONDS,
 ) -> tuple[Bound | None, np.ndarray | None]:
     """Proven fewest people (already-active included) any choice needs to reach ``target_value``.
 
@@ -181,9 +182,9 @@ def lower_bound(
     at 1. Any seed set gives a feasible point (``1 - (1 - p)^c <= c p``), so
     the LP optimum, rounded up, bounds every choice from below. HiGHS solves
     to a relative gap of about 1e-7: we take a millionth off before
-    rounding up so the bound stays a bound. Returns (bound, optimal set)
-    where the set is given only when the integer program was solved with
-    ``p = 1`` (then it is an exact optimum). ``None`` when no choice reaches
+    rounding up so the bound stays a bound. Returns (bound, set) where the
+    set is the integer program's best with ``p = 1`` (an exact optimum when
+    ``bound.optimal``), else None. ``(None, None)`` when no choice reaches
     the target.
     """
     import scipy.sparse as sp
@@ -211,20 +212,24 @@ def lower_bound(
             integrality=np.concatenate([np.ones(n), np.zeros(n)]),
             bounds=Bounds(lo, hi),
             constraints=LinearConstraint(a_ub, -np.inf, b_ub),
-            options={"time_limit": MILP_SECONDS},
+            options={"time_limit": seconds},
         )
         if res.status == 2:  # infeasible: no choice reaches the target
             return None, None
+        # With p = 1 the program is the problem itself: HiGHS's best set so far
+        # (optimal or not) is a real choice, which the caller counts again.
+        found = None
+        if p >= 1.0 and res.x is not None:
+            found = np.nonzero(res.x[:n] > 0.5)[0].astype(np.int32)
         if res.status == 0:
             people = _round_up(res.fun)
-            exact_set = np.nonzero(res.x[:n] > 0.5)[0].astype(np.int32) if p >= 1.0 else None
             bound = Bound(people, True, "integer program (HiGHS)", time.perf_counter() - start)
-            return bound, exact_set
+            return bound, found
         dual = getattr(res, "mip_dual_bound", None)
         if dual is not None and np.isfinite(dual):
             people = _round_up(dual)
             how = "integer program's bound (HiGHS, stopped at its time limit)"
-            return Bound(people, False, how, time.perf_counter() - start), None
+            return Bound(people, False, how, time.perf_counter() - start), found
     # Interior point then crossover: about 3x faster than dual simplex on GitHub.
     res = linprog(
         c,
@@ -284,7 +289,12 @@ def _as_constraints(resolved: Resolved):
 
 
 def choose_for_target(
-    graph: Graph, p: float, resolved: Resolved, target: float, limit: int
+    graph: Graph,
+    p: float,
+    resolved: Resolved,
+    target: float,
+    limit: int,
+    bound_seconds: float = MILP_SECONDS,
 ) -> dict[str, Any]:
     """Fewest people whose exact reach is at least ``target`` of everyone, with its bound.
 
@@ -301,8 +311,12 @@ def choose_for_target(
     swaps, bound, optimal = 0, None, False
     if reached:
         order, swaps = improve(graph, p, resolved, np.concatenate([forced, order]), need)
-        bound, exact_set = lower_bound(graph, p, resolved, need)
-        if exact_set is not None and exact_set.size < forced.size + order.size:
+        bound, exact_set = lower_bound(graph, p, resolved, need, seconds=bound_seconds)
+        if (
+            exact_set is not None
+            and exact_set.size < forced.size + order.size
+            and reach(graph, p, exact_set) >= need - TOL  # counted again, never trusted
+        ):
             order = order_greedily(graph, p, resolved, _mask(n, exact_set))
         used = forced.size + order.size
         # A proven bound equal to the count makes this choice one of the fewest.

@@ -27,7 +27,7 @@ from groundswell.errors import InvalidInput
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed
 from groundswell.seeds.constraints import Constraints
-from groundswell.seeds.exact import choose_for_target, exact_p
+from groundswell.seeds.exact import MILP_SECONDS, choose_for_target, exact_p
 from groundswell.seeds.greedy import greedy
 from groundswell.seeds.result import Selection, share_ci
 from groundswell.seeds.sampling import RRSets, independent_prefix_coverage, rr_spec, stream_key
@@ -53,6 +53,7 @@ def fewest_seeds(
     max_seeds: int | None = None,
     max_members: int | None = None,
     executor: Any = None,
+    bound_seconds: float = MILP_SECONDS,
 ) -> Selection:
     """The fewest seeds whose expected reach is at least ``target`` of everyone.
 
@@ -86,7 +87,7 @@ def fewest_seeds(
     limit = n if max_seeds is None else int(max_seeds)
     p = exact_p(model)
     if p is not None:
-        return _exact(graph, model, p, resolved, target, limit, start)
+        return _exact(graph, model, p, resolved, target, limit, start, bound_seconds)
     spec = rr_spec(graph, model)
     key = stream_key(seed)
     theta = hoeffding_sets(error, confidence)
@@ -149,10 +150,10 @@ def fewest_seeds(
     )
 
 
-def _exact(graph, model, p, resolved, target, limit, start) -> Selection:
+def _exact(graph, model, p, resolved, target, limit, start, bound_seconds) -> Selection:
     """``fewest_seeds`` where the reach is exact (``seeds.exact``): no sampling at all."""
     n = graph.n
-    got = choose_for_target(graph, p, resolved, target, limit)
+    got = choose_for_target(graph, p, resolved, target, limit, bound_seconds)
     seeds, curve, bound = got["seeds"], got["curve"], got["bound"]
     value = float(curve[-1]) * n
     notes = [
