@@ -57,10 +57,22 @@ def thousands(value: float | int | None) -> str:
     return f"{int(value):,}"
 
 
-def cell(item: object) -> str:
-    """A suppressed figure (``measures.suppression.Cell``): why it is hidden, or its value."""
+def cell(item: object, digits: int = 2) -> str:
+    """A suppressed figure (``measures.suppression.Cell``) for a page: why it is hidden, or
+    its value with thousands separators (``suppression.show`` without them is for CSV)."""
     reason = getattr(item, "reason", None)
-    return reason if reason is not None else thousands(getattr(item, "value", None))
+    return reason if reason is not None else _figure(getattr(item, "value", None), digits)
+
+
+def _figure(value: object, digits: int) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_figure(v, digits) for v in value) + "]"
+    if isinstance(value, float):
+        text = f"{value:,.{digits}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def suppressed(value: float | int | None) -> str:

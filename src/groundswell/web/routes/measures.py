@@ -29,6 +29,7 @@ from groundswell.web.auth import SignedInUser
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id
 from groundswell.web.ratelimit import rate_limit
+from groundswell.web.templating import cell
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -88,7 +89,7 @@ async def dashboard(
 
     context = await anyio.to_thread.run_sync(load)
     return render(
-        request, "measures/dashboard.html", periods=mq.PERIODS, show=suppression.show,
+        request, "measures/dashboard.html", periods=mq.PERIODS, show=cell,
         thresholds=(suppression.MIN_CELL, suppression.MIN_PAIRED), **context,
     )  # fmt: skip
 
