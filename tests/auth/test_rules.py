@@ -39,6 +39,7 @@ TABLE = {
     Action.VIEW_ACCOUNT: (False, True, True, True, True, True),
     Action.VIEW_PEOPLE: (False, False, False, True, False, True),
     Action.MODERATE: (False, False, False, False, True, True),
+    Action.MODERATE_STATEMENTS: (False, False, False, True, True, True),
     Action.MANAGE_USERS: (False, False, False, False, False, True),
     Action.CURATE: (False, False, False, True, True, True),
 }

@@ -18,6 +18,7 @@ from groundswell.actions import conversations
 from groundswell.actions.conversation_polis import do_import_polis, export_polis, to_export
 from groundswell.actions.conversation_report import (
     analysis,
+    clear_cache,
     next_for,
     report,
     report_csv,
@@ -208,7 +209,9 @@ def test_report_has_groups_consensus_and_participation(db_app: App, conv):
             do_vote(db_app, conv.slug, f"p{p}", tid, side if rng.random() > 0.1 else 0)
     r = report(db_app, conv.slug)
     assert r.n_participants == 24 and r.n_votes == 96
-    assert sum(g["size"] for g in r.groups) + r.in_small_groups == 24 and len(r.points) == 24
+    ungrouped = sum(1 for p in r.points if p[2] == -1)
+    assert sum(g["size"] for g in r.groups) + r.in_small_groups + ungrouped == 24
+    assert len(r.points) == 24
     assert sum(n for _, n in r.per_day) == 96
     text = report_csv(r)
     assert text.splitlines()[0].startswith("tid,text,status,agree,disagree,pass,seen,agree_pct")
@@ -242,3 +245,26 @@ def test_polis_import_export_round_trip(db_app: App, real_data, tmp_path):
     assert again.summary["topic"] == original.summary["topic"]
     assert sorted(again.moderated_out) == sorted(original.moderated_out)
     assert set(to_export(db_app, conv.slug).pids) == set(original.pids)
+
+
+def test_finding_3_statement_with_personal_data_is_held_until_a_moderator_accepts(
+    db_app: App, conv
+):
+    clear_cache()
+    flagged = do_submit_statement(db_app, conv.slug, "author", "Call Sister Jones on 01524 583000")
+    plain = do_submit_statement(db_app, conv.slug, "author", "Trams on the ring road")
+    assert {f.kind for f in flagged.flags} == {"name", "phone"} and flagged.held
+    assert plain.flags == () and not plain.held
+    # post-moderation shows the plain statement at once; the flagged one waits
+    visible = progress(db_app, conv.slug, "voter").visible
+    assert plain.tid in visible and flagged.tid not in visible
+    do_vote(db_app, conv.slug, "voter", 0, "agree")
+    assert flagged.tid in analysis(db_app, conv.slug).moderated_out
+    assert flagged.text not in report_csv(report(db_app, conv.slug))
+    queued = {s.tid: s for s in statements(db_app, conv.slug, "pending")}
+    assert queued[flagged.tid].held and [f.text for f in queued[flagged.tid].flags] == [
+        "Jones", "01524 583000"
+    ]  # fmt: skip
+    do_moderate(db_app, conv.slug, flagged.tid, "accept")
+    assert flagged.tid in progress(db_app, conv.slug, "voter").visible
+    assert flagged.tid not in analysis(db_app, conv.slug).moderated_out

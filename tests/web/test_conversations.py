@@ -9,9 +9,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from auth_helpers import BASE, add_users, client_for, csrf_from
+from auth_helpers import BASE, PASSWORD, add_users, client_for, csrf_from, sign_in
 from fastapi import FastAPI
 
+from groundswell.actions.accounts import do_create_user
 from groundswell.actions.conversations import do_open_conversation
 from groundswell.app import App
 from groundswell.web import create_app
@@ -122,9 +123,62 @@ async def test_moderation_queue_needs_a_moderator(
 ):
     queue = await visitor.get("/conversations/pre/moderate")
     assert queue.status_code == 303 and "/sign-in" in queue.headers["location"]
-    async for organiser in client_for(convo_web, "organiser"):
+    async for organiser in client_for(convo_web, "organiser"):  # scoped to Leeds
         assert (await organiser.get("/conversations/pre/moderate")).status_code == 403
+        # it could not moderate what it opened (no initiative): it may not open one
+        assert (await organiser.get("/conversations/new")).status_code == 403
+        page = await organiser.get("/conversations/pre")
+        assert "/conversations/pre/moderate" not in page.text
+
+
+async def test_finding_4_a_movement_organiser_moderates_and_the_pages_link_the_queue(
+    convo_web: FastAPI, app: App, visitor: httpx.AsyncClient
+):
+    do_create_user(
+        app, email="runs@example.org", display_name="Runs", password=PASSWORD,
+        role="organiser", scope="*",
+    )  # fmt: skip
+    transport = httpx.ASGITransport(app=convo_web, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE) as organiser:
+        await sign_in(organiser, "runs@example.org")
+        for path in ("/conversations/pre", "/conversations/pre/report"):
+            page = await organiser.get(path)
+            assert 'href="/conversations/pre/moderate">Moderation queue</a>' in page.text, path
+        queue = await organiser.get("/conversations/pre/moderate")
+        assert queue.status_code == 200 and "Moderation queue" in queue.text
         assert (await organiser.get("/conversations/new")).status_code == 200
+    for path in ("/conversations/pre", "/conversations/pre/report"):  # not for visitors
+        assert "/moderate" not in (await visitor.get(path)).text
+
+
+async def test_finding_3_a_statement_with_personal_data_is_held_in_post_moderation(
+    visitor: httpx.AsyncClient, moderator: httpx.AsyncClient
+):
+    page = await visitor.get("/conversations/getting-about")
+    token = csrf_from(page.text)
+    held = await visitor.post(
+        "/conversations/getting-about/statements",
+        data={"statement": "Call Sister Jones on 01524 583000", "csrf_token": token},
+    )
+    assert held.status_code == 303 and "added=held" in held.headers["location"]
+    page = await visitor.get(held.headers["location"])
+    assert "a moderator will check it" in page.text and "Sister Jones" not in page.text
+    assert "of 3" in page.text  # not routed to anyone
+    report = await visitor.get("/conversations/getting-about/report")
+    assert "01524" not in report.text and "on 3 statements" in report.text
+    csv_text = (await visitor.get("/conversations/getting-about/report.csv")).text
+    assert "01524" not in csv_text
+
+    queue = await moderator.get("/conversations/getting-about/moderate")
+    text = " ".join(queue.text.split())
+    assert "Waiting for a decision (1)" in text and "Held: shown to nobody" in text
+    assert "Phone “01524 583000”" in text and "Name “Jones”" in text
+    done = await moderator.post(
+        "/conversations/getting-about/moderate",
+        data={"tid": 3, "decision": "accept", "csrf_token": csrf_from(queue.text)},
+    )
+    assert done.status_code == 303  # accepted: the moderator found the flags acceptable
+    assert "of 4" in (await visitor.get("/conversations/getting-about")).text
 
 
 async def test_moderator_accepts_a_pending_statement(

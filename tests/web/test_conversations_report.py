@@ -133,3 +133,15 @@ async def test_finding_2_no_group_shown_when_every_group_is_small(app: App):
     text = " ".join(page.text.split())
     assert "No opinion group has 10 or more people yet" in text
     assert "9 people in groups too small to show" in text and "Group A" not in text
+
+
+@pytest.mark.parametrize("moderation", ["pre", "post"])
+async def test_finding_2_api_counts_the_statements_the_report_shows(db_app: App, moderation: str):
+    clear_cache()
+    slug = _opened(db_app, moderation, "Benches along the canal")
+    do_submit_statement(db_app, slug, "author-3", "Call Sister Jones on 01524 583000")  # held
+    api = (await _get(db_app, f"/api/v1/conversations/{slug}")).json()
+    page = await _get(db_app, f"/conversations/{slug}/report")
+    counted = re.search(r"votes on (\d+) statements", page.text)
+    shown = len(SEEDS) + (moderation == "post")  # the pending one shows in post-moderation
+    assert counted and int(counted.group(1)) == api["statements"] == shown

@@ -31,7 +31,7 @@ from groundswell.actions.conversations import (
     find_conversation,
     read_progress,
     view_of,
-    visible_statuses,
+    visible_tids,
 )
 from groundswell.conversations import Analysis, analyse, build_matrix, next_statement
 from groundswell.conversations.routing import pick
@@ -67,7 +67,7 @@ class VoteLog:
         return (len(self.pids), self.last_id, tuple(sorted(self.excluded)))
 
 
-def _log(db: Database, session: Session, conversation_id: int, moderation: str) -> VoteLog:
+def _log(db: Database, session: Session, conv: Conversation) -> VoteLog:
     """The conversation's vote log, reading only the votes added since the last call.
 
     Votes are append-only, so the log kept from the last read is extended with
@@ -76,17 +76,12 @@ def _log(db: Database, session: Session, conversation_id: int, moderation: str) 
     (a person's data removed) or a lower id committed late, and then the whole
     log is read again, so an erased vote never lingers here.
     """
+    conversation_id = conv.id
     key = _key(db, conversation_id)
     with _lock:
         kept = _logs.get(key)
-    excluded = frozenset(
-        session.scalars(
-            select(Statement.tid).where(
-                Statement.conversation_id == conversation_id,
-                Statement.status.not_in(visible_statuses(moderation)),
-            )
-        ).all()
-    )
+    every = session.scalars(select(Statement.tid).where(Statement.conversation_id == conv.id))
+    excluded = frozenset(every.all()) - set(visible_tids(session, conv))
     after = 0
     if kept is not None:
         held = session.scalar(
@@ -181,7 +176,7 @@ def analysis(db: Database, slug: str) -> Analysis | None:
     """The conversation's current analysis (``None`` before the first vote)."""
     with db.reading() as session:
         conv = find_conversation(session, slug)
-        log = _log(db, session, conv.id, conv.moderation)
+        log = _log(db, session, conv)
     if not log.pids:
         return None
     return _analyse(db, conv.id, log)
@@ -223,7 +218,7 @@ def _next_in(
     remaining = where.remaining
     if not remaining:
         return None
-    log = _log(db, session, conv.id, conv.moderation)
+    log = _log(db, session, conv)
     if log.pids:
         stale_ok = max(ROUTING_STALE_VOTES, int(ROUTING_STALE_SHARE * len(log.pids)))
         result = _analyse(db, conv.id, log, stale_ok=stale_ok)
@@ -295,20 +290,16 @@ def group_label(g: int) -> str:
 def shown_statements(session: Session, conv: Conversation) -> list[Statement]:
     """The statements a report may show anyone: the ones participants see and the math counts.
 
-    The same rule as the voting page (``visible_statuses``): never a rejected
-    statement, nor a pending one in a pre-moderated conversation, which may
-    hold what a moderator has yet to remove (a phone number, a name).
+    The same rule as the voting page (``visible_tids``): never a rejected
+    statement, nor a pending one in a pre-moderated conversation, nor one the
+    personal-data check holds, which may carry what a moderator has yet to
+    remove (a phone number, a name).
     """
-    return list(
-        session.scalars(
-            select(Statement)
-            .where(
-                Statement.conversation_id == conv.id,
-                Statement.status.in_(visible_statuses(conv.moderation)),
-            )
-            .order_by(Statement.tid)
-        )
+    shown = set(visible_tids(session, conv))
+    rows = session.scalars(
+        select(Statement).where(Statement.conversation_id == conv.id).order_by(Statement.tid)
     )
+    return [s for s in rows if s.tid in shown]
 
 
 def report(db: Database, slug: str) -> Report:
@@ -316,7 +307,7 @@ def report(db: Database, slug: str) -> Report:
     with db.reading() as session:
         conv = find_conversation(session, slug)
         view = view_of(conv)
-        log = _log(db, session, conv.id, conv.moderation)
+        log = _log(db, session, conv)
         texts = {s.tid: (s.text, str(s.status.value)) for s in shown_statements(session, conv)}
         n_participants = session.scalar(
             select(func.count()).where(Participant.conversation_id == conv.id)

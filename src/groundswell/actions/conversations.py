@@ -6,8 +6,9 @@ the math. Which statements a participant sees and which ones count:
 
 * accepted statements always;
 * pending ones only in a post-moderated conversation (shown at once, a
-  moderator may remove them later); in a pre-moderated one they wait, hidden
-  from participants and from the math;
+  moderator may remove them later), and never one the personal-data check
+  flags (``statement_check``: held for a moderator); in a pre-moderated one
+  they wait, hidden from participants and from the math;
 * rejected ones never.
 
 Anonymous participants are known by ``participant_key`` (a pseudonym from the
@@ -25,14 +26,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.statement_check import held, personal_data
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.store.models import utcnow
 from groundswell.store.models.conversations import (
@@ -43,6 +45,7 @@ from groundswell.store.models.conversations import (
     StatementStatus,
     Vote,
 )
+from groundswell.stories.detect import Flag
 
 MAX_STATEMENT = 280  # characters; Pol.is allows 1000, a phone screen reads ~280 at a glance
 MIN_STATEMENT = 3
@@ -58,6 +61,12 @@ class StatementView:
     text: str
     status: str
     is_seed: bool
+    flags: tuple[Flag, ...] = field(default=(), compare=False)  # the personal-data check's
+
+    @property
+    def held(self) -> bool:
+        """Pending and flagged: shown to nobody until a moderator accepts it."""
+        return held(self.status, self.text)
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,35 @@ def visible_statuses(moderation: Moderation | str) -> tuple[StatementStatus, ...
     if Moderation(moderation) is Moderation.PRE:
         return (StatementStatus.ACCEPTED,)
     return (StatementStatus.ACCEPTED, StatementStatus.PENDING)
+
+
+def visible_tids(session: Session, conv: Conversation) -> list[int]:
+    """The statements participants see and the math counts, in tid order (module docstring)."""
+    pending_text = case((Statement.status == StatementStatus.PENDING, Statement.text))
+    rows = session.execute(
+        select(Statement.tid, Statement.status, pending_text)
+        .where(
+            Statement.conversation_id == conv.id,
+            Statement.status.in_(visible_statuses(conv.moderation)),
+        )
+        .order_by(Statement.tid)
+    )
+    return [tid for tid, status, text in rows if not held(status, text)]
+
+
+def shown_counts(session: Session, conversation_ids: Sequence[int]) -> dict[int, int]:
+    """How many statements each conversation shows (``visible_tids``' rule), in one query."""
+    pending_text = case((Statement.status == StatementStatus.PENDING, Statement.text))
+    rows = session.execute(
+        select(Statement.conversation_id, Conversation.moderation, Statement.status, pending_text)
+        .join(Conversation, Conversation.id == Statement.conversation_id)
+        .where(Statement.conversation_id.in_(conversation_ids))
+    )
+    counts = dict.fromkeys(conversation_ids, 0)
+    for cid, moderation, status, text in rows:
+        if status in visible_statuses(moderation) and not held(status, text):
+            counts[cid] += 1
+    return counts
 
 
 def clean_statement(text: str) -> str:
@@ -267,7 +305,11 @@ def _open_for_votes(conv: Conversation) -> None:
 
 
 def do_submit_statement(db: Database, slug: str, key: str, text: str) -> StatementView:
-    """Add a participant's statement: pending in pre-moderation, shown at once in post."""
+    """Add a participant's statement: pending in pre-moderation, shown at once in post.
+
+    The personal-data check runs on it: a flagged statement (``flags``) is held
+    for a moderator whatever the conversation's moderation.
+    """
     text = clean_statement(text)
     with db.transaction() as session:
         conv = find_conversation(session, slug)
@@ -288,7 +330,7 @@ def do_submit_statement(db: Database, slug: str, key: str, text: str) -> Stateme
         )
         tid = int(last) + 1
         # Pending either way: hidden until accepted in pre-moderation, shown at
-        # once in post-moderation (visible_statuses), and in the queue for review.
+        # once in post-moderation unless flagged (visible_tids), and in the queue.
         status = StatementStatus.PENDING
         statement = Statement(
             conversation_id=conv.id,
@@ -300,7 +342,7 @@ def do_submit_statement(db: Database, slug: str, key: str, text: str) -> Stateme
         )
         session.add(statement)
         session.flush()
-        return StatementView(tid, text, str(status.value), False)
+        return StatementView(tid, text, str(status.value), False, personal_data(text))
 
 
 def do_moderate(db: Database, slug: str, tid: int, decision: str) -> StatementView:
@@ -332,7 +374,10 @@ def statements(db: Database, slug: str, status: str | None = None) -> list[State
         if status is not None:
             query = query.where(Statement.status == StatementStatus(status))
         rows = session.scalars(query.order_by(Statement.tid)).all()
-        return [StatementView(s.tid, s.text, str(s.status.value), s.is_seed) for s in rows]
+        return [
+            StatementView(s.tid, s.text, str(s.status.value), s.is_seed, personal_data(s.text))
+            for s in rows
+        ]
 
 
 @dataclass(frozen=True)
@@ -355,14 +400,7 @@ def progress(db: Database, slug: str, key: str) -> Progress:
 
 def read_progress(session: Session, conv: Conversation, key: str) -> Progress:
     """The participant known by ``key`` in ``conv``: their progress, in an open session."""
-    visible = session.scalars(
-        select(Statement.tid)
-        .where(
-            Statement.conversation_id == conv.id,
-            Statement.status.in_(visible_statuses(conv.moderation)),
-        )
-        .order_by(Statement.tid)
-    ).all()
+    visible = visible_tids(session, conv)
     # The participant first (unique key), then their votes by index: joining
     # from the votes would read every vote of a large conversation.
     participant = find_participant(session, conv.id, key)

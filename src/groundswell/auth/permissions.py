@@ -2,7 +2,9 @@
 
 Roles
     ``participant`` takes part with an account; ``organiser`` runs part of the
-    movement and sees its people; ``moderator`` moderates conversations;
+    movement, sees its people and runs its conversations (opens them and
+    moderates their statements, as a movement expects of whoever convenes a
+    conversation); ``moderator`` moderates stories and conversations;
     ``admin`` may do everything, everywhere.
 
 Scopes
@@ -51,7 +53,8 @@ class Action(enum.StrEnum):
     TAKE_PART = "take_part"  # vote and add statements in a conversation
     VIEW_ACCOUNT = "view_account"  # one's own account page
     VIEW_PEOPLE = "view_people"  # people records, within scope
-    MODERATE = "moderate"  # accept or reject statements, within scope
+    MODERATE = "moderate"  # review stories: flags, approval, publication, within scope
+    MODERATE_STATEMENTS = "moderate_statements"  # open conversations, accept or remove statements
     MANAGE_USERS = "manage_users"  # list users, grant roles
     CURATE = "curate"  # read approved stories and assemble training packs, within scope
 
@@ -66,10 +69,11 @@ RULES: dict[Action, str | frozenset[Role]] = {
     Action.VIEW_ACCOUNT: SIGNED_IN,
     Action.VIEW_PEOPLE: frozenset({Role.ORGANISER, Role.ADMIN}),
     Action.MODERATE: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Action.MODERATE_STATEMENTS: frozenset({Role.ORGANISER, Role.MODERATOR, Role.ADMIN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.CURATE: frozenset({Role.ORGANISER, Role.MODERATOR, Role.ADMIN}),
 }
-SCOPED = frozenset({Action.VIEW_PEOPLE, Action.MODERATE, Action.CURATE})
+SCOPED = frozenset({Action.VIEW_PEOPLE, Action.MODERATE, Action.MODERATE_STATEMENTS, Action.CURATE})
 
 ALL = "*"
 SCOPE_KINDS = ("town", "initiative")
@@ -213,3 +217,44 @@ def scopes_for(principal: Principal | None, action: Action = Action.VIEW_PEOPLE)
             value.casefold() if kind == "town" else value
         )
     return Scopes(towns=frozenset(towns), initiatives=frozenset(initiatives))
+
+
+# What each action means to a person, for the role matrix (/about/roles, README).
+DESCRIBED: dict[Action, str] = {
+    Action.VIEW_PUBLIC: "See the public pages, reports and the JSON API's totals",
+    Action.TAKE_PART: "Vote and add statements in conversations",
+    Action.VIEW_ACCOUNT: "See their own account",
+    Action.VIEW_PEOPLE: "See people's records, and the names behind seeds and roles",
+    Action.MODERATE_STATEMENTS: "Open conversations and moderate their statements",
+    Action.MODERATE: "Review stories: personal-data flags, approval, publication",
+    Action.CURATE: "Read approved stories and build training packs",
+    Action.MANAGE_USERS: "Add users and grant roles",
+}
+WHO = ("Anyone, without an account", *(r.value.capitalize() for r in Role))
+YES, NO, IN_SCOPE = "Yes", "No", "Within their scope"
+
+
+def role_matrix() -> list[tuple[str, tuple[str, ...]]]:
+    """Who may do what: one row per action, one answer per ``WHO``, asked of ``can`` itself.
+
+    Read from ``RULES`` through ``can`` (a movement-wide grant of each role), so
+    the matrix cannot drift from what the service enforces.
+    """
+    rows = []
+    for action in DESCRIBED:
+        answers = [YES if can(None, action) else NO]
+        for role in Role:
+            allowed = can(Principal(0, "", "", (Grant(role),)), action)
+            answers.append(NO if not allowed else IN_SCOPE if action in SCOPED else YES)
+        rows.append((DESCRIBED[action], tuple(answers)))
+    return rows
+
+
+def role_matrix_markdown() -> str:
+    """``role_matrix`` as the Markdown table the README carries."""
+    lines = [
+        "| What | " + " | ".join(WHO) + " |",
+        "|---|" + "---|" * len(WHO),
+        *(f"| {what} | " + " | ".join(answers) + " |" for what, answers in role_matrix()),
+    ]
+    return "\n".join(lines)

@@ -14,6 +14,7 @@ from groundswell.compute.warm import warm
 from groundswell.web import auth, errors
 from groundswell.web.inputs import InputGuard
 from groundswell.web.routes import (
+    about,
     account,
     api,
     campaigns,
@@ -72,6 +73,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(campaigns.router)
     web.include_router(measures.router)
     web.include_router(pages.router)
+    web.include_router(about.router)
     web.include_router(initiatives.router)
     web.include_router(network_spread.router)
     web.include_router(network_seeds.router)

@@ -13,6 +13,7 @@ from sqlalchemy import Row, func, literal_column, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from groundswell.actions.conversations import shown_counts
 from groundswell.actions.initiatives import member_counts
 from groundswell.measures import suppression as sup
 from groundswell.measures.suppression import MIN_CELL
@@ -144,20 +145,25 @@ def conversations(
         )
 
     query = select(
+        Conversation.id,
         Conversation.slug,
         Conversation.topic,
         Conversation.question,
         Conversation.closed_at.is_(None).label("open"),
         per_conversation(Participant).label("participants"),
-        per_conversation(Statement).label("statements"),
         per_conversation(Vote).label("votes"),
     )
     if slug is not None:
         query = query.where(Conversation.slug == slug)
     rows = session.execute(
         query.order_by(Conversation.opened_at.desc(), Conversation.id.desc()).limit(limit)
-    )
-    return [ConversationSummary.model_validate(row._mapping) for row in rows]
+    ).all()
+    # Statements as the report counts them: never pending in pre-moderation, removed or held.
+    shown = shown_counts(session, [row.id for row in rows])
+    return [
+        ConversationSummary.model_validate({**row._mapping, "statements": shown[row.id]})
+        for row in rows
+    ]
 
 
 def initiatives(session: Session, limit: int = LIST_LIMIT) -> list[InitiativeSummary]:

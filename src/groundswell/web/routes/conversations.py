@@ -22,10 +22,12 @@ from groundswell.actions.conversations import (
     MAX_STATEMENT,
     do_submit_statement,
     get_conversation,
+    initiatives_of,
 )
 from groundswell.app import App
+from groundswell.auth.permissions import Action, Subject, can
 from groundswell.errors import Conflict, InvalidInput
-from groundswell.web.auth import ParticipantKey, participant_key, voter_of
+from groundswell.web.auth import ParticipantKey, get_principal, participant_key, voter_of
 from groundswell.web.deps import GsApp
 from groundswell.web.ratelimit import check_vote, rate_limit
 from groundswell.web.votes import ballot_of, vote_queue
@@ -34,6 +36,11 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 ADDED = {
     "pending": "Thank you. Your statement will be shown to others once a moderator accepts it.",
+    "held": (
+        "Thank you. Your statement may name someone or hold contact details, so a moderator "
+        "will check it before others see it. Leave out names, phone numbers and addresses "
+        "to have a statement shown at once."
+    ),
     "shown": "Thank you. Your statement is now part of the conversation.",
 }
 
@@ -45,6 +52,15 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     )
 
 
+def may_moderate(request: Request, gs: Any, slug: str) -> bool:
+    """True when the signed-in user may moderate this conversation (its pages link the queue)."""
+    principal = get_principal(request)
+    if principal is None:  # anonymous visitors, nearly everyone: no query
+        return False
+    subject = Subject(initiatives=initiatives_of(gs, slug))
+    return can(principal, Action.MODERATE_STATEMENTS, subject)
+
+
 def _card(gs: Any, slug: str, key: str) -> dict[str, Any]:
     """The voting page's conversation and card: one session, in a worker thread."""
     return dict(vars(voting_card(gs, slug, key)))  # conversation, statement, voted, total
@@ -54,11 +70,13 @@ async def _voting_page(
     request: Request, gs: Any, slug: str, key: str, *, status: int = 200, **extra: Any
 ) -> HTMLResponse:
     card = await anyio.to_thread.run_sync(lambda: _card(gs, slug, key))
+    moderate = await anyio.to_thread.run_sync(lambda: may_moderate(request, gs, slug))
     return render(
         request,
         "conversations/vote.html",
         status,
         max_statement=MAX_STATEMENT,
+        may_moderate=moderate,
         errors=extra.pop("errors", {}),
         **card,
         **extra,
@@ -123,5 +141,8 @@ async def add_statement(
             draft=statement,
         )  # fmt: skip
     moderation = (await anyio.to_thread.run_sync(lambda: get_conversation(gs, slug))).moderation
-    state = "pending" if moderation == "pre" and added.status == "pending" else "shown"
+    if added.held:  # the personal-data check flagged it: held whatever the moderation
+        state = "held"
+    else:
+        state = "pending" if moderation == "pre" and added.status == "pending" else "shown"
     return RedirectResponse(f"/conversations/{slug}?added={state}#add-statement", status_code=303)

@@ -1,9 +1,9 @@
 """Running a conversation: open one, and the moderation queue.
 
-Opening needs an organiser, moderator or admin (``VIEW_PEOPLE`` or
-``MODERATE`` in ``groundswell.auth.permissions``: the rules have no separate
-"open a conversation" action yet). Moderating needs ``MODERATE`` over the
-conversation's scope (its initiative, or the whole movement).
+Opening and moderating need ``MODERATE_STATEMENTS`` (an organiser, moderator
+or admin, in ``groundswell.auth.permissions``) over the conversation's scope:
+its initiative, or the whole movement (a conversation opened here belongs to
+no initiative).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from groundswell.actions.conversations import (
     initiatives_of,
     statements,
 )
-from groundswell.auth.permissions import Action, Principal, Subject, can, require
+from groundswell.auth.permissions import Action, Subject, require
 from groundswell.errors import InvalidInput
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
@@ -32,16 +32,16 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 DONE = {"accept": "accepted", "reject": "removed"}
 
 
-def _may_open(request: Request) -> Principal | None:
-    principal = get_principal(request)
-    if can(principal, Action.VIEW_PEOPLE) or can(principal, Action.MODERATE):
-        return principal
-    require(principal, Action.MODERATE)  # raises: sign in, or no access
-    return principal
+def _may_open(request: Request) -> None:
+    # A conversation opened here belongs to no initiative, so only a movement-wide
+    # grant could moderate it: opening needs one too, or the opener would be sent
+    # on to a queue they may not see. Raises: sign in, or no access.
+    require(get_principal(request), Action.MODERATE_STATEMENTS, Subject())
 
 
 def _may_moderate(request: Request, gs: Any, slug: str) -> None:
-    require(get_principal(request), Action.MODERATE, Subject(initiatives=initiatives_of(gs, slug)))
+    subject = Subject(initiatives=initiatives_of(gs, slug))
+    require(get_principal(request), Action.MODERATE_STATEMENTS, subject)
 
 
 def _open_form(request: Request, status: int = 200, **context: Any) -> HTMLResponse:

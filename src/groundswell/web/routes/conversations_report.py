@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from groundswell.actions.conversation_report import Report, report, report_csv
 from groundswell.measures.suppression import MIN_CELL
 from groundswell.web.deps import GsApp
-from groundswell.web.routes.conversations import render
+from groundswell.web.routes.conversations import may_moderate, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -103,7 +103,8 @@ def _context(r: Report) -> dict[str, Any]:
 @router.get("/conversations/{slug}/report")
 async def report_page(request: Request, gs: GsApp, slug: str) -> HTMLResponse:
     r = await anyio.to_thread.run_sync(lambda: report(gs, slug))
-    return render(request, "conversations/report.html", **_context(r))
+    moderate = await anyio.to_thread.run_sync(lambda: may_moderate(request, gs, slug))
+    return render(request, "conversations/report.html", may_moderate=moderate, **_context(r))
 
 
 @router.get("/conversations/{slug}/report.csv")
