@@ -247,10 +247,10 @@ def picture(c: Computed, mask: np.ndarray) -> dict[str, Any]:
             shown.append({"label": c.labels[i], "roles": roles, "ties": int(degree[k]),
                           "community": int(c.result.evidence.bridges.community[i])})  # fmt: skip
     desc = (
-        f"{layout.nodes.size} people and {layout.edges.shape[0]} ties between them: "
-        + ", ".join(f"{counts[r]} {ROLE_TITLES[r][0].lower()}" for r in ROLE_TITLES)
-        + f", {counts['none']} people without a role"
-        + (f", {counts['hidden']} people outside your scope" if counts["hidden"] else "")
+        f"{layout.nodes.size:,} people and {layout.edges.shape[0]:,} ties between them: "
+        + ", ".join(f"{counts[r]:,} {ROLE_TITLES[r][0].lower()}" for r in ROLE_TITLES)
+        + f", {counts['none']:,} people without a role"
+        + (f", {counts['hidden']:,} people outside your scope" if counts["hidden"] else "")
         + ". The table below lists the people with a role."
     )
     svg = network_svg(layout, colours, names, title="People with a role and their ties", desc=desc)
