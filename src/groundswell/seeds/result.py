@@ -41,6 +41,9 @@ class Selection:
     # expectation, so ``verified`` is it; ``lower_bound`` is the proven fewest
     # people any choice needs for ``target`` (``optimal``: this choice is one).
     verified: float | None = None
+    # Target mode over RR sets: the whole greedy order (forced first) that
+    # ``seeds`` is a prefix of, so a check that falls short can add more.
+    order: np.ndarray | None = None
     lower_bound: int | None = None
     optimal: bool = False
 

@@ -147,6 +147,7 @@ def fewest_seeds(
         curve=curve,
         target=target,
         reached=reached,
+        order=order,
     )
 
 
