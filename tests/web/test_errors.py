@@ -78,3 +78,32 @@ async def test_404_page(client: httpx.AsyncClient):
     assert "<h1>Page not found</h1>" in response.text
     assert "check it is correct" in response.text
     assert 'class="nhsuk-header' in response.text  # the full layout, with navigation
+
+
+async def test_finding_6_pages_give_no_command_line_advice(web: FastAPI, client: httpx.AsyncClient):
+    def no_campaign() -> None:
+        raise NotFound("there is no campaign 'x'; see 'groundswell campaigns list'")
+
+    def no_contact() -> None:
+        raise InvalidInput("no contact is set; add one (groundswell stories contact NAME) first")
+
+    web.add_api_route("/test-page/no-campaign", no_campaign)
+    web.add_api_route("/test-page/no-contact", no_contact)
+    web.add_api_route("/api/v1/test/no-campaign", no_campaign)
+    page = await client.get("/test-page/no-campaign")
+    main = html.unescape(page.text.split("<main", 1)[1].split("</main>", 1)[0])
+    assert page.status_code == 404 and "There is no campaign 'x'." in main
+    assert "groundswell campaigns" not in main and "check it is correct" in main
+    main = html.unescape((await client.get("/test-page/no-contact")).text)
+    assert "No contact is set; add one first." in main and "groundswell stories" not in main
+    # the API's callers and the command line keep the operator's advice
+    api = await client.get("/api/v1/test/no-campaign")
+    assert "groundswell campaigns list" in api.json()["detail"]
+
+
+async def test_finding_6_an_unexpected_error_page_says_what_a_visitor_can_do(
+    failing: FastAPI, client: httpx.AsyncClient
+):
+    page = await client.get("/test-page/crash")
+    assert "server log" not in page.text
+    assert "tell the people who run this service" in page.text

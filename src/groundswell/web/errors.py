@@ -2,11 +2,18 @@
 
 The API (``/api/...``) and ``/healthz`` answer JSON ``{"detail": message}``;
 pages answer a friendly HTML page. A traceback is logged, never shown.
+
+Messages are written for whoever runs the command line, and some end in
+advice only the operator can take ("run 'groundswell init'"). A page's
+visitor cannot run commands on the server, so ``for_visitor`` drops that
+advice, and every page ends with what a visitor can do (``_PAGES``); the
+server log, the CLI, the API and ``/healthz`` keep the operator's wording.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,9 +46,33 @@ _PAGES = {
     405: ("Sorry, that does not work here", "Go back and try again."),
     409: ("Sorry, that clashes with something already here", "Go back, check and try again."),
     422: ("Sorry, there is a problem with what you entered", "Go back, check and try again."),
-    503: ("Sorry, the service is unavailable", "Try again later."),
+    503: (
+        "Sorry, the service is unavailable",
+        "Try again later. If it keeps happening, tell the people who run this service.",
+    ),
 }
-_DEFAULT_PAGE = ("Sorry, there is a problem with the service", "Try again later.")
+_DEFAULT_PAGE = (
+    "Sorry, there is a problem with the service",
+    "Try again later. If it keeps happening, tell the people who run this service.",
+)
+# Advice to run a command: "see 'groundswell campaigns list'", "(groundswell stories ...)",
+# "run groundswell init", "the server log has the details".
+_COMMAND = re.compile(r"\bgroundswell [a-z]|server log")
+_ASIDE = re.compile(r"\s*\((?:or )?[^()]*\bgroundswell [a-z][^()]*\)")
+
+
+def for_visitor(message: str | None) -> str | None:
+    """``message`` without the command-line advice a web visitor cannot follow.
+
+    >>> for_visitor("there is no campaign 'x'; see 'groundswell campaigns list'")
+    "there is no campaign 'x'"
+    >>> for_visitor("use one of: walk (or create it with 'groundswell campaigns create')")
+    'use one of: walk'
+    """
+    if not message:
+        return message
+    clauses = [c for c in _ASIDE.sub("", message).split(";") if not _COMMAND.search(c)]
+    return ";".join(clauses).strip() or None
 
 
 def wants_json(request: Request) -> bool:
@@ -58,7 +89,7 @@ def error_response(request: Request, status: int, message: str | None) -> Respon
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"title": title, "advice": advice, "message": message, "status": status},
+        {"title": title, "advice": advice, "message": for_visitor(message), "status": status},
         status_code=status,
     )
 
@@ -97,7 +128,7 @@ async def _multipart_error(request: Request, exc: Exception) -> Response:
 
 
 async def _database_error(request: Request, exc: Exception) -> Response:
-    log.error("database error on %s: %s", request.url.path, exc)
+    log.error("database error on %s: %s (%s)", request.url.path, exc, DATABASE_UNAVAILABLE)
     return error_response(request, 503, DATABASE_UNAVAILABLE)
 
 
