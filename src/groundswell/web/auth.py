@@ -45,6 +45,7 @@ from groundswell.app import App
 from groundswell.auth import tokens
 from groundswell.auth.permissions import Action, Principal, SignInRequired, require
 from groundswell.store.models import utcnow
+from groundswell.web.bodies import read_body, replay
 from groundswell.web.errors import error_response, wants_json
 from groundswell.web.ratelimit import RateLimiter
 
@@ -56,7 +57,6 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = b"x-csrf-token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 VISITOR_MAX_AGE = 365 * 24 * 3600
-MAX_FORM_BYTES = 20 * 1024 * 1024
 CSRF_FAILED = (
     "the form was out of date or did not come from this site; "
     "go back, reload the page and try again"
@@ -131,34 +131,6 @@ def cookie_header(
     return b"set-cookie", "; ".join(parts).encode("latin-1")
 
 
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
-
-    return receive
-
-
-async def _read_body(receive: Receive) -> bytes | None:
-    chunks, size, more = [], 0, True
-    while more:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_FORM_BYTES:
-            return None
-        chunks.append(chunk)
-        more = message.get("more_body", False)
-    return b"".join(chunks)
-
-
 async def _submitted_token(scope: Scope, body: bytes) -> str | None:
     header, kind = None, ""
     for raw, value in scope["headers"]:  # one pass over the raw headers
@@ -173,7 +145,7 @@ async def _submitted_token(scope: Scope, body: bytes) -> str | None:
         values = parse_qs(body.decode("latin-1"), keep_blank_values=True).get(CSRF_FIELD)
         return values[0] if values else None
     if kind == "multipart/form-data":
-        form = await Request(scope, _replay(body)).form()
+        form = await Request(scope, replay(body)).form()
         try:
             value = form.get(CSRF_FIELD)
             return value if isinstance(value, str) else None
@@ -242,7 +214,7 @@ class AuthMiddleware:
             await send(message)
 
         if scope["method"] in UNSAFE:
-            body = await _read_body(receive)
+            body = await read_body(receive)
             if body is None:
                 response = error_response(request, 413, "the form is too large")
                 await response(scope, receive, send_with_cookies)
@@ -251,11 +223,11 @@ class AuthMiddleware:
             if problem is not None:
                 await problem(scope, receive, send_with_cookies)
                 return
-            receive = _replay(body)
+            receive = replay(body)
         await self.app(scope, receive, send_with_cookies)
 
     async def _csrf_problem(self, scope: Scope, body: bytes, state: AuthState) -> Response | None:
-        request = Request(scope, _replay(body))
+        request = Request(scope, replay(body))
         if scope["path"].startswith("/api/") and state.principal is None:
             return error_response(
                 request, 401, "sign in first: API writes need a session and the X-CSRF-Token header"

@@ -26,10 +26,10 @@ from fastapi import Request
 from pydantic import Field
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from groundswell.store.models.base import MAX_INT
-from groundswell.web.auth import MAX_FORM_BYTES
+from groundswell.web.bodies import read_body, replay
 from groundswell.web.errors import error_response
 
 # Route signature type for ids and counts: ``story_id: Id``, ``Annotated[Id, Form()]``.
@@ -68,7 +68,7 @@ def _urlencoded_problem(body: bytes) -> str | None:
 
 
 async def _multipart_problem(scope: Scope, body: bytes) -> str | None:
-    request = Request(scope, _replay(body))
+    request = Request(scope, replay(body))
     try:
         form = await request.form(max_fields=MAX_FIELDS, max_files=MAX_FIELDS)
     except (MultiPartException, HTTPException) as exc:  # Starlette raises either
@@ -124,35 +124,6 @@ async def body_problem(scope: Scope, body: bytes) -> str | None:
     return None
 
 
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
-
-    return receive
-
-
-async def _read(receive: Receive) -> bytes | None:
-    """The whole body, or None when it is over ``MAX_FORM_BYTES`` (as AuthMiddleware reads it)."""
-    chunks, size, more = [], 0, True
-    while more:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_FORM_BYTES:
-            return None
-        chunks.append(chunk)
-        more = message.get("more_body", False)
-    return b"".join(chunks)
-
-
 class InputGuard:
     """ASGI middleware: refuse NUL characters, oversized and unreadable forms (module docstring)."""
 
@@ -169,13 +140,13 @@ class InputGuard:
         else:
             problem = _query_problem(scope.get("query_string", b""))
         if problem is None and scope["method"] in UNSAFE:
-            body = await _read(receive)
+            body = await read_body(receive)
             if body is None:
                 problem = "the form is too large"
                 await error_response(Request(scope), 413, problem)(scope, receive, send)
                 return
             problem = await body_problem(scope, body)
-            receive = _replay(body)
+            receive = replay(body)
         if problem is None:
             await self.app(scope, receive, send)
             return
