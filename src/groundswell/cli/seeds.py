@@ -168,12 +168,22 @@ def _choose(graph, model, constraints, target, k, method, epsilon, error, seed, 
     )  # fmt: skip
 
 
+def _people(count: float) -> str:
+    # A count is whole; an expected count (p < 1) keeps one decimal.
+    return f"{count:.0f}" if float(count).is_integer() else f"{count:.1f}"
+
+
 def _print(doc: dict) -> None:
     lo, hi = doc["reach_ci95"]
     n = doc["n"]
+    spread = (
+        "counted exactly"  # one-step models: no sampling, no interval
+        if doc["mc_runs"] == 0
+        else f"95% CI {lo:.0f}-{hi:.0f}"
+    )
     console.print(
         f"{len(doc['seeds'])} seeds ({doc['seed_share']:.1%} of {n}) reach "
-        f"{doc['reach_mean']:.0f} people ({doc['reach_mean'] / n:.1%}; 95% CI {lo:.0f}-{hi:.0f}) "
+        f"{_people(doc['reach_mean'])} people ({doc['reach_mean'] / n:.1%}; {spread}) "
         f"under {doc['model']}, method {doc['method']}.",
         markup=False,
     )

@@ -40,6 +40,7 @@ LP_SECONDS = 120.0
 MILP_MAX_NODES = 3000  # solve the integer program below this many people
 MILP_SECONDS = 10.0
 TOL = 1e-9
+RELAXED = "integer program with each reach 1 - (1 - p)^c relaxed to c p (HiGHS)"
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Bound:
     """A proven lower bound on the fewest people any choice needs for a target."""
 
     people: int
-    optimal: bool  # the integer program was solved to optimality
+    optimal: bool  # the problem itself (p = 1) was solved to optimality
     method: str
     seconds: float
 
@@ -223,7 +224,8 @@ def lower_bound(
             found = np.nonzero(res.x[:n] > 0.5)[0].astype(np.int32)
         if res.status == 0:
             people = _round_up(res.fun)
-            bound = Bound(people, True, "integer program (HiGHS)", time.perf_counter() - start)
+            how = "integer program (HiGHS)" if p >= 1.0 else RELAXED
+            bound = Bound(people, p >= 1.0, how, time.perf_counter() - start)
             return bound, found
         dual = getattr(res, "mip_dual_bound", None)
         if dual is not None and np.isfinite(dual):
