@@ -190,3 +190,17 @@ def test_finding_deezer_a_check_short_of_the_target_adds_people_until_verified()
     assert doc["reached"] is (report.check.reach_ci95[0] >= 0.54 * 11)
     assert doc["reached"] is True
     assert any("lower 95% bound fell short" in note for note in doc["notes"])
+
+
+def test_already_active_people_appear_once_with_a_cost_budget():
+    rng = np.random.default_rng(10)
+    g = _graph(rng, 50)
+    cost = rng.uniform(1, 3, g.n)
+    constraints = Constraints(must_include=np.array([3, 7]), cost=cost, budget=5.0)
+    for sel in (
+        best_k(g, Model("direct"), 4, constraints=constraints),
+        fewest_seeds(g, Model("direct"), 0.5, constraints=constraints),
+    ):
+        assert sel.seeds[:2].tolist() == [3, 7]
+        assert len(set(sel.seeds.tolist())) == len(sel.seeds)
+        assert cost[sel.seeds[2:]].sum() <= 5.0 + 1e-9

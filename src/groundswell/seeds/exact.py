@@ -128,8 +128,9 @@ def improve(
 
     Costed budgets are left alone: a swap could break the budget.
     """
+    seeds = np.asarray(seeds, dtype=np.int32)
     if resolved.costed:
-        return np.asarray(seeds, dtype=np.int32), 0
+        return seeds[~np.isin(seeds, resolved.forced)], 0
     forced = np.zeros(graph.n, dtype=np.bool_)
     forced[resolved.forced] = True
     if max_swaps is None:
