@@ -34,7 +34,8 @@ def _affordable(order: np.ndarray, resolved: Resolved, k: int) -> np.ndarray:
     a baseline obeys every constraint the choice obeys."""
     if not resolved.costed:
         return order[:k]
-    spent, kept = 0.0, []
+    spent = 0.0
+    kept: list[int] = []
     for u in order.tolist():
         if len(kept) == k:
             break
