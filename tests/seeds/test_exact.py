@@ -204,3 +204,20 @@ def test_already_active_people_appear_once_with_a_cost_budget():
         assert sel.seeds[:2].tolist() == [3, 7]
         assert len(set(sel.seeds.tolist())) == len(sel.seeds)
         assert cost[sel.seeds[2:]].sum() <= 5.0 + 1e-9
+
+
+def test_finding_page_a_baseline_beyond_noise_replaces_a_sampled_choice():
+    from dataclasses import replace
+
+    # A star plus isolated people: a "choice" of two isolated people is beaten
+    # by most-ties (the hub) far beyond the Monte Carlo noise, under IC.
+    g = from_arrays([0] * 20, list(range(1, 21)), n=30, directed=True)[0]
+    model = Model("ic", p=0.5)
+    sel = best_k(g, model, 2, seed=1)
+    poor = replace(sel, seeds=np.array([25, 26], dtype=np.int32))
+    report = check_selection(g, model, poor, runs=200, seed=1, baselines=True)
+    assert report.selection.method.startswith("baseline ")
+    assert 0 in report.selection.seeds.tolist() and len(report.selection.seeds) == 2
+    assert any("so it is returned" in note for note in report.selection.notes)
+    kept = check_selection(g, model, sel, runs=200, seed=1, baselines=True)
+    assert kept.selection is sel  # the real choice is not beaten
