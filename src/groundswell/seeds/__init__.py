@@ -9,9 +9,12 @@
 >>> fewest_seeds(star, Model("direct"), 0.9).seeds.tolist()
 [0]
 
-Under ``ic``, ``wc``, ``lt`` and ``direct`` the choice runs on reverse-reachable
-sets with IMM's or OPIM-C's guarantee; under ``complex`` and ``sir`` no such
-guarantee exists and :mod:`groundswell.seeds.complex` offers a heuristic.
+Under ``direct`` (any ``p``) and ``ic`` stopped after one step the reach is
+counted exactly and the choice is lazy greedy on it, improved by swaps, with a
+proven lower bound for targets (:mod:`groundswell.seeds.exact`). Under ``ic``,
+``wc`` and ``lt`` the choice runs on reverse-reachable sets with IMM's or
+OPIM-C's guarantee; under ``complex`` and ``sir`` no such guarantee exists and
+:mod:`groundswell.seeds.complex` offers a heuristic.
 """
 
 from groundswell.seeds.baselines import BASELINES
