@@ -124,3 +124,27 @@ def test_a_signed_in_storyteller_keeps_a_story_with_their_record(
     with movement.reading() as session:
         kept = session.scalars(select(Story).where(Story.title == "Kept with my record")).one()
         assert kept.person_id == session.scalar(select(Person.id).where(Person.ref == ref))
+
+
+def test_finding_5_printable_pack_is_styled_under_the_sites_csp(
+    page: Any, movement: App, console_errors: list[str], assert_accessible: Callable[..., None]
+):
+    from groundswell.actions.story_packs import do_create_pack
+
+    curator = _user(movement, "print-curator@example.org", "organiser")
+    pack_id = do_create_pack(movement, "Printed for the ward", actor="test",
+                             learning_points="Listen first")  # fmt: skip
+    page.goto(f"/stories/packs/{pack_id}")
+    _sign_in(page, curator)
+    page.goto(f"/stories/packs/{pack_id}")
+    page.get_by_role("link", name="printable page").click()
+    assert page.url.endswith(f"/stories/packs/{pack_id}/export.html")
+    assert page.get_by_role("heading", level=1).inner_text() == "Printed for the ward"
+    body = page.evaluate(
+        "() => { const s = getComputedStyle(document.body);"
+        " return {font: s.fontFamily, width: s.maxWidth}; }"
+    )
+    assert body["font"].startswith("Arial") and body["width"] == "736px"  # 46rem: styled
+    assert [e for e in console_errors if "Content Security Policy" in e] == []
+    assert console_errors == []
+    assert_accessible(page)

@@ -62,3 +62,12 @@ def test_finding_low_pack_markdown_passes_no_raw_html_or_links():
     shown = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; [click](javascript:alert(1))"
     assert shown in rendered  # the reader sees exactly what was written
     assert "<script" not in packs.to_html(Pack(attack, attack, attack, AT, (story,)))
+
+
+def test_finding_5_printable_page_links_its_stylesheet_when_served():
+    served = packs.to_html(PACK, "/static/css/training-pack.css")
+    assert '<link rel="stylesheet" href="/static/css/training-pack.css">' in served
+    assert "<style" not in served and "style=" not in served  # nothing the CSP would block
+    saved = packs.to_html(PACK)  # a file opened with no server: the same styles inline
+    assert packs.STYLESHEET.read_text(encoding="utf-8") in saved
+    assert '<link rel="stylesheet"' not in saved

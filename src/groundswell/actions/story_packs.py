@@ -124,9 +124,18 @@ def build_pack(db: Database, pack_id: int, scopes: Scopes = EVERYWHERE) -> Pack:
 
 
 def export_pack(
-    db: Database, pack_id: int, fmt: str, scopes: Scopes = EVERYWHERE, actor: str | None = None
+    db: Database,
+    pack_id: int,
+    fmt: str,
+    scopes: Scopes = EVERYWHERE,
+    actor: str | None = None,
+    stylesheet: str | None = None,
 ) -> bytes:
-    """The pack rendered as ``html``, ``md`` or ``pdf`` (stories within ``scopes``), audited."""
+    """The pack rendered as ``html``, ``md`` or ``pdf`` (stories within ``scopes``), audited.
+
+    ``stylesheet``: for ``html`` served by the site, the address of its styles
+    (``packs.to_html``); a file written without it carries them inline.
+    """
     if fmt not in FORMATS:
         raise InvalidInput(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
     pack = build_pack(db, pack_id, scopes)
@@ -134,4 +143,4 @@ def export_pack(
                      {"format": fmt})  # fmt: skip
     if fmt == "pdf":
         return to_pdf(pack)
-    return (to_html(pack) if fmt == "html" else to_markdown(pack)).encode("utf-8")
+    return (to_html(pack, stylesheet) if fmt == "html" else to_markdown(pack)).encode("utf-8")

@@ -115,24 +115,30 @@ def to_markdown(pack: Pack) -> str:
     return "\n".join(out)
 
 
-_CSS = """
-body { font-family: Arial, Helvetica, sans-serif; max-width: 46rem; margin: 2rem auto;
-       line-height: 1.5; color: #0b0c0c; }
-h1 { font-size: 2rem; } h2 { font-size: 1.4rem; margin-top: 2rem; }
-.story { page-break-inside: avoid; border-top: 2px solid #005eb8; padding-top: .5rem; }
-.removed { font-style: italic; color: #4c6272; }
-.trail { font-size: .85rem; color: #4c6272; }
-@media print { body { margin: 0; } a { color: inherit; } }
-"""
+# One stylesheet for the printable page. The site links it (its content security
+# policy allows no inline style: style-src 'self'); a pack written to a file,
+# opened with no server behind it, carries the same text inline.
+STYLESHEET = Path(__file__).resolve().parents[1] / "web" / "static" / "css" / "training-pack.css"
 
 
-def to_html(pack: Pack) -> str:
-    """The pack as one printable HTML page (inline styles, no scripts)."""
+def to_html(pack: Pack, stylesheet: str | None = None) -> str:
+    """The pack as one printable HTML page, no scripts.
+
+    ``stylesheet``: the address of ``STYLESHEET`` to link (a page the site
+    serves); without it the styles are inline (a file to open or send).
+    """
     e = html.escape
+    style = (
+        f'<link rel="stylesheet" href="{e(stylesheet)}">'
+        if stylesheet
+        else f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>"
+    )
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{e(pack.title)}</title><style>{_CSS}</style></head><body>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<link rel="icon" href="data:,">',  # no favicon to ask the server for
+        f"<title>{e(pack.title)}</title>{style}</head><body><main>",
         f"<h1>{e(pack.title)}</h1>",
     ]
     if pack.audience:
@@ -160,7 +166,7 @@ def to_html(pack: Pack) -> str:
         parts.append(f'<div class="trail"><p>Consent: {e(slot.consent)}. Consent trail:</p><ul>')
         parts += [f"<li>{e(_trail_line(t))}</li>" for t in slot.trail]
         parts.append("</ul></div></section>")
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return "\n".join(parts)
 
 

@@ -163,7 +163,9 @@ def add_story(
 @router.get("/stories/packs/{pack_id}/export.{fmt}")
 def export(request: Request, gs: GsApp, pack_id: Id, fmt: str) -> Response:
     who, scopes = _staff(request, Action.CURATE)
-    data = export_pack(gs, pack_id, fmt, scopes, actor=who.email)
+    # the printable page links its styles: the CSP forbids inline ones
+    css = request.app.url_path_for("static", path="css/training-pack.css")
+    data = export_pack(gs, pack_id, fmt, scopes, actor=who.email, stylesheet=str(css))
     headers = {"Content-Disposition": f'attachment; filename="training-pack-{pack_id}.{fmt}"'}
     if fmt == "html":
         headers = {}
