@@ -1,5 +1,6 @@
-"""A participant votes through a conversation on a phone, with and without JavaScript;
-an organiser's moderator accepts a pending statement. Accessible throughout."""
+"""A participant votes through a conversation on a phone, with and without JavaScript, and
+by keyboard; a moderator accepts a pending statement; an organiser finds a statement the
+personal-data check held; a report hides small groups. Accessible throughout."""
 
 from __future__ import annotations
 
@@ -121,4 +122,96 @@ def test_moderator_accepts_a_pending_statement(
 
     page.goto(f"/conversations/{slug}/report")
     assert page.get_by_role("heading", level=1).inner_text() == "What we heard"
+    assert_accessible(page)
+
+
+def _focused(page: Any) -> dict[str, Any]:
+    return page.evaluate(
+        "() => { const e = document.activeElement;"
+        " return {tag: e.tagName, text: e.innerText.trim(),"
+        " inCard: !!e.closest('#statement-card')}; }"
+    )
+
+
+def test_finding_1_keyboard_votes_carry_on_to_the_next_statement(
+    page: Any, movement: App, assert_accessible: Callable[..., None]
+):
+    slug = _open(movement, "Voting by keyboard")
+    page.goto(f"/conversations/{slug}")
+    page.wait_for_function("() => typeof window.htmx === 'object'")
+    card = page.locator("#statement-card")
+    card.get_by_role("button", name="Agree", exact=True).focus()
+    for n, tabs in ((2, 1), (3, 2)):  # Enter on Agree, then on Disagree
+        page.keyboard.press("Enter")
+        expect(card).to_contain_text(f"Statement {n} of 3")
+        # htmx moves focus once the new card has settled (a few milliseconds)
+        page.wait_for_function("() => document.activeElement.tagName !== 'BODY'", timeout=2000)
+        # focus is on the new card's statement, not dropped to <body>
+        assert _focused(page) == {"tag": "H2", "text": card.get_by_role("heading").inner_text(),
+                                  "inCard": True}  # fmt: skip
+        for _ in range(tabs):
+            page.keyboard.press("Tab")
+        name = "Agree" if tabs == 1 else "Disagree"
+        assert _focused(page) == {"tag": "BUTTON", "text": name, "inCard": True}
+    page.keyboard.press("Enter")
+    expect(card).to_contain_text("Thank you for taking part")
+    page.wait_for_function("() => document.activeElement.tagName !== 'BODY'", timeout=2000)
+    assert _focused(page)["text"] == "Thank you for taking part"
+    assert_accessible(page)
+
+
+ORGANISER = "browser-organiser@example.org"
+PERSONAL = "Call Sister Jones on 01524 583000"
+
+
+def test_finding_3_and_4_held_statement_flagged_for_an_organiser_through_the_pages_link(
+    browser: Any, page: Any, base_url: str, movement: App, assert_accessible: Callable[..., None]
+):
+    slug = _open(movement, "Held for a check")  # post-moderated
+    page.goto(f"/conversations/{slug}")
+    page.get_by_label("Your statement").fill(PERSONAL)
+    page.get_by_role("button", name="Add statement").click()
+    main = page.locator("main").inner_text()
+    assert "a moderator will check it" in main and "Sister Jones" not in main
+    assert "Moderation queue" not in main  # visitors get no link to it
+    assert_accessible(page)
+
+    with contextlib.suppress(Conflict):
+        do_create_user(
+            movement, email=ORGANISER, display_name="Org Aniser", password=PASSWORD,
+            role="organiser", scope="*",
+        )  # fmt: skip
+    organiser = browser.new_context(base_url=base_url).new_page()
+    organiser.goto("/sign-in")
+    organiser.get_by_label("Email address").fill(ORGANISER)
+    organiser.get_by_label("Password").fill(PASSWORD)
+    organiser.get_by_role("button", name="Sign in").click()
+    organiser.goto(f"/conversations/{slug}/report")
+    organiser.get_by_role("link", name="Moderation queue").click()
+    assert organiser.url.endswith(f"/conversations/{slug}/moderate")
+    waiting = organiser.get_by_role("table", name="Waiting for a decision (1)")
+    text = " ".join(waiting.inner_text().split())
+    assert PERSONAL in text and "Held: shown to nobody until you accept it" in text
+    assert "Phone “01524 583000”" in text and "Name “Jones”" in text
+    assert_accessible(organiser)
+    waiting.get_by_role("button", name="Reject statement 3").click()
+    assert "Statement 3 removed" in organiser.locator("main").inner_text()
+    organiser.context.close()
+
+
+def test_finding_2_report_page_hides_small_groups(
+    page: Any, movement: App, assert_accessible: Callable[..., None]
+):
+    from groundswell.actions.votes import Ballot, do_votes
+
+    slug = _open(movement, "A few apart in the browser")
+    do_votes(movement, [
+        Ballot(slug, f"few-{p}", t, 1 if p < 22 or t % 2 else -1)
+        for p in range(25) for t in range(len(SEEDS))
+    ])  # fmt: skip
+    page.goto(f"/conversations/{slug}/report")
+    main = " ".join(page.locator("main").inner_text().split())
+    assert "Group A: 22 people" in main and "Group B" not in main
+    groups = page.get_by_role("table", name="Opinion groups").inner_text()
+    assert "In groups too small to show" in groups
     assert_accessible(page)
