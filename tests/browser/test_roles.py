@@ -80,8 +80,12 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _fits(page: Any) -> None:
+    page.wait_for_load_state()  # measured before the style sheets apply, any table is wide
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width} px wide on a {PHONE['width']} px phone"
+    assert width <= PHONE["width"], (
+        f"{page.url} is {width} px wide on a {PHONE['width']} px phone: "
+        + page.locator("main").inner_text()[:300]
+    )
 
 
 def test_finding_roles_page_is_no_wider_than_a_phone(
