@@ -28,8 +28,17 @@ from groundswell.web import create_app
 from groundswell.web import measures_queries as mq
 
 pytestmark = pytest.mark.anyio
-# Pages that act rather than report, or answer only one person about themselves.
-SKIP = {"/sign-in", "/sign-out", "/api/v1/docs", "/api/v1/openapi.json", "/healthz"}
+# Pages that act rather than report, or answer only one person about themselves; and
+# the "who to ask" list, which names people (one row each, with their own ties) to an
+# organiser allowed to see them, audited: not a figure about a town.
+SKIP = {
+    "/sign-in",
+    "/sign-out",
+    "/api/v1/docs",
+    "/api/v1/openapi.json",
+    "/healthz",
+    "/network/seeds.csv",
+}
 REASONS = (sup.SMALL_CELL, sup.FEW_PAIRED, "suppressed (&lt;10)", "suppressed (&lt;30 paired)")
 EXTRA = [
     f"/campaigns/{CAMPAIGN}",
