@@ -43,17 +43,21 @@ def test_import_report_export(database: App, real_data, tmp_path, capsys):
     assert imported["votes"] == len(original.votes)
 
     code, out, _ = _run(capsys, "conversations", "report", "london-youth-policing")
-    assert code == 0 and "Group A" in out and "participants" in out
+    # 27 people: every opinion group is under 10, so none is shown apart
+    text = " ".join(out.split())
+    assert code == 0 and "27 participants" in text and "Group A" not in text
+    assert "0 groups (24 people in groups too small to show)" in text
 
     target = tmp_path / "report.csv"
     code, out, _ = _run(
         capsys, "conversations", "report", "london-youth-policing", "--json", "--csv", str(target)
     )
     data = json.loads(out)
-    assert code == 0 and data["votes"] == len(original.votes) and data["groups"]
+    assert code == 0 and data["votes"] == len(original.votes)
+    assert data["groups"] == [] and data["people_in_small_groups"] == 24
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
     shown = [c for c in original.comments if c.moderated != -1]  # never the moderated-out ones
-    assert len(rows) == len(shown) and "group_A_agree_pct" in rows[0]
+    assert len(rows) == len(shown) and not any(c.startswith("group_") for c in rows[0])
     assert stat.S_IMODE(target.stat().st_mode) == 0o600  # report files are the owner's only
 
     code, out, _ = _run(
