@@ -31,8 +31,8 @@ from groundswell.actions.conversations import (
     find_conversation,
     read_progress,
     view_of,
-    visible_tids,
 )
+from groundswell.actions.statement_check import split_tids, visible_tids
 from groundswell.conversations import Analysis, analyse, build_matrix, next_statement
 from groundswell.conversations.routing import pick
 from groundswell.measures.suppression import MIN_CELL
@@ -80,8 +80,7 @@ def _log(db: Database, session: Session, conv: Conversation) -> VoteLog:
     key = _key(db, conversation_id)
     with _lock:
         kept = _logs.get(key)
-    every = session.scalars(select(Statement.tid).where(Statement.conversation_id == conv.id))
-    excluded = frozenset(every.all()) - set(visible_tids(session, conv))
+    excluded = split_tids(session, conv)[1]
     after = 0
     if kept is not None:
         held = session.scalar(

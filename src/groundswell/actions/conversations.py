@@ -29,12 +29,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
-from groundswell.actions.statement_check import held, personal_data
+from groundswell.actions.statement_check import held, personal_data, visible_tids
+from groundswell.actions.statement_check import visible_statuses as visible_statuses
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.store.models import utcnow
 from groundswell.store.models.conversations import (
@@ -100,42 +101,6 @@ def find_conversation(session: Session, slug: str) -> Conversation:
 def get_conversation(db: Database, slug: str) -> ConversationView:
     with db.reading() as session:
         return view_of(find_conversation(session, slug))
-
-
-def visible_statuses(moderation: Moderation | str) -> tuple[StatementStatus, ...]:
-    """Statement statuses participants see and the math counts (module docstring)."""
-    if Moderation(moderation) is Moderation.PRE:
-        return (StatementStatus.ACCEPTED,)
-    return (StatementStatus.ACCEPTED, StatementStatus.PENDING)
-
-
-def visible_tids(session: Session, conv: Conversation) -> list[int]:
-    """The statements participants see and the math counts, in tid order (module docstring)."""
-    pending_text = case((Statement.status == StatementStatus.PENDING, Statement.text))
-    rows = session.execute(
-        select(Statement.tid, Statement.status, pending_text)
-        .where(
-            Statement.conversation_id == conv.id,
-            Statement.status.in_(visible_statuses(conv.moderation)),
-        )
-        .order_by(Statement.tid)
-    )
-    return [tid for tid, status, text in rows if not held(status, text)]
-
-
-def shown_counts(session: Session, conversation_ids: Sequence[int]) -> dict[int, int]:
-    """How many statements each conversation shows (``visible_tids``' rule), in one query."""
-    pending_text = case((Statement.status == StatementStatus.PENDING, Statement.text))
-    rows = session.execute(
-        select(Statement.conversation_id, Conversation.moderation, Statement.status, pending_text)
-        .join(Conversation, Conversation.id == Statement.conversation_id)
-        .where(Statement.conversation_id.in_(conversation_ids))
-    )
-    counts = dict.fromkeys(conversation_ids, 0)
-    for cid, moderation, status, text in rows:
-        if status in visible_statuses(moderation) and not held(status, text):
-            counts[cid] += 1
-    return counts
 
 
 def clean_statement(text: str) -> str:

@@ -13,8 +13,8 @@ from sqlalchemy import Row, func, literal_column, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from groundswell.actions.conversations import shown_counts
 from groundswell.actions.initiatives import member_counts
+from groundswell.actions.statement_check import shown_counts
 from groundswell.measures import suppression as sup
 from groundswell.measures.suppression import MIN_CELL
 from groundswell.store.models import (
