@@ -82,7 +82,8 @@ def _show(summary: dict, texts: dict, title: str) -> None:
         f"in {summary['seconds']:.3f} s"
     )
     for group in summary["groups"]:
-        table = Table(title=f"Group {group['id']} ({group['size']} people)", title_justify="left")
+        size = plural(group["size"], "person", "people")
+        table = Table(title=f"Group {group['id']} ({size})", title_justify="left")
         table.add_column("statement", justify="right")
         table.add_column("side")
         table.add_column("in group", justify="right")
