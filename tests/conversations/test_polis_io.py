@@ -71,6 +71,10 @@ def test_missing_folder_and_files(tmp_path):
             "timestamp,comment-id,voter-id,vote\n1,2,3,1e3090\n",
             "line 2, field 'vote': '1e3090' is not a number",
         ),
+        (
+            "timestamp,comment-id,voter-id,vote\n99999999999999999999,2,3,1\n",
+            "line 2, field 'timestamp': '99999999999999999999' is out of range",
+        ),
         ("", "the file is empty"),
     ],
 )

@@ -75,9 +75,15 @@ class PolisExport:
         return build_matrix(self.pids, self.tids, self.votes, self.timestamps)
 
 
+INT64 = 2**63  # ids and timestamps are stored as 64-bit integers
+
+
 def _id(value: str) -> Hashable:
+    """An id as Pol.is writes it: a number when it is one that fits 64 bits, else the text."""
     value = value.strip()
-    return int(value) if value.lstrip("-").isdigit() else value
+    if value.lstrip("-").isdigit() and -INT64 <= (number := int(value)) < INT64:
+        return number
+    return value
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
@@ -113,6 +119,8 @@ def _int(
         raise InputFileError(
             str(path), f"{value!r} is not a number", line=line, field=name
         ) from None
+    if not -INT64 <= out < INT64:
+        raise InputFileError(str(path), f"{value!r} is out of range", line=line, field=name)
     if allowed is not None and out not in allowed:
         choices = ", ".join(str(a) for a in allowed)
         raise InputFileError(str(path), f"{out} is not one of {choices}", line=line, field=name)
