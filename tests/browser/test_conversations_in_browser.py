@@ -160,7 +160,7 @@ def test_finding_1_keyboard_votes_carry_on_to_the_next_statement(
     assert_accessible(page)
 
 
-ORGANISER = "browser-organiser@example.org"
+ORGANISER = "conversation-organiser@example.org"  # its own: the movement is shared
 PERSONAL = "Call Sister Jones on 01524 583000"
 
 
