@@ -46,6 +46,17 @@ def test_init_creates_the_default_sqlite_database_then_is_idempotent(fresh_env, 
     assert run_cli(capsys, "db", "upgrade").code == 0
 
 
+def test_low_init_warns_when_an_older_database_file_is_readable_by_others(fresh_env, capsys):
+    assert run_cli(capsys, "init").code == 0
+    database = fresh_env / "groundswell.db"
+    assert (database.stat().st_mode & 0o777) == 0o600
+    assert "other users may read it" not in run_cli(capsys, "init").err
+    database.chmod(0o644)  # as files were made before they were created private
+    again = run_cli(capsys, "init")
+    assert again.code == 0 and f"(mode 644); run: chmod 600 {database}" in again.err
+    assert (database.stat().st_mode & 0o777) == 0o644  # said, not changed unasked
+
+
 def test_commands_before_init_say_run_init_and_create_nothing(fresh_env, capsys, tmp_path):
     for argv in (("db", "check"), ("export",), ("import", "people", str(tmp_path / "p.csv"))):
         result = run_cli(capsys, *argv)

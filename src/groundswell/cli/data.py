@@ -88,6 +88,7 @@ def _upgrade(json_out: bool, verb: str) -> None:
         instance.upgrade()
         after = migrate.current_revision(instance.engine)
         result = {"database": _where(instance), "revision": after, "previous": before}
+        _warn_if_shared(instance)
         if json_out:
             print_json(result)
         elif before == after:
@@ -96,6 +97,23 @@ def _upgrade(json_out: bool, verb: str) -> None:
             say(
                 f"Database {_where(instance)} {verb} to revision {after} (was {before or 'empty'})."
             )
+
+
+def _warn_if_shared(instance: App) -> None:
+    """A database file made before files were created private may still be readable by
+    other users of the machine: say so (on stderr) rather than change its mode unasked."""
+    database = instance.engine.url.database
+    if not instance.is_sqlite or not database or database == ":memory:":
+        return
+    path = Path(database)
+    if path.exists() and path.stat().st_mode & 0o077:
+        mode = oct(path.stat().st_mode & 0o777)[2:]
+        err_console.print(
+            f"warning: {path} holds people's data and other users may read it (mode {mode}); "
+            f"run: chmod 600 {path}",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command("init")
