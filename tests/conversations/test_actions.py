@@ -268,3 +268,12 @@ def test_finding_3_statement_with_personal_data_is_held_until_a_moderator_accept
     do_moderate(db_app, conv.slug, flagged.tid, "accept")
     assert flagged.tid in progress(db_app, conv.slug, "voter").visible
     assert flagged.tid not in analysis(db_app, conv.slug).moderated_out
+
+
+def test_finding_3_a_held_statement_takes_no_votes(db_app: App, conv):
+    flagged = do_submit_statement(db_app, conv.slug, "author", "Ring Dr Patel on 07700 900456")
+    with pytest.raises(NotFound, match=f"no statement {flagged.tid} to vote on"):
+        do_vote(db_app, conv.slug, "voter", flagged.tid, "agree")
+    do_moderate(db_app, conv.slug, flagged.tid, "accept")
+    do_vote(db_app, conv.slug, "voter", flagged.tid, "agree")  # accepted: votes count
+    assert analysis(db_app, conv.slug).matrix.n_votes == 1

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, case, insert, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
@@ -33,10 +33,17 @@ from groundswell.actions.conversations import (
     key_hash,
     visible_statuses,
 )
+from groundswell.actions.statement_check import held
 from groundswell.errors import Conflict, GroundswellError, InvalidInput, NotFound
 from groundswell.store.models import utcnow
 from groundswell.store.models.base import MAX_INT
-from groundswell.store.models.conversations import Conversation, Participant, Statement, Vote
+from groundswell.store.models.conversations import (
+    Conversation,
+    Participant,
+    Statement,
+    StatementStatus,
+    Vote,
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,13 @@ SLUG = re.compile(r"[a-z0-9-]{1,80}")
 _CONVERSATION = select(Conversation.id, Conversation.closed_at, Conversation.moderation).where(
     Conversation.slug == bindparam("slug")
 )
-_STATEMENTS = select(Statement.tid, Statement.id).where(
+# A pending statement's text comes too: one the personal-data check holds takes no votes.
+_STATEMENTS = select(
+    Statement.tid,
+    Statement.id,
+    Statement.status,
+    case((Statement.status == StatementStatus.PENDING, Statement.text)),
+).where(
     Statement.conversation_id == bindparam("cid"),
     Statement.tid.in_(bindparam("tids", expanding=True)),
     Statement.status.in_(bindparam("statuses", expanding=True)),
@@ -169,7 +182,9 @@ def _take(
     statuses = [status.value for status in visible_statuses(conv.moderation)]
     tids = sorted({b.tid for b in ballots})
     shown = session.execute(_STATEMENTS, {"cid": cid, "tids": tids, "statuses": statuses})
-    statement_ids: dict[int, int] = {tid: sid for tid, sid in shown.all()}
+    statement_ids: dict[int, int] = {
+        tid: sid for tid, sid, status, text in shown.all() if not held(status, text)
+    }
     hashes = {b.key: key_hash(cid, b.key) for b in ballots}
     people = session.execute(_PARTICIPANTS, {"cid": cid, "hashes": sorted(set(hashes.values()))})
     known = {h: (pk, pid) for h, pk, pid in people.all()}
