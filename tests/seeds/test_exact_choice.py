@@ -221,3 +221,27 @@ def test_finding_page_a_baseline_beyond_noise_replaces_a_sampled_choice():
     assert any("so it is returned" in note for note in report.selection.notes)
     kept = check_selection(g, model, sel, runs=200, seed=1, baselines=True)
     assert kept.selection is sel  # the real choice is not beaten
+
+
+def test_review_exact_integer_program_set_never_breaks_the_cost_budget():
+    # Person 0 is tied to everyone and costs 10; 1 and 2 each reach half and
+    # cost 1. With a budget of 3, greedy reaches everyone with 1 and 2; the
+    # integer program (which knows no costs) finds person 0 alone.
+    n = 22
+    half = list(range(3, 3 + (n - 3) // 2))
+    rest = list(range(3 + (n - 3) // 2, n))
+    src = [0] * (n - 1) + [1] * (len(half) + 1) + [2] * (len(rest) + 1)
+    dst = list(range(1, n)) + half + [2] + rest + [1]
+    g = from_arrays(src, dst, n=n)[0]
+    cost = np.full(n, 100.0)
+    cost[0], cost[1], cost[2] = 10.0, 1.0, 1.0
+    resolved = Constraints(cost=cost, budget=3.0).resolve(n)
+    bound, exact_set = exact.lower_bound(g, 1.0, resolved, float(n))
+    assert bound is not None and bound.optimal and exact_set.tolist() == [0]
+    assert not exact.allowed(resolved, exact_set)
+    sel = fewest_seeds(g, Model("direct"), 1.0, constraints=Constraints(cost=cost, budget=3.0))
+    assert sel.reached
+    assert sorted(sel.seeds.tolist()) == [1, 2]
+    assert cost[sel.seeds].sum() <= 3.0
+    # Without the budget the hub alone is the answer.
+    assert fewest_seeds(g, Model("direct"), 1.0).seeds.tolist() == [0]

@@ -17,7 +17,7 @@ sets pick seeds that cover the sample, not the people. Here we
    ``scipy.optimize``) gives a proven lower bound on the fewest people any
    choice needs; on small networks the integer program is solved within a
    time limit, and when HiGHS proves it optimal we say so (and, with ``p =
-   1``, use its set if it is smaller).
+   1``, use its set if it is smaller and within the budget).
 """
 
 from __future__ import annotations
@@ -159,6 +159,19 @@ def order_greedily(graph: Graph, p: float, resolved: Resolved, chosen: np.ndarra
     order, _ = lazy_greedy(graph, p, only, int(pick.sum()), by_ratio=False)
     rest = np.setdiff1d(np.nonzero(pick)[0], order)  # adding nothing, kept by the caller
     return np.concatenate([order, rest]).astype(np.int32)
+
+
+def allowed(resolved: Resolved, seeds: np.ndarray) -> bool:
+    """Whether ``seeds`` obeys the choice's constraints: the already active all in,
+    every other person a candidate (consented, not excluded), and their cost
+    within the budget (the already active are never charged)."""
+    seeds = np.unique(np.asarray(seeds, dtype=np.int64))
+    if not np.isin(resolved.forced, seeds).all():
+        return False
+    new = seeds[~np.isin(seeds, resolved.forced)]
+    if not resolved.candidate[new].all():
+        return False
+    return not resolved.costed or float(resolved.cost[new].sum()) <= resolved.budget
 
 
 def _mask(n: int, ids: np.ndarray) -> np.ndarray:
@@ -318,6 +331,7 @@ def choose_for_target(
         if (
             exact_set is not None
             and exact_set.size < forced.size + order.size
+            and allowed(resolved, exact_set)  # the program knows no cost budget
             and reach(graph, p, exact_set) >= need - TOL  # counted again, never trusted
         ):
             order = order_greedily(graph, p, resolved, _mask(n, exact_set))
