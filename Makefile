@@ -25,7 +25,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml uv.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(BIN)/uv sync --frozen --inexact --extra dev --quiet
+	$(BIN)/uv sync --frozen --inexact --extra dev --quiet --compile-bytecode
 	@touch $@
 
 .PHONY: install

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 from groundswell.cli.main import main
+from groundswell.compute import warm as warm_module
 from groundswell.compute.warm import warm
 
 
@@ -16,5 +20,8 @@ def test_warm_runs_every_step_and_names_it() -> None:
 
 
 def test_warm_command_says_when_the_kernels_are_ready(capsys) -> None:
+    bytecode = Path(importlib.util.cache_from_source(warm_module.__file__))
+    bytecode.unlink(missing_ok=True)
     assert main(["warm"]) == 0
     assert "Kernels ready" in capsys.readouterr().out
+    assert bytecode.exists()  # Groundswell's own bytecode is written at set-up too

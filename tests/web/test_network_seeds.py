@@ -212,3 +212,17 @@ async def test_finding_page_choice_is_not_beaten_by_a_simple_choice(
         table = r.text.split('id="baselines"')[1].split("</table>")[0]
         reaches = [float(x) for x in re.findall(r'numeric">([\d.]+)</td>', table)]
         assert reaches[0] >= max(reaches[1:]) - 1e-9, reaches
+
+
+def test_review_a_lower_target_reached_says_nothing_of_the_3_percent_rule_by_itself(
+    web: FastAPI, app: App
+) -> None:
+    """Reaching 50% with few people does not show that 3% reach 90%: the curve decides."""
+    from groundswell.actions.seeds import RULE_REACH, SeedsQuestion, answer_seeds_question
+    from groundswell.spread import Model
+
+    asked = SeedsQuestion(Model("direct"), "target", 0.5, None, False, 0)
+    result = answer_seeds_question(app, asked, None)
+    assert result["reached"]
+    expected = None if result["rule_reach"] is None else result["rule_reach"] >= RULE_REACH
+    assert result["holds"] == expected

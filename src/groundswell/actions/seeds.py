@@ -182,7 +182,7 @@ def answer_seeds_question(
     at_rule = math.ceil(RULE_SHARE * n)
     rule_reach = float(curve[at_rule]) if at_rule < len(curve) else None
     reached = report.reached
-    if target is not None and reached and len(chosen) <= at_rule:
+    if target is not None and target >= RULE_REACH and reached and len(chosen) <= at_rule:
         holds: bool | None = True
     elif rule_reach is not None:
         holds = rule_reach >= RULE_REACH

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from groundswell.actions.seeds import (
     BASELINE_NAMES,
     MAX_K,
+    RULE_REACH,
     RULE_SHARE,
     SeedsQuestion,
     answer_seeds_question,
@@ -36,7 +37,6 @@ from groundswell.web.ratelimit import heavy_page
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 MODELS = model_choices("direct", "ic", "wc", "lt")
-RULE_REACH = 0.90
 
 
 class SeedsForm(QueryForm):
