@@ -166,15 +166,6 @@ def _qualifying(principal: Principal, action: Action) -> Iterable[Grant]:
     return [g for g in principal.grants if g.role in rule or g.role is Role.ADMIN]
 
 
-def covers(scope: str, subject: Subject) -> bool:
-    kind, value = parse_scope(scope)
-    if kind == ALL:
-        return True
-    if kind == "town":
-        return subject.town is not None and subject.town.casefold() == value.casefold()
-    return value in subject.initiatives
-
-
 def can(principal: Principal | None, action: Action, subject: Subject | None = None) -> bool:
     """True when ``principal`` (None: an anonymous visitor) may do ``action`` [to ``subject``].
 
