@@ -97,7 +97,11 @@ def test_finding_2_cli_report_shows_no_group_under_ten(database: App, capsys):
     assert code == 0, err
     text = " ".join(out.split())
     assert "Group A (22 people)" in text and "Group B" not in text
-    assert "1 group (3 people in groups too small to show)" in text
+    assert "1 group (fewer than 10 people in groups too small to show)" in text
+    # Everyone's counts less group A's would be the 3 people's votes: A's are not shown.
+    assert "Group A (22 people): how it voted is not shown" in text
     code, out, _ = _run(capsys, "conversations", "report", slug, "--json")
     data = json.loads(out)
-    assert [g["size"] for g in data["groups"]] == [22] and data["people_in_small_groups"] == 3
+    assert [g["size"] for g in data["groups"]] == [22] and data["people_in_small_groups"] is None
+    assert data["people_in_small_groups_reason"] == "suppressed (<10)"
+    assert data["groups"][0]["statements"] == []

@@ -108,31 +108,33 @@ async def test_finding_2_opinion_groups_under_ten_are_not_shown_apart(db_app: Ap
     clear_cache()
     slug = small_group_conversation(db_app)
     r = report(db_app, slug)
-    assert [g["size"] for g in r.groups] == [22] and r.in_small_groups == 3
+    # 3 people in a small group: their count is under 10, so it is not shown
+    assert [g["size"] for g in r.groups] == [22] and r.in_small_groups is None
     assert r.divisive == []  # division needs two groups shown
     assert {p[2] for p in r.points} == {0, SMALL_GROUP}
     assert all("group_B_agree_pct" not in s for s in r.statements)
-    assert r.to_dict()["people_in_small_groups"] == 3
+    assert r.to_dict()["people_in_small_groups"] is None
 
     page = await _get(db_app, f"/conversations/{slug}/report")
     text = " ".join(page.text.split())
     assert "Group A: 22 people" in text and "Group B" not in text
-    assert "3 people in groups too small to show" in text
+    assert "Fewer than 10 people in groups too small to show" in text
     assert "25 participants cast 200 votes on 8 statements" in text
     download = await _get(db_app, f"/conversations/{slug}/report.csv")
     header = next(csv.reader(io.StringIO(download.text)))
-    assert [c for c in header if c.startswith("group_")] == ["group_A_agree_pct"]
+    assert [c for c in header if c.startswith("group_")] == []  # see test_review_... below
 
 
 async def test_finding_2_no_group_shown_when_every_group_is_small(app: App):
     clear_cache()
     slug = small_group_conversation(app, majority=6, minority=3)
     r = report(app, slug)
-    assert r.groups == [] and r.in_small_groups == 9
+    assert r.groups == [] and r.in_small_groups is None  # 9: under 10, not shown
     page = await _get(app, f"/conversations/{slug}/report")
     text = " ".join(page.text.split())
     assert "No opinion group has 10 or more people yet" in text
-    assert "9 people in groups too small to show" in text and "Group A" not in text
+    assert "Fewer than 10 people in groups too small to show" in text and "Group A" not in text
+    assert "9 people" not in text
 
 
 @pytest.mark.parametrize("moderation", ["pre", "post"])
@@ -145,3 +147,42 @@ async def test_finding_2_api_counts_the_statements_the_report_shows(db_app: App,
     counted = re.search(r"votes on (\d+) statements", page.text)
     shown = len(SEEDS) + (moderation == "post")  # the pending one shows in post-moderation
     assert counted and int(counted.group(1)) == api["statements"] == shown
+
+
+async def test_review_small_group_votes_are_not_found_by_subtraction(db_app: App):
+    # 40 people in group A, 3 in a group of their own. Everyone's exact counts
+    # less group A's (its seen counts, or its size when everyone voted on
+    # everything, with its agree share) would be the 3 people's own votes.
+    clear_cache()
+    slug = small_group_conversation(db_app, majority=40, minority=3)
+    r = report(db_app, slug)
+    doc = r.to_dict()
+    assert [g["size"] for g in r.groups] == [40]
+    assert r.in_small_groups is None and doc["people_in_small_groups"] is None
+    assert doc["people_in_small_groups_reason"] == "suppressed (<10)"
+    (a,) = doc["groups"]
+    assert a["reason"] == "suppressed (secondary)" and a["statements"] == []
+    assert not any(k.startswith("group_") for s in doc["statements"] for k in s)
+    assert doc["divisive"] == []
+    assert sum(s["seen"] for s in doc["statements"]) == 43 * 8  # everyone's counts stay
+
+    page = await _get(db_app, f"/conversations/{slug}/report")
+    text = " ".join(page.text.split())
+    assert "Group A: 40 people" in text and "How this group voted is not shown" in text
+    assert "Fewer than 10 people in groups too small to show" in text
+    assert "3 people" not in text
+    assert not re.search(r"\d+% of group A", text)
+    download = await _get(db_app, f"/conversations/{slug}/report.csv")
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    assert len(rows) == 8 and not any(k.startswith("group_") for k in rows[0])
+    assert all(row["representative_of"] == "" for row in rows)
+
+
+async def test_review_groups_are_shown_when_10_or_more_are_outside_them(db_app: App):
+    # 12 people outside group A: their votes mix in no subtraction under 10.
+    clear_cache()
+    slug = small_group_conversation(db_app, majority=22, minority=12)
+    r = report(db_app, slug)
+    assert all(g["reason"] is None for g in r.groups)
+    assert r.in_small_groups == 0 or r.in_small_groups >= 10
+    assert all(f"group_{g['label']}_agree_pct" in s for g in r.groups for s in r.statements)

@@ -35,7 +35,7 @@ from groundswell.actions.conversations import (
 from groundswell.actions.statement_check import split_tids, visible_tids
 from groundswell.conversations import Analysis, analyse, build_matrix, next_statement
 from groundswell.conversations.routing import pick
-from groundswell.measures.suppression import MIN_CELL
+from groundswell.measures.suppression import MIN_CELL, SECONDARY, SMALL_CELL, protect
 from groundswell.rng import Seed
 from groundswell.store.models.conversations import Conversation, Participant, Statement, Vote
 
@@ -254,7 +254,9 @@ class Report:
     points: list[tuple[float, float, int]] = field(default_factory=list)
     per_day: list[tuple[date, int]] = field(default_factory=list)
     seconds: float = 0.0
-    in_small_groups: int = 0  # people in opinion groups under MIN_CELL, not shown apart
+    # People in opinion groups under MIN_CELL, not shown apart; None when they are
+    # 1 to MIN_CELL - 1 (a count under MIN_CELL is not shown either).
+    in_small_groups: int | None = 0
 
     def to_dict(self) -> dict:
         return {
@@ -267,6 +269,7 @@ class Report:
             "votes": self.n_votes,
             "groups": self.groups,
             "people_in_small_groups": self.in_small_groups,
+            "people_in_small_groups_reason": (SMALL_CELL if self.in_small_groups is None else None),
             "consensus": self.consensus,
             "divisive": self.divisive,
             "per_day": [{"day": d.isoformat(), "votes": n} for d, n in self.per_day],
@@ -332,6 +335,14 @@ def report(db: Database, slug: str) -> Report:
     # its people are counted together. Shown groups are lettered A, B, ... in turn.
     shown = [g for g in range(a.k) if sizes[g] >= MIN_CELL]
     label = {g: group_label(i) for i, g in enumerate(shown)}
+    # Everyone's counts minus the shown groups' are the votes of the people in
+    # no shown group (small groups, not yet grouped): when they are 1 to 9, the
+    # smallest shown groups' votes are hidden too (secondary suppression), so
+    # no subtraction gives theirs away. Such a group keeps its letter and size.
+    in_group = [int(g) for g in a.participant_group]
+    outside = sum(1 for g in in_group if g not in label)
+    kept = protect([int(sizes[g]) for g in shown] + [outside], unpublished=[len(shown)])
+    votes_shown = [g for i, g in enumerate(shown) if i not in kept.hidden]
 
     def text(tid: Hashable) -> str:
         return texts.get(tid, ("", ""))[0]  # type: ignore[arg-type]
@@ -349,14 +360,14 @@ def report(db: Database, slug: str) -> Report:
                 seen=int(seen[j]),
                 agree_pct=_share(agree[j], seen[j]),
             )
-            for g in shown:
+            for g in votes_shown:
                 entry[f"group_{label[g]}_agree_pct"] = _share(stats.na[g, j], stats.ns[g, j])
         entry["pass"] = entry["seen"] - entry["agree"] - entry["disagree"]
         statements.append(entry)
     groups = []
     for g in shown:
         reps = []
-        for r in a.repness[g]:
+        for r in a.repness[g] if g in votes_shown else []:
             j = col[r.tid]
             share = stats.na[g, j] if r.direction == "agree" else stats.nd[g, j]
             reps.append(
@@ -365,8 +376,9 @@ def report(db: Database, slug: str) -> Report:
                  stats.ns[g, j]), "seen": int(stats.ns[g, j])}
             )  # fmt: skip
         groups.append(
-            {"id": len(groups), "label": label[g], "size": int(sizes[g]), "statements": reps}
-        )
+            {"id": len(groups), "label": label[g], "size": int(sizes[g]), "statements": reps,
+             "reason": None if g in votes_shown else SECONDARY}
+        )  # fmt: skip
     consensus = []
     for side in ("agree", "disagree"):
         for s in getattr(a.consensus, side):
@@ -376,29 +388,29 @@ def report(db: Database, slug: str) -> Report:
                 {"tid": s.tid, "text": text(s.tid), "direction": side,
                  "pct": _share(count, seen[j])}
             )  # fmt: skip
-    # Division is between groups shown: with fewer than two there is none to show.
+    # Division is between groups whose votes are shown: with fewer than two there is none.
     divisive = [
         {"tid": a.matrix.tids[j], "text": text(a.matrix.tids[j]),
          "groups": [{"label": label[g], "agree_pct": _share(stats.na[g, j], stats.ns[g, j])}
-                    for g in shown]}
+                    for g in votes_shown]}
         for j, _ in a.divisive
-    ] if len(shown) > 1 else []  # fmt: skip
+    ] if len(votes_shown) > 1 else []  # fmt: skip
     xy = a.pca.participants
     order = {g: i for i, g in enumerate(shown)}
-    in_group = [int(g) for g in a.participant_group]
     points = [
         (float(xy[i, 0]), float(xy[i, 1]), -1 if g < 0 else order.get(g, SMALL_GROUP))
         for i, g in enumerate(in_group)
     ]
+    small = int(sum(sizes)) - sum(g["size"] for g in groups)
     return Report(
         view, base.n_participants, len(log.pids), statements, groups, consensus, divisive,
-        points, per_day, a.seconds, int(sum(sizes)) - sum(g["size"] for g in groups),
+        points, per_day, a.seconds, None if 0 < small < MIN_CELL else small,
     )  # fmt: skip
 
 
 def report_csv(result: Report) -> str:
     """One row per statement: counts, agree share overall and per group, and what it is."""
-    labels = [g["label"] for g in result.groups]
+    labels = [g["label"] for g in result.groups if g.get("reason") is None]
     rep = {(s["tid"], g["label"]) for g in result.groups for s in g["statements"]}
     cons = {s["tid"]: s["direction"] for s in result.consensus}
     div = {s["tid"] for s in result.divisive}

@@ -175,6 +175,7 @@ def report_conversation(
 ) -> None:
     """What we heard: groups, their representative statements, common ground and division."""
     from groundswell.actions.conversation_report import report, report_csv
+    from groundswell.measures.suppression import MIN_CELL
 
     with _database() as gs:
         r = report(gs, slug)
@@ -189,12 +190,22 @@ def report_conversation(
         f"{plural(r.n_participants, 'participant')}, {plural(len(r.statements), 'statement')}, "
         f"{plural(r.n_votes, 'vote')}; {plural(len(r.groups), 'group')}"
         + (
-            f" ({plural(r.in_small_groups, 'person', 'people')} in groups too small to show)"
+            f" (fewer than {MIN_CELL} people in groups too small to show)"
+            if r.in_small_groups is None
+            else f" ({plural(r.in_small_groups, 'person', 'people')} in groups too small to show)"
             if r.in_small_groups
             else ""
         )
     )
     for group in r.groups:
+        if group.get("reason") is not None:
+            console.print(
+                f"Group {group['label']} ({plural(group['size'], 'person', 'people')}): how it "
+                f"voted is not shown, as fewer than {MIN_CELL} people are outside the groups "
+                "shown and subtraction would give their votes away",
+                soft_wrap=True,
+            )
+            continue
         table = Table(
             title=f"Group {group['label']} ({plural(group['size'], 'person', 'people')})",
             title_justify="left",
