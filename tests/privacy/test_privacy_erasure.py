@@ -158,3 +158,79 @@ def test_erasure_takes_the_account_and_its_sign_in_failures(app: App) -> None:
     with app.reading() as s:
         kept = s.scalars(select(SignInThrottle.key_hash)).all()
     assert kept == [throttle_key("someone-else@example.org")]  # not theirs: kept
+
+
+def _audit_text(app: App) -> str:
+    with app.reading() as s:
+        rows = s.execute(
+            select(
+                AuditEvent.actor, AuditEvent.subject_type, AuditEvent.subject_id, AuditEvent.detail
+            )
+        ).all()
+    return json.dumps([list(row) for row in rows])
+
+
+def test_review_erasure_takes_the_account_email_out_of_the_audit_trail(any_db: App) -> None:
+    from groundswell.actions.accounts import do_grant_role
+    from groundswell.actions.audit import do_record_access
+
+    email, other = "p1.person@example.org", "organiser@example.org"
+    with any_db.transaction() as session:
+        session.add(Person(ref="p1", display_name="Pat One"))
+    for address in (email, other):
+        do_create_user(any_db, email=address, display_name="P", password="three random words")
+    do_link_person(any_db, email=email, person="p1", actor=other)
+    do_grant_role(any_db, email=email, role="organiser", scope="*", actor=other)
+    do_record_access(any_db, email, "people.list", detail={"people": 4})  # a signed-in read
+    do_record_access(any_db, other, "people.list", detail={"people": 4})
+    assert email in _audit_text(any_db)
+
+    do_erase(any_db, "p1", actor="dpo", key=KEY)
+
+    text = _audit_text(any_db)
+    assert email not in text and "Pat One" not in text and '"p1"' not in text
+    with any_db.reading() as s:
+        events = s.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    accounts = [e for e in events if e.subject_type == "user"]
+    # The account rows stay (who changed what, when), linked only by the keyed hash.
+    assert [e.action for e in accounts] == [
+        "accounts.create", "accounts.create", "accounts.link", "accounts.grant"
+    ]  # fmt: skip
+    assert [e.subject_id for e in accounts] == [pseudonym(KEY, "p1"), other] + [
+        pseudonym(KEY, "p1")
+    ] * 2
+    reads = [e.actor for e in events if e.action == "people.list"]
+    assert reads == [ERASED, other]  # the other organiser's read keeps its actor
+
+
+def test_review_erasure_scrubs_the_name_only_in_rows_about_the_person(any_db: App) -> None:
+    from groundswell.actions.audit import do_record_access
+
+    build_movement(any_db)
+    # An operator whose login is the erased person's name, and a detail naming
+    # someone else of that name: neither is about the subject.
+    do_record_access(any_db, NAME, "database.backup", detail={"file": "b.backup"})
+    do_record_access(any_db, "organiser", "stories.review", "story", 9, {"author": NAME})
+    seen: list[str] = []
+
+    def watch(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    from sqlalchemy import event
+
+    event.listen(any_db.engine, "before_cursor_execute", watch)
+    try:
+        do_erase(any_db, SUBJECT, actor="dpo", key=KEY)
+    finally:
+        event.remove(any_db.engine, "before_cursor_execute", watch)
+
+    with any_db.reading() as s:
+        events = s.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    backup = next(e for e in events if e.action == "database.backup")
+    review = next(e for e in events if e.action == "stories.review")
+    assert backup.actor == NAME and review.detail == {"author": NAME}
+    # The rows about the subject are still scrubbed, name included.
+    assert events[0].actor == ERASED and events[0].detail == {"by": ERASED, "name": ERASED}
+    # The audit rows are chosen in SQL, not the whole table read for each erasure.
+    reads = [q for q in seen if q.startswith("SELECT") and "FROM audit_events" in q]
+    assert reads and all("WHERE" in q for q in reads)

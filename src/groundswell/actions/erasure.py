@@ -27,10 +27,12 @@ participants        anonymised (person_id and key_hash NULL): their votes stay w
                     finds the row; the same for the participants their accounts
                     voted as when signed in (found again from the account)
 statements          kept (others voted on them), authored by the anonymous participant
-audit_events        events about the person lose the link: the subject becomes the
-                    keyed hash of their ref (or nothing without a pseudonym key); an
-                    actor, or a detail value, equal to their ref or name becomes
-                    ``[erased]``
+audit_events        events about the person or their account lose the link: the
+                    subject (the person, or the account's email) becomes the keyed
+                    hash of their ref (or nothing without a pseudonym key); an
+                    actor, or a detail value, equal to their ref or an account
+                    email becomes ``[erased]``; so does their name, only in those
+                    events (someone else of the same name keeps theirs)
 ==================  ================================================================
 
 Afterwards no table holds the person's id, ref, display name, story text or
@@ -48,10 +50,12 @@ in neither file.
 
 from __future__ import annotations
 
+import json
+import typing
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
-from sqlalchemy import CursorResult, Table, delete, select, update
+from sqlalchemy import CursorResult, String, Table, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
@@ -159,7 +163,13 @@ def erase_in(
     person = find_person(session, ref)
     pid, name = person.id, person.display_name
     session.expunge(person)
-    _forget_sign_in_failures(session, summary, pid)
+    # Their accounts go with the rest below: read their emails and names first.
+    accounts = session.execute(
+        select(User.email, User.display_name).where(User.person_id == pid)
+    ).all()
+    emails = {email for email, _ in accounts}
+    names = {n for n in (name, *(shown for _, shown in accounts)) if n}
+    _forget_sign_in_failures(session, summary, emails)
     _detach_account_votes(session, summary, pid, secret)
     for table, column in person_columns():
         # A column nobody has decided about is deleted: the safe default for privacy.
@@ -172,7 +182,7 @@ def erase_in(
         else:
             done = session.execute(delete(table).where(where))
             _add(summary.deleted, table.name, _count(done))
-    _scrub_audit(session, summary, {ref, str(pid), *([name] if name else [])}, ref, subject)
+    _scrub_audit(session, summary, _Traces(ref, str(pid), emails, names), subject)
     people = Base.metadata.tables["people"]
     session.execute(delete(people).where(people.c.id == pid))
     summary.deleted["people"] = 1
@@ -231,10 +241,9 @@ def checkpoint_wal(app: Database) -> None:
             session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _forget_sign_in_failures(session: Session, summary: ErasureSummary, pid: int) -> None:
+def _forget_sign_in_failures(session: Session, summary: ErasureSummary, emails: set[str]) -> None:
     """Drop the sign-in throttle counts of the person's accounts (kept by a hash of the
     email, which leads back to them), before their accounts go with the rest."""
-    emails = session.scalars(select(User.email).where(User.person_id == pid)).all()
     if emails:
         keys = [throttle_key(email) for email in emails]
         done = session.execute(delete(SignInThrottle).where(SignInThrottle.key_hash.in_(keys)))
@@ -242,7 +251,7 @@ def _forget_sign_in_failures(session: Session, summary: ErasureSummary, pid: int
 
 
 def _count(result: Any) -> int:
-    return int(cast(CursorResult[Any], result).rowcount)
+    return int(typing.cast(CursorResult[Any], result).rowcount)
 
 
 def _add(counts: dict[str, int], name: str, n: int) -> None:
@@ -250,23 +259,78 @@ def _add(counts: dict[str, int], name: str, n: int) -> None:
         counts[name] = counts.get(name, 0) + n
 
 
+@dataclass(frozen=True)
+class _Traces:
+    """What leads back to the person in the audit trail.
+
+    ``ref`` and the account ``emails`` name them wherever they appear; ``pid``
+    only as the subject of a person event (a bare number in a detail could be
+    anything); ``names`` only in events already linked to them by the others,
+    since someone else may share the name.
+    """
+
+    ref: str
+    pid: str
+    emails: set[str]
+    names: set[str]
+
+    @property
+    def identifiers(self) -> set[str]:
+        return {self.ref, *self.emails}
+
+    @property
+    def actors(self) -> set[str]:
+        """As an actor: the audit row keeps the first 80 characters."""
+        return {v[:80] for v in self.identifiers}
+
+    @property
+    def accounts(self) -> set[str]:
+        """As an account's subject: the audit row keeps the first 64 characters."""
+        return {e[:64] for e in self.emails}
+
+
 def _scrub_audit(
-    session: Session, summary: ErasureSummary, values: set[str], ref: str, subject: str | None
+    session: Session, summary: ErasureSummary, traces: _Traces, subject: str | None
 ) -> None:
-    """Unlink audit events from the person: subject to the keyed hash, their strings erased."""
-    names = {v for v in values if v != ref and not v.isdigit()}
-    events = session.scalars(select(AuditEvent)).all()
+    """Unlink audit events from the person: subject to the keyed hash, their strings erased.
+
+    Only rows that may hold them are read: their subject, their ref or email as
+    the actor, or their ref or email inside the detail (matched as text in SQL,
+    then exactly here).
+    """
+    identifiers = traces.identifiers
+    about_person = (AuditEvent.subject_type == "person") & AuditEvent.subject_id.in_(
+        [traces.ref, traces.pid]
+    )
+    about_account = (AuditEvent.subject_type == "user") & AuditEvent.subject_id.in_(
+        sorted(traces.accounts)
+    )
+    detail_text = cast(AuditEvent.detail, String)
+    mentions = [
+        detail_text.contains(form, autoescape=True)
+        for value in sorted(identifiers)
+        for form in sorted({value, json.dumps(value)[1:-1]})  # as stored: JSON may escape it
+    ]
+    candidates = session.scalars(
+        select(AuditEvent).where(
+            or_(about_person, about_account, AuditEvent.actor.in_(sorted(traces.actors)), *mentions)
+        )
+    ).all()
     changed = 0
-    for event in events:
-        touched = False
-        if event.subject_type == "person" and event.subject_id in values - names:
-            event.subject_id, touched = subject, True
-        if event.actor in {ref, *names}:
-            event.actor, touched = ERASED, True
-        detail = _scrub_value(event.detail, {ref, *names})
-        if detail != event.detail:
-            event.detail, touched = detail, True
-        changed += touched
+    for event in candidates:
+        about = event.subject_type == "person" and event.subject_id in {traces.ref, traces.pid}
+        about |= event.subject_type == "user" and event.subject_id in traces.accounts
+        linked = about or event.actor in traces.actors
+        linked |= _scrub_value(event.detail, identifiers) != event.detail
+        if not linked:  # the text matched inside another value: not theirs
+            continue
+        if about:
+            event.subject_id = subject
+        secrets = identifiers | traces.names
+        if event.actor in secrets | traces.actors:
+            event.actor = ERASED
+        event.detail = _scrub_value(event.detail, secrets)
+        changed += 1
     _add(summary.anonymised, "audit_events", changed)
     session.flush()
 
