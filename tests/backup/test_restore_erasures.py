@@ -118,3 +118,26 @@ def test_finding_6_a_ledger_without_its_key_stops_the_restore(
     refused = run_cli(capsys, "restore", str(old), "--yes")
     assert refused.code == ExitStatus.CONFIG and "pseudonym key" in refused.err
     assert dump(app.engine) == before
+
+
+def test_review_a_ref_used_again_after_an_erasure_is_not_erased_by_a_restore(
+    any_db: App, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from groundswell.store.models import utcnow
+
+    build_movement(any_db)
+    ledger = ErasureLedger(tmp_path / "erasures.log", KEY)
+    do_erase(any_db, SUBJECT, actor="dpo", key=KEY, ledger=ledger)
+    # Later an import gives the ref to someone new, who never asked to be erased.
+    with any_db.transaction() as s:
+        s.add(Person(ref=SUBJECT, display_name="New", created_at=utcnow() + timedelta(seconds=2)))
+    fresh = tmp_path / "fresh.backup"
+    do_backup(any_db, fresh, actor="admin")
+
+    summary = do_restore(any_db, fresh, actor="admin", ledger=ledger)  # not refused
+    assert summary.erasures_replayed == 0
+    assert people(any_db) == ["o1", "o2", "o3", SUBJECT]
+    replayed = do_restore(any_db, fresh, actor="admin", ledger=ledger, replay_erasures=True)
+    assert replayed.erasures_replayed == 0 and SUBJECT in people(any_db)

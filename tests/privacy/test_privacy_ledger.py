@@ -65,3 +65,17 @@ def test_a_ledger_read_under_another_key_is_an_error_not_a_silent_miss(tmp_path:
     ErasureLedger(path, KEY).record("a")
     with pytest.raises(ConfigError, match="another pseudonym key"):
         ErasureLedger(path, bytes(32)).erased(["a"])
+
+
+def test_review_the_ledger_counts_a_ref_only_for_a_person_made_before_the_erasure(
+    tmp_path: Path,
+) -> None:
+    ledger = ErasureLedger(tmp_path / "erasures.log", KEY)
+    ledger.record("p17", datetime(2026, 1, 2, 10, 0, 0, tzinfo=UTC))
+    before = datetime(2026, 1, 1, tzinfo=UTC)
+    same_second = datetime(2026, 1, 2, 10, 0, 0, 700_000, tzinfo=UTC)  # the ledger keeps seconds
+    after = datetime(2026, 1, 2, 10, 0, 1, tzinfo=UTC)
+    assert ledger.erased(["p17"], {"p17": before}) == ["p17"]
+    assert ledger.erased(["p17"], {"p17": same_second}) == ["p17"]  # the safe side
+    assert ledger.erased(["p17"], {"p17": after}) == []
+    assert ledger.erased(["p17"]) == ["p17"]  # no time given: by pseudonym alone

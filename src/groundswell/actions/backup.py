@@ -231,8 +231,10 @@ def _replay_erasures(
     if ledger is None:
         return []
     with scratch.connect() as conn:
-        refs = conn.scalars(select(Person.ref).order_by(Person.id)).all()
-    erased = ledger.erased(refs)
+        rows = conn.execute(select(Person.ref, Person.created_at).order_by(Person.id)).all()
+    # A ref counts only for a person who existed when it was erased: one made
+    # afterwards (an import re-using the ref) is someone else, not to be erased.
+    erased = ledger.erased([ref for ref, _ in rows], {ref: made for ref, made in rows})
     if not erased:
         return []
     if not replay:

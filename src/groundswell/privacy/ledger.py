@@ -9,9 +9,10 @@ HMAC-SHA256 of the person's ref under the pseudonym key
 (``groundswell.privacy.pseudonyms``) and the key id names that key, so a
 ledger read under another key is an error rather than a silent miss. It
 names nobody to whoever lacks the key; with the key, a restore finds the
-erased among the backup's refs and erases them again. (The ICO's guidance on
-the right to erasure: data left in backups must be put "beyond use", so it
-must not return to the live system.)
+erased among the backup's refs (people created before the erasure; a ref
+given to someone new later is theirs, not the erased person's) and erases
+them again. (The ICO's guidance on the right to erasure: data left in
+backups must be put "beyond use", so it must not return to the live system.)
 
 Lines are appended with ``O_APPEND`` and fsynced before the erasure commits;
 the file is created readable by its owner only (0600).
@@ -25,12 +26,14 @@ Examples
 'ps-9241cf755cdfa1e282b744ce2c79c7d1'
 >>> ledger.erased(["p1", "p2"])
 ['p1']
+>>> ledger.erased(["p1"], {"p1": datetime(2026, 3, 1, tzinfo=UTC)})  # a later p1: someone else
+[]
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,9 +102,42 @@ class ErasureLedger:
         """A short name for the key (not the key): HMAC of a fixed label under it."""
         return pseudonym(self.key, "erasure-ledger")[3:15]
 
-    def erased(self, refs: Iterable[str]) -> list[str]:
-        """The refs among ``refs`` that the ledger says were erased, in their order."""
+    def erased(
+        self, refs: Iterable[str], created: Mapping[str, datetime | None] | None = None
+    ) -> list[str]:
+        """The refs among ``refs`` that the ledger says were erased, in their order.
+
+        ``created`` gives when each person was created (``Person.created_at``): a
+        ref counts only when that person existed at the erasure, so a ref used
+        again for someone new afterwards (an import) is not theirs to erase. The
+        ledger keeps whole seconds, so the time is compared to the second: a
+        person created in the very second of an erasure counts as erased (the
+        safe side). A ref with no time given counts by its pseudonym alone.
+        """
         subjects = self.subjects()
         if not subjects:
             return []
-        return [ref for ref in refs if pseudonym(self.key, ref) in subjects]
+        found = []
+        for ref in refs:
+            when = subjects.get(pseudonym(self.key, ref))
+            if when is None:
+                continue
+            made = (created or {}).get(ref)
+            if made is None or _whole_seconds(made) <= self._time(when):
+                found.append(ref)
+        return found
+
+    def _time(self, when: str) -> datetime:
+        try:
+            parsed = datetime.fromisoformat(when)
+        except ValueError:
+            raise ConfigError(
+                f"{self.path}: '{when}' is not a time; restore the file from its own backup"
+            ) from None
+        return _whole_seconds(parsed)
+
+
+def _whole_seconds(at: datetime) -> datetime:
+    """``at`` in UTC to the whole second (naive times are taken as UTC)."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).replace(microsecond=0)
