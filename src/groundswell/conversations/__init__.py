@@ -1,8 +1,8 @@
 """Pol.is-class conversation math: vote matrix, opinion map, groups, statements.
 
 Pure engine (numpy, scipy and numba kernels). The formulas follow Pol.is's
-math (``shared/reference/polis-math.md`` names the source lines); each module
-cites the step it implements.
+math (the Computational Democracy Project's polis ``math`` sources); each
+module cites the step it implements.
 
 >>> from groundswell.conversations import build_matrix, analyse
 >>> m = build_matrix(["a", "b"], [1, 1], [1, -1])
