@@ -102,14 +102,15 @@ def pynetim_runs(graph, k, p, eps, skip_opim: bool, skip_imm: bool, timeout: flo
 
 
 def section_peers(args) -> None:
-    print("\n== 1. Best k = 3% of n, IC p = 0.05, epsilon = 0.1: ours vs pynetim ==")
+    size = "3% of n" if args.k is None else str(args.k)
+    print(f"\n== 1. Best k = {size}, IC p = 0.05, epsilon = 0.1: ours vs pynetim ==")
     model = Model("ic", p=0.05)
     # Compile (or load numba's cache) outside the timings.
     best_k(barabasi_albert(200, 2, seed=1), model, 2, seed=0)
     best_k(barabasi_albert(200, 2, seed=1), model, 2, seed=0, method="imm")
     for name in args.networks.split(","):
         graph = read_graph(DATA / NETWORKS[name])[0]
-        k = math.ceil(0.03 * graph.n)
+        k = math.ceil(0.03 * graph.n) if args.k is None else args.k
         github = name == "GitHub"
         ours: dict[str, tuple[float, float, float]] = {}
         sel, sec = timed(best_k, graph, model, k, epsilon=0.1, seed=1)
@@ -304,6 +305,7 @@ def main() -> None:
     parser.add_argument("--skip-github-opim", action="store_true")
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--only", type=int, default=0, help="run one section (1-5)")
+    parser.add_argument("--k", type=int, default=None, help="section 1: best k (default 3%% of n)")
     parser.add_argument(
         "--peer-timeout", type=float, default=120.0, help="seconds per pynetim run (default 120)"
     )
