@@ -1,14 +1,14 @@
 """Seed selection benchmark: one run prints every table side by side.
 
     .venv/bin/python benchmarks/seeds.py [--quick] [--skip-github-opim] [--skip-large]
-        [--only N] [--networks email-Eu-core,ego-Facebook] [--peer-timeout S]
+        [--only N] [--k K] [--networks email-Eu-core,ego-Facebook] [--peer-timeout S]
 
 Every row prints wall time and CPU time (this process, all threads): the
 machine may be shared, and CPU time is the steadier of the two.
 
 1. Our best k (OPIM-C and IMM over numba RR sets) against pynetim's OPIM-C
    and IMM (PyPI ``pynetim``, C++; benchmark-only dependency) on
-   email-Eu-core, ego-Facebook and GitHub: k = 3% of n, IC p = 0.05,
+   email-Eu-core, CollegeMsg, ego-Facebook and GitHub: k = 3% of n, then 50, IC p = 0.05,
    epsilon = 0.1; time and Monte Carlo-checked spread of each seed set
    (the same 1,000 simulations with ``groundswell.spread.simulate``).
 2. Our IMM against CELF greedy with Monte Carlo on a 2,000-node graph.
@@ -102,7 +102,13 @@ def pynetim_runs(graph, k, p, eps, skip_opim: bool, skip_imm: bool, timeout: flo
 
 
 def section_peers(args) -> None:
-    size = "3% of n" if args.k is None else str(args.k)
+    """At k = 3% of n and at k = 50 (or only at --k), side by side with pynetim."""
+    for fixed in [args.k] if args.k is not None else [None, 50]:
+        peers_at(args, fixed)
+
+
+def peers_at(args, fixed: int | None) -> None:
+    size = "3% of n" if fixed is None else str(fixed)
     print(f"\n== 1. Best k = {size}, IC p = 0.05, epsilon = 0.1: ours vs pynetim ==")
     model = Model("ic", p=0.05)
     # Compile (or load numba's cache) outside the timings.
@@ -110,7 +116,7 @@ def section_peers(args) -> None:
     best_k(barabasi_albert(200, 2, seed=1), model, 2, seed=0, method="imm")
     for name in args.networks.split(","):
         graph = read_graph(DATA / NETWORKS[name])[0]
-        k = math.ceil(0.03 * graph.n) if args.k is None else args.k
+        k = math.ceil(0.03 * graph.n) if fixed is None else fixed
         github = name == "GitHub"
         ours: dict[str, tuple[float, float, float]] = {}
         sel, sec = timed(best_k, graph, model, k, epsilon=0.1, seed=1)
@@ -305,14 +311,16 @@ def main() -> None:
     parser.add_argument("--skip-github-opim", action="store_true")
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--only", type=int, default=0, help="run one section (1-5)")
-    parser.add_argument("--k", type=int, default=None, help="section 1: best k (default 3%% of n)")
+    parser.add_argument(
+        "--k", type=int, default=None, help="section 1: only this k (default: 3%% of n, then 50)"
+    )
     parser.add_argument(
         "--peer-timeout", type=float, default=120.0, help="seconds per pynetim run (default 120)"
     )
     parser.add_argument(
         "--networks",
-        default="email-Eu-core,ego-Facebook,GitHub",
-        help="section 1's networks, comma-separated (default: all three)",
+        default="email-Eu-core,CollegeMsg,ego-Facebook,GitHub",
+        help="section 1's networks, comma-separated (default: all four)",
     )
     args = parser.parse_args()
     start, cpu = time.perf_counter(), time.process_time()
