@@ -28,7 +28,8 @@ from groundswell.actions.imports import (
     TIES_OPTIONAL,
     TIES_REQUIRED,
 )
-from groundswell.actions.outfiles import out_targets, write_csv, write_file, writing_into
+from groundswell.actions.outfiles import out_targets, write_csv, writing_into
+from groundswell.csvsafe import write_private
 from groundswell.errors import InvalidInput
 from groundswell.store.models import Person, Recruitment, Tie, utcnow
 
@@ -79,7 +80,7 @@ def do_export(
         summary = ExportSummary(format=fmt, files=[str(t) for t in targets])
         if fmt == "json":
             document = export_document(app, actor)
-            write_file(targets[0], json.dumps(document, indent=1) + "\n")
+            write_private(targets[0], json.dumps(document, indent=1) + "\n")
             summary.counts = {name: len(document[name]) for name in COLUMNS}
             return summary
         do_record_access(app, actor or operator(), "database.export", detail={"format": fmt})

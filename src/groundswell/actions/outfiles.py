@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from groundswell.csvsafe import private_file, write_private, writer
+from groundswell.csvsafe import private_file, writer
 from groundswell.errors import Conflict, InvalidInput
 
 
@@ -74,11 +74,6 @@ def write_csv(target: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]
             out.writerow([csv_cell(value) for value in row])
             count += 1
     return count
-
-
-def write_file(target: Path, data: str | bytes) -> None:
-    """Write ``data`` (text as UTF-8) to ``target``, private and whole (module docstring)."""
-    write_private(target, data)
 
 
 def csv_cell(value: Any) -> str:

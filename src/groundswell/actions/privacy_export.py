@@ -31,8 +31,9 @@ from sqlalchemy.orm import Session, aliased
 from groundswell.actions import Database
 from groundswell.actions.audit import record_access
 from groundswell.actions.erasure import account_participants, person_columns
-from groundswell.actions.outfiles import out_targets, write_csv, write_file, writing_into
+from groundswell.actions.outfiles import out_targets, write_csv, writing_into
 from groundswell.actions.privacy import find_person
+from groundswell.csvsafe import write_private
 from groundswell.privacy import pseudonym
 from groundswell.store.models import Base, Person, Recruitment, Tie
 
@@ -143,7 +144,7 @@ def do_subject_access_export(
     with writing_into(folder):
         if fmt == "json":
             text = json.dumps(document, indent=1, ensure_ascii=False, default=str)
-            write_file(targets[0], text + "\n")
+            write_private(targets[0], text + "\n")
             return summary
         for target, rows in zip(targets, tables.values(), strict=True):
             write_csv(target, list(rows[0]), ([r[c] for c in rows[0]] for r in rows))
