@@ -64,6 +64,9 @@ class Membership(Base):
         enum_column(MemberRole, "member_role"), default=MemberRole.MEMBER
     )
     joined_on: Mapped[date | None] = mapped_column(Date)
+    # Leaving keeps the row (history for the ladder and the leadership index);
+    # current members are those with no ``left_on``. Rejoining reopens the row.
+    left_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Event(Base):
@@ -103,6 +106,9 @@ class Pledge(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     initiative_id: Mapped[int | None] = mapped_column(
         ForeignKey("initiatives.id", ondelete="SET NULL")
+    )
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
     )
     text: Mapped[str] = mapped_column(String(280))
     status: Mapped[PledgeStatus] = mapped_column(
