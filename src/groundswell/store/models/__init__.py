@@ -1,5 +1,6 @@
 """SQLAlchemy models of the movement. Importing this package registers every table."""
 
+from groundswell.store.models.account_tokens import AccountToken, TokenPurpose
 from groundswell.store.models.accounts import Role, RoleGrant, SignInThrottle, User, UserSession
 from groundswell.store.models.audit import AuditEvent
 from groundswell.store.models.base import Base, UTCDateTime, utcnow
@@ -54,6 +55,7 @@ from groundswell.store.models.story_bank import (
 )
 
 __all__ = [
+    "AccountToken",
     "ActivityLog",
     "Attendance",
     "AuditEvent",
@@ -102,6 +104,7 @@ __all__ = [
     "StoryTag",
     "SurveyResponse",
     "Tie",
+    "TokenPurpose",
     "TrainingPack",
     "UTCDateTime",
     "User",
