@@ -181,3 +181,19 @@ def test_groups_are_stable_under_bootstrap(name):
     mean = float(np.mean(scores))
     print(f"{name}: mean ARI over 20 bootstrap recomputes {mean:.3f} (min {min(scores):.3f})")
     assert mean > 0.4
+
+
+def test_slow_subspace_iteration_hands_over_to_lapack_with_the_same_axes(monkeypatch):
+    # No planted groups: the eigengap is small and subspace iteration needs
+    # ~190 passes; after EIGH_AFTER passes the dense eigensolver takes over.
+    import groundswell.conversations.pca as pca
+
+    matrix = synthetic_votes(540, 310, 30_000, n_groups=1, seed=1).matrix()
+    handed = pca.run_pca(matrix, np.zeros(310, bool))
+    assert handed.iterations == pca.EIGH_AFTER
+    monkeypatch.setattr(pca, "EIGH_LIMIT", 0)
+    iterated = pca.run_pca(matrix, np.zeros(310, bool))
+    assert iterated.iterations > pca.EIGH_AFTER
+    np.testing.assert_allclose(handed.components, iterated.components, atol=1e-9)
+    np.testing.assert_allclose(handed.participants, iterated.participants, atol=1e-8)
+    np.testing.assert_allclose(handed.singular_values, iterated.singular_values, rtol=1e-12)

@@ -9,7 +9,11 @@ we never densify it: up to 16 statements we take the eigenvectors of the dense
 ``X^T X`` (cyclic Jacobi), beyond that a block subspace iteration with Rayleigh-Ritz (Saad,
 *Numerical Methods for Large Eigenvalue Problems*, 2011, section 5.1) on
 ``X^T X``, one pass over the votes per step, warm-started from the previous
-basis on an update.
+basis on an update. Subspace iteration converges at the rate of the gap
+between the wanted and the next eigenvalues (Saad 2011, theorem 5.2), so a
+conversation without clear opinion groups can need hundreds of passes; for
+up to ``EIGH_LIMIT`` statements it then stops early and takes the top
+eigenpairs of the dense ``X^T X`` from LAPACK instead (``dsyevr``, one thread).
 
 Moderated-out columns are zeroed for everyone (Pol.is ``zero-out-columns``,
 ``named_matrix.clj:214-230``), so they carry no variance but count as seen in
@@ -21,9 +25,11 @@ Axes are sign-normalised (largest-magnitude loading positive, the scikit-learn
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from groundswell.conversations.matrix import VoteMatrix
 from groundswell.kernels.conversations_linalg import apply, gram, jacobi_eigh, subspace_iteration
@@ -32,6 +38,12 @@ from groundswell.rng import Seed, generator
 
 DENSE_LIMIT = 4_000_000  # N x C cells: below this iterate to near machine precision
 GRAM_LIMIT = 16  # statements: up to this many, eigenvectors of the dense X^T X
+# Statements: up to this many, a slow subspace iteration hands over to LAPACK
+# after EIGH_AFTER passes. A pass costs ~4 b nnz flops, dense eigenpairs ~C^3
+# (tridiagonal reduction) plus the Gram matrix: at 310 statements and 30,000
+# votes the two meet near 50 passes.
+EIGH_LIMIT = 600
+EIGH_AFTER = 40
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,33 @@ def _dense(
     return vec[:n_comps], s[:n_comps], vec
 
 
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    """One scan of the loaded BLAS libraries per process (a scan costs about a millisecond)."""
+    return ThreadpoolController()
+
+
+def _lapack(
+    m: VoteMatrix, table: np.ndarray, n_comps: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The top eigenpairs of the dense ``X^T X`` by LAPACK's ``dsyevr`` on one thread.
+
+    For a few hundred statements when subspace iteration converges slowly:
+    only the wanted eigenpairs are computed (``subset_by_index``), and one
+    BLAS thread keeps a busy machine from stalling on the thread pool.
+    """
+    from scipy.linalg import eigh
+
+    g = gram(m.indptr, m.indices, m.data, table, m.shape[1])
+    n = g.shape[0]
+    want = min(n_comps + 2, n)
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        lam, vec = eigh(g, subset_by_index=[n - want, n - 1], driver="evr")
+    lam, vec = lam[::-1], vec[:, ::-1].T
+    s = np.sqrt(np.maximum(lam, 0.0))
+    return vec[:n_comps].copy(), s[:n_comps], vec.copy()
+
+
 def _subspace(
     m: VoteMatrix, table: np.ndarray, start: np.ndarray, n_comps: int, tol: float, max_iter: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -155,7 +194,11 @@ def principal_axes(
             start[:, m:] = 1.0 / np.sqrt(n_cols)  # Pol.is pads new columns (pca.clj)
         else:
             start = generator(seed).standard_normal((n_comps + 4, n_cols))
-        comps, s, basis, it = _subspace(matrix, table, start, n_comps, tol, max_iter)
+        hand_over = n_cols <= EIGH_LIMIT and n_rows * n_cols <= DENSE_LIMIT
+        passes = min(max_iter, EIGH_AFTER) if hand_over else max_iter
+        comps, s, basis, it = _subspace(matrix, table, start, n_comps, tol, passes)
+        if hand_over and it >= passes:  # not converged: no clear gap, go dense
+            comps, s, basis = _lapack(matrix, table, n_comps)
     if comps.shape[0] < n_comps:  # fewer rows or columns than axes
         pad = np.zeros((n_comps - comps.shape[0], n_cols))
         comps = np.vstack([comps, pad])
