@@ -93,6 +93,7 @@ ERASURE: dict[str, Policy] = {
     "stories.person_id": "delete",
     "consent_events.person_id": "delete",
     "users.person_id": "delete",
+    "outbox_messages.person_id": "delete",  # unsent mail to them goes with them
     "events.led_by_id": "detach",
     "participants.person_id": "detach",
 }

@@ -42,6 +42,8 @@ class Person(Base):
     kind: Mapped[PersonKind] = mapped_column(
         enum_column(PersonKind, "person_kind"), default=PersonKind.CITIZEN
     )
+    # Where the movement may write to them (notifications, digests), only with consent_contact.
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
     consent_contact: Mapped[bool] = mapped_column(default=False)
     consent_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_analytics: Mapped[bool] = mapped_column(default=False)
