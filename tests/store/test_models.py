@@ -31,6 +31,8 @@ from groundswell.store.models import (
     Criticality,
     DecisionMethod,
     Event,
+    EventHost,
+    EventStatus,
     FlagStatus,
     Hand,
     Initiative,
@@ -49,6 +51,8 @@ from groundswell.store.models import (
     Recruitment,
     Role,
     RoleGrant,
+    Rsvp,
+    RsvpStatus,
     SafeguardingContact,
     SignInThrottle,
     Statement,
@@ -102,7 +106,12 @@ def build_world(session: Session) -> list[Base]:
     )
     session.add_all([initiative, conversation, campaign])
     session.flush()
-    event = Event(title="Launch", held_on=date(2024, 4, 2), led_by_id=ann.id)
+    event = Event(
+        title="Launch", held_on=date(2024, 4, 2), led_by_id=ann.id, slug="launch",
+        description="Why we walk", place="The Platform", online_url="https://example.org/l",
+        starts_at=datetime(2024, 4, 2, 18, tzinfo=CEST), ends_at=datetime(2024, 4, 2, 20, tzinfo=UTC),
+        capacity=40, campaign_id=campaign.id, status=EventStatus.CANCELLED,
+    )  # fmt: skip
     participant = Participant(
         conversation_id=conversation.id, pid=0, key_hash="ab" * 32, person_id=ann.id
     )
@@ -127,7 +136,12 @@ def build_world(session: Session) -> list[Base]:
             observed_at=datetime(2024, 2, 3, 4, 5, 6, 789, tzinfo=UTC)),
         Recruitment(recruiter_id=ann.id, recruit_id=bob.id, at=datetime(2024, 1, 9, tzinfo=UTC)),
         Membership(initiative_id=initiative.id, person_id=bob.id, role=MemberRole.SPONSOR),
-        Attendance(event_id=event.id, person_id=bob.id, role="host"),
+        Attendance(event_id=event.id, person_id=bob.id, role="host", source="walk_in",
+                   checked_in_at=datetime(2024, 4, 2, 18, 5, tzinfo=UTC), brought_by_id=ann.id),
+        EventHost(event_id=event.id, person_id=ann.id),
+        Rsvp(event_id=event.id, person_id=bob.id, token_hash="e" * 64, status=RsvpStatus.WAITING,
+             email="bob@example.org", phone="07700 900123", accessibility="step-free",
+             walk_in=True, cancelled_at=datetime(2024, 4, 1, tzinfo=UTC)),
         Pledge(person_id=bob.id, text="Walk daily", status=PledgeStatus.DONE),
         ActivityLog(campaign_id=campaign.id, person_id=bob.id, day=date(2024, 1, 2), amount=1.5),
         CampaignMember(campaign_id=campaign.id, person_id=bob.id, team="Heysham"),

@@ -20,6 +20,10 @@ users               an account linked to the person is deleted with its sessions
 sign_in_throttles   that account's count of wrong passwords (kept under a hash of
                     the email) is deleted too
 events.led_by_id    set to NULL: the event happened and others attended it
+event_hosts         deleted
+rsvps               deleted (with the email, phone and access needs given)
+attendances.        set to NULL: the person they brought still came
+ brought_by_id
 participants        anonymised (person_id and key_hash NULL): their votes stay with an
                     anonymous participant, as Pol.is keeps anonymous participants, so
                     vote counts per statement, opinion groups and consensus are
@@ -95,6 +99,9 @@ ERASURE: dict[str, Policy] = {
     "users.person_id": "delete",
     "outbox_messages.person_id": "delete",  # unsent mail to them goes with them
     "events.led_by_id": "detach",
+    "event_hosts.person_id": "delete",
+    "rsvps.person_id": "delete",
+    "attendances.brought_by_id": "detach",
     "participants.person_id": "detach",
 }
 # Other columns a detach clears with the link, because they too lead back to the person.

@@ -21,9 +21,11 @@ from groundswell.store.models.conversations import (
     StatementStatus,
     Vote,
 )
+from groundswell.store.models.events import EventHost, Rsvp, RsvpStatus
 from groundswell.store.models.initiatives import (
     Attendance,
     Event,
+    EventStatus,
     Hand,
     Initiative,
     MemberRole,
@@ -36,13 +38,6 @@ from groundswell.store.models.initiatives_log import (
     CoproductionDecision,
     DecisionMethod,
     InitiativeModeChange,
-)
-from groundswell.store.models.outbox import (
-    NotificationOptOut,
-    OutboxJob,
-    OutboxMessage,
-    OutboxStatus,
-    StoryContact,
 )
 from groundswell.store.models.people import Person, PersonKind, Recruitment, Tie
 from groundswell.store.models.privacy import ConsentEvent, ConsentPurpose
@@ -80,6 +75,8 @@ __all__ = [
     "Criticality",
     "DecisionMethod",
     "Event",
+    "EventHost",
+    "EventStatus",
     "FlagStatus",
     "Hand",
     "Initiative",
@@ -88,10 +85,6 @@ __all__ = [
     "MemberRole",
     "Membership",
     "Moderation",
-    "NotificationOptOut",
-    "OutboxJob",
-    "OutboxMessage",
-    "OutboxStatus",
     "PackItem",
     "Participant",
     "Person",
@@ -101,13 +94,14 @@ __all__ = [
     "PowerMode",
     "Recruitment",
     "Role",
+    "Rsvp",
+    "RsvpStatus",
     "RoleGrant",
     "SafeguardingContact",
     "SignInThrottle",
     "Statement",
     "StatementStatus",
     "Story",
-    "StoryContact",
     "StoryEvent",
     "StoryFlag",
     "StoryResponse",

@@ -69,8 +69,21 @@ class Membership(Base):
     left_on: Mapped[date | None] = mapped_column(Date)
 
 
+class EventStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    HELD = "held"
+
+
 class Event(Base):
-    """An action or gathering: who led it and when (attendance is separate)."""
+    """An action or gathering: who led it and when (attendance is separate).
+
+    ``held_on`` is the day it starts (``starts_at``'s date), kept for the
+    reports that count by day; events recorded before RSVPs existed (the demo,
+    older imports) have a day and no times, slug or hosts beyond ``led_by``.
+    Hosts are in ``event_hosts`` and RSVPs in ``rsvps``
+    (``groundswell.store.models.events``).
+    """
 
     __tablename__ = "events"
 
@@ -85,6 +98,22 @@ class Event(Base):
     led_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
+    slug: Mapped[str | None] = mapped_column(String(80), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(String(200))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
+    )
+    # An event recorded without a status (the demo, a log of past actions) was held;
+    # one created to invite people to starts ``scheduled`` (actions.events).
+    status: Mapped[EventStatus] = mapped_column(
+        enum_column(EventStatus, "event_status"), default=EventStatus.HELD
+    )
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Attendance(Base):
@@ -95,6 +124,12 @@ class Attendance(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16), default="attendee")
+    # When and how they were counted in: door (ticked off an RSVP), walk_in, sheet
+    # (a paper sign-in sheet imported); NULL for attendance recorded before check-in.
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    source: Mapped[str | None] = mapped_column(String(16))
+    # Who brought them (a walk-in who came with someone): evidence of mobilising.
+    brought_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
 
 class Pledge(Base):
