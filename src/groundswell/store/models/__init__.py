@@ -39,6 +39,13 @@ from groundswell.store.models.initiatives_log import (
     DecisionMethod,
     InitiativeModeChange,
 )
+from groundswell.store.models.outbox import (
+    NotificationOptOut,
+    OutboxJob,
+    OutboxMessage,
+    OutboxStatus,
+    StoryContact,
+)
 from groundswell.store.models.people import Person, PersonKind, Recruitment, Tie
 from groundswell.store.models.privacy import ConsentEvent, ConsentPurpose
 from groundswell.store.models.stories import ConsentLevel, Story, StoryStatus
@@ -85,6 +92,10 @@ __all__ = [
     "MemberRole",
     "Membership",
     "Moderation",
+    "NotificationOptOut",
+    "OutboxJob",
+    "OutboxMessage",
+    "OutboxStatus",
     "PackItem",
     "Participant",
     "Person",
@@ -102,6 +113,7 @@ __all__ = [
     "Statement",
     "StatementStatus",
     "Story",
+    "StoryContact",
     "StoryEvent",
     "StoryFlag",
     "StoryResponse",
