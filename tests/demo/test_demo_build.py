@@ -218,7 +218,7 @@ def test_same_seed_and_today_same_database(tmp_path):
 @pytest.mark.slow
 def test_fresh_demo_dashboard_shows_real_monthly_figures(app):
     """The whole movement's figures about people, month by month for a year, none suppressed."""
-    from groundswell.web.measures_queries import dashboard
+    from groundswell.actions.health_dashboard import dashboard
 
     today = date(2026, 12, 5)  # early in a month: the last month has only five days
     do_build_demo(app, 7, today=today)

@@ -14,12 +14,12 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from towns_movement import BIG, MID, SMALL, add_towns
 
+from groundswell.actions import health_dashboard as mq
 from groundswell.actions.accounts import do_link_person
 from groundswell.app import App
 from groundswell.measures import instruments as ins
 from groundswell.store.models import Instrument, Person, SurveyResponse
 from groundswell.web import create_app
-from groundswell.web import measures_queries as mq
 
 pytestmark = pytest.mark.anyio
 PAT = USERS["participant"][0]
@@ -145,6 +145,7 @@ def _leaders_store(gs: App, today: date) -> None:
     Bexley: q0-q9 tied to p0, q10 tied to q0 (two steps), q11 to q10 (three), q12-13 alone;
     q0-q11 joined the oldest of three conversations and the grassroots initiative.
     """
+    from groundswell.actions.health_series import month_start
     from groundswell.store.models import (
         Conversation,
         Event,
@@ -157,7 +158,6 @@ def _leaders_store(gs: App, today: date) -> None:
         Tie,
     )  # fmt: skip
     from groundswell.store.models.initiatives_log import InitiativeModeChange
-    from groundswell.web.measures_more import month_start
 
     two, one = month_start(today, 2), month_start(today, 1)
     at = lambda d: datetime(d.year, d.month, d.day, 12, tzinfo=UTC)  # noqa: E731
@@ -199,7 +199,7 @@ def _series(board: mq.Dashboard) -> dict[str, list]:
 
 
 def test_gini_by_hand():
-    from groundswell.web.measures_more import gini
+    from groundswell.actions.health_series import gini
 
     # Mean absolute difference over all ordered pairs / (2 * mean): [1, 2, 3] has
     # pairs 1, 2, 1 (twice each) = 8, over 2 * 3^2 * 2 = 36.

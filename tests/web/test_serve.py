@@ -30,7 +30,7 @@ def test_refuses_a_database_that_is_not_initialised(
 ):
     assert main(["serve"]) == ExitStatus.DATABASE
     err = capsys.readouterr().err
-    assert "there is no database" in err and "run groundswell init" in err
+    assert "there is no database" in err and "run 'groundswell init'" in err
     assert err.count("\n") == 1  # one line, no traceback
     assert not Path(environment.removeprefix("sqlite:///")).exists()  # not created by serve
 
@@ -39,7 +39,7 @@ def test_refuses_a_database_that_is_not_initialised(
         pass  # an empty SQLite file, without Groundswell's tables
     empty.close()
     assert main(["serve"]) == ExitStatus.DATABASE
-    assert "has no Groundswell tables" in capsys.readouterr().err
+    assert "is not set up; run 'groundswell init'" in capsys.readouterr().err
 
 
 def test_prints_the_address_and_runs_uvicorn(

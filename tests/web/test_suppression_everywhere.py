@@ -22,10 +22,10 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from towns_movement import CAMPAIGN, SMALL, add_towns
 
+from groundswell.actions import health_dashboard as mq
 from groundswell.app import App
 from groundswell.measures import suppression as sup
 from groundswell.web import create_app
-from groundswell.web import measures_queries as mq
 
 pytestmark = pytest.mark.anyio
 # Pages that act rather than report, or answer only one person about themselves; and

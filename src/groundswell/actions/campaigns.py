@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from groundswell import csvsafe
 from groundswell.actions import Database
 from groundswell.actions import csvfiles as cf
-from groundswell.actions.imports import (
+from groundswell.actions.import_rows import (
     ImportSummary,
     Progress,
     check_once,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from groundswell.actions import Database
 from groundswell.actions.demo_campaign import write_campaign, write_surveys
 from groundswell.actions.demo_conversations import write_conversation, write_live_conversation
-from groundswell.actions.demo_rows import (
+from groundswell.actions.bulk_insert import (
     as_rows,
     bulk_insert,
     dates,

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from groundswell.actions.demo_rows import (
+from groundswell.actions.bulk_insert import (
     as_rows,
     bulk_insert,
     keys_at,

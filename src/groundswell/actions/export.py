@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from groundswell.actions import Database
 from groundswell.actions.audit import do_record_access, operator
-from groundswell.actions.imports import (
+from groundswell.actions.file_layout import (
     PEOPLE_OPTIONAL,
     PEOPLE_REQUIRED,
     RECRUITMENT_OPTIONAL,

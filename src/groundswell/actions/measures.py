@@ -30,8 +30,8 @@ from groundswell import csvsafe
 from groundswell.actions import Database
 from groundswell.actions import csvfiles as cf
 
-# The people/ties importer's helpers: person lookup, repeated-row check, writing, summary.
-from groundswell.actions.imports import (
+# What every CSV import shares: person lookup, repeated-row check, writing, summary.
+from groundswell.actions.import_rows import (
     ImportSummary,
     Progress,
     check_once,

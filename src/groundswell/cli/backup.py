@@ -9,9 +9,10 @@ import typer
 
 from groundswell.actions.audit import operator
 from groundswell.actions.backup import do_backup, do_restore
-from groundswell.cli.common import JSON_OPTION, console, print_json
-from groundswell.cli.data import opened_app
+from groundswell.cli.database import opened_app
 from groundswell.cli.main import app
+from groundswell.cli.options import JSON_OPTION
+from groundswell.cli.output import console, print_json
 from groundswell.cli.privacy import erasure_ledger, server_secret
 from groundswell.errors import InvalidInput
 

@@ -21,9 +21,11 @@ from groundswell.actions.campaigns import (
     progress_rows,
 )
 from groundswell.actions.measures import parse_day
-from groundswell.cli.common import JSON_OPTION, console, print_json
-from groundswell.cli.data import UPDATE_OPTION, opened_app, run_import, say
+from groundswell.cli.database import opened_app
+from groundswell.cli.importing import run_import
 from groundswell.cli.main import app
+from groundswell.cli.options import JSON_OPTION, UPDATE_OPTION
+from groundswell.cli.output import console, print_json, say
 from groundswell.csvsafe import write_private, writer
 from groundswell.errors import InvalidInput
 

@@ -19,8 +19,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from groundswell.cli.common import JSON_OPTION, console, print_json
 from groundswell.cli.main import app
+from groundswell.cli.options import JSON_OPTION
+from groundswell.cli.output import console, print_json
 from groundswell.csvsafe import write_private
 from groundswell.wording import plural
 
@@ -106,7 +107,7 @@ def _show(summary: dict, texts: dict, title: str) -> None:
 
 @contextmanager
 def _database() -> Iterator[App]:
-    from groundswell.cli.common import build_app
+    from groundswell.cli.database import build_app
 
     instance = build_app()
     try:

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from groundswell.actions.export import do_export, export_document
-from groundswell.actions.imports import (
-    ImportSummary,
-    do_import_people,
-    do_import_recruitment,
-    do_import_ties,
-)
+from groundswell.actions.imports import do_import_people, do_import_recruitment, do_import_ties
 from groundswell.app import App
-from groundswell.cli.common import JSON_OPTION, build_app, console, print_json
+from groundswell.cli.database import opened_app, where
+from groundswell.cli.importing import run_import
 from groundswell.cli.main import app, err_console
-from groundswell.errors import DatabaseError
+from groundswell.cli.options import FILE_ARGUMENT, JSON_OPTION, UPDATE_OPTION
+from groundswell.cli.output import print_json, say
 from groundswell.store import migrate
 
 db_app = typer.Typer(help="Check or upgrade the database schema.", no_args_is_help=True)
@@ -32,71 +26,20 @@ import_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 
-UPDATE_OPTION = typer.Option(
-    False, "--update", help="Change records already in the database instead of refusing."
-)
-PROGRESS_FROM_ROWS = 20_000  # below this an import takes well under a second
-
-
-@contextmanager
-def opened_app(*, must_exist: bool = True) -> Iterator[App]:
-    """Build the App from the environment and close it afterwards."""
-    instance = build_app()
-    try:
-        if must_exist:
-            _require_current(instance)
-        yield instance
-    finally:
-        instance.close()
-
-
-def say(message: str) -> None:
-    # soft_wrap: paths and URLs must stay whole on one line for scripts and copy-paste.
-    console.print(message, markup=False, soft_wrap=True)
-
-
-def _where(instance: App) -> str:
-    if instance.is_sqlite and instance.engine.url.database:
-        return str(Path(instance.engine.url.database).resolve())
-    return instance.database_url
-
-
-def _require_current(instance: App) -> None:
-    # Checked first so a missing database is one clear line, not an SQL error, and a
-    # missing SQLite file is not created as a side effect.
-    database = instance.engine.url.database
-    if instance.is_sqlite and database and database != ":memory:" and not Path(database).exists():
-        raise DatabaseError(f"there is no database at {_where(instance)}; run 'groundswell init'")
-    current, head = (
-        migrate.current_revision(instance.engine),
-        migrate.head_revision(instance.engine),
-    )
-    if current is None:
-        raise DatabaseError(
-            f"the database at {_where(instance)} is not set up; run 'groundswell init'"
-        )
-    if current != head:
-        raise DatabaseError(
-            f"the database is at revision {current}, this version needs {head}; "
-            "run 'groundswell db upgrade'"
-        )
-
 
 def _upgrade(json_out: bool, verb: str) -> None:
     with opened_app(must_exist=False) as instance:
         before = migrate.current_revision(instance.engine)
         instance.upgrade()
         after = migrate.current_revision(instance.engine)
-        result = {"database": _where(instance), "revision": after, "previous": before}
+        result = {"database": where(instance), "revision": after, "previous": before}
         _warn_if_shared(instance)
         if json_out:
             print_json(result)
         elif before == after:
-            say(f"Database {_where(instance)} is up to date (revision {after}).")
+            say(f"Database {where(instance)} is up to date (revision {after}).")
         else:
-            say(
-                f"Database {_where(instance)} {verb} to revision {after} (was {before or 'empty'})."
-            )
+            say(f"Database {where(instance)} {verb} to revision {after} (was {before or 'empty'}).")
 
 
 def _warn_if_shared(instance: App) -> None:
@@ -135,52 +78,9 @@ def db_check(json_out: bool = JSON_OPTION) -> None:
         instance.check()
         revision = migrate.current_revision(instance.engine)
         if json_out:
-            print_json({"database": _where(instance), "revision": revision, "ok": True})
+            print_json({"database": where(instance), "revision": revision, "ok": True})
         else:
-            say(f"Database {_where(instance)} is at revision {revision} and matches the models.")
-
-
-@contextmanager
-def _progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A Rich bar on stderr for long imports on a terminal; nothing otherwise."""
-    if not (show and err_console.is_terminal):
-        yield None
-        return
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    bar = Progress(*columns, console=err_console, transient=True)
-    task = bar.add_task("import", total=None)
-
-    def report(done: int, total: int) -> None:
-        if total < PROGRESS_FROM_ROWS:
-            return  # short imports finish before a bar would help
-        if not bar.live.is_started:
-            bar.start()
-        bar.update(task, completed=done, total=total)
-
-    try:
-        yield report
-    finally:
-        bar.stop()
-
-
-def run_import(
-    action: Callable[..., ImportSummary], file: Path, update: bool, json_out: bool
-) -> None:
-    with opened_app() as instance, _progress(not json_out) as report:
-        summary = action(instance, file, update=update, progress=report)
-    for warning in summary.warnings:
-        err_console.print(f"groundswell: warning: {warning}", markup=False)
-    if json_out:
-        print_json(summary.to_dict())
-        return
-    updated = f", {summary.updated} updated" if summary.updated else ""
-    say(
-        f"Imported {summary.rows} {summary.table} rows from {summary.path} "
-        f"({summary.created} new{updated}) in {summary.seconds:.2f} s."
-    )
-
-
-FILE_ARGUMENT = typer.Argument(..., metavar="FILE.csv", help="CSV file (UTF-8) with a header line.")
+            say(f"Database {where(instance)} is at revision {revision} and matches the models.")
 
 
 @import_app.command("people")

@@ -12,8 +12,9 @@ from rich.table import Table
 
 from groundswell.actions.demo import PHASES, DemoSummary, do_build_demo
 from groundswell.actions.demo import Progress as PhaseReport
-from groundswell.cli.common import build_app, console, print_json
+from groundswell.cli.database import build_app
 from groundswell.cli.main import app, err_console
+from groundswell.cli.output import console, print_json
 
 
 @contextmanager

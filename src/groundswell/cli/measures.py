@@ -14,9 +14,11 @@ from groundswell.actions.measures import (
     outcome_report,
     outcome_rows,
 )
-from groundswell.cli.common import JSON_OPTION, console, print_json
-from groundswell.cli.data import FILE_ARGUMENT, UPDATE_OPTION, opened_app, run_import
+from groundswell.cli.database import opened_app
+from groundswell.cli.importing import run_import
 from groundswell.cli.main import app
+from groundswell.cli.options import FILE_ARGUMENT, JSON_OPTION, UPDATE_OPTION
+from groundswell.cli.output import console, print_json
 from groundswell.csvsafe import write_private, writer
 from groundswell.measures import instruments as ins
 

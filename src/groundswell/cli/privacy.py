@@ -13,9 +13,10 @@ from groundswell.actions.privacy import PURPOSES, consent_state, do_record_conse
 from groundswell.actions.privacy_export import do_pseudonymised_export, do_subject_access_export
 from groundswell.app import App
 from groundswell.auth.tokens import SECRET_FILE_NAME
-from groundswell.cli.common import JSON_OPTION, console, print_json
-from groundswell.cli.data import opened_app
+from groundswell.cli.database import opened_app
 from groundswell.cli.main import app, err_console
+from groundswell.cli.options import JSON_OPTION
+from groundswell.cli.output import console, print_json
 from groundswell.errors import InvalidInput
 from groundswell.privacy import KEY_FILE_NAME, load_key, write_key
 from groundswell.privacy.ledger import LEDGER_FILE_NAME, ErasureLedger

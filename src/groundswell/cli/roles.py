@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from groundswell.cli.common import console, print_json
 from groundswell.cli.main import app
+from groundswell.cli.output import console, print_json
 from groundswell.errors import InvalidInput
 
 # Notes go to stderr so that stdout stays one JSON document under --json.
@@ -43,7 +43,7 @@ def load(graph_path: str, activity_path: str | None, directed: bool) -> tuple[Gr
     from groundswell.roles import Activity
 
     if graph_path == "db":
-        from groundswell.cli.common import build_app
+        from groundswell.cli.database import build_app
 
         instance = build_app()
         try:

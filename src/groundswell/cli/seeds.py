@@ -8,15 +8,15 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from groundswell.cli.common import console, print_json
 from groundswell.cli.main import app
+from groundswell.cli.output import console, print_json
 from groundswell.errors import InputFileError, InvalidInput
 from groundswell.network.graph import Graph
 
 
 def _graph(path: str, directed: bool) -> Graph:
     if path == "db":
-        from groundswell.cli.common import build_app
+        from groundswell.cli.database import build_app
         from groundswell.store.graph import read_store_graph
 
         instance = build_app()

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
-from groundswell.app import App
-from groundswell.cli.common import build_app, console
+from groundswell.cli.database import build_app, require_ready
 from groundswell.cli.main import app
-from groundswell.errors import ConfigError, DatabaseError
-from groundswell.store import migrate
+from groundswell.cli.output import console
+from groundswell.errors import ConfigError
 
 WEB_FACTORY = "groundswell.web:serve_app"
-
-
-def check_database(gs: App) -> None:
-    """Refuse to serve a database that is missing or behind the code's schema."""
-    database = gs.engine.url.database
-    # Checked first so serving never creates an empty SQLite file as a side effect.
-    if gs.is_sqlite and database and database != ":memory:" and not Path(database).exists():
-        raise DatabaseError(f"there is no database at {database}; run groundswell init")
-    current, head = migrate.current_revision(gs.engine), migrate.head_revision(gs.engine)
-    if current != head:
-        state = "has no Groundswell tables" if current is None else f"is at revision {current}"
-        raise DatabaseError(
-            f"database {gs.database_url} {state}, this version needs revision {head}; "
-            "run groundswell init"
-        )
 
 
 @app.command()
@@ -43,7 +25,7 @@ def serve(
 
     gs = build_app()
     try:
-        check_database(gs)
+        require_ready(gs)
         log_level = gs.settings.log_level
         if workers > 1 and gs.is_sqlite:
             raise ConfigError(

@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from groundswell.cli.common import console, print_json
 from groundswell.cli.main import app
+from groundswell.cli.output import console, print_json
 from groundswell.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ err_console = Console(stderr=True, highlight=False)
 def load_graph(path: str, *, directed: bool, weighted: bool) -> Graph:
     """A graph file, or ``db`` for the people and ties in the configured database."""
     if path == "db":
-        from groundswell.cli.common import build_app
+        from groundswell.cli.database import build_app
         from groundswell.store.graph import read_store_graph
 
         instance = build_app()

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import typer
 
-from groundswell.cli.common import JSON_OPTION, console, print_json
 from groundswell.cli.main import app
+from groundswell.cli.options import JSON_OPTION
+from groundswell.cli.output import console, print_json
 from groundswell.csvsafe import write_private
 from groundswell.errors import InvalidInput
 from groundswell.stories import detect
@@ -54,7 +55,7 @@ def search_cmd(
 ) -> None:
     """Full-text search: SQLite FTS5 or PostgreSQL full-text, whichever the store is."""
     from groundswell.actions.story_search import search
-    from groundswell.cli.data import opened_app
+    from groundswell.cli.database import opened_app
 
     with opened_app() as instance:
         hits = search(instance, query, limit=limit, include_unpublished=all_stories)
@@ -75,7 +76,7 @@ def export_pack_cmd(
 ) -> None:
     """Write a training pack as PDF, printable HTML or Markdown (withdrawn stories left out)."""
     from groundswell.actions.story_packs import export_pack
-    from groundswell.cli.data import opened_app
+    from groundswell.cli.database import opened_app
 
     if out.exists() and not force:
         raise InvalidInput(f"{out} already exists; choose another file or add --force")
@@ -97,7 +98,7 @@ def safeguarding_contact(
 ) -> None:
     """Name who receives stories a moderator marks as a safeguarding concern."""
     from groundswell.actions.stories import do_add_safeguarding_contact
-    from groundswell.cli.data import opened_app
+    from groundswell.cli.database import opened_app
 
     with opened_app() as instance:
         do_add_safeguarding_contact(instance, name, email, service)
@@ -112,7 +113,7 @@ def safeguarding_contact(
 def change_share_cmd(json_out: bool = JSON_OPTION) -> None:
     """Share of concerns raised in stories that led to a change planned or made."""
     from groundswell.actions.stories import change_share
-    from groundswell.cli.data import opened_app
+    from groundswell.cli.database import opened_app
 
     with opened_app() as instance:
         result = change_share(instance)

@@ -19,9 +19,10 @@ from groundswell.actions.accounts import (
     do_revoke_role,
     list_users,
 )
-from groundswell.cli.common import JSON_OPTION, print_json
-from groundswell.cli.data import opened_app, say
+from groundswell.cli.database import opened_app
 from groundswell.cli.main import app
+from groundswell.cli.options import JSON_OPTION
+from groundswell.cli.output import print_json, say
 from groundswell.errors import InvalidInput
 
 users_app = typer.Typer(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from groundswell.cli.common import console
 from groundswell.cli.main import app
+from groundswell.cli.output import console
 
 
 @app.command("warm")

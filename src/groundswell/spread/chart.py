@@ -15,8 +15,16 @@ WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
 
 
-def _ticks(top: float, count: int = 5, *, whole: bool = False) -> list[float]:
-    """Round tick values from 0 to at least ``top`` (Heckbert's nice numbers, 1990)."""
+def nice_ticks(top: float, count: int = 5, *, whole: bool = False) -> list[float]:
+    """Round tick values from 0 to at least ``top`` (Heckbert's nice numbers, 1990).
+
+    Shared by every chart Groundswell draws (``web.charts`` too), so axes read alike.
+
+    >>> nice_ticks(87, 4)
+    [0.0, 25.0, 50.0, 75.0, 100.0]
+    >>> nice_ticks(3, 3, whole=True)
+    [0, 1, 2, 3, 4]
+    """
     if top <= 0:
         return [0.0, 1.0]
     raw = top / count
@@ -27,14 +35,21 @@ def _ticks(top: float, count: int = 5, *, whole: bool = False) -> list[float]:
     return [i * step for i in range(math.ceil(top / step + 1e-9) + 1)]
 
 
-def _fmt(value: float) -> str:
+def tick_label(value: float) -> str:
+    """A number as an axis or summary label: whole above 10, one decimal below.
+
+    >>> tick_label(12345.6), tick_label(2.5), tick_label(3.0)
+    ('12,346', '2.5', '3')
+    """
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
 
 
 def curve_svg(result: SpreadResult, *, title: str = "Adoption curve") -> str:
     """An SVG line chart: mean cumulative adopters per step with the 5-95% band."""
     steps = len(result.curve_mean)
-    y_ticks = _ticks(float(max(result.curve_hi.max(initial=0), result.curve_mean.max(initial=0))))
+    y_ticks = nice_ticks(
+        float(max(result.curve_hi.max(initial=0), result.curve_mean.max(initial=0)))
+    )
     y_top = y_ticks[-1] or 1.0
     x_top = max(steps - 1, 1)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -51,8 +66,8 @@ def curve_svg(result: SpreadResult, *, title: str = "Adoption curve") -> str:
     pts = lambda ps: " ".join(f"{a:.1f},{b:.1f}" for a, b in ps)  # noqa: E731
     last = result.curve_mean[-1] if steps else 0.0
     desc = (
-        f"Mean cumulative adopters rise from {_fmt(result.curve_mean[0] if steps else 0)} "
-        f"at step 0 to {_fmt(last)} by step {steps - 1}; the shaded band holds 90% of runs."
+        f"Mean cumulative adopters rise from {tick_label(result.curve_mean[0] if steps else 0)} "
+        f"at step 0 to {tick_label(last)} by step {steps - 1}; the shaded band holds 90% of runs."
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
@@ -66,14 +81,14 @@ def curve_svg(result: SpreadResult, *, title: str = "Adoption curve") -> str:
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             f'stroke="#d8dde0"/><text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" '
-            f'text-anchor="end" fill="#212b32">{_fmt(tick)}</text>'
+            f'text-anchor="end" fill="#212b32">{tick_label(tick)}</text>'
         )
-    for tick in _ticks(float(x_top), 8, whole=True):
+    for tick in nice_ticks(float(x_top), 8, whole=True):
         if tick > x_top:
             break
         parts.append(
             f'<text x="{x(tick):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
-            f'fill="#212b32">{_fmt(tick)}</text>'
+            f'fill="#212b32">{tick_label(tick)}</text>'
         )
     parts += [
         f'<polygon points="{pts(band)}" fill="#005eb8" fill-opacity="0.18" stroke="none"/>',

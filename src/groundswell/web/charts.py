@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from groundswell.spread.chart import _fmt, _ticks
+from groundswell.spread.chart import nice_ticks, tick_label
 
 WIDTH, HEIGHT = 320, 120
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 8, 22
@@ -23,7 +23,7 @@ def line_svg(
 ) -> str:
     """A small line chart of ``values`` over ``labels``; ``None`` values are gaps."""
     shown = [v for v in values if v is not None]
-    ticks = _ticks(float(max(shown, default=0.0)), 3)
+    ticks = nice_ticks(float(max(shown, default=0.0)), 3)
     top = ticks[-1] or 1.0
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(values) - 1, 1)
@@ -38,8 +38,8 @@ def line_svg(
         first = next(i for i, v in enumerate(values) if v is not None)
         last = max(i for i, v in enumerate(values) if v is not None)
         desc = (
-            f"From {_fmt(values[first] or 0)} ({labels[first]}) to "
-            f"{_fmt(values[last] or 0)} ({labels[last]}); the table has every value."
+            f"From {tick_label(values[first] or 0)} ({labels[first]}) to "
+            f"{tick_label(values[last] or 0)} ({labels[last]}); the table has every value."
         )
     else:
         desc = "No value can be shown: every point covers too few people."
@@ -54,7 +54,7 @@ def line_svg(
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(t):.1f}" y2="{y(t):.1f}" '
             f'stroke="{GREY}"/><text x="{LEFT - 4}" y="{y(t) + 3:.1f}" text-anchor="end" '
-            f'fill="{TEXT}">{_fmt(t)}</text>'
+            f'fill="{TEXT}">{tick_label(t)}</text>'
         )
     if labels:
         for i in sorted({0, len(labels) - 1}):
@@ -111,7 +111,7 @@ def stacked_bars_svg(
     """
     labels = list(rows)
     peak = max((sum(v.values()) for v in rows.values()), default=0)
-    ticks = _ticks(float(peak), 3, whole=True)
+    ticks = nice_ticks(float(peak), 3, whole=True)
     while len(ticks) > 2 and ticks[-2] >= peak:  # no empty band above the tallest bar
         ticks.pop()
     top = ticks[-1] or 1.0
@@ -134,7 +134,7 @@ def stacked_bars_svg(
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(t):.1f}" y2="{y(t):.1f}" '
             f'stroke="{GREY}"/><text x="{LEFT - 4}" y="{y(t) + 3:.1f}" text-anchor="end" '
-            f'fill="{TEXT}">{_fmt(t)}</text>'
+            f'fill="{TEXT}">{tick_label(t)}</text>'
         )
     every = max(1, -(-len(labels) // 6))  # at most about six labels fit under the bars
     for i, label in enumerate(labels):

@@ -1,6 +1,6 @@
 """Measures: the movement health dashboard (charts, tables, CSV, print) and the survey form.
 
-The dashboard reads :mod:`groundswell.web.measures_queries` (counts in SQL,
+The dashboard reads :mod:`groundswell.actions.health_dashboard` (counts in SQL,
 every figure a suppression ``Cell``) and the took-part comparison from
 ``actions.measures.outcome_report``; the CSV holds exactly the figures shown.
 The wellbeing survey is answered by a signed-in user linked to a person
@@ -18,13 +18,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from groundswell import csvsafe
+from groundswell.actions import health_dashboard as mq
 from groundswell.actions.accounts import linked_person
 from groundswell.actions.measures import do_record_survey, outcome_csv, outcome_report
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.measures import instruments as ins
 from groundswell.measures import suppression
 from groundswell.web import charts
-from groundswell.web import measures_queries as mq
 from groundswell.web.auth import SignedInUser
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id

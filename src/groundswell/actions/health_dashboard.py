@@ -1,4 +1,4 @@
-"""Movement health indicators by month, for the Measures dashboard, in SQL, suppressed.
+"""The movement health dashboard: every indicator by month, suppressed, and its CSV.
 
 Each indicator is a series of month-end figures over the chosen period, each
 figure a :class:`groundswell.measures.suppression.Cell`: a count or total over
@@ -20,27 +20,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, select, union
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from groundswell.measures import instruments as ins
+from groundswell.actions import health_series as ser
 from groundswell.measures import suppression as sup
 from groundswell.store.models import (
-    ActivityLog,
     Initiative,
-    Instrument,
     Membership,
-    Participant,
     Person,
-    Story,
-    SurveyResponse,
-    Vote,
 )
-from groundswell.web import measures_more as more
 
 PERIODS = {3: "Last 3 months", 6: "Last 6 months", 12: "Last 12 months", 24: "Last 24 months"}
 DEFAULT_PERIOD = 12
-ACTIVE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -76,21 +68,6 @@ def month_ends(today: date, months: int) -> list[date]:
     return ends[::-1]
 
 
-def _start(end: date) -> date:
-    return end.replace(day=1)
-
-
-def _at(day: date) -> datetime:
-    """Midnight UTC starting ``day``; stored times are UTC."""
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _in_town(query: Select[Any], person_col: Any, town: str | None) -> Select[Any]:
-    if town is None:
-        return query
-    return query.where(person_col.in_(select(Person.id).where(Person.town == town)))
-
-
 def dashboard(
     session: Session, *, town: str | None = None, period: int = DEFAULT_PERIOD,
     today: date | None = None,
@@ -111,16 +88,16 @@ def dashboard(
     series = _people_series(session, keys, ends)
     pick = town if town in towns else None
     chosen = {k: (v[pick] if pick is not None else v["all"]) for k, v in series.items()}
-    chosen["conversations"] = more.conversations_held(session, town, ends)
-    chosen["leadership"] = more.leadership_index(session, town, ends)
-    chosen |= more.initiatives_over_time(session, town, ends)
+    chosen["conversations"] = ser.conversations_held(session, town, ends)
+    chosen["leadership"] = ser.leadership_index(session, town, ends)
+    chosen |= ser.initiatives_over_time(session, town, ends)
     indicators = [
         Indicator(key, title, unit, labels, chosen[key]) for key, (title, unit) in TITLES.items()
     ]
     return Dashboard(town, period, towns, indicators, _initiatives(session, town))
 
 
-Key = str | None  # a town; None: no town (people without one, anonymous participants)
+Key = ser.Key
 Raw = list[dict[Key, tuple[float, ...]]]  # by month: town -> figures, people last
 
 
@@ -130,18 +107,18 @@ def _people_series(
     """Each series about people, for every town and for all ("all"), suppressed across towns."""
     raw: dict[str, Raw] = {k: [] for k in _MAKE}
     for end in ends:
-        start, stop = _start(end), end + timedelta(days=1)
-        raw["active"].append(_active(session, end))
-        raw["votes"].append(_votes(session, start, stop))
-        raw["stories"].append(_stories(session, start, stop))
-        raw["miles"].append(_activity(session, start, end))
-        raw["wellbeing"].append(_wellbeing(session, start, end))
-    raw["new_leaders"] = more.new_leaders(session, ends)
-    raw["reach"] = more.reach(session, ends)
+        start, stop = ser.month_start(end), end + timedelta(days=1)
+        raw["active"].append(ser.active_people(session, end))
+        raw["votes"].append(ser.votes(session, start, stop))
+        raw["stories"].append(ser.stories(session, start, stop))
+        raw["miles"].append(ser.activity(session, start, end))
+        raw["wellbeing"].append(ser.wellbeing(session, start, end))
+    raw["new_leaders"] = ser.new_leaders(session, ends)
+    raw["reach"] = ser.reach(session, ends)
     out = {name: _suppressed(raw[name], keys, *spec) for name, spec in _MAKE.items()}
-    baseline = _start(ends[0]) - timedelta(days=1)
+    baseline = ser.month_start(ends[0]) - timedelta(days=1)
     # New in a month is the difference of two month ends: suppressed as a linked table.
-    joined = [_participants(session, e) for e in [baseline, *ends]]
+    joined = [ser.participants(session, e) for e in [baseline, *ends]]
     levels = {k: [int(m.get(k, (0,))[0]) for m in joined] for k in keys}
     running = sup.running(levels, unpublished=[None])
     out["participants"] = {**running.levels, "all": running.total_levels}
@@ -187,7 +164,7 @@ _MAKE = {
 
 _SQL_TITLES = {
     "participants": ("Participants", "people"),
-    "active": (f"Active participants (last {ACTIVE_DAYS} days)", "people"),
+    "active": (f"Active participants (last {ser.ACTIVE_DAYS} days)", "people"),
     "growth": ("New participants in the month", "people"),
     "votes": ("Votes cast in conversations", "votes"),
     "stories": ("Stories collected", "stories"),
@@ -201,111 +178,19 @@ TITLES = {
     **dict(list(_SQL_TITLES.items())[4:]),
     "new_leaders": ("New leaders in the month", "people"),
     "leadership": (
-        f"Distributed-leadership index (1 - Gini of events led, last {more.LEADERSHIP_MONTHS}"
+        f"Distributed-leadership index (1 - Gini of events led, last {ser.LEADERSHIP_MONTHS}"
         " months)", "index (0-1)",
     ),
-    "reach": (f"Reach: people within {more.REACH_STEPS} ties of someone active"
-              f" (last {more.REACH_DAYS} days)", "people"),
-    **more.INITIATIVE_SERIES,
+    "reach": (f"Reach: people within {ser.REACH_STEPS} ties of someone active"
+              f" (last {ser.REACH_DAYS} days)", "people"),
+    **ser.INITIATIVE_SERIES,
 }  # fmt: skip
-
-
-def _by_town(session: Session, query: Select[Any]) -> dict[Key, tuple[float, ...]]:
-    """Rows of (town, figures...) as town -> figures; no town and an empty one are one part."""
-    out: dict[Key, tuple[float, ...]] = {}
-    for town, *figures in session.execute(query):
-        key = town or None
-        values = tuple(float(f or 0) for f in figures)
-        out[key] = _sum([out[key], values]) if key in out else values
-    return out
-
-
-def _participants(session: Session, end: date) -> dict[Key, tuple[float, ...]]:
-    joined = func.coalesce(Person.joined_at, Person.created_at)
-    stop = _at(end + timedelta(days=1))
-    query = select(Person.town, func.count(Person.id)).where(joined < stop)
-    return _by_town(session, query.group_by(Person.town))
-
-
-def _active(session: Session, end: date) -> dict[Key, tuple[float, ...]]:
-    """People who logged activity, answered a survey or voted in the 30 days to ``end``."""
-    first = end - timedelta(days=ACTIVE_DAYS - 1)
-    voted = (
-        select(Participant.person_id)
-        .join(Vote, Vote.participant_id == Participant.id)
-        .where(Vote.created_at >= _at(first), Vote.created_at < _at(end + timedelta(days=1)))
-        .where(Participant.person_id.is_not(None))
-    )
-    who = union(
-        select(ActivityLog.person_id).where(ActivityLog.day.between(first, end)),
-        select(SurveyResponse.person_id).where(SurveyResponse.answered_on.between(first, end)),
-        voted,
-    ).subquery()
-    query = (
-        select(Person.town, func.count(distinct(who.c[0])))
-        .select_from(who)
-        .join(Person, Person.id == who.c[0])
-        .group_by(Person.town)
-    )
-    return _by_town(session, query)
-
-
-def _votes(session: Session, start: date, stop: date) -> dict[Key, tuple[float, ...]]:
-    query = (
-        select(Person.town, func.count(Vote.id), func.count(distinct(Vote.participant_id)))
-        .select_from(Vote)
-        .join(Participant, Participant.id == Vote.participant_id)
-        .outerjoin(Person, Person.id == Participant.person_id)
-        .where(Vote.created_at >= _at(start), Vote.created_at < _at(stop))
-        .group_by(Person.town)
-    )
-    return _by_town(session, query)
-
-
-def _stories(session: Session, start: date, stop: date) -> dict[Key, tuple[float, ...]]:
-    query = (
-        select(Person.town, func.count(Story.id))
-        .select_from(Story)
-        .outerjoin(Person, Person.id == Story.person_id)
-        .where(Story.created_at >= _at(start), Story.created_at < _at(stop))
-        .group_by(Person.town)
-    )
-    return _by_town(session, query)
-
-
-def _activity(session: Session, start: date, end: date) -> dict[Key, tuple[float, ...]]:
-    query = (
-        select(Person.town, func.coalesce(func.sum(ActivityLog.amount), 0.0),
-               func.count(distinct(ActivityLog.person_id)))
-        .join(Person, Person.id == ActivityLog.person_id)
-        .where(ActivityLog.day.between(start, end))
-        .group_by(Person.town)
-    )  # fmt: skip
-    return _by_town(session, query)
-
-
-def _wellbeing(session: Session, start: date, end: date) -> dict[Key, tuple[float, ...]]:
-    """Per town: the sum of SWEMWBS metric scores, the responses and the people answering."""
-    query = (
-        select(Person.town, SurveyResponse.person_id, SurveyResponse.answers)
-        .join(Person, Person.id == SurveyResponse.person_id)
-        .where(SurveyResponse.instrument == Instrument.SWEMWBS,
-               SurveyResponse.answered_on.between(start, end))
-    )  # fmt: skip
-    scores: dict[Key, list[float]] = {}
-    people: dict[Key, set[int]] = {}
-    # Scores come from the answers each time (a corrected conversion table needs no migration).
-    for town, pid, answers in session.execute(query):
-        key = town or None
-        scores.setdefault(key, []).append(ins.measure_value(ins.SWEMWBS, "metric", answers))
-        people.setdefault(key, set()).add(pid)
-    return {k: (sum(v), len(v), len(people[k])) for k, v in scores.items()}
 
 
 def _initiatives(session: Session, town: str | None) -> list[dict[str, Any]]:
     """Initiatives by hand and power mode with their members (members are people: suppressed)."""
     members = select(Membership.initiative_id, func.count(Membership.person_id).label("n"))
-    members = _in_town(members, Membership.person_id, town).group_by(Membership.initiative_id)
+    members = ser.in_town(members, Membership.person_id, town).group_by(Membership.initiative_id)
     sub = members.subquery()
     query = (
         select(

@@ -1,9 +1,11 @@
-"""More movement health series for the Measures dashboard: talk, leadership, reach, initiatives.
+"""Movement health series by month for the Measures dashboard, read in SQL.
 
 Each function takes the month ends of the dashboard (see
-``measures_queries.month_ends``) and returns one suppression ``Cell`` per month
-(new leaders and reach: per month, a count for every town, which
-``measures_queries`` suppresses across towns):
+``health_dashboard.month_ends``). Series about people return, by month, a
+town -> figures map (people last) that ``health_dashboard`` suppresses across
+towns: participants, active people, votes, stories, campaign activity,
+wellbeing, new leaders and reach. The others return one suppression ``Cell``
+per month for the chosen town:
 
 * conversations held: conversations opened up to each month's end (cumulative);
 * new leaders: people who led or hosted for the first time that month (an event's
@@ -26,9 +28,10 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sqlalchemy import Select, distinct, func, or_, select, union_all
+from sqlalchemy import Select, distinct, func, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
+from groundswell.measures import instruments as ins
 from groundswell.measures import suppression as sup
 from groundswell.store.graph import read_store_graph
 from groundswell.store.models import (
@@ -38,29 +41,41 @@ from groundswell.store.models import (
     Event,
     Hand,
     Initiative,
+    Instrument,
     MemberRole,
     Membership,
     Participant,
     Person,
     PowerMode,
+    Story,
+    SurveyResponse,
     Vote,
 )
 from groundswell.store.models.initiatives_log import InitiativeModeChange
 
+ACTIVE_DAYS = 30
 LEADERSHIP_MONTHS = 12
 REACH_DAYS = 90
 REACH_STEPS = 2
 LEAD_ROLES = (MemberRole.HOST, MemberRole.LEADER)
 
 
+Key = str | None  # a town; None: no town (people without one, anonymous participants)
+
+
 def _at(day: date) -> datetime:
+    """Midnight UTC starting ``day``; stored times are UTC."""
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _in_town(query: Select[Any], person_col: Any, town: str | None) -> Select[Any]:
+def in_town(query: Select[Any], person_col: Any, town: str | None) -> Select[Any]:
     if town is None:
         return query
     return query.where(person_col.in_(select(Person.id).where(Person.town == town)))
+
+
+def _sum(rows: list[tuple[float, ...]]) -> tuple[float, ...]:
+    return tuple(sum(col) for col in zip(*rows, strict=True))
 
 
 def gini(values: Sequence[float] | np.ndarray) -> float:
@@ -90,6 +105,101 @@ def month_start(end: date, back: int = 0) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+# --- participation ---
+
+
+def by_town(session: Session, query: Select[Any]) -> dict[Key, tuple[float, ...]]:
+    """Rows of (town, figures...) as town -> figures; no town and an empty one are one part."""
+    out: dict[Key, tuple[float, ...]] = {}
+    for town, *figures in session.execute(query):
+        key = town or None
+        values = tuple(float(f or 0) for f in figures)
+        out[key] = _sum([out[key], values]) if key in out else values
+    return out
+
+
+def participants(session: Session, end: date) -> dict[Key, tuple[float, ...]]:
+    joined = func.coalesce(Person.joined_at, Person.created_at)
+    stop = _at(end + timedelta(days=1))
+    query = select(Person.town, func.count(Person.id)).where(joined < stop)
+    return by_town(session, query.group_by(Person.town))
+
+
+def active_people(session: Session, end: date) -> dict[Key, tuple[float, ...]]:
+    """People who logged activity, answered a survey or voted in the 30 days to ``end``."""
+    first = end - timedelta(days=ACTIVE_DAYS - 1)
+    voted = (
+        select(Participant.person_id)
+        .join(Vote, Vote.participant_id == Participant.id)
+        .where(Vote.created_at >= _at(first), Vote.created_at < _at(end + timedelta(days=1)))
+        .where(Participant.person_id.is_not(None))
+    )
+    who = union(
+        select(ActivityLog.person_id).where(ActivityLog.day.between(first, end)),
+        select(SurveyResponse.person_id).where(SurveyResponse.answered_on.between(first, end)),
+        voted,
+    ).subquery()
+    query = (
+        select(Person.town, func.count(distinct(who.c[0])))
+        .select_from(who)
+        .join(Person, Person.id == who.c[0])
+        .group_by(Person.town)
+    )
+    return by_town(session, query)
+
+
+def votes(session: Session, start: date, stop: date) -> dict[Key, tuple[float, ...]]:
+    query = (
+        select(Person.town, func.count(Vote.id), func.count(distinct(Vote.participant_id)))
+        .select_from(Vote)
+        .join(Participant, Participant.id == Vote.participant_id)
+        .outerjoin(Person, Person.id == Participant.person_id)
+        .where(Vote.created_at >= _at(start), Vote.created_at < _at(stop))
+        .group_by(Person.town)
+    )
+    return by_town(session, query)
+
+
+def stories(session: Session, start: date, stop: date) -> dict[Key, tuple[float, ...]]:
+    query = (
+        select(Person.town, func.count(Story.id))
+        .select_from(Story)
+        .outerjoin(Person, Person.id == Story.person_id)
+        .where(Story.created_at >= _at(start), Story.created_at < _at(stop))
+        .group_by(Person.town)
+    )
+    return by_town(session, query)
+
+
+def activity(session: Session, start: date, end: date) -> dict[Key, tuple[float, ...]]:
+    query = (
+        select(Person.town, func.coalesce(func.sum(ActivityLog.amount), 0.0),
+               func.count(distinct(ActivityLog.person_id)))
+        .join(Person, Person.id == ActivityLog.person_id)
+        .where(ActivityLog.day.between(start, end))
+        .group_by(Person.town)
+    )  # fmt: skip
+    return by_town(session, query)
+
+
+def wellbeing(session: Session, start: date, end: date) -> dict[Key, tuple[float, ...]]:
+    """Per town: the sum of SWEMWBS metric scores, the responses and the people answering."""
+    query = (
+        select(Person.town, SurveyResponse.person_id, SurveyResponse.answers)
+        .join(Person, Person.id == SurveyResponse.person_id)
+        .where(SurveyResponse.instrument == Instrument.SWEMWBS,
+               SurveyResponse.answered_on.between(start, end))
+    )  # fmt: skip
+    scores: dict[Key, list[float]] = {}
+    people: dict[Key, set[int]] = {}
+    # Scores come from the answers each time (a corrected conversion table needs no migration).
+    for town, pid, answers in session.execute(query):
+        key = town or None
+        scores.setdefault(key, []).append(ins.measure_value(ins.SWEMWBS, "metric", answers))
+        people.setdefault(key, set()).add(pid)
+    return {k: (sum(v), len(v), len(people[k])) for k, v in scores.items()}
+
+
 # --- conversations ---
 
 
@@ -111,7 +221,7 @@ def conversations_held(session: Session, town: str | None, ends: list[date]) -> 
             .join(Participant, Participant.conversation_id == Conversation.id)
             .where(Conversation.opened_at < stop, Participant.created_at < stop)
         )  # fmt: skip
-        talks, people = session.execute(_in_town(query, Participant.person_id, town)).one()
+        talks, people = session.execute(in_town(query, Participant.person_id, town)).one()
         cells.append(sup.cell(int(talks or 0), int(people or 0)))
     return cells
 
@@ -168,7 +278,7 @@ def leadership_index(session: Session, town: str | None, ends: list[date]) -> li
     cells = []
     for end in ends:
         first = month_start(end, LEADERSHIP_MONTHS - 1)
-        led = _in_town(
+        led = in_town(
             select(Event.led_by_id, func.count(Event.id))
             .where(Event.led_by_id.is_not(None), Event.held_on.between(first, end))
             .group_by(Event.led_by_id),
@@ -176,7 +286,7 @@ def leadership_index(session: Session, town: str | None, ends: list[date]) -> li
             town,
         )
         counts = {int(p): int(n) for p, n in session.execute(led)}
-        roles = _in_town(
+        roles = in_town(
             select(Membership.person_id)
             .distinct()
             .where(
@@ -286,7 +396,7 @@ def initiatives_over_time(
                                                          InitiativeModeChange.id)):  # fmt: skip
         changes.setdefault(iid, []).append((on, frm, to))
     members: dict[int, set[int]] = {}
-    mq = _in_town(select(Membership.initiative_id, Membership.person_id), Membership.person_id,
+    mq = in_town(select(Membership.initiative_id, Membership.person_id), Membership.person_id,
                   town)  # fmt: skip
     for iid, pid in session.execute(mq):
         members.setdefault(iid, set()).add(pid)

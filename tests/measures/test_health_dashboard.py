@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from groundswell.actions import health_dashboard as mq
 from groundswell.app import App
 from groundswell.measures import suppression as sup
 from groundswell.store.models import Person, Story
-from groundswell.web import measures_queries as mq
 
 TODAY = date(2025, 6, 15)
 MONTHS = ["Apr 2025", "May 2025", "Jun 2025"]

@@ -1,4 +1,4 @@
-"""Bulk rows for the demo build: numpy columns to row dicts, one INSERT per table.
+"""Bulk inserts from numpy columns: arrays to row dicts, one INSERT per table.
 
 The demo writes hundreds of thousands of rows in one transaction; these turn
 the generator's arrays (day numbers, codes, indexes into earlier inserts) into
