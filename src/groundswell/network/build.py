@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from groundswell.network._csr import build_csr
+from groundswell.kernels.graph_csr import build_csr
 from groundswell.network.graph import Graph
 from groundswell.network.labels import map_objects
 

@@ -33,7 +33,7 @@ from dataclasses import replace
 import numpy as np
 
 from groundswell.errors import InputFileError, InvalidInput
-from groundswell.network import _parse
+from groundswell.kernels import edgelist_text as scan
 from groundswell.network.build import LoadReport, from_arrays
 from groundswell.network.graph import Graph
 from groundswell.network.labels import (
@@ -103,7 +103,7 @@ def read_delimited(
             data,
             body,
             1,
-            _parse.SPLIT_CHAR,
+            scan.SPLIT_CHAR,
             ord(sep),
             -1,
             scol,
@@ -134,7 +134,7 @@ def read_snap(
                 f"{path}: weight_column {weight_column} is a label column; "
                 "columns 1 and 2 are source and target, give 3 or more"
             )
-    wmode = _parse.WEIGHT_POSITIVE if wcol >= 0 else _parse.WEIGHT_NONE
+    wmode = scan.WEIGHT_POSITIVE if wcol >= 0 else scan.WEIGHT_NONE
     fields = {0: "column 1", 1: "column 2"}
     if wcol >= 0:
         fields[wcol] = f"column {wcol + 1}"
@@ -143,7 +143,7 @@ def read_snap(
         data,
         0,
         0,
-        _parse.SPLIT_WHITESPACE,
+        scan.SPLIT_WHITESPACE,
         0,
         ord("#"),
         0,
@@ -164,20 +164,20 @@ def _read_fast(
     path, data, pos, line0, split, sep, comment, scol, dcol, wcol, wmode, directed, fields, csep
 ) -> tuple[Graph, LoadReport]:
     buf = np.frombuffer(data, dtype=np.uint8)
-    cap = _parse.count_lines(buf[pos:])
+    cap = scan.count_lines(buf[pos:])
     w = np.empty(cap, dtype=np.float64) if wcol >= 0 else _NO_W
     a = np.empty(cap, dtype=np.int64)
     b = np.empty(cap, dtype=np.int64)
     args = (buf, pos, line0, split, sep, comment, scol, dcol, wcol, wmode)
-    res = _parse.parse_edges(*args, True, a, b, _NO_OFF, _NO_OFF, w)
-    text_labels = res[2] == _parse.NOT_INT
+    res = scan.parse_edges(*args, True, a, b, _NO_OFF, _NO_OFF, w)
+    text_labels = res[2] == scan.NOT_INT
     if text_labels:
         del a, b
         aoff = np.empty((cap, 2), dtype=np.int64)
         boff = np.empty((cap, 2), dtype=np.int64)
-        res = _parse.parse_edges(*args, False, _NO_INT, _NO_INT, aoff, boff, w)
+        res = scan.parse_edges(*args, False, _NO_INT, _NO_INT, aoff, boff, w)
     rows, lines, status, eline, ecol, es, ee = res
-    if status != _parse.OK:
+    if status != scan.OK:
         raise _parse_error(path, data, status, eline, fields.get(ecol), es, ee, wmode, csep)
     if rows == 0:
         raise InputFileError(path, "has no ties", fix=_csv_fix(csep) if csep else _SNAP_FIX)
@@ -245,13 +245,13 @@ def _read_quoted(path, text, sep, scol, dcol, wcol, wmode, directed, fields):
 
 def _weight_value(path, text, line, field, wmode) -> float:
     buf = np.frombuffer(text.encode(), dtype=np.uint8)
-    ok, v = _parse._parse_float(buf, 0, buf.size)
-    status = _parse.BAD_WEIGHT if not ok else _parse.OK
-    if ok and wmode == _parse.WEIGHT_POSITIVE and not (0.0 < v < np.inf):
-        status = _parse.WEIGHT_RANGE
-    if ok and wmode == _parse.WEIGHT_PROBABILITY and not (0.0 <= v <= 1.0):
-        status = _parse.WEIGHT_RANGE
-    if status != _parse.OK:
+    ok, v = scan.parse_float(buf, 0, buf.size)
+    status = scan.BAD_WEIGHT if not ok else scan.OK
+    if ok and wmode == scan.WEIGHT_POSITIVE and not (0.0 < v < np.inf):
+        status = scan.WEIGHT_RANGE
+    if ok and wmode == scan.WEIGHT_PROBABILITY and not (0.0 <= v <= 1.0):
+        status = scan.WEIGHT_RANGE
+    if status != scan.OK:
         raise _parse_error(path, text.encode(), status, line, field, 0, buf.size, wmode, ",")
     return v
 
@@ -261,7 +261,7 @@ def _csv_weight_column(path, names, lower, weight_column) -> tuple[int, int]:
         for name in ("weight", *_PROBABILITY_NAMES):
             if name in lower:
                 return lower.index(name), _mode_for(name)
-        return -1, _parse.WEIGHT_NONE
+        return -1, scan.WEIGHT_NONE
     if isinstance(weight_column, int) or weight_column.isdigit():
         col = int(weight_column) - 1
         if not 0 <= col < len(names):
@@ -281,13 +281,13 @@ def _csv_weight_column(path, names, lower, weight_column) -> tuple[int, int]:
 
 
 def _mode_for(name: str) -> int:
-    return _parse.WEIGHT_PROBABILITY if name in _PROBABILITY_NAMES else _parse.WEIGHT_POSITIVE
+    return scan.WEIGHT_PROBABILITY if name in _PROBABILITY_NAMES else scan.WEIGHT_POSITIVE
 
 
 def _parse_error(path, data, status, line, field, start, end, wmode, csep) -> InputFileError:
     text = data[start:end].decode("utf-8", "replace")
     fieldname = field[1:-1] if field and field.startswith("'") else field
-    if status == _parse.FEW_FIELDS:
+    if status == scan.FEW_FIELDS:
         how = (
             "whitespace-separated" if csep is None else _SEP_NAMES.get(csep, f"'{csep}'-separated")
         )
@@ -297,9 +297,9 @@ def _parse_error(path, data, status, line, field, start, end, wmode, csep) -> In
             line=line,
             fix="each line needs a source and a target" + (" and a weight" if wmode else ""),
         )
-    if status == _parse.EMPTY_LABEL:
+    if status == scan.EMPTY_LABEL:
         return InputFileError(path, "is empty", line=line, field=fieldname, fix="give a label")
-    if status == _parse.BAD_WEIGHT:
+    if status == scan.BAD_WEIGHT:
         return InputFileError(
             path,
             f"'{_short(text)}' is not a number",
@@ -309,7 +309,7 @@ def _parse_error(path, data, status, line, field, start, end, wmode, csep) -> In
         )
     rule = (
         "a probability must lie between 0 and 1"
-        if wmode == _parse.WEIGHT_PROBABILITY
+        if wmode == scan.WEIGHT_PROBABILITY
         else "a weight must be a finite number greater than 0"
     )
     return InputFileError(

@@ -7,9 +7,9 @@ Both return an undirected ``Graph`` with integer labels ``0..n-1`` and take a
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from groundswell.errors import InvalidInput
+from groundswell.kernels.graph_generate import barabasi_albert_ties
 from groundswell.network.build import from_arrays
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed, generator
@@ -45,43 +45,7 @@ def barabasi_albert_edges(n: int, m: int, seed: Seed = None) -> tuple[np.ndarray
         )
     if n >= 2**31:
         raise InvalidInput(f"n={n} is more nodes than a Graph holds (2**31 - 1)")
-    return _ba_kernel(int(n), int(m), generator(seed))
-
-
-@njit(cache=True)
-def _ba_kernel(n, m, rng):
-    ties = m * (n - m)
-    src = np.empty(ties, dtype=np.int32)
-    dst = np.empty(ties, dtype=np.int32)
-    ends = np.empty(2 * ties, dtype=np.int32)  # every tie's two endpoints: degree-weighted pool
-    for i in range(m):  # the star: 0 joined to 1..m
-        src[i] = i + 1
-        dst[i] = 0
-        ends[2 * i] = 0
-        ends[2 * i + 1] = i + 1
-    k = m
-    fill = 2 * m
-    chosen = np.empty(m, dtype=np.int32)
-    for v in range(m + 1, n):
-        got = 0
-        while got < m:
-            t = ends[int(rng.random() * fill)]
-            fresh = True
-            for j in range(got):
-                if chosen[j] == t:
-                    fresh = False
-                    break
-            if fresh:
-                chosen[got] = t
-                got += 1
-        for j in range(m):
-            src[k] = v
-            dst[k] = chosen[j]
-            k += 1
-            ends[fill] = chosen[j]
-            ends[fill + 1] = v
-            fill += 2
-    return src, dst
+    return barabasi_albert_ties(int(n), int(m), generator(seed))
 
 
 def erdos_renyi(n: int, p_or_m: float | int, seed: Seed = None, *, directed: bool = False) -> Graph:

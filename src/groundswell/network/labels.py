@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from groundswell.network import _parse
+from groundswell.kernels import edgelist_text as scan
 
 # A presence table costs one byte per possible value; use it while the largest
 # label is at most this many times the number of label occurrences.
@@ -54,9 +54,9 @@ def map_text_tokens(buf: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.nd
     """
     if off.shape[0] == 0:
         return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int64)
-    hashes = _parse.hash_tokens(buf, off)
+    hashes = scan.hash_tokens(buf, off)
     _, first, group = np.unique(hashes, return_index=True, return_inverse=True)
-    if not _parse.tokens_match(buf, off, first, group.astype(np.int64)):
+    if not scan.tokens_match(buf, off, first, group.astype(np.int64)):
         return _map_tokens_exact(buf.tobytes(), off)
     return _by_first_appearance(first, group)
 

@@ -14,9 +14,9 @@ import io
 from pathlib import Path
 
 import numpy as np
-from numba import njit
 
 from groundswell.errors import InvalidInput
+from groundswell.kernels.edgelist_text import format_int_pairs
 from groundswell.network.convert import edge_arrays
 from groundswell.network.graph import Graph
 from groundswell.network.read import format_of
@@ -38,7 +38,7 @@ def write_edgelist(graph: Graph, path: str | Path) -> None:
         names = ["source", "target"] + (["weight"] if weights is not None else [])
         header = (sep.join(names) + "\n").encode()
     if graph.labels.dtype.kind in "iu" and weights is None:
-        body = _format_int_pairs(
+        body = format_int_pairs(
             graph.labels.astype(np.int64)[src], graph.labels[dst].astype(np.int64), ord(sep)
         ).tobytes()
     else:
@@ -55,31 +55,3 @@ def write_edgelist(graph: Graph, path: str | Path) -> None:
     if name.lower().endswith(".gz"):
         data = gzip.compress(data, compresslevel=6)
     Path(name).write_bytes(data)
-
-
-@njit(cache=True)
-def _format_int_pairs(a, b, sep):
-    # 20 digits max per int64 label, two labels, separator and newline.
-    out = np.empty(a.shape[0] * 42, dtype=np.uint8)
-    pos = 0
-    digits = np.empty(20, dtype=np.uint8)
-    for i in range(a.shape[0]):
-        for which in range(2):
-            v = a[i] if which == 0 else b[i]
-            if v < 0:
-                out[pos] = 45
-                pos += 1
-                v = -v
-            k = 0
-            while True:
-                digits[k] = 48 + v % 10
-                v //= 10
-                k += 1
-                if v == 0:
-                    break
-            for j in range(k - 1, -1, -1):
-                out[pos] = digits[j]
-                pos += 1
-            out[pos] = sep if which == 0 else 10
-            pos += 1
-    return out[:pos]

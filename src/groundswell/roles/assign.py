@@ -32,8 +32,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from groundswell.errors import InvalidInput
+from groundswell.kernels import roles as role_kernels
 from groundswell.network.graph import Graph
-from groundswell.roles import _kernels
 from groundswell.roles.communities import community_ties, undirected
 from groundswell.roles.evidence import Evidence
 
@@ -167,7 +167,7 @@ def assign_roles(graph: Graph, evidence: Evidence, rules: Rules | None = None) -
 
     br = ev.bridges
     g = undirected(graph)
-    linked = _kernels.linked_communities(
+    linked = role_kernels.linked_communities(
         g.indptr, g.indices, br.community, max(br.n_communities, 1), rules.min_bridge_ties
     )
     tied = ev.degree >= 2

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 from numba import get_num_threads
 
+from groundswell.kernels import roles as role_kernels
 from groundswell.network.convert import edge_arrays
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed, generator
-from groundswell.roles import _kernels
 
 DEFAULT_SAMPLES = 64
 
@@ -107,7 +107,7 @@ def sampled_betweenness(graph: Graph, samples: int = DEFAULT_SAMPLES, seed: Seed
     k = min(int(samples), n)
     sources = np.sort(generator(seed).choice(n, size=k, replace=False)).astype(np.int64)
     chunks = max(1, min(get_num_threads(), k))
-    total = _kernels.brandes_sources(g.indptr, g.indices, sources, chunks)
+    total = role_kernels.brandes_sources(g.indptr, g.indices, sources, chunks)
     # Each unordered pair is counted from both ends: (n-1)(n-2) ordered pairs.
     return total * (n / k) / ((n - 1) * (n - 2))
 
@@ -133,7 +133,7 @@ def find_bridges(
             comm = renumber(np.asarray(community))
         between = pending.result()
     count = int(comm.max()) + 1 if comm.size else 0
-    pc, reached = _kernels.participation(g.indptr, g.indices, comm, max(count, 1))
+    pc, reached = role_kernels.participation(g.indptr, g.indices, comm, max(count, 1))
     return Bridges(comm, count, pc, reached, between, min(int(samples), g.n))
 
 

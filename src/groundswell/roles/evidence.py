@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 from numba import get_num_threads
 
+from groundswell.kernels import roles as role_kernels
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed
-from groundswell.roles import _kernels
 from groundswell.roles.activity import (
     ATTENDED,
     HOSTED,
@@ -97,7 +97,7 @@ def gather_evidence(
     act = activity if activity is not None else Activity.empty()
     g = undirected(graph)
     degree = np.diff(g.indptr).astype(np.int64)
-    reach = _kernels.reach2(g.indptr, g.indices, max(1, get_num_threads()))
+    reach = role_kernels.reach2(g.indptr, g.indices, max(1, get_num_threads()))
     if bridges is None:
         bridges = find_bridges(g, seed, samples=samples, resolution=resolution)
     p, k, other, day = act.person.astype(np.int64), act.kind, act.other, act.day
@@ -111,8 +111,8 @@ def gather_evidence(
     recruited = np.bincount(recruiter[has], minlength=n).astype(np.int64)
     grew = (led + hosted + recruited) > 0  # went on to recruit, host or lead
     developed = np.bincount(recruiter[has & grew], minlength=n).astype(np.int64)
-    depth = _kernels.tree_depth(recruiter)
-    below = _kernels.subtree_sizes(recruiter, depth)
+    depth = role_kernels.tree_depth(recruiter)
+    below = role_kernels.subtree_sizes(recruiter, depth)
     turnout, mobilised = _turnout(p, k, other, recruiter, n)
 
     dated = ~np.isnan(day)
@@ -175,7 +175,7 @@ def _turnout(p, k, other, recruiter, n) -> tuple[np.ndarray, np.ndarray]:
     lead = np.flatnonzero(((k == LED) | (k == HOSTED)) & (other >= 0))
     lead = lead[np.argsort(other[lead], kind="stable")]
     att = np.flatnonzero((k == ATTENDED) & (other >= 0))
-    leaders, people = _kernels.leader_attendee_pairs(other[lead], p[lead], other[att], p[att])
+    leaders, people = role_kernels.leader_attendee_pairs(other[lead], p[lead], other[att], p[att])
     turnout = np.bincount(leaders, minlength=n).astype(np.int64)
     has = np.flatnonzero(recruiter >= 0)
     keys = np.concatenate([leaders * n + people, recruiter[has] * n + has])

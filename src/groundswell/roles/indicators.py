@@ -31,8 +31,8 @@ import math
 import numpy as np
 
 from groundswell.errors import InvalidInput
+from groundswell.kernels import roles as role_kernels
 from groundswell.network.graph import Graph
-from groundswell.roles import _kernels
 from groundswell.roles.activity import (
     ATTENDED,
     HOSTED,
@@ -144,7 +144,7 @@ class _Context:
         cohort = ~np.isnan(self.first) & self.observed
         if not whole:
             cohort &= (self.first >= lo) & (self.first < hi)
-        reached = _kernels.within_two(self.g.indptr, self.g.indices, active)
+        reached = role_kernels.within_two(self.g.indptr, self.g.indices, active)
         with_active = np.unique(self.community[active]).size if people else 0
         return {
             "distributed_leadership": None if g is None else 1.0 - g,
@@ -167,7 +167,7 @@ class _Context:
         order = rec[np.lexsort((rec, self.a.day[rec]))][::-1]
         parent[self.a.other[order]] = self.p[order]
         parent[parent == np.arange(self.n)] = -1
-        return int(_kernels.tree_depth(parent).max())
+        return int(role_kernels.tree_depth(parent).max())
 
 
 def _periods(day: np.ndarray, period: str):

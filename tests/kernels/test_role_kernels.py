@@ -8,8 +8,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from groundswell.kernels import roles as role_kernels
 from groundswell.network import from_networkx
-from groundswell.roles import _kernels
 from groundswell.roles.communities import leiden, nmi, sampled_betweenness
 
 
@@ -21,7 +21,7 @@ def karate():
 def test_reach2_matches_networkx(karate):
     g, G = karate
     want = [len(nx.single_source_shortest_path_length(G, u, cutoff=2)) - 1 for u in G]
-    assert _kernels.reach2(g.indptr, g.indices, 2).tolist() == want
+    assert role_kernels.reach2(g.indptr, g.indices, 2).tolist() == want
 
 
 def test_betweenness_with_every_source_is_exact(karate):
@@ -44,20 +44,20 @@ def test_participation_by_hand():
     indptr = np.array([0, 3, 4, 5, 6])
     indices = np.array([1, 2, 3, 0, 0, 0], dtype=np.int32)
     comm = np.array([0, 0, 1, 1], dtype=np.int32)
-    pc, reached = _kernels.participation(indptr, indices, comm, 2)
+    pc, reached = role_kernels.participation(indptr, indices, comm, 2)
     assert pc[0] == pytest.approx(4 / 9)
     assert pc[1:].tolist() == [0.0, 0.0, 0.0]
     assert reached.tolist() == [2, 1, 1, 1]
-    assert _kernels.linked_communities(indptr, indices, comm, 2, 2).tolist() == [1, 0, 0, 0]
-    assert _kernels.linked_communities(indptr, indices, comm, 2, 1).tolist() == [1, 0, 1, 1]
+    assert role_kernels.linked_communities(indptr, indices, comm, 2, 2).tolist() == [1, 0, 0, 0]
+    assert role_kernels.linked_communities(indptr, indices, comm, 2, 1).tolist() == [1, 0, 1, 1]
 
 
 def test_tree_depth_and_subtree_sizes():
     parent = np.array([-1, 0, 0, 1, 3, -1, 5, 8, 6])  # 0-1-3-4, 0-2, 5-6-8-7
-    depth = _kernels.tree_depth(parent)
+    depth = role_kernels.tree_depth(parent)
     assert depth.tolist() == [0, 1, 1, 2, 3, 0, 1, 3, 2]
-    assert _kernels.subtree_sizes(parent, depth).tolist() == [4, 2, 0, 1, 0, 3, 2, 0, 1]
-    cycle = _kernels.tree_depth(np.array([1, 0, -1]))
+    assert role_kernels.subtree_sizes(parent, depth).tolist() == [4, 2, 0, 1, 0, 3, 2, 0, 1]
+    cycle = role_kernels.tree_depth(np.array([1, 0, -1]))
     assert cycle.max() <= 2  # a cycle is cut, not followed forever
 
 
@@ -65,7 +65,7 @@ def test_within_two_steps_on_a_path():
     g = from_networkx(nx.path_graph(6))[0]
     active = np.zeros(6, bool)
     active[0] = True
-    assert _kernels.within_two(g.indptr, g.indices, active) == 3
+    assert role_kernels.within_two(g.indptr, g.indices, active) == 3
 
 
 def test_leiden_is_seeded_and_leaves_global_random_alone(karate):
