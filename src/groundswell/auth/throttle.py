@@ -36,7 +36,7 @@ def wait_after(failures: int) -> timedelta:
     if failures < FREE_FAILURES:
         return timedelta(0)
     doublings = min(failures - FREE_FAILURES, 16)  # 2**16 minutes is past MAX_WAIT already
-    return min(MAX_WAIT, FIRST_WAIT * 2**doublings)
+    return min(MAX_WAIT, FIRST_WAIT * (1 << doublings))
 
 
 def seconds_left(locked_until: datetime | None, now: datetime) -> int:

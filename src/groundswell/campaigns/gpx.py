@@ -67,7 +67,8 @@ def haversine_m(
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi, dlam = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlam / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    metres: np.ndarray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return metres
 
 
 def parse_gpx(data: bytes, path: str = "track.gpx") -> list[list[TrackPoint]]:

@@ -52,7 +52,8 @@ class DaskExecutor:
 
     def threads(self) -> int:
         info = self.client.scheduler_info()
-        return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+        threads: int = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
+        return max(1, threads)
 
     def parts_for(self, items: int) -> int:
         return max(1, min(items, self.threads() * self.parts_per_thread))
@@ -67,7 +68,8 @@ class DaskExecutor:
         futures = self.client.map(
             fn, [self._shared_future] * len(parts), list(parts), [False] * len(parts), pure=False
         )
-        return self.client.gather(futures)
+        results: list[T] = self.client.gather(futures)
+        return results
 
     def close(self) -> None:
         self._shared = self._shared_future = None

@@ -48,7 +48,7 @@ def in_conversation(
     min_votes: int = 7,
     greedy_n: int = 15,
 ) -> np.ndarray:
-    """Boolean mask of participants who are clustered (reference 1.2).
+    """Boolean mask of participants who are clustered (Pol.is ``:in-conv``, ``conversation.clj``).
 
     In when ``n_i >= min(min_votes, C)``; if fewer than ``greedy_n`` are in, the
     top voters are added (ties by row order); once in, always in (``previous``).
@@ -319,7 +319,9 @@ def distinct_points(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     return np.ascontiguousarray(p[new]), inverse, counts
 
 
-def _order_by_size(labels: np.ndarray, centres: np.ndarray, weights: np.ndarray):
+def _order_by_size(
+    labels: np.ndarray, centres: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     size = np.bincount(labels, weights=weights, minlength=centres.shape[0])
     order = np.lexsort((centres[:, 1], centres[:, 0], -size))
     rank = np.empty_like(order)

@@ -1,9 +1,9 @@
 """Majority consensus, group-aware consensus and divisive statements.
 
-* **Majority** (Pol.is ``repness.clj:281-320``, reference 1.7): over *all*
+* **Majority** (Pol.is ``repness.clj:281-320``): over *all*
   participants, a statement agrees when ``pa > 0.5`` and ``pat > 1.2816``,
   ranked by ``pa x pat``, top 5; the same with ``pd``, ``pdt`` for disagree.
-* **Group-aware consensus** (``conversation.clj:615-636``, reference 1.6):
+* **Group-aware consensus** (``conversation.clj:615-636``):
   ``prod_g (A_gj + 1) / (S_gj + 2)`` over the groups; red-dwarf's disagree
   variant uses ``D_gj``. A product over k groups, so compare values only
   between analyses with the same k.
@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ class ConsensusStatement:
     p_success: float
     p_test: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -51,7 +52,7 @@ def majority(
     agree: np.ndarray,
     disagree: np.ndarray,
     seen: np.ndarray,
-    tids: list,
+    tids: list[Any],
     columns: np.ndarray,
     *,
     z: float = Z90,

@@ -45,20 +45,28 @@ class VoteMatrix:
     data: np.ndarray
     # id -> row and id -> column maps, built on first use and handed on by
     # ``add_votes`` so an update does not re-index every participant.
-    _pid_index: dict | None = field(default=None, init=False, repr=False, compare=False)
-    _tid_index: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _pid_index: dict[Hashable, int] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _tid_index: dict[Hashable, int] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def pid_index(self) -> dict[Hashable, int]:
         """Row of each participant id (do not modify the returned dict)."""
-        if self._pid_index is None:
-            object.__setattr__(self, "_pid_index", {p: i for i, p in enumerate(self.pids)})
-        return self._pid_index  # type: ignore[return-value]
+        index = self._pid_index
+        if index is None:
+            index = {p: i for i, p in enumerate(self.pids)}
+            object.__setattr__(self, "_pid_index", index)
+        return index
 
     def tid_index(self) -> dict[Hashable, int]:
         """Column of each statement id (do not modify the returned dict)."""
-        if self._tid_index is None:
-            object.__setattr__(self, "_tid_index", {t: j for j, t in enumerate(self.tids)})
-        return self._tid_index  # type: ignore[return-value]
+        index = self._tid_index
+        if index is None:
+            index = {t: j for j, t in enumerate(self.tids)}
+            object.__setattr__(self, "_tid_index", index)
+        return index
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -1,6 +1,6 @@
 """PCA of the mean-imputed vote matrix and Pol.is's sparsity-aware projection.
 
-Pol.is (``math/pca.clj``, reference section 1.3) fills each missing vote with
+Pol.is (``math/pca.clj``) fills each missing vote with
 its column's mean over the votes cast, centres each column on the mean of the
 imputed matrix and takes the top two principal axes. Because the column mean
 of the imputed matrix equals the mean of the cast votes, the centred imputed
@@ -97,7 +97,8 @@ def sign_normalise(components: np.ndarray) -> np.ndarray:
     pivot = np.argmax(np.abs(components), axis=1)
     signs = np.sign(components[np.arange(components.shape[0]), pivot])
     signs[signs == 0] = 1.0
-    return components * signs[:, None]
+    flipped: np.ndarray = components * signs[:, None]
+    return flipped
 
 
 def _dense(
@@ -215,7 +216,7 @@ def run_pca(
     warm: np.ndarray | None = None,
     tol: float = 1e-6,
 ) -> PCAResult:
-    """PCA and projections of every participant and statement (reference 1.3).
+    """PCA and projections of every participant and statement (Pol.is ``pca.clj``).
 
     Participant ``i`` sits at ``sqrt(C / max(|V_i|, 1)) * (X_i . pc_1, X_i . pc_2)``
     where ``C`` is the number of statement columns and ``V_i`` the cells of row

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -59,8 +60,8 @@ class Analysis:
     """
 
     matrix: VoteMatrix
-    moderated_out: frozenset
-    meta: frozenset
+    moderated_out: frozenset[Hashable]
+    meta: frozenset[Hashable]
     options: Options
     seed: int
     mod_out: np.ndarray  # bool over columns: moderated out or meta
@@ -95,7 +96,7 @@ class Analysis:
         xy = self.pca.participants
         return {p: (float(xy[i, 0]), float(xy[i, 1])) for i, p in enumerate(self.matrix.pids)}
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """JSON-ready result (the ``conversations analyse --json`` contract)."""
         tids = self.matrix.tids
         sizes = self.group_sizes()
@@ -122,6 +123,8 @@ class Analysis:
 def _tid_order(tids: Sequence[Hashable]) -> np.ndarray:
     """Columns in statement-id order (Pol.is scans tids in order)."""
     try:
+        # Ignored: a Hashable need not order, but ids are ints or strings, which do
+        # among themselves; a mix raises the TypeError caught here.
         return np.array(sorted(range(len(tids)), key=lambda j: tids[j]), np.int64)  # type: ignore[arg-type,return-value]
     except TypeError:
         return np.array(sorted(range(len(tids)), key=lambda j: str(tids[j])), np.int64)

@@ -150,7 +150,9 @@ def read_comments(path: Path) -> list[Comment]:
     return out
 
 
-def read_votes(path: Path) -> tuple[list, list, np.ndarray, np.ndarray | None]:
+def read_votes(
+    path: Path,
+) -> tuple[list[Hashable], list[Hashable], np.ndarray, np.ndarray | None]:
     header, rows = _rows(path, ("comment-id", "voter-id", "vote"))
     ci, vi, vv = header.index("comment-id"), header.index("voter-id"), header.index("vote")
     ti = header.index("timestamp") if "timestamp" in header else None
@@ -169,12 +171,17 @@ def read_votes(path: Path) -> tuple[list, list, np.ndarray, np.ndarray | None]:
     return pids, tids, np.array(votes, np.int8), ts
 
 
-def read_participant_votes(path: Path) -> tuple[list, list, np.ndarray, dict]:
+def read_participant_votes(
+    path: Path,
+) -> tuple[list[Hashable], list[Hashable], np.ndarray, dict[Hashable, int | None]]:
     """Votes and exported group ids from the wide ``participants-votes.csv``."""
     header, rows = _rows(path, ("participant",))
     vote_cols = [(i, _id(h)) for i, h in enumerate(header) if h not in PV_FIXED]
     gi = header.index("group-id") if "group-id" in header else None
-    pids, tids, votes, groups = [], [], [], {}
+    pids: list[Hashable] = []
+    tids: list[Hashable] = []
+    votes: list[int] = []
+    groups: dict[Hashable, int | None] = {}
     for n, row in enumerate(rows, start=2):
         if not row:
             continue

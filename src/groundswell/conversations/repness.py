@@ -1,4 +1,4 @@
-"""Per-group statement statistics and representative statements (reference 1.5).
+"""Per-group statement statistics and representative statements.
 
 All counts come from the raw vote matrix over the in-conversation members of
 each group (Pol.is ``group-votes``, ``conversation.clj:278-305``); arrays are
@@ -22,6 +22,7 @@ exceed the one-sided 90% critical value 1.2816 (``z-sig-90?``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -60,23 +61,27 @@ class RepStatement:
     repness_test: float
     best_agree: bool = False
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def probability(count: np.ndarray, total: np.ndarray) -> np.ndarray:
     """Laplace-smoothed proportion ``(count + 1) / (total + 2)``."""
-    return (1 + count) / (2 + total)
+    p: np.ndarray = (1 + count) / (2 + total)
+    return p
 
 
 def one_prop_test(succ: np.ndarray, n: np.ndarray) -> np.ndarray:
     """Pol.is one-proportion z-score against 0.5 with one pseudo-count."""
     succ = np.asarray(succ) + 1
     n = np.asarray(n) + 1
-    return 2 * np.sqrt(n) * ((succ / n) - 0.5)
+    z: np.ndarray = 2 * np.sqrt(n) * ((succ / n) - 0.5)
+    return z
 
 
-def two_prop_test(succ_in, succ_out, n_in, n_out) -> np.ndarray:
+def two_prop_test(
+    succ_in: np.ndarray, succ_out: np.ndarray, n_in: np.ndarray, n_out: np.ndarray
+) -> np.ndarray:
     """Pol.is two-proportion z-score with one pseudo-count on each count."""
     succ_in = np.asarray(succ_in) + 1
     succ_out = np.asarray(succ_out) + 1
@@ -155,7 +160,7 @@ def _best_agree(s: GroupStats, g: int, columns: np.ndarray, z: float) -> int | N
 
 def select_repness(
     s: GroupStats,
-    tids: list,
+    tids: list[Any],
     columns: np.ndarray,
     *,
     z: float = Z90,

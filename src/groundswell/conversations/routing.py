@@ -1,4 +1,4 @@
-"""Which statement a participant sees next: Pol.is comment priorities (reference 1.8).
+"""Which statement a participant sees next: Pol.is comment priorities.
 
 From the in-conversation tallies summed over groups (A agrees, D disagrees,
 S seen) and the statement's extremity E on the opinion map
@@ -41,7 +41,8 @@ def priorities(
     priority = importance * (1 + 8 * np.power(2.0, -(seen / 5)))
     if is_meta is not None:
         priority = np.where(is_meta, META_PRIORITY, priority)
-    return priority**2
+    squared: np.ndarray = priority**2
+    return squared
 
 
 def pick(weights: np.ndarray, candidates: np.ndarray, seed: Seed = None) -> int | None:

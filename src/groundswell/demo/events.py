@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import SupportsInt
 
 import numpy as np
 
@@ -71,7 +72,16 @@ class _Builder:
         self.att_person: list[np.ndarray] = []
         self.att_role: list[np.ndarray] = []
 
-    def add(self, initiative, title, kind, day, town, leader, attendees) -> None:
+    def add(
+        self,
+        initiative: int,
+        title: str,
+        kind: str,
+        day: SupportsInt,
+        town: SupportsInt,
+        leader: SupportsInt,
+        attendees: np.ndarray,
+    ) -> None:
         e = len(self.day)
         attendees = attendees[attendees != leader]
         people = np.concatenate([[leader], attendees]).astype(np.int32)
@@ -90,7 +100,8 @@ class _Builder:
 
 def _schedule(start: int, cadence: int, rng: np.random.Generator) -> np.ndarray:
     days = np.arange(start, HORIZON_DAYS, cadence)
-    return np.clip(days + rng.integers(-1, 2, size=days.size), 0, HORIZON_DAYS - 1)
+    jittered: np.ndarray = np.clip(days + rng.integers(-1, 2, size=days.size), 0, HORIZON_DAYS - 1)
+    return jittered
 
 
 def generate_activity(
@@ -196,7 +207,9 @@ def generate_activity(
     )
 
 
-def _pledges(tree: RecruitmentTree, ms: Memberships, rng: np.random.Generator) -> dict:
+def _pledges(
+    tree: RecruitmentTree, ms: Memberships, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     """About a quarter of members pledge once or twice; pledges move made -> shared -> done."""
     members = tree.members
     makers = members[rng.random(members.size) < 0.25]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -128,7 +129,13 @@ def _consent(
     return Consent(contact=contact, contact_day=day, analytics=analytics, analytics_day=day.copy())
 
 
-def generate(seed: int, people: int = 20_000, *, today: date, progress=None) -> DemoMovement:
+def generate(
+    seed: int,
+    people: int = 20_000,
+    *,
+    today: date,
+    progress: Callable[[str], object] | None = None,
+) -> DemoMovement:
     """The demo movement for ``seed``: same seed, size and today, same movement, bit for bit.
 
     Parameters

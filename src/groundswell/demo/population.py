@@ -136,7 +136,9 @@ def _ages(hh_size: np.ndarray, position: np.ndarray, rng: np.random.Generator) -
     return age.astype(np.int16)
 
 
-def _organisations(n: int, sizes: np.ndarray, rng: np.random.Generator):
+def _organisations(
+    n: int, sizes: np.ndarray, rng: np.random.Generator
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """Named organisations (with target staff counts) plus local businesses per town."""
     names: list[str] = []
     kinds: list[int] = []
@@ -170,7 +172,14 @@ def _organisations(n: int, sizes: np.ndarray, rng: np.random.Generator):
     return names, np.array(kinds, dtype=np.int8), np.array(towns, dtype=np.int8), np.array(staff)
 
 
-def _assign_work(town, age, org_kind, org_town, org_staff, rng):
+def _assign_work(
+    town: np.ndarray,
+    age: np.ndarray,
+    org_kind: np.ndarray,
+    org_town: np.ndarray,
+    org_staff: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Give about three in four working-age people a workplace, mostly in their own town."""
     n = town.shape[0]
     workplace = np.full(n, -1, dtype=np.int32)

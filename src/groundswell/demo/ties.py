@@ -62,7 +62,9 @@ def csr(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return indptr, b[order]
 
 
-def _sorted_groups(group: np.ndarray, rng: np.random.Generator):
+def _sorted_groups(
+    group: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Members of each group in random order: (people, group id, first index of group)."""
     people = np.flatnonzero(group >= 0)
     order = np.lexsort((rng.random(people.size), group[people]))
@@ -113,10 +115,13 @@ def _within(
 ) -> np.ndarray:
     """Draw one index in each range ``[lo, hi)`` with probability proportional to weight."""
     u = cum[lo] + rng.random(lo.shape[0]) * (cum[hi] - cum[lo])
-    return np.clip(np.searchsorted(cum, u, side="right") - 1, lo, hi - 1)
+    index: np.ndarray = np.clip(np.searchsorted(cum, u, side="right") - 1, lo, hi - 1)
+    return index
 
 
-def friend_ties(pop: Population, w: np.ndarray, rng: np.random.Generator):
+def friend_ties(
+    pop: Population, w: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Chung-Lu friend ties whose second end is local (neighbourhood, town, nearby town)."""
     n = w.shape[0]
     cum = np.concatenate([[0.0], np.cumsum(w)])
@@ -143,7 +148,9 @@ def friend_ties(pop: Population, w: np.ndarray, rng: np.random.Generator):
     return src[ok], dst
 
 
-def close_triangles(n: int, src: np.ndarray, dst: np.ndarray, count: int, rng: np.random.Generator):
+def close_triangles(
+    n: int, src: np.ndarray, dst: np.ndarray, count: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Close ``count`` random wedges ``a - u - b`` (``u`` uniform among people with two ties)."""
     indptr, indices = csr(n, src, dst)
     degree = np.diff(indptr)

@@ -235,7 +235,9 @@ class OutcomeReport:
         }
 
 
-def _row(group: str, people: int, pairs: list[tuple[float, float]], seed: Seed, n_boot: int):
+def _row(
+    group: str, people: int, pairs: list[tuple[float, float]], seed: Seed, n_boot: int
+) -> ChangeRow:
     n = len(pairs)
     hidden = sup.change_cell(None, n)
     if n < sup.MIN_PAIRED:

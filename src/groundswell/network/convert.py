@@ -149,7 +149,8 @@ def edge_arrays(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
 def float32_values(w: np.ndarray) -> list[float]:
     """float32 weights as the floats they were written as (0.1, not 0.10000000149)."""
     # numpy prints a float32 as the shortest decimal that reads back to it.
-    return w.astype(str).astype(np.float64).tolist()
+    floats: list[float] = w.astype(str).astype(np.float64).tolist()
+    return floats
 
 
 def label_array(values: list[Any]) -> np.ndarray:

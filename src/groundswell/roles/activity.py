@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from groundswell.errors import InvalidInput
 
@@ -63,13 +64,13 @@ class Activity:
 
 
 def make_activity(
-    person,
-    kind,
-    other=None,
-    day=None,
+    person: npt.ArrayLike,
+    kind: npt.ArrayLike,
+    other: npt.ArrayLike | None = None,
+    day: npt.ArrayLike | None = None,
     *,
     n: int,
-    joined_day=None,
+    joined_day: npt.ArrayLike | None = None,
 ) -> Activity:
     """Check and convert parallel sequences into an ``Activity`` for ``n`` people.
 
@@ -82,8 +83,8 @@ def make_activity(
     >>> a.kind.tolist(), a.other.tolist()
     ([0, 1], [1, 7])
     """
-    person = np.asarray(person, dtype=np.int64)
-    size = person.shape[0]
+    people = np.asarray(person, dtype=np.int64)
+    size = people.shape[0]
     kind_in = np.asarray(kind)
     if kind_in.dtype.kind in "US":
         lookup = {k: i for i, k in enumerate(KINDS)}
@@ -105,7 +106,7 @@ def make_activity(
         )
     if not (kinds.shape[0] == other_a.shape[0] == days.shape[0] == size):
         raise InvalidInput("activity arrays person, kind, other and day must have one length")
-    if size and (person.min() < 0 or person.max() >= n):
+    if size and (people.min() < 0 or people.max() >= n):
         raise InvalidInput(f"activity names a person outside 0..{n - 1}")
     if size and (kinds.min() < 0 or kinds.max() >= len(KINDS)):
         raise InvalidInput(f"activity kind codes must be 0..{len(KINDS) - 1}")
@@ -117,4 +118,4 @@ def make_activity(
         joined = np.asarray(joined_day, dtype=np.float64)
         if joined.shape != (n,):
             raise InvalidInput(f"joined_day must have one value per person ({n})")
-    return Activity(person.astype(np.int32), kinds, other_a, days, joined)
+    return Activity(people.astype(np.int32), kinds, other_a, days, joined)

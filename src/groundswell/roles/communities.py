@@ -52,7 +52,9 @@ def undirected(graph: Graph) -> Graph:
     return from_arrays(src, dst, n=graph.n, labels=graph.labels, directed=False)[0]
 
 
-def leiden(graph: Graph, seed: Seed = 0, *, resolution: float = 1.0, iterations: int = 2):
+def leiden(
+    graph: Graph, seed: Seed = 0, *, resolution: float = 1.0, iterations: int = 2
+) -> np.ndarray:
     """Leiden communities maximising modularity, numbered largest first.
 
     igraph draws from Python's ``random`` module; we lend it a private
@@ -109,7 +111,8 @@ def sampled_betweenness(graph: Graph, samples: int = DEFAULT_SAMPLES, seed: Seed
     chunks = max(1, min(get_num_threads(), k))
     total = role_kernels.brandes_sources(g.indptr, g.indices, sources, chunks)
     # Each unordered pair is counted from both ends: (n-1)(n-2) ordered pairs.
-    return total * (n / k) / ((n - 1) * (n - 2))
+    scaled: np.ndarray = total * (n / k) / ((n - 1) * (n - 2))
+    return scaled
 
 
 def find_bridges(

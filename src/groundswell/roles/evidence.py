@@ -157,7 +157,9 @@ def gather_evidence(
     )
 
 
-def _recruiters(p, k, other, day, n) -> np.ndarray:
+def _recruiters(
+    p: np.ndarray, k: np.ndarray, other: np.ndarray, day: np.ndarray, n: int
+) -> np.ndarray:
     """Each person's recruiter (-1 none); a person recruited twice keeps the earliest."""
     rec = np.flatnonzero((k == RECRUITED) & (other >= 0))
     # Undated rows sort last (NaN), so a dated recruitment wins.
@@ -170,7 +172,9 @@ def _recruiters(p, k, other, day, n) -> np.ndarray:
     return recruiter
 
 
-def _turnout(p, k, other, recruiter, n) -> tuple[np.ndarray, np.ndarray]:
+def _turnout(
+    p: np.ndarray, k: np.ndarray, other: np.ndarray, recruiter: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Attendances at each person's actions, and distinct people they mobilised."""
     lead = np.flatnonzero(((k == LED) | (k == HOSTED)) & (other >= 0))
     lead = lead[np.argsort(other[lead], kind="stable")]

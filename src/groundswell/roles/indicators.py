@@ -27,6 +27,7 @@ A value is ``None`` where it is undefined (no one active, no pledges, ...).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -87,7 +88,7 @@ def top_share(x: np.ndarray, share: float) -> float | None:
 
 def movement_indicators(
     graph: Graph, activity: Activity, evidence: Evidence, *, period: str = "quarter"
-) -> dict[str, dict]:
+) -> dict[str, dict[str, Any]]:
     """Every indicator for the whole record (``value``) and per period (``over_time``).
 
     Returns ``{name: {"value": v, "over_time": [{"period", "start", "value"}, ...]}}``.
@@ -96,7 +97,7 @@ def movement_indicators(
         raise InvalidInput(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
     ctx = _Context(graph, activity, evidence)
     whole = ctx.window(-np.inf, np.inf)
-    series: dict[str, list[dict]] = {name: [] for name in INDICATORS}
+    series: dict[str, list[dict[str, Any]]] = {name: [] for name in INDICATORS}
     for label, start, lo, hi in _periods(activity.day, period):
         values = ctx.window(lo, hi)
         for name in INDICATORS:
@@ -170,7 +171,7 @@ class _Context:
         return int(role_kernels.tree_depth(parent).max())
 
 
-def _periods(day: np.ndarray, period: str):
+def _periods(day: np.ndarray, period: str) -> list[tuple[str, str, float, float]]:
     """(label, ISO start, lo, hi) for each calendar period from the first to the last row."""
     dated = day[~np.isnan(day)]
     if dated.size == 0:
@@ -179,7 +180,7 @@ def _periods(day: np.ndarray, period: str):
     first, last = months.astype(np.int64)  # months since 1970-01
     step = {"month": 1, "quarter": 3, "year": 12}[period]
     first -= first % step
-    out = []
+    out: list[tuple[str, str, float, float]] = []
     for m in range(int(first), int(last) + 1, step):
         start = np.datetime64(m, "M").astype("datetime64[D]")
         stop = np.datetime64(m + step, "M").astype("datetime64[D]")

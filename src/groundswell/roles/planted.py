@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from groundswell.errors import InvalidInput
 from groundswell.network.build import from_arrays
@@ -59,12 +60,14 @@ class _Rows:
         self.parts: list[tuple[np.ndarray, int, np.ndarray, np.ndarray]] = []
         self.actions = 0
 
-    def add(self, person, kind: int, other, day) -> None:
-        person = np.atleast_1d(np.asarray(person, dtype=np.int64))
-        size = person.size
-        other = np.broadcast_to(np.asarray(other, dtype=np.int64), (size,))
-        day = np.broadcast_to(np.asarray(day, dtype=np.float64), (size,))
-        self.parts.append((person, kind, other.copy(), day.copy()))
+    def add(
+        self, person: npt.ArrayLike, kind: int, other: npt.ArrayLike, day: npt.ArrayLike
+    ) -> None:
+        people = np.atleast_1d(np.asarray(person, dtype=np.int64))
+        size = people.size
+        others = np.broadcast_to(np.asarray(other, dtype=np.int64), (size,))
+        days = np.broadcast_to(np.asarray(day, dtype=np.float64), (size,))
+        self.parts.append((people, kind, others.copy(), days.copy()))
 
     def action(self, leader: int, kind: int, day: float, attendees: np.ndarray) -> None:
         a = self.actions
@@ -125,7 +128,8 @@ def planted_movement(n: int = 5000, seed: Seed = 0, *, share: float = 0.002) -> 
         days = np.minimum(first + np.cumsum(rng.exponential(pace, got.size)), START + YEAR - 1)
         joined[got] = days
         rows.add(np.full(got.size, who), RECRUITED, got, days)
-        return got
+        chosen: np.ndarray = got
+        return chosen
 
     # Noise: a tenth of members bring in one or two people during the year.
     for who in np.flatnonzero(member & (rng.random(n) < 0.1)):
@@ -182,7 +186,13 @@ def _communities(n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[np.
     return comm, [order[bounds[c] : bounds[c + 1]] for c in range(len(sizes))]
 
 
-def _ties(n, comm, members_of, picks, rng) -> tuple[np.ndarray, np.ndarray]:
+def _ties(
+    n: int,
+    comm: np.ndarray,
+    members_of: list[np.ndarray],
+    picks: dict[str, np.ndarray],
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
     """~8 ties inside one's community, a few random ones outside, planted bridges."""
     sizes = np.array([m.size for m in members_of])
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -218,7 +228,15 @@ def _ties(n, comm, members_of, picks, rng) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(s), np.concatenate(d)
 
 
-def _noise_gatherings(rows, comm, members_of, joined, taken, special, rng) -> None:
+def _noise_gatherings(
+    rows: _Rows,
+    comm: np.ndarray,
+    members_of: list[np.ndarray],
+    joined: np.ndarray,
+    taken: np.ndarray,
+    special: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
     """Hosts (5% of members) hold 1-6 gatherings, each of 5-20 of their 8-25 regulars."""
     hosts = np.flatnonzero(taken & ~special & (rng.random(taken.size) < 0.05))
     for host in hosts:
@@ -231,7 +249,7 @@ def _noise_gatherings(rows, comm, members_of, joined, taken, special, rng) -> No
             rows.action(int(host), HOSTED, day, rng.choice(here, size, replace=False))
 
 
-def _pledges(rows, joined, rng) -> None:
+def _pledges(rows: _Rows, joined: np.ndarray, rng: np.random.Generator) -> None:
     """A quarter of members pledge; 60% share it, half of those carry it out."""
     known = np.flatnonzero(~np.isnan(joined))
     who = known[rng.random(known.size) < 0.25]

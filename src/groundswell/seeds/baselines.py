@@ -83,7 +83,7 @@ def degree_discount(
     return np.concatenate([resolved.forced, np.array(chosen, dtype=np.int32)]).astype(np.int32)
 
 
-def _discount(graph: Graph, u: int, d, t, dd, p: float) -> None:
+def _discount(graph: Graph, u: int, d: np.ndarray, t: np.ndarray, dd: np.ndarray, p: float) -> None:
     for v in graph.neighbours(u):
         t[v] += 1
         dd[v] = d[v] - 2 * t[v] - (d[v] - t[v]) * t[v] * p

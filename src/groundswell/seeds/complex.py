@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -99,7 +100,15 @@ def _order_by_degree(graph: Graph, resolved: Resolved) -> np.ndarray:
     return ids[np.lexsort((ids, -deg[ids]))]
 
 
-def _greedy(graph, resolved, limit, goal, pool, steps, reach):
+def _greedy(
+    graph: Graph,
+    resolved: Resolved,
+    limit: int,
+    goal: float,
+    pool: int,
+    steps: int,
+    reach: Callable[[np.ndarray], float],
+) -> tuple[np.ndarray, float]:
     ranked = _order_by_degree(graph, resolved)
     chosen = list(resolved.forced.tolist())
     current = reach(np.array(chosen, dtype=np.int64))
@@ -119,7 +128,14 @@ def _greedy(graph, resolved, limit, goal, pool, steps, reach):
     return np.array(chosen, dtype=np.int64), current
 
 
-def _clustered(graph, model, resolved, limit, goal, reach):
+def _clustered(
+    graph: Graph,
+    model: Any,
+    resolved: Resolved,
+    limit: int,
+    goal: float,
+    reach: Callable[[np.ndarray], float],
+) -> tuple[np.ndarray, float]:
     need = model.threshold or 2
     deg = graph.out_degree()
     ranked = _order_by_degree(graph, resolved)

@@ -26,13 +26,14 @@ import numpy as np
 from groundswell.errors import InvalidInput
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed
-from groundswell.seeds.constraints import Constraints
+from groundswell.seeds.constraints import Constraints, Resolved
 from groundswell.seeds.exact import choose_best_k, exact_p, reach
-from groundswell.seeds.greedy import greedy
+from groundswell.seeds.greedy import Cover, greedy
 from groundswell.seeds.result import Selection, share_ci
 from groundswell.seeds.sampling import (
     VALIDATION_BASE,
     RRSets,
+    RRSpec,
     hit_count,
     independent_prefix_coverage,
     rr_spec,
@@ -161,7 +162,21 @@ def best_k(
     )
 
 
-def _imm(spec, key, resolved, k, k_eff, eps, ell, executor):
+# What _imm and _opimc return: the validation (covered, sets) when the choice was
+# checked on independent sets, the greedy cover, RR sets used, the measured ratio.
+Outcome = tuple[tuple[int, int] | None, Cover, int, float | None]
+
+
+def _imm(
+    spec: RRSpec,
+    key: np.uint64,
+    resolved: Resolved,
+    k: int,
+    k_eff: int,
+    eps: float,
+    ell: float,
+    executor: Any,
+) -> Outcome:
     """IMM Algorithms 2 (Sampling) and 3 (NodeSelection), with Chen's fresh final sets."""
     n = spec.n
     ell = ell * (1 + math.log(2) / math.log(max(n, 2)))  # Sec. 3.2: overall 1 - n^-ell
@@ -182,7 +197,16 @@ def _imm(spec, key, resolved, k, k_eff, eps, ell, executor):
     return None, greedy(final, resolved, k), theta, None
 
 
-def _opimc(spec, key, resolved, k, k_eff, eps, ell, executor):
+def _opimc(
+    spec: RRSpec,
+    key: np.uint64,
+    resolved: Resolved,
+    k: int,
+    k_eff: int,
+    eps: float,
+    ell: float,
+    executor: Any,
+) -> Outcome:
     """OPIM-C (Tang, Tang, Xiao & Yuan, SIGMOD 2018, Algorithm 2) with minBound."""
     n = spec.n
     delta = 1.0 / n**ell
@@ -242,7 +266,7 @@ def _opimc(spec, key, resolved, k, k_eff, eps, ell, executor):
     raise AssertionError("unreachable")
 
 
-def _sentinels(r1: RRSets, resolved, k: int, k_eff: int) -> np.ndarray:
+def _sentinels(r1: RRSets, resolved: Resolved, k: int, k_eff: int) -> np.ndarray:
     """Sentinels: the leading greedy picks on R1's first round that each cover
     at least ``SENTINEL_SHARE`` of it, at most k / 4 of them.
 
@@ -267,7 +291,9 @@ def _sentinels(r1: RRSets, resolved, k: int, k_eff: int) -> np.ndarray:
     return cover.order[: min(b, k_eff // 4)].astype(np.int32)
 
 
-def _exact(graph, model, p: float, resolved, k: int, start: float) -> Selection:
+def _exact(
+    graph: Graph, model: Any, p: float, resolved: Resolved, k: int, start: float
+) -> Selection:
     """``best_k`` where the reach is exact (``seeds.exact``): CELF, swaps, baselines."""
     order, how = choose_best_k(graph, p, resolved, k)
     seeds = np.concatenate([resolved.forced, order]).astype(np.int32)

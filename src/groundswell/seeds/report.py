@@ -8,6 +8,7 @@ and what simple choices of the same size reach under the same check.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -46,7 +47,7 @@ class Report:
         return bool(sel.reached and value >= need)
 
     def as_json(self, labels: np.ndarray) -> dict[str, Any]:
-        """The CLI's ``--json`` document (DESIGN.md), plus details under extra keys."""
+        """The ``seeds --json`` document (docs/reference/json.md), plus details under extra keys."""
         sel = self.selection
         out: dict[str, Any] = {
             "n": sel.n,
@@ -71,6 +72,7 @@ class Report:
             out["reached"] = self.reached
             out["verified_share"] = self.verified_share
             out["lower_bound"] = sel.lower_bound
+            out["lower_bound_method"] = sel.lower_bound_method
             out["optimal"] = sel.optimal
         if self.baselines:
             out["baselines"] = {
@@ -129,7 +131,9 @@ def check_selection(
 MAX_TOP_UPS = 12
 
 
-def _until_verified(selection: Selection, check: Check, check_of) -> tuple[Selection, Check]:
+def _until_verified(
+    selection: Selection, check: Check, check_of: Callable[[np.ndarray], Check]
+) -> tuple[Selection, Check]:
     """Add people along the greedy order until the Monte Carlo check's lower 95%
     bound reaches the target (at most ``MAX_TOP_UPS`` checks), so "reached"
     rests on the check, never on the RR estimate alone."""

@@ -11,9 +11,10 @@ coverage), counts coverage there and sends back the counts alone.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -121,10 +122,16 @@ _NO_STOP = np.zeros(0, dtype=np.bool_)
 def _gen(
     spec: RRSpec, key: np.uint64, first: int, count: int, stop: np.ndarray = _NO_STOP
 ) -> tuple[np.ndarray, np.ndarray]:
-    return k.rr_chunk(*spec.kernel_args, key, first, count, stop)
+    sizes, members = k.rr_chunk(*spec.kernel_args, key, first, count, stop)
+    return sizes, members
 
 
-def _each(spec: RRSpec, ranges: list[tuple[int, int]], parallel: bool, fn) -> list:
+T = TypeVar("T")
+
+
+def _each(
+    spec: RRSpec, ranges: list[tuple[int, int]], parallel: bool, fn: Callable[[int, int], T]
+) -> list[T]:
     # In-process, chunks run on threads (the kernel releases the GIL); on a
     # Dask worker (parallel=False) they run one after another on its thread.
     threads = _threads() if parallel else 1
@@ -145,29 +152,33 @@ def _pool(threads: int) -> ThreadPoolExecutor:
     return pool
 
 
-def _part_generate(spec: RRSpec, part: tuple, parallel: bool):
+def _part_generate(
+    spec: RRSpec, part: tuple[Any, ...], parallel: bool
+) -> tuple[np.ndarray, np.ndarray]:
     key, ranges, stop = part
     parts = _each(spec, ranges, parallel, lambda a, c: _gen(spec, key, a, c, stop))
     return np.concatenate([s for s, _ in parts]), np.concatenate([m for _, m in parts])
 
 
-def _part_prefix(spec: RRSpec, part: tuple, parallel: bool):
+def _part_prefix(spec: RRSpec, part: tuple[Any, ...], parallel: bool) -> np.ndarray:
     key, ranges, order = part
 
     def one(a: int, c: int) -> np.ndarray:
         sizes, members = _gen(spec, key, a, c)
         offsets = np.zeros(c + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
-        return k.prefix_coverage(offsets, members, order, spec.n)
+        covered: np.ndarray = k.prefix_coverage(offsets, members, order, spec.n)
+        return covered
 
-    return np.sum(_each(spec, ranges, parallel, one), axis=0)
+    total: np.ndarray = np.sum(_each(spec, ranges, parallel, one), axis=0)
+    return total
 
 
 def _hits(spec: RRSpec, key: np.uint64, first: int, count: int, in_seed: np.ndarray) -> int:
     return int(k.rr_hits(*spec.kernel_args, key, first, count, in_seed))
 
 
-def _part_hits(spec: RRSpec, part: tuple, parallel: bool) -> int:
+def _part_hits(spec: RRSpec, part: tuple[Any, ...], parallel: bool) -> int:
     key, ranges, in_seed = part
     return sum(_each(spec, ranges, parallel, lambda a, c: _hits(spec, key, a, c, in_seed)))
 
@@ -181,7 +192,15 @@ def _threads() -> int:
     return max(1, min(numba.get_num_threads(), _CPUS))
 
 
-def _run(fn, spec: RRSpec, key, first: int, count: int, executor: Any, extra: tuple = ()):
+def _run(
+    fn: Callable[[RRSpec, tuple[Any, ...], bool], T],
+    spec: RRSpec,
+    key: np.uint64,
+    first: int,
+    count: int,
+    executor: Any,
+    extra: tuple[Any, ...] = (),
+) -> list[T]:
     """Run ``fn`` over ranges of sets, through ``executor`` if given; results in set order.
 
     ``executor`` follows ``groundswell.compute.Executor`` (``parts_for`` and
@@ -192,7 +211,8 @@ def _run(fn, spec: RRSpec, key, first: int, count: int, executor: Any, extra: tu
         return [fn(spec, (key, chunks, *extra), True)]
     per = -(-len(chunks) // max(1, executor.parts_for(len(chunks))))
     parts = [(key, chunks[i : i + per], *extra) for i in range(0, len(chunks), per)]
-    return executor.map_runs(fn, spec, parts)
+    results: list[T] = executor.map_runs(fn, spec, parts)
+    return results
 
 
 @dataclass
@@ -235,7 +255,8 @@ class RRSets:
 
     def index(self) -> tuple[np.ndarray, np.ndarray]:
         """Node -> sets index for greedy selection."""
-        return k.invert(self.offsets, self.members, self.spec.n)
+        starts, sets = k.invert(self.offsets, self.members, self.spec.n)
+        return starts, sets
 
     def coverage(self, seeds: np.ndarray) -> int:
         mask = np.zeros(self.spec.n, dtype=np.bool_)
@@ -253,7 +274,8 @@ def independent_prefix_coverage(
     """
     order = np.ascontiguousarray(order, dtype=np.int32)
     parts = _run(_part_prefix, spec, key, VALIDATION_BASE, count, executor, extra=(order,))
-    return np.sum(parts, axis=0)
+    total: np.ndarray = np.sum(parts, axis=0)
+    return total
 
 
 def hit_count(

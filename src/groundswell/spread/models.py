@@ -206,4 +206,5 @@ def _normalised_in_weights(graph: Graph) -> np.ndarray:
     inweight = np.bincount(graph.indices, weights=w, minlength=graph.n)
     total = inweight[graph.indices]
     # A person whose ties all weigh 0 can only be reached by seeding them.
-    return np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    share: np.ndarray = np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    return share

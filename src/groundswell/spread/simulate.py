@@ -112,19 +112,23 @@ def simulate(
     )
 
 
-def run_chunk(shared: tuple[np.ndarray, ...], states: np.ndarray, parallel: bool) -> tuple:
+def run_chunk(
+    shared: tuple[np.ndarray, ...], states: np.ndarray, parallel: bool
+) -> tuple[np.ndarray, ...]:
     """Run the kernel for one slice of run states (called by executors)."""
     indptr, indices, edge_value, need, seeds, fparams, iparams = shared
     if parallel:
         import numba
 
         lanes = max(1, min(numba.get_num_threads(), states.shape[0]))
-        return kernel.simulate_parallel(
+        out: tuple[np.ndarray, ...] = kernel.simulate_parallel(
             indptr, indices, edge_value, need, seeds, states, fparams, iparams, lanes
         )
-    return kernel.simulate_serial(
-        indptr, indices, edge_value, need, seeds, states, fparams, iparams
-    )
+    else:
+        out = kernel.simulate_serial(
+            indptr, indices, edge_value, need, seeds, states, fparams, iparams
+        )
+    return out
 
 
 def combine(parts: list[tuple[np.ndarray, ...]], n: int, cap: int) -> tuple[np.ndarray, ...]:

@@ -59,12 +59,14 @@ def run_states(seed: Seed, runs: int) -> np.ndarray:
         value = value ^ np.uint64(const)
         const = (const * _MULT_A) & _MASK
         value = (value * np.uint64(const)) & _M32
-        return value ^ (value >> _S16)
+        mixed: np.ndarray = value ^ (value >> _S16)
+        return mixed
 
     def mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         # uint64 wraps modulo 2**64, which keeps the low 32 bits exact.
         result: np.ndarray = np.bitwise_and(_MIX_L * x - _MIX_R * y, _M32)
-        return result ^ (result >> _S16)
+        mixed: np.ndarray = result ^ (result >> _S16)
+        return mixed
 
     pool = [hashmix(columns[i]) for i in range(pool_size)]
     for src in range(pool_size):
@@ -82,4 +84,5 @@ def run_states(seed: Seed, runs: int) -> np.ndarray:
         const_b = (const_b * _MULT_B) & _MASK
         data = (data * np.uint64(const_b)) & _M32
         words.append(data ^ (data >> _S16))
-    return words[0] | (words[1] << np.uint64(32))
+    state: np.ndarray = words[0] | (words[1] << np.uint64(32))
+    return state
