@@ -109,3 +109,7 @@ class DatabaseError(GroundswellError):
 
     http_status = 503
     exit_code = ExitStatus.DATABASE
+
+
+class ExpiredLink(NotFound):
+    """An emailed link (sign-up, invitation, password reset) that is unknown, used or expired."""

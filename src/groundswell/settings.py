@@ -95,6 +95,11 @@ class Settings(BaseSettings):
         description="Network answers (seeds, spread, roles) worked out at once per process; "
         "more wait for a 503 'busy' page instead of exhausting the database connections.",
     )  # fmt: skip
+    signup: bool = Field(
+        default=True,
+        description="Anyone may make an account by confirming their email address; "
+        "false: accounts only by an admin's invitation.",
+    )
     hsts_seconds: int = Field(
         default=0, ge=0, le=63_072_000,
         description="Send Strict-Transport-Security with this max-age; 0 sends none. "

@@ -1,4 +1,4 @@
-"""``groundswell users create|grant|revoke|list``: accounts and the roles they hold.
+"""``groundswell users create|grant|revoke|link|list|invite``: accounts and the roles they hold.
 
 Passwords are read from standard input (``--password-stdin``, for scripts) or
 asked for twice at a hidden prompt; they are never taken as an argument,
@@ -19,6 +19,7 @@ from groundswell.actions.accounts import (
     do_revoke_role,
     list_users,
 )
+from groundswell.actions.invitations import do_invite
 from groundswell.cli.database import opened_app
 from groundswell.cli.main import app
 from groundswell.cli.options import JSON_OPTION
@@ -131,3 +132,36 @@ def list_(json_out: bool = JSON_OPTION) -> None:
         return
     for info in found:
         say(_describe(info))
+
+
+@users_app.command("invite")
+def invite(
+    email: str = typer.Argument(..., help="Their email address; the invitation goes there."),
+    role: str | None = typer.Option(None, "--role", help="The role they start with: " + ROLE_HELP),
+    scope: str = typer.Option("*", "--scope", help=SCOPE_HELP),
+    person: str | None = typer.Option(
+        None, "--person", help="The id of the person they are in the movement, to link to."
+    ),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Email an invitation: they choose a name and password, and get the role and link given."""
+    from datetime import UTC, datetime
+
+    from groundswell.actions.audit import operator
+
+    with opened_app() as instance:
+        settings = instance.settings
+        # Links need the site's public address; without one, the address 'serve' listens on.
+        base_url = getattr(settings, "base_url", None) or "http://127.0.0.1:8000"
+        sent = do_invite(
+            instance, email=email, role=role, scope=scope, person=person, actor=operator(),
+            now=datetime.now(UTC), base_url=str(base_url),
+            org_name=settings.org_name or "Groundswell",
+        )  # fmt: skip
+    if json_out:
+        print_json(sent.to_dict())
+        return
+    to = f" as {sent.role} ({sent.scope})" if sent.role else ""
+    link = f", linked to person {sent.person}" if sent.person else ""
+    until = f"{sent.expires_at:%Y-%m-%d %H:%M} UTC"
+    say(f"Invited {sent.email}{to}{link}; the link works until {until}.")

@@ -16,6 +16,8 @@ from groundswell.web.inputs import InputGuard
 from groundswell.web.routes import (
     about,
     account,
+    account_email,
+    admin_invite,
     api,
     campaigns,
     conversations,
@@ -81,6 +83,8 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(stories.router)
     web.include_router(stories_admin.router)
     web.include_router(account.router)
+    web.include_router(account_email.router)
+    web.include_router(admin_invite.router)
     web.include_router(conversations_admin.router)  # /conversations/new before /{slug}
     web.include_router(conversations.router)
     web.router.routes.insert(0, conversations.VOTE_ROUTE)  # the busiest request, matched first
