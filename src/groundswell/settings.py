@@ -122,6 +122,33 @@ class Settings(BaseSettings):
         "entitled to use the NHS identity.",
     )
 
+    smtp_url: str | None = Field(
+        default=None,
+        description="Mail server: smtp://host:587?starttls=1 or smtps://host:465 (user and "
+        "password in the URL or in SMTP_USER / SMTP_PASSWORD); none: messages are written "
+        "as .eml files to the outbox folder in data_dir.",
+    )
+    smtp_user: str | None = Field(default=None, description="User name for the mail server.")
+    smtp_password: str | None = Field(default=None, description="Password for the mail server.")
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The site's public address, for links in email.",
+    )
+    mail_from: str | None = Field(
+        default=None, max_length=254,
+        description="The address email comes from, with the organisation's name as sender; "
+        "default: noreply at base_url's host.",
+    )  # fmt: skip
+    mail_per_second: float = Field(
+        default=50.0, gt=0, le=10_000,
+        description="The most email the worker sends a second (the mail server's limit).",
+    )  # fmt: skip
+    mail_attempts: int = Field(
+        default=8, ge=1, le=30,
+        description="Tries before a message is dead (shown on /admin/outbox to retry); "
+        "waits double from a minute between tries.",
+    )  # fmt: skip
+
     @field_validator("org_logo")
     @classmethod
     def _check_logo(cls, value: Path | None) -> Path | None:
@@ -136,6 +163,28 @@ class Settings(BaseSettings):
         if size > LOGO_BYTES:
             raise ValueError(f"{value} is {size:,} bytes; a logo may be {LOGO_BYTES:,} at most")
         return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("give smtp://host[:port][?starttls=1] or smtps://host[:port]")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("give the site's address, such as https://groundswell.example.org")
+        return value.rstrip("/")
 
     @field_validator("database_url")
     @classmethod

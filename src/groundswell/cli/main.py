@@ -96,6 +96,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "backup",
         "Replace the database's contents with a backup, once it is checked in a scratch copy.",
     ),
+    "worker": (
+        "worker",
+        "Send due email and run scheduled jobs (digests, reminders, closing, purges).",
+    ),
+    "outbox": ("worker", "The outbox: list messages, retry a dead one."),
 }
 
 

@@ -46,6 +46,8 @@ class Conversation(Base):
     )
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the worker's close_conversations job closes it; None: open until closed by hand.
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Participant(Base):

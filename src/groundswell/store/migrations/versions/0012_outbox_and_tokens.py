@@ -3,7 +3,8 @@
 Additive: the outbox (``outbox_messages``, ``outbox_jobs``), the kinds of
 message an address has turned off (``notification_optouts``), the address a
 storyteller chose to hear about their story at (``story_contacts``), and
-``people.email``, where the movement may write to a person who consented.
+``people.email``, where the movement may write to a person who consented,
+and ``conversations.closes_at``, when the worker closes a conversation.
 
 Revision ID: 0012
 Revises: 0011
@@ -117,9 +118,13 @@ def upgrade() -> None:
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=True))
         batch_op.create_index(batch_op.f("ix_people_email"), ["email"], unique=False)
+    with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("closes_at", UTC(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.drop_column("closes_at")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_people_email"))
         batch_op.drop_column("email")
