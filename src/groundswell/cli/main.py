@@ -82,6 +82,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Challenges such as a mile a day: create, log days, import CSV or GPX, report.",
     ),
     "stories": ("stories", "Story bank: personal-data check, moderation and training packs."),
+    "events": (
+        "events",
+        "Events: create one, list them, import a sign-in sheet, rebuild attendance ties.",
+    ),
     "users": ("users", "Accounts: create users, grant and revoke roles, list them."),
     "privacy": (
         "privacy",
