@@ -267,7 +267,10 @@ def member_counts(session: Session) -> dict[int, sup.Cell]:
     """
     rows = session.execute(
         select(Initiative.id, Initiative.hand, Initiative.power_mode, func.count(Membership.id))
-        .outerjoin(Membership, Membership.initiative_id == Initiative.id)
+        .outerjoin(
+            Membership,
+            (Membership.initiative_id == Initiative.id) & Membership.left_on.is_(None),
+        )
         .group_by(Initiative.id, Initiative.hand, Initiative.power_mode)
         .order_by(Initiative.id)
     ).all()

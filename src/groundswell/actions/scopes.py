@@ -38,7 +38,7 @@ def person_in_scope(scopes: Scopes, person_id: Any) -> ColumnElement[bool]:
         members = (
             select(Membership.person_id)
             .join(Initiative, Initiative.id == Membership.initiative_id)
-            .where(Initiative.slug.in_(sorted(scopes.initiatives)))
+            .where(Initiative.slug.in_(sorted(scopes.initiatives)), Membership.left_on.is_(None))
             .correlate(None)
         )
         conditions.append(person_id.in_(members))
@@ -60,7 +60,7 @@ def subject_of_person(session: Session, person_id: int | None) -> Subject:
     slugs = session.scalars(
         select(Initiative.slug)
         .join(Membership, Membership.initiative_id == Initiative.id)
-        .where(Membership.person_id == person_id)
+        .where(Membership.person_id == person_id, Membership.left_on.is_(None))
     ).all()
     return Subject(town=town, initiatives=frozenset(slugs))
 

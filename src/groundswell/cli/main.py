@@ -87,6 +87,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Events: create one, list them, import a sign-in sheet, rebuild attendance ties.",
     ),
     "users": ("users", "Accounts: create users, grant and revoke roles, list them."),
+    "pledges": ("pledges", "Pledges: make one for a person, share it, mark it done, list them."),
+    "initiatives": ("initiatives", "Initiatives' members: a person joins or leaves."),
     "privacy": (
         "privacy",
         "Consent registry, subject access exports, erasure and pseudonymised exports.",
