@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
 from groundswell.actions.csvfiles import choice, read_csv, timestamp
+from groundswell.actions.event_evidence import co_hosts
 from groundswell.network.graph import Graph
 from groundswell.roles.activity import (
     ATTENDED,
@@ -191,7 +192,12 @@ def _store_activity(session: Session) -> Activity:
             Event, Event.id == Attendance.event_id
         )
     ).all()
-    att = [a for a in att if a[0] != a[3]]  # the leader is not their own turnout
+    # Hosts besides the leader (event_hosts) host it too; no host is their own turnout.
+    co = co_hosts(session)
+    add([h[0] for h in co], np.full(len(co), HOSTED), [h[1] for h in co],
+        np.array([_day(h[2]) for h in co]))  # fmt: skip
+    hosting = {(h[1], h[0]) for h in co}
+    att = [a for a in att if a[0] != a[3] and (a[1], a[0]) not in hosting]
     add([a[0] for a in att], np.full(len(att), ATTENDED), [a[1] for a in att],
         np.array([_day(a[2]) for a in att]))  # fmt: skip
     pledges = session.execute(

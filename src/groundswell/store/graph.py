@@ -5,14 +5,22 @@ their database id, so someone with no ties yet is still counted. Ties carry
 their ``weight`` (a tie strength, > 0, 1 by default). Two rows for the same
 pair (different ``kind``s, or ``a->b`` and ``b->a`` read undirected) are one
 tie that keeps the first row's weight, counted in ``duplicates_merged``.
+
+Ties have kinds (``knows`` from imports, ``attended_together`` from events
+people came to together, ...). ``kinds`` chooses which are read (default: all)
+and the report's notes say which kinds the graph holds and how many rows of
+each, e.g. ``tie kinds: attended_together (3), knows (1)``, so an analysis
+never mixes kinds of tie without saying so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from groundswell.network.build import LoadReport, from_arrays
@@ -21,7 +29,11 @@ from groundswell.store.models.people import Person, Tie
 
 
 def read_store_graph(
-    source: Any, *, directed: bool = False, weighted: bool = True
+    source: Any,
+    *,
+    directed: bool = False,
+    weighted: bool = True,
+    kinds: Collection[str] | None = None,
 ) -> tuple[Graph, LoadReport]:
     """The people and ties in the store as a ``Graph``.
 
@@ -31,28 +43,37 @@ def read_store_graph(
         context manager that yields one (the ``App``)
     directed : keep each tie's ``source -> target`` direction only
     weighted : keep the ties' ``weight`` column as per-tie weights
+    kinds : the tie kinds to read (None: every kind)
 
     Returns
     -------
     (Graph, LoadReport) with ``lines`` = 0 and ``edges_read`` = tie rows.
     """
     if isinstance(source, Session):
-        return _read(source, directed, weighted)
+        return _read(source, directed, weighted, kinds)
     with source.reading() as session:
-        return _read(session, directed, weighted)
+        return _read(session, directed, weighted, kinds)
 
 
-def _read(session: Session, directed: bool, weighted: bool) -> tuple[Graph, LoadReport]:
+def _read(
+    session: Session, directed: bool, weighted: bool, kinds: Collection[str] | None
+) -> tuple[Graph, LoadReport]:
     people = session.execute(select(Person.id, Person.ref).order_by(Person.id)).all()
     pids = np.fromiter((p[0] for p in people), dtype=np.int64, count=len(people))
     labels = np.array([p[1] for p in people], dtype=str)
-    rows = session.execute(select(Tie.source_id, Tie.target_id, Tie.weight).order_by(Tie.id)).all()
+    chosen = select(Tie.source_id, Tie.target_id, Tie.weight).order_by(Tie.id)
+    per_kind = select(Tie.kind, func.count()).group_by(Tie.kind).order_by(Tie.kind)
+    if kinds is not None:
+        chosen = chosen.where(Tie.kind.in_(sorted(kinds)))
+        per_kind = per_kind.where(Tie.kind.in_(sorted(kinds)))
+    rows = session.execute(chosen).all()
+    held = ", ".join(f"{kind} ({n})" for kind, n in session.execute(per_kind))
     count = len(rows)
     ends = np.fromiter((x for r in rows for x in r[:2]), dtype=np.int64, count=2 * count)
     weights = np.fromiter((r[2] for r in rows), dtype=np.float64, count=count) if weighted else None
     # Person ids are sorted, so a binary search maps database ids to 0..n-1.
     ids = np.searchsorted(pids, ends).astype(np.int32)
-    return from_arrays(
+    graph, report = from_arrays(
         ids[0::2],
         ids[1::2],
         n=len(people),
@@ -60,3 +81,4 @@ def _read(session: Session, directed: bool, weighted: bool) -> tuple[Graph, Load
         directed=directed,
         weights=weights,
     )
+    return graph, replace(report, notes=(*report.notes, f"tie kinds: {held or 'none'}"))

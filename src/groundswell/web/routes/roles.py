@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -91,6 +91,8 @@ class Computed:
     layout: Layout | None
     unreached: list[dict]
     alone: int  # people with no ties and no activity
+    # graph index -> the events they led or hosted, named for their reasons
+    hosted: dict[int, str] = field(default_factory=dict)
 
 
 _CACHE: dict[str, Computed] = {}
@@ -144,8 +146,19 @@ def compute(gs: App, key: tuple) -> Computed:
     unreached, alone = _unreached(evidence, towns)
     return Computed(
         seconds=time.perf_counter() - started, result=result, indicators=indicators,
-        layout=layout, unreached=unreached, alone=alone, **base,
+        layout=layout, unreached=unreached, alone=alone, hosted=_hosted(gs, evidence, pids),
+        **base,
     )  # fmt: skip
+
+
+def _hosted(gs: App, evidence: Any, pids: np.ndarray) -> dict[int, str]:
+    """The events each person who led or hosted any did, named (``actions.event_evidence``)."""
+    from groundswell.actions.event_evidence import hosted_titles, naming
+
+    holders = np.flatnonzero(evidence.led + evidence.hosted > 0)
+    with gs.reading() as session:
+        titles = hosted_titles(session, pids[holders].tolist())
+    return {int(i): naming(titles.get(int(pids[i]), [])) for i in holders.tolist()}
 
 
 def _unreached(evidence: Any, towns: list[str | None]) -> tuple[list[dict], int]:
@@ -192,7 +205,7 @@ def _person(c: Computed, i: int, role: str) -> dict[str, Any]:
         "label": c.labels[i],
         "name": c.names[i],
         "town": c.towns[i],
-        "reason": reason(res, role, i),
+        "reason": reason(res, role, i) + (f"; {c.hosted[i]}" if c.hosted.get(i) else ""),
         "score": float(res.scores[role][i]),
         "others": [r for r in res.roles_of(i) if r != role],
     }
