@@ -51,6 +51,7 @@ system: ## Install the system packages the tests need (Chromium, PostgreSQL)
 test: install system ## Set up and run everything CI runs: lint, type and architecture checks, the whole suite on SQLite and PostgreSQL
 	@export PG_TEST_URL="$$(bash scripts/postgres.sh)" && \
 	$(MAKE) --no-print-directory lint && \
+	$(MAKE) --no-print-directory docs && \
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 .PHONY: lint
@@ -59,6 +60,11 @@ lint: ## ruff (lint + format check), mypy on the engines, import-linter contract
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy $(ENGINES) src/groundswell/compute
 	$(BIN)/lint-imports
+
+.PHONY: docs
+docs: $(VENV)/.installed ## Build the documentation site into site/ (reference pages regenerated first; a broken link fails)
+	$(BIN)/python scripts/docs_reference.py
+	$(BIN)/mkdocs build --strict --quiet
 
 .PHONY: format
 format: ## Fix lint and formatting in place
@@ -78,4 +84,4 @@ bench: install ## Run every benchmark side by side with its peers (PG_BENCH_URL=
 
 .PHONY: clean
 clean: ## Remove the virtual environment and build outputs
-	rm -rf $(VENV) node_modules src/groundswell/web/static/vendor .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) node_modules src/groundswell/web/static/vendor .pytest_cache .ruff_cache .mypy_cache site

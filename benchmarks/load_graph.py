@@ -10,7 +10,7 @@ Run: ``.venv/bin/python benchmarks/load_graph.py [--edges 10000000] [--repeat 3]
    ``networkx.read_edgelist`` and ``igraph.Graph.Read_Edgelist`` (all on the
    same file, each building its in-memory graph).
 
-The target from the product's spec: a 10M-tie file loads "in well under a
+The target: a 10M-tie file loads "in well under a
 minute" and the graph takes under ~16 bytes per tie.
 """
 

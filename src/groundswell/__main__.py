@@ -1,3 +1,5 @@
+"""``python -m groundswell``: the same as the ``groundswell`` command."""
+
 from groundswell.cli.main import run
 
 run()

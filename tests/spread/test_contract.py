@@ -1,4 +1,4 @@
-"""One suite over every spread model: the checks each must pass (STYLE.md section 2)."""
+"""One suite over every spread model: the checks each must pass (docs/contributing.md)."""
 
 from __future__ import annotations
 

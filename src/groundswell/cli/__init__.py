@@ -1,0 +1,1 @@
+"""The ``groundswell`` command: one module per top-level command, loaded only when run."""

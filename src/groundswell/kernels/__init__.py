@@ -1,0 +1,1 @@
+"""numba kernels: arrays in, arrays out; the engines validate input and call them."""

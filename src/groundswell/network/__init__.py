@@ -1,7 +1,12 @@
 """Graphs of people and ties: CSR arrays, readers, conversions and generators.
 
->>> from groundswell.network import read_graph  # doctest: +SKIP
->>> graph, report = read_graph("ties.csv")  # doctest: +SKIP
+>>> import tempfile, pathlib
+>>> from groundswell.network import read_graph
+>>> ties = pathlib.Path(tempfile.mkdtemp()) / "ties.csv"
+>>> _ = ties.write_text("source,target\\nana,ben\\nben,cy\\n")
+>>> graph, report = read_graph(ties)
+>>> graph.n, report.ties, graph.labels.tolist()
+(3, 2, ['ana', 'ben', 'cy'])
 """
 
 from __future__ import annotations
