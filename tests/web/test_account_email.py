@@ -235,3 +235,28 @@ async def test_only_admins_invite(web: FastAPI, app: App, role: str) -> None:
         assert posted.status_code in (401, 403)
     with app.reading() as session:
         assert session.scalars(select(OutboxMessage)).first() is None
+
+
+async def test_a_signed_in_account_links_its_record_through_its_address(
+    web: FastAPI, app: App
+) -> None:
+    add_users(app)
+    participant = USERS["participant"][0]
+    with app.transaction() as session:
+        session.add(Person(ref="self-17", email=participant, consent_contact=True))
+    async for client in client_for(web, "participant"):
+        account = await client.get("/account")
+        assert "Link my record" in account.text
+        sent = await client.post("/account/link", data={"csrf_token": csrf_from(account.text)})
+        assert sent.status_code == 200 and "Check your email" in sent.text
+        link = last_link(app, "link_record")
+        page = await client.get(link)
+        assert page.status_code == 200 and participant in page.text
+        done = await client.post(link, data={"csrf_token": csrf_from(page.text)})
+        assert done.status_code == 200 and "Your record is linked" in done.text
+    with app.reading() as session:
+        linked = session.scalar(
+            select(Person.ref).join(User, User.person_id == Person.id)
+            .where(User.email == participant)
+        )  # fmt: skip
+    assert linked == "self-17"

@@ -23,6 +23,7 @@ from groundswell.actions import Database
 from groundswell.actions.accounts import normalise_email
 from groundswell.actions.audit import record_access
 from groundswell.actions.outbox import enqueue_email
+from groundswell.actions.person_email import link_by_email
 from groundswell.auth import passwords, throttle, tokens
 from groundswell.errors import Conflict, ExpiredLink, InvalidInput
 from groundswell.store.models import (
@@ -194,6 +195,7 @@ def do_confirm_sign_up(db: Database, *, token: str, now: datetime) -> str:
         retire_tokens(session, TokenPurpose.VERIFY, row.email, now)
         session.flush()
         record_access(session, row.email, "accounts.sign_up", "user", row.email)
+        link_by_email(session, user)  # the address is confirmed: link the person who gave it
         return row.email
 
 

@@ -20,6 +20,7 @@ from groundswell.actions.account_tokens import ACCOUNT_KIND, issue_token, retire
 from groundswell.actions.accounts import UserInfo, normalise_email
 from groundswell.actions.audit import record_access
 from groundswell.actions.outbox import enqueue_email
+from groundswell.actions.person_email import link_by_email
 from groundswell.auth import passwords
 from groundswell.auth.permissions import parse_role, parse_scope
 from groundswell.errors import Conflict, InvalidInput, NotFound
@@ -137,7 +138,9 @@ def do_accept_invitation(
             user.person_id = row.person_id
         session.add(user)
         session.flush()
-        person = _person_ref(session, row.person_id)
+        if row.person_id is None:
+            link_by_email(session, user)  # opening the emailed link confirmed the address
+        person = _person_ref(session, user.person_id)
         record_access(
             session, row.email, "accounts.accept_invitation", "user", row.email,
             {"role": row.role, "scope": row.scope, "person": person},

@@ -1,4 +1,4 @@
-"""Accounts by email: sign up, confirm the address, reset a password, accept an invitation.
+"""Accounts by email: sign up, confirm the address, reset a password, accept an invitation, link.
 
 Thin adapters over ``groundswell.actions.account_tokens`` and
 ``groundswell.actions.invitations``: forms post back to their own address,
@@ -17,6 +17,7 @@ import anyio
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from groundswell.actions.account_link import do_confirm_link, do_request_link
 from groundswell.actions.account_tokens import (
     do_confirm_sign_up,
     do_request_password_reset,
@@ -26,6 +27,7 @@ from groundswell.actions.account_tokens import (
 )
 from groundswell.actions.invitations import do_accept_invitation, invitation
 from groundswell.errors import Conflict, ExpiredLink, InvalidInput
+from groundswell.web.auth import SignedInUser
 from groundswell.web.deps import GsApp
 from groundswell.web.ratelimit import RateLimited, check_sign_in, client_address, limiter
 
@@ -243,3 +245,33 @@ async def accept_invitation(
     return render(
         request, "invitation_accept.html", 422, errors=errors, token=token, offer=offer, name=name
     )
+
+
+# --- linking an account to its person ----------------------------------------
+
+
+@router.post("/account/link")
+async def request_link(request: Request, gs: GsApp, user: SignedInUser) -> HTMLResponse:
+    base, org = site(request)
+    now = request.app.state.clock()
+    sent = await _off_loop(
+        lambda: do_request_link(gs, user_id=user.user_id, now=now, base_url=base, org_name=org)
+    )
+    return render(request, "account_link_sent.html", sent=sent, email=user.email)
+
+
+@router.get("/account/link/{token}")
+def link_page(request: Request, token: str, user: SignedInUser) -> HTMLResponse:
+    return render(request, "account_link_confirm.html", token=token, email=user.email)
+
+
+@router.post("/account/link/{token}")
+async def link(request: Request, gs: GsApp, token: str, user: SignedInUser) -> Response:
+    now = request.app.state.clock()
+    try:
+        person = await _off_loop(
+            lambda: do_confirm_link(gs, token=token, user_id=user.user_id, now=now)
+        )
+    except ExpiredLink:
+        return _gone(request)
+    return render(request, "account_link_done.html", person=person)
