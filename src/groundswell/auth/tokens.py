@@ -56,7 +56,18 @@ def sign(key: bytes, purpose: str, value: str) -> str:
 
 
 def unsign(key: bytes, purpose: str, signed: str | None) -> str | None:
-    """The value inside ``signed`` when its signature is good, else None."""
+    """The value inside ``signed`` when its signature is good, else None.
+
+    A signature is bound to its key and its purpose: a visitor cookie's value
+    is no use as a session's.
+
+    >>> key = bytes(32)
+    >>> cookie = sign(key, "visitor", "abc123")
+    >>> unsign(key, "visitor", cookie), unsign(key, "session", cookie)
+    ('abc123', None)
+    >>> unsign(key, "visitor", "abc124" + cookie[6:]) is None
+    True
+    """
     if not signed or signed.count(".") != 1:
         return None
     value, signature = signed.split(".")

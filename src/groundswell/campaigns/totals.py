@@ -99,6 +99,19 @@ def progress(
 
     ``groups`` maps a person to their team or neighbourhood; people without
     one are counted under ``(no team)``.
+
+    Examples
+    --------
+    Twelve people walk a mile each on the first day; three people's miles are
+    too few to show (under 10 people, ``measures.suppression``):
+
+    >>> day = date(2026, 6, 1)
+    >>> logs = [Log(f"p{i}", day, 1.0) for i in range(12)]
+    >>> done = progress(logs, starts_on=day, ends_on=day, daily_target=1.0, goal=100.0)
+    >>> done.total.value, done.share_of_goal.value
+    (12.0, 0.12)
+    >>> progress(logs[:3], starts_on=day, ends_on=day, daily_target=1.0).total.reason
+    'suppressed (<10)'
     """
     if ends_on < starts_on:
         raise InvalidInput(f"the campaign ends ({ends_on}) before it starts ({starts_on})")

@@ -48,7 +48,13 @@ def _affordable(order: np.ndarray, resolved: Resolved, k: int) -> np.ndarray:
 def highest_degree(
     graph: Graph, k: int, *, constraints: Constraints | None = None, **_: object
 ) -> np.ndarray:
-    """The ``k`` people with the most ties out."""
+    """The ``k`` people with the most ties out.
+
+    >>> from groundswell.network.build import from_arrays
+    >>> graph, _ = from_arrays([0, 0, 0, 4, 4, 5], [1, 2, 3, 5, 6, 6])
+    >>> highest_degree(graph, 2).tolist()
+    [0, 4]
+    """
     return _top(graph.out_degree().astype(np.float64), _resolve(graph, constraints), k)
 
 
