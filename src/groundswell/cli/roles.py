@@ -117,7 +117,7 @@ def roles(
 
 
 def as_json(graph: Graph, result: RoleAssignment, indicators: dict, seconds: float) -> dict:
-    """The documented ``--json`` document (DESIGN.md) plus scores, thresholds, sizes."""
+    """The ``roles --json`` document (docs/reference/json.md): people, scores, thresholds."""
     from groundswell.roles import ROLE_NAMES
 
     labels = graph.labels

@@ -184,7 +184,7 @@ def _run(graph, model, seed_ids, runs, seed, tolerance, executor) -> SpreadResul
 
 
 def as_json(graph: Graph, result: SpreadResult) -> dict[str, object]:
-    """The documented ``--json`` document (DESIGN.md) plus curve and model extras."""
+    """The ``spread --json`` document (docs/reference/json.md) with the reach curve."""
     doc = result.to_dict()
     return {
         "n": graph.n,
