@@ -26,7 +26,7 @@ import numpy as np
 from groundswell.errors import InvalidInput
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed
-from groundswell.seeds.constraints import Constraints
+from groundswell.seeds.constraints import Constraints, Resolved
 from groundswell.seeds.exact import MILP_SECONDS, choose_for_target, exact_p
 from groundswell.seeds.greedy import greedy
 from groundswell.seeds.result import Selection, share_ci
@@ -151,7 +151,16 @@ def fewest_seeds(
     )
 
 
-def _exact(graph, model, p, resolved, target, limit, start, bound_seconds) -> Selection:
+def _exact(
+    graph: Graph,
+    model: Any,
+    p: float,
+    resolved: Resolved,
+    target: float,
+    limit: int,
+    start: float,
+    bound_seconds: float,
+) -> Selection:
     """``fewest_seeds`` where the reach is exact (``seeds.exact``): no sampling at all."""
     n = graph.n
     got = choose_for_target(graph, p, resolved, target, limit, bound_seconds)
