@@ -115,7 +115,8 @@ def test_complex_heuristic_says_there_is_no_guarantee():
     g = from_arrays(rng.integers(0, 120, 500), rng.integers(0, 120, 500), n=120)[0]
     model = Model("complex", threshold=2)
     sel = complex_seeds(g, model, k=6, seed=1, runs=10, pool=10)
-    assert len(sel.seeds) == 6 and sel.guarantee is None
+    # At most 6: the exact greedy stops once more people would add nobody.
+    assert 1 <= len(sel.seeds) <= 6 and sel.guarantee is None
     assert any("no approximation guarantee" in note for note in sel.notes)
     target = complex_seeds(g, model, target=0.5, seed=1, runs=10, pool=10)
     assert target.reached is (target.estimate >= 0.5 * g.n)

@@ -30,8 +30,7 @@ def utc_times(period: places.Period, days: np.ndarray) -> list[datetime | None]:
 
 
 def dates(period: places.Period, days: np.ndarray) -> list[date | None]:
-    days_out: list[date | None] = period.dates(days).tolist()
-    return days_out
+    return period.dates(days).tolist()
 
 
 def bulk_insert(
@@ -56,8 +55,7 @@ def as_rows(n: int, **columns: Any) -> list[dict[str, Any]]:
 
 
 def keys_at(keys: np.ndarray, index: np.ndarray) -> list[int]:
-    picked: list[int] = keys[index].tolist()
-    return picked
+    return keys[index].tolist()
 
 
 def optional_keys(keys: np.ndarray, index: np.ndarray) -> list[int | None]:

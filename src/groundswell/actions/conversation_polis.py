@@ -18,10 +18,8 @@ anything derived from it.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 from sqlalchemy import insert, select
@@ -61,7 +59,7 @@ def _ms(when: datetime) -> int:
     return round(when.timestamp() * 1000)
 
 
-def _int_ids(folder: Path, ids: list[Hashable], what: str) -> None:
+def _int_ids(folder: Path, ids: list, what: str) -> None:
     bad = next((x for x in ids if not isinstance(x, int)), None)
     if bad is not None:
         raise InputFileError(
@@ -101,14 +99,13 @@ def do_import_polis(
         authors = {c.author for c in export.comments if c.author is not None}
         pids = list(dict.fromkeys([*export.pids, *sorted(authors, key=str)]))
         session.execute(insert(Participant), [{"conversation_id": conv.id, "pid": p} for p in pids])
-        participant: dict[Hashable, int] = dict(
-            session.execute(
+        participant = dict(
+            tuple(r)
+            for r in session.execute(
                 select(Participant.pid, Participant.id).where(
                     Participant.conversation_id == conv.id
                 )
             )
-            .tuples()
-            .all()
         )
         comments = {c.tid: c for c in export.comments}
         for tid in export.tids:
@@ -126,16 +123,14 @@ def do_import_polis(
                         "is_seed": False,
                         "created_at": _when(c.timestamp, now),
                     }
-                    # _int_ids above made every tid an int, so they order.
-                    for c in sorted(comments.values(), key=lambda c: cast(int, c.tid))
+                    for c in sorted(comments.values(), key=lambda c: c.tid)
                 ],
             )
-        statement: dict[Hashable, int] = dict(
-            session.execute(
+        statement = dict(
+            tuple(r)
+            for r in session.execute(
                 select(Statement.tid, Statement.id).where(Statement.conversation_id == conv.id)
             )
-            .tuples()
-            .all()
         )
         stamps = export.timestamps
         rows = [
@@ -157,14 +152,13 @@ def to_export(db: Database, slug: str) -> PolisExport:
     """The conversation as a Pol.is export (votes in the order cast)."""
     with db.reading() as session:
         conv = find_conversation(session, slug)
-        pid_of: dict[int, int] = dict(
-            session.execute(
+        pid_of = dict(
+            tuple(r)
+            for r in session.execute(
                 select(Participant.id, Participant.pid).where(
                     Participant.conversation_id == conv.id
                 )
             )
-            .tuples()
-            .all()
         )
         rows = session.scalars(
             select(Statement).where(Statement.conversation_id == conv.id).order_by(Statement.tid)

@@ -17,7 +17,6 @@ from collections import Counter, OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -47,9 +46,7 @@ CACHE_SIZE = 32
 ROUTING_STALE_VOTES = 25
 ROUTING_STALE_SHARE = 0.05
 
-_cache: OrderedDict[tuple[str, int], tuple[tuple[int, int, tuple[int, ...]], Analysis]] = (
-    OrderedDict()
-)
+_cache: OrderedDict[tuple[str, int], tuple[tuple, Analysis]] = OrderedDict()
 _logs: OrderedDict[tuple[str, int], VoteLog] = OrderedDict()  # see _log
 _lock = threading.Lock()
 
@@ -66,7 +63,7 @@ class VoteLog:
     excluded: frozenset[int]  # statements out of the math (rejected, or pending in pre)
 
     @property
-    def signature(self) -> tuple[int, int, tuple[int, ...]]:
+    def signature(self) -> tuple:
         return (len(self.pids), self.last_id, tuple(sorted(self.excluded)))
 
 
@@ -249,11 +246,10 @@ class Report:
     conversation: ConversationView
     n_participants: int
     n_votes: int
-    # one per statement: tid, text, status, counts, agree share per group
-    statements: list[dict[str, Any]]
-    groups: list[dict[str, Any]] = field(default_factory=list)  # id, label, size, statements
-    consensus: list[dict[str, Any]] = field(default_factory=list)
-    divisive: list[dict[str, Any]] = field(default_factory=list)
+    statements: list[dict]  # one per statement: tid, text, status, counts, agree share per group
+    groups: list[dict] = field(default_factory=list)  # id, label, size, statements
+    consensus: list[dict] = field(default_factory=list)
+    divisive: list[dict] = field(default_factory=list)
     # x, y, group: the index into ``groups``, -1 not grouped yet, SMALL_GROUP in a small group
     points: list[tuple[float, float, int]] = field(default_factory=list)
     per_day: list[tuple[date, int]] = field(default_factory=list)
@@ -262,7 +258,7 @@ class Report:
     # 1 to MIN_CELL - 1 (a count under MIN_CELL is not shown either).
     in_small_groups: int | None = 0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict:
         return {
             "conversation": {
                 "slug": self.conversation.slug,
@@ -314,9 +310,7 @@ def report(db: Database, slug: str) -> Report:
         conv = find_conversation(session, slug)
         view = view_of(conv)
         log = _log(db, session, conv)
-        texts: dict[Hashable, tuple[str, str]] = {
-            s.tid: (s.text, str(s.status.value)) for s in shown_statements(session, conv)
-        }
+        texts = {s.tid: (s.text, str(s.status.value)) for s in shown_statements(session, conv)}
         n_participants = session.scalar(
             select(func.count()).where(Participant.conversation_id == conv.id)
         )
@@ -351,12 +345,12 @@ def report(db: Database, slug: str) -> Report:
     votes_shown = [g for i, g in enumerate(shown) if i not in kept.hidden]
 
     def text(tid: Hashable) -> str:
-        return texts.get(tid, ("", ""))[0]
+        return texts.get(tid, ("", ""))[0]  # type: ignore[arg-type]
 
-    statements: list[dict[str, Any]] = []
+    statements = []
     for tid, (body, status) in texts.items():
         j = col.get(tid)
-        entry: dict[str, Any] = {"tid": tid, "text": body, "status": status}
+        entry = {"tid": tid, "text": body, "status": status}
         if j is None:
             entry.update(agree=0, disagree=0, seen=0, agree_pct=None)
         else:
@@ -370,7 +364,7 @@ def report(db: Database, slug: str) -> Report:
                 entry[f"group_{label[g]}_agree_pct"] = _share(stats.na[g, j], stats.ns[g, j])
         entry["pass"] = entry["seen"] - entry["agree"] - entry["disagree"]
         statements.append(entry)
-    groups: list[dict[str, Any]] = []
+    groups = []
     for g in shown:
         reps = []
         for r in a.repness[g] if g in votes_shown else []:
@@ -385,7 +379,7 @@ def report(db: Database, slug: str) -> Report:
             {"id": len(groups), "label": label[g], "size": int(sizes[g]), "statements": reps,
              "reason": None if g in votes_shown else SECONDARY}
         )  # fmt: skip
-    consensus: list[dict[str, Any]] = []
+    consensus = []
     for side in ("agree", "disagree"):
         for s in getattr(a.consensus, side):
             j = col[s.tid]

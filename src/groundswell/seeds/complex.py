@@ -29,6 +29,7 @@ import numpy as np
 from groundswell.errors import InvalidInput
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed
+from groundswell.seeds import deterministic
 from groundswell.seeds.constraints import Constraints, Resolved
 from groundswell.seeds.result import Selection
 
@@ -61,19 +62,39 @@ def complex_seeds(
     limit = int(resolved.candidate.sum()) if k is None else min(k, int(resolved.candidate.sum()))
     goal = math.inf if target is None else target * n
 
+    counted = deterministic.rule(model) is not None  # nothing left to chance: count once
+
     def reach(ids: np.ndarray) -> float:
         if ids.size == 0:
             return 0.0
+        if counted:
+            return deterministic.count(graph, model, ids)
         return float(simulate(graph, model, ids.astype(np.int32), runs=runs, seed=seed).reach_mean)
 
     clustered = _clustered(graph, model, resolved, limit, goal, reach)
-    candidates = [clustered]
+    candidates = {"complex-clustered": clustered}
+    if counted:
+        got = deterministic.greedy(graph, model, resolved, limit, goal)
+        if got is not None:  # greedy on the exact reach, every candidate every round
+            order, after, forced_value = got
+            ids = np.concatenate([resolved.forced, order]).astype(np.int64)
+            value = float(after[-1]) if after.size else forced_value
+            candidates["complex-exact-greedy"] = (ids, value)
     if clustered[1] < min(goal, n):  # greedy cannot beat a set that already reaches it
-        candidates.insert(0, _greedy(graph, resolved, limit, goal, pool, steps, reach))
-    best = max(candidates, key=lambda c: (c[1] >= goal, c[1], -c[0].size))
-    seeds, est = best
-    method = "complex-clustered" if best is clustered else "complex-greedy-sim"
-    notes = [NO_GUARANTEE, f"estimate from {runs} simulations per evaluation"]
+        candidates["complex-greedy-sim"] = _greedy(graph, resolved, limit, goal, pool, steps, reach)
+
+    def rank(item: tuple[str, tuple[np.ndarray, float]]) -> tuple[bool, float, float]:
+        ids, value = item[1]
+        if target is not None and value >= goal:  # reaching it: the fewest people first
+            return True, -float(ids.size), value
+        return False, value, -float(ids.size)
+
+    method, (seeds, est) = max(candidates.items(), key=rank)
+    notes = [NO_GUARANTEE]
+    if counted:
+        notes.append("reach counted exactly: nothing is left to chance under this model")
+    else:
+        notes.append(f"estimate from {runs} simulations per evaluation")
     reached = None if target is None else bool(est >= goal)
     if reached is False:
         notes.append(f"target {target:.0%} not reached: best found {est / n:.1%}")
@@ -84,13 +105,14 @@ def complex_seeds(
         model=model.describe(),
         n=n,
         estimate=est,
-        estimate_ci95=(math.nan, math.nan),
+        estimate_ci95=(est, est) if counted else (math.nan, math.nan),
         rr_sets=0,
         seconds=time.perf_counter() - start,
         guarantee=None,
         notes=notes,
         target=target,
         reached=reached,
+        verified=est if counted else None,
     )
 
 

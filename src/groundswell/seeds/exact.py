@@ -31,14 +31,15 @@ import numpy as np
 
 from groundswell.kernels import direct as k
 from groundswell.network.graph import Graph
-from groundswell.seeds.constraints import Constraints, Resolved
+from groundswell.seeds.constraints import Resolved
 
 # Swaps tried per call, budgeted as if each were a pass over people and
 # ties (most look only near the person dropped, so this is generous).
 SWAP_WORK = 3_000_000_000
-LP_SECONDS = 120.0
+LP_SECONDS = 120.0  # the LP's time limit from the command line (a page passes less)
 MILP_MAX_NODES = 3000  # solve the integer program below this many people
 MILP_SECONDS = 10.0
+DUAL_SECONDS = 0.5  # the quick bound's time when the LP runs out of time
 TOL = 1e-9
 RELAXED = "integer program with each reach 1 - (1 - p)^c relaxed to c p (HiGHS)"
 
@@ -51,6 +52,10 @@ class Bound:
     optimal: bool  # the problem itself (p = 1) was solved to optimality
     method: str
     seconds: float
+    # How it was proven: "integer program", "integer program stopped" (its
+    # bound at the time limit), "LP relaxation", or "Lagrangian dual" (the
+    # quick bound of ``seeds.dual`` when HiGHS did not finish in time).
+    kind: str = "LP relaxation"
 
 
 def exact_p(model: Any) -> float | None:
@@ -78,8 +83,7 @@ def reach(graph: Graph, p: float, seeds: np.ndarray) -> float:
 def prefix_reach(graph: Graph, p: float, order: np.ndarray) -> np.ndarray:
     """Exact expected reach after each prefix of ``order`` (``out[0]`` = nobody)."""
     order = np.ascontiguousarray(order, dtype=np.int32)
-    curve: np.ndarray = k.prefix_reach(graph.indptr, graph.indices, float(p), order)
-    return curve
+    return k.prefix_reach(graph.indptr, graph.indices, float(p), order)
 
 
 def lazy_greedy(
@@ -189,6 +193,8 @@ def lower_bound(
     *,
     milp_nodes: int = MILP_MAX_NODES,
     seconds: float = MILP_SECONDS,
+    lp_seconds: float = LP_SECONDS,
+    upper: float | None = None,
 ) -> tuple[Bound | None, np.ndarray | None]:
     """Proven fewest people (already-active included) any choice needs to reach ``target_value``.
 
@@ -198,10 +204,15 @@ def lower_bound(
     at 1. Any seed set gives a feasible point (``1 - (1 - p)^c <= c p``), so
     the LP optimum, rounded up, bounds every choice from below. HiGHS solves
     to a relative gap of about 1e-7: we take a millionth off before
-    rounding up so the bound stays a bound. Returns (bound, set) where the
-    set is the integer program's best with ``p = 1`` (an exact optimum when
-    ``bound.optimal``), else None. ``(None, None)`` when no choice reaches
-    the target.
+    rounding up so the bound stays a bound. The integer program (below
+    ``milp_nodes`` people) gets ``seconds``, the LP ``lp_seconds``; when the
+    LP does not finish in time, the Lagrangian dual of the same LP
+    (:mod:`groundswell.seeds.dual`, weaker but proven, a fraction of a
+    second) stands in, steered by ``upper`` (a count known to reach the
+    target); ``lp_seconds = 0`` goes to it directly. Returns (bound, set)
+    where the set is the integer program's best with ``p = 1`` (an exact
+    optimum when ``bound.optimal``), else None. ``(None, None)`` when no
+    choice reaches the target.
     """
     import scipy.sparse as sp
     from scipy.optimize import Bounds, LinearConstraint, linprog, milp
@@ -240,28 +251,44 @@ def lower_bound(
         if res.status == 0:
             people = _round_up(res.fun)
             how = "integer program (HiGHS)" if p >= 1.0 else RELAXED
-            bound = Bound(people, p >= 1.0, how, time.perf_counter() - start)
+            kind = "integer program" if p >= 1.0 else "LP relaxation"
+            bound = Bound(people, p >= 1.0, how, time.perf_counter() - start, kind)
             return bound, found
         dual = getattr(res, "mip_dual_bound", None)
         if dual is not None and np.isfinite(dual):
             people = _round_up(dual)
             how = "integer program's bound (HiGHS, stopped at its time limit)"
-            return Bound(people, False, how, time.perf_counter() - start), found
-    # Interior point then crossover: about 3x faster than dual simplex on GitHub.
-    res = linprog(
-        c,
-        A_ub=a_ub,
-        b_ub=b_ub,
-        bounds=np.column_stack([lo, hi]),
-        method="highs-ipm",
-        options={"time_limit": LP_SECONDS},
+            seconds_used = time.perf_counter() - start
+            return Bound(people, False, how, seconds_used, "integer program stopped"), found
+    if lp_seconds > 0:
+        # Interior point then crossover: about 3x faster than dual simplex on GitHub.
+        res = linprog(
+            c,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            bounds=np.column_stack([lo, hi]),
+            method="highs-ipm",
+            options={"time_limit": lp_seconds},
+        )
+        if res.status == 2:
+            return None, None
+        if res.status == 0:
+            used = time.perf_counter() - start
+            return Bound(_round_up(res.fun), False, "LP relaxation (HiGHS)", used), None
+        if res.status != 1:  # 1: stopped at the time limit; anything else is no bound
+            return None, None
+    if upper is None:
+        return None, None
+    from groundswell.seeds.dual import lagrangian_bound
+
+    people = lagrangian_bound(graph, p, resolved, target_value, upper, DUAL_SECONDS)
+    if people <= 0:  # nothing proven worth saying
+        return None, None
+    how = "Lagrangian dual of the LP relaxation (Fisher 1981)" + (
+        f": the LP did not finish within {lp_seconds:g} s" if lp_seconds > 0 else ""
     )
-    if res.status == 2:
-        return None, None
-    if res.status != 0:
-        return None, None
-    bound = Bound(_round_up(res.fun), False, "LP relaxation (HiGHS)", time.perf_counter() - start)
-    return bound, None
+    used = time.perf_counter() - start
+    return Bound(people, False, how, used, "Lagrangian dual"), None
 
 
 def _round_up(value: float) -> int:
@@ -294,7 +321,9 @@ def choose_best_k(graph: Graph, p: float, resolved: Resolved, k: int) -> tuple[n
     return best, method
 
 
-def _as_constraints(resolved: Resolved) -> Constraints:
+def _as_constraints(resolved: Resolved):
+    from groundswell.seeds.constraints import Constraints
+
     return Constraints(
         consented=np.nonzero(resolved.candidate)[0],
         must_include=resolved.forced,
@@ -310,6 +339,7 @@ def choose_for_target(
     target: float,
     limit: int,
     bound_seconds: float = MILP_SECONDS,
+    lp_seconds: float = LP_SECONDS,
 ) -> dict[str, Any]:
     """Fewest people whose exact reach is at least ``target`` of everyone, with its bound.
 
@@ -326,7 +356,10 @@ def choose_for_target(
     swaps, bound, optimal = 0, None, False
     if reached:
         order, swaps = improve(graph, p, resolved, np.concatenate([forced, order]), need)
-        bound, exact_set = lower_bound(graph, p, resolved, need, seconds=bound_seconds)
+        bound, exact_set = lower_bound(
+            graph, p, resolved, need, seconds=bound_seconds, lp_seconds=lp_seconds,
+            upper=float(forced.size + order.size),
+        )  # fmt: skip
         if (
             exact_set is not None
             and exact_set.size < forced.size + order.size

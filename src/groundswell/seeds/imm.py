@@ -26,6 +26,7 @@ import numpy as np
 from groundswell.errors import InvalidInput
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed
+from groundswell.seeds import deterministic
 from groundswell.seeds.constraints import Constraints, Resolved
 from groundswell.seeds.exact import choose_best_k, exact_p, reach
 from groundswell.seeds.greedy import Cover, greedy
@@ -121,6 +122,9 @@ def best_k(
     p = exact_p(model)
     if p is not None:
         return _exact(graph, model, p, resolved, k, start)
+    exact = deterministic.choose(graph, model, resolved, k=k)
+    if exact is not None:
+        return exact
     spec = rr_spec(graph, model)
     key = stream_key(seed)
     k_eff = max(1, resolved.max_affordable(k))

@@ -16,6 +16,7 @@ import numpy as np
 
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed
+from groundswell.seeds import deterministic
 from groundswell.seeds.baselines import BASELINES
 from groundswell.seeds.constraints import Constraints
 from groundswell.seeds.exact import exact_p, reach
@@ -99,23 +100,29 @@ def check_selection(
 ) -> Report:
     """Check ``selection`` (and optionally same-size baselines under the same constraints).
 
-    Where the model's reach is exact (``seeds.exact``) the check is that exact
-    figure (``runs`` 0); otherwise a Monte Carlo run whose random stream is
-    derived from ``seed`` but separate from the selection's. A baseline that
+    Where the model's reach is exact (``seeds.exact``, or a deterministic rule:
+    ``seeds.deterministic``) the check is that exact figure (``runs`` 0);
+    otherwise a Monte Carlo run whose random stream is derived from ``seed``
+    but separate from the selection's. A baseline that
     beats the choice (exactly, or beyond noise: its 95% interval wholly above
     the choice's) replaces it, and the notes say which method produced it.
     """
     check_seed = np.random.SeedSequence([_int(seed), 0x5EED])
     p = exact_p(model)
+    counted = p is not None or deterministic.rule(model) is not None
 
     def check_of(seeds: np.ndarray) -> Check:
-        if p is not None:
-            value = reach(graph, p, seeds)
+        if counted:
+            value = (
+                reach(graph, p, seeds)
+                if p is not None
+                else deterministic.count(graph, model, seeds)
+            )
             return Check(runs=0, reach_mean=value, reach_ci95=(value, value))
         return monte_carlo(graph, model, seeds, runs=runs, seed=check_seed, executor=executor)
 
     check = check_of(selection.seeds)
-    if p is None and selection.target is not None and selection.reached:
+    if not counted and selection.target is not None and selection.reached:
         selection, check = _until_verified(selection, check, check_of)
     table: dict[str, tuple[np.ndarray, Check]] = {}
     if baselines:
@@ -124,7 +131,7 @@ def check_selection(
         for name, fn in BASELINES.items():
             chosen = fn(graph, k, p=tie_p, seed=_int(seed), constraints=constraints)
             table[name] = (chosen, check_of(chosen))
-        selection, check = _never_beaten(selection, check, table, p is not None)
+        selection, check = _never_beaten(selection, check, table, counted)
     return Report(selection=selection, check=check, baselines=table)
 
 

@@ -45,6 +45,8 @@ class Selection:
     # ``seeds`` is a prefix of, so a check that falls short can add more.
     order: np.ndarray | None = None
     lower_bound: int | None = None
+    # How ``lower_bound`` was proven (``seeds.exact.Bound.method``), in a line.
+    lower_bound_method: str | None = None
     optimal: bool = False
 
     @property

@@ -26,8 +26,9 @@ import numpy as np
 from groundswell.errors import InvalidInput
 from groundswell.network.graph import Graph
 from groundswell.rng import Seed
+from groundswell.seeds import deterministic
 from groundswell.seeds.constraints import Constraints, Resolved
-from groundswell.seeds.exact import MILP_SECONDS, choose_for_target, exact_p
+from groundswell.seeds.exact import LP_SECONDS, MILP_SECONDS, choose_for_target, exact_p
 from groundswell.seeds.greedy import greedy
 from groundswell.seeds.result import Selection, share_ci
 from groundswell.seeds.sampling import RRSets, independent_prefix_coverage, rr_spec, stream_key
@@ -54,6 +55,7 @@ def fewest_seeds(
     max_members: int | None = None,
     executor: Any = None,
     bound_seconds: float = MILP_SECONDS,
+    lp_seconds: float = LP_SECONDS,
 ) -> Selection:
     """The fewest seeds whose expected reach is at least ``target`` of everyone.
 
@@ -65,6 +67,11 @@ def fewest_seeds(
     R1 is used up before the target and doubling it would pass the bound, the
     search stops and says the answer needs more seeds than it found, rather
     than doubling into gigabytes (large RR sets under supercritical cascades).
+
+    Where the reach is exact, ``bound_seconds`` and ``lp_seconds`` limit the
+    integer program and the LP behind the proven lower bound
+    (:func:`groundswell.seeds.exact.lower_bound`); past them a quicker,
+    weaker bound stands in and ``lower_bound_method`` says so.
 
     Examples
     --------
@@ -86,8 +93,11 @@ def fewest_seeds(
     resolved = (constraints or Constraints()).resolve(n)
     limit = n if max_seeds is None else int(max_seeds)
     p = exact_p(model)
+    exact = deterministic.choose(graph, model, resolved, target=target, limit=limit)
+    if exact is not None:
+        return exact
     if p is not None:
-        return _exact(graph, model, p, resolved, target, limit, start, bound_seconds)
+        return _exact(graph, model, p, resolved, target, limit, start, bound_seconds, lp_seconds)
     spec = rr_spec(graph, model)
     key = stream_key(seed)
     theta = hoeffding_sets(error, confidence)
@@ -160,10 +170,11 @@ def _exact(
     limit: int,
     start: float,
     bound_seconds: float,
+    lp_seconds: float,
 ) -> Selection:
     """``fewest_seeds`` where the reach is exact (``seeds.exact``): no sampling at all."""
     n = graph.n
-    got = choose_for_target(graph, p, resolved, target, limit, bound_seconds)
+    got = choose_for_target(graph, p, resolved, target, limit, bound_seconds, lp_seconds)
     seeds, curve, bound = got["seeds"], got["curve"], got["bound"]
     value = float(curve[-1]) * n
     notes = [
@@ -202,6 +213,7 @@ def _exact(
         reached=got["reached"],
         verified=value,
         lower_bound=None if bound is None else min(bound.people, int(seeds.size)),
+        lower_bound_method=None if bound is None else bound.method,
         optimal=got["optimal"],
     )
 
