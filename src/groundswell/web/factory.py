@@ -23,6 +23,8 @@ from groundswell.web.routes import (
     conversations,
     conversations_admin,
     conversations_report,
+    events,
+    events_door,
     health,
     initiatives,
     measures,
@@ -77,6 +79,8 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(pages.router)
     web.include_router(about.router)
     web.include_router(initiatives.router)
+    web.include_router(events_door.router)  # /events/new before /events/{slug}
+    web.include_router(events.router)
     web.include_router(network_spread.router)
     web.include_router(network_seeds.router)
     web.include_router(roles.router)
