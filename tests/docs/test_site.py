@@ -115,3 +115,22 @@ def test_json_page_lists_every_key_the_command_prints(
     missing = keys - _documented(command)
     assert not missing, f"docs/reference/json.md does not list {sorted(missing)} under {command}"
     assert keys >= {"n", "seeds"} or command == "roles"
+
+
+# Notes the repository does not carry; the test spells them in pieces so that it
+# does not match itself.
+OUTSIDE = ("../" + "shared", "shared/" + "data", "STYLE" + ".md section", "reference " + "1.",
+           "the product's " + "spec", "DESIGN" + ".md")  # fmt: skip
+
+
+def test_nothing_refers_to_files_outside_the_repository() -> None:
+    roots = [REPO / name for name in ("src", "tests", "benchmarks", "docs", "scripts")]
+    files = [p for root in roots for p in root.rglob("*") if p.suffix in {".py", ".md", ".html"}]
+    files.append(REPO / "README.md")
+    found = [
+        f"{path.relative_to(REPO)}: {marker}"
+        for path in files
+        for marker in OUTSIDE
+        if marker in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert found == []

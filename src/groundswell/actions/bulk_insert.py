@@ -30,7 +30,8 @@ def utc_times(period: places.Period, days: np.ndarray) -> list[datetime | None]:
 
 
 def dates(period: places.Period, days: np.ndarray) -> list[date | None]:
-    return period.dates(days).tolist()
+    days_out: list[date | None] = period.dates(days).tolist()
+    return days_out
 
 
 def bulk_insert(
@@ -55,7 +56,8 @@ def as_rows(n: int, **columns: Any) -> list[dict[str, Any]]:
 
 
 def keys_at(keys: np.ndarray, index: np.ndarray) -> list[int]:
-    return keys[index].tolist()
+    picked: list[int] = keys[index].tolist()
+    return picked
 
 
 def optional_keys(keys: np.ndarray, index: np.ndarray) -> list[int | None]:

@@ -18,8 +18,10 @@ anything derived from it.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from sqlalchemy import insert, select
@@ -59,7 +61,7 @@ def _ms(when: datetime) -> int:
     return round(when.timestamp() * 1000)
 
 
-def _int_ids(folder: Path, ids: list, what: str) -> None:
+def _int_ids(folder: Path, ids: list[Hashable], what: str) -> None:
     bad = next((x for x in ids if not isinstance(x, int)), None)
     if bad is not None:
         raise InputFileError(
@@ -99,13 +101,14 @@ def do_import_polis(
         authors = {c.author for c in export.comments if c.author is not None}
         pids = list(dict.fromkeys([*export.pids, *sorted(authors, key=str)]))
         session.execute(insert(Participant), [{"conversation_id": conv.id, "pid": p} for p in pids])
-        participant = dict(
-            tuple(r)
-            for r in session.execute(
+        participant: dict[Hashable, int] = dict(
+            session.execute(
                 select(Participant.pid, Participant.id).where(
                     Participant.conversation_id == conv.id
                 )
             )
+            .tuples()
+            .all()
         )
         comments = {c.tid: c for c in export.comments}
         for tid in export.tids:
@@ -123,14 +126,16 @@ def do_import_polis(
                         "is_seed": False,
                         "created_at": _when(c.timestamp, now),
                     }
-                    for c in sorted(comments.values(), key=lambda c: c.tid)
+                    # _int_ids above made every tid an int, so they order.
+                    for c in sorted(comments.values(), key=lambda c: cast(int, c.tid))
                 ],
             )
-        statement = dict(
-            tuple(r)
-            for r in session.execute(
+        statement: dict[Hashable, int] = dict(
+            session.execute(
                 select(Statement.tid, Statement.id).where(Statement.conversation_id == conv.id)
             )
+            .tuples()
+            .all()
         )
         stamps = export.timestamps
         rows = [
@@ -152,13 +157,14 @@ def to_export(db: Database, slug: str) -> PolisExport:
     """The conversation as a Pol.is export (votes in the order cast)."""
     with db.reading() as session:
         conv = find_conversation(session, slug)
-        pid_of = dict(
-            tuple(r)
-            for r in session.execute(
+        pid_of: dict[int, int] = dict(
+            session.execute(
                 select(Participant.id, Participant.pid).where(
                     Participant.conversation_id == conv.id
                 )
             )
+            .tuples()
+            .all()
         )
         rows = session.scalars(
             select(Statement).where(Statement.conversation_id == conv.id).order_by(Statement.tid)

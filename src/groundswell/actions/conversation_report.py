@@ -17,6 +17,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -46,7 +47,9 @@ CACHE_SIZE = 32
 ROUTING_STALE_VOTES = 25
 ROUTING_STALE_SHARE = 0.05
 
-_cache: OrderedDict[tuple[str, int], tuple[tuple, Analysis]] = OrderedDict()
+_cache: OrderedDict[tuple[str, int], tuple[tuple[int, int, tuple[int, ...]], Analysis]] = (
+    OrderedDict()
+)
 _logs: OrderedDict[tuple[str, int], VoteLog] = OrderedDict()  # see _log
 _lock = threading.Lock()
 
@@ -63,7 +66,7 @@ class VoteLog:
     excluded: frozenset[int]  # statements out of the math (rejected, or pending in pre)
 
     @property
-    def signature(self) -> tuple:
+    def signature(self) -> tuple[int, int, tuple[int, ...]]:
         return (len(self.pids), self.last_id, tuple(sorted(self.excluded)))
 
 
@@ -246,10 +249,11 @@ class Report:
     conversation: ConversationView
     n_participants: int
     n_votes: int
-    statements: list[dict]  # one per statement: tid, text, status, counts, agree share per group
-    groups: list[dict] = field(default_factory=list)  # id, label, size, statements
-    consensus: list[dict] = field(default_factory=list)
-    divisive: list[dict] = field(default_factory=list)
+    # one per statement: tid, text, status, counts, agree share per group
+    statements: list[dict[str, Any]]
+    groups: list[dict[str, Any]] = field(default_factory=list)  # id, label, size, statements
+    consensus: list[dict[str, Any]] = field(default_factory=list)
+    divisive: list[dict[str, Any]] = field(default_factory=list)
     # x, y, group: the index into ``groups``, -1 not grouped yet, SMALL_GROUP in a small group
     points: list[tuple[float, float, int]] = field(default_factory=list)
     per_day: list[tuple[date, int]] = field(default_factory=list)
@@ -258,7 +262,7 @@ class Report:
     # 1 to MIN_CELL - 1 (a count under MIN_CELL is not shown either).
     in_small_groups: int | None = 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "conversation": {
                 "slug": self.conversation.slug,
@@ -310,7 +314,9 @@ def report(db: Database, slug: str) -> Report:
         conv = find_conversation(session, slug)
         view = view_of(conv)
         log = _log(db, session, conv)
-        texts = {s.tid: (s.text, str(s.status.value)) for s in shown_statements(session, conv)}
+        texts: dict[Hashable, tuple[str, str]] = {
+            s.tid: (s.text, str(s.status.value)) for s in shown_statements(session, conv)
+        }
         n_participants = session.scalar(
             select(func.count()).where(Participant.conversation_id == conv.id)
         )
@@ -345,12 +351,12 @@ def report(db: Database, slug: str) -> Report:
     votes_shown = [g for i, g in enumerate(shown) if i not in kept.hidden]
 
     def text(tid: Hashable) -> str:
-        return texts.get(tid, ("", ""))[0]  # type: ignore[arg-type]
+        return texts.get(tid, ("", ""))[0]
 
-    statements = []
+    statements: list[dict[str, Any]] = []
     for tid, (body, status) in texts.items():
         j = col.get(tid)
-        entry = {"tid": tid, "text": body, "status": status}
+        entry: dict[str, Any] = {"tid": tid, "text": body, "status": status}
         if j is None:
             entry.update(agree=0, disagree=0, seen=0, agree_pct=None)
         else:
@@ -364,7 +370,7 @@ def report(db: Database, slug: str) -> Report:
                 entry[f"group_{label[g]}_agree_pct"] = _share(stats.na[g, j], stats.ns[g, j])
         entry["pass"] = entry["seen"] - entry["agree"] - entry["disagree"]
         statements.append(entry)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for g in shown:
         reps = []
         for r in a.repness[g] if g in votes_shown else []:
@@ -379,7 +385,7 @@ def report(db: Database, slug: str) -> Report:
             {"id": len(groups), "label": label[g], "size": int(sizes[g]), "statements": reps,
              "reason": None if g in votes_shown else SECONDARY}
         )  # fmt: skip
-    consensus = []
+    consensus: list[dict[str, Any]] = []
     for side in ("agree", "disagree"):
         for s in getattr(a.consensus, side):
             j = col[s.tid]

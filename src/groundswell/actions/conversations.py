@@ -189,11 +189,11 @@ def pid_of(session: Session, conversation_id: int, key: str) -> int | None:
 
 def next_pid(session: Session, conversation_id: int) -> int:
     """One above the largest pid in the conversation (0 in an empty one)."""
-    last = session.scalar(
+    last = session.execute(
         select(func.coalesce(func.max(Participant.pid), -1)).where(
             Participant.conversation_id == conversation_id
         )
-    )
+    ).scalar_one()
     return int(last) + 1
 
 
@@ -288,11 +288,11 @@ def do_submit_statement(db: Database, slug: str, key: str, text: str) -> Stateme
         )
         if duplicate is not None:
             raise Conflict("That statement is already in the conversation")
-        last = session.scalar(
+        last = session.execute(
             select(func.coalesce(func.max(Statement.tid), -1)).where(
                 Statement.conversation_id == conv.id
             )
-        )
+        ).scalar_one()
         tid = int(last) + 1
         # Pending either way: hidden until accepted in pre-moderation, shown at
         # once in post-moderation unless flagged (visible_tids), and in the queue.

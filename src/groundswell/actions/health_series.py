@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVarTuple
 
 import numpy as np
 from scipy import sparse
@@ -61,6 +61,7 @@ LEAD_ROLES = (MemberRole.HOST, MemberRole.LEADER)
 
 
 Key = str | None  # a town; None: no town (people without one, anonymous participants)
+Ts = TypeVarTuple("Ts")  # the columns of a query that in_town narrows
 
 
 def _at(day: date) -> datetime:
@@ -68,7 +69,7 @@ def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def in_town(query: Select[Any], person_col: Any, town: str | None) -> Select[Any]:
+def in_town(query: Select[*Ts], person_col: Any, town: str | None) -> Select[*Ts]:
     if town is None:
         return query
     return query.where(person_col.in_(select(Person.id).where(Person.town == town)))
@@ -108,7 +109,7 @@ def month_start(end: date, back: int = 0) -> date:
 # --- participation ---
 
 
-def by_town(session: Session, query: Select[Any]) -> dict[Key, tuple[float, ...]]:
+def by_town(session: Session, query: Select[*tuple[Any, ...]]) -> dict[Key, tuple[float, ...]]:
     """Rows of (town, figures...) as town -> figures; no town and an empty one are one part."""
     out: dict[Key, tuple[float, ...]] = {}
     for town, *figures in session.execute(query):
@@ -285,7 +286,7 @@ def leadership_index(session: Session, town: str | None, ends: list[date]) -> li
             Event.led_by_id,
             town,
         )
-        counts = {int(p): int(n) for p, n in session.execute(led)}
+        counts = {int(p): int(n) for p, n in session.execute(led) if p is not None}
         roles = in_town(
             select(Membership.person_id)
             .distinct()
@@ -342,7 +343,7 @@ def reach(session: Session, ends: list[date]) -> list[dict[str | None, tuple[flo
     adj = sparse.csr_matrix(
         (np.ones(graph.indices.shape[0], dtype=np.int8), graph.indices, graph.indptr), shape=(n, n)
     )
-    out = []
+    out: list[dict[Key, tuple[float, ...]]] = []
     for end in ends:
         active = np.asarray(_active(session, end - timedelta(days=REACH_DAYS - 1), end))
         reached = np.zeros(n, dtype=bool)
@@ -365,7 +366,9 @@ INITIATIVE_SERIES = {
 }
 
 
-def _mode_on(day: date, now: PowerMode, changes: list[tuple[date, PowerMode | None, PowerMode]]):
+def _mode_on(
+    day: date, now: PowerMode, changes: list[tuple[date, PowerMode | None, PowerMode]]
+) -> PowerMode:
     """An initiative's power mode on ``day`` from its changes (sorted by date)."""
     before = [to for on, _, to in changes if on <= day]
     if before:

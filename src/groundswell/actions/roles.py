@@ -27,7 +27,8 @@ Activity CSV (``--activity FILE``), one row per thing someone did::
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
-from groundswell.actions.csvfiles import choice, read_csv, timestamp
+from groundswell.actions.csvfiles import CsvTable, choice, read_csv, timestamp
 from groundswell.actions.event_evidence import co_hosts
 from groundswell.network.graph import Graph
 from groundswell.roles.activity import (
@@ -64,7 +65,7 @@ ACTIVITY_COLUMNS = ("person", "kind")
 ACTIVITY_OPTIONAL = ("other", "at")
 
 
-def _day(value) -> float:
+def _day(value: date | None) -> float:
     """Days since 1970-01-01 of a date or datetime (NaN for None)."""
     if value is None:
         return np.nan
@@ -126,7 +127,9 @@ def read_activity_csv(path: str | Path, graph: Graph) -> tuple[Graph, Activity, 
     return graph, activity, table.extra, added
 
 
-def _person(table, line: int, row: dict[str, str], column: str, index: dict[str, int]) -> int:
+def _person(
+    table: CsvTable, line: int, row: dict[str, str], column: str, index: dict[str, int]
+) -> int:
     label = row.get(column, "")
     if not label:
         raise table.error(line, column, "this value is empty", "write the person's label")
@@ -154,7 +157,7 @@ def gather_store(db: Database) -> tuple[Graph, Activity]:
 def _store_activity(session: Session) -> Activity:
     ids = np.array(session.scalars(select(Person.id).order_by(Person.id)).all(), np.int64)
 
-    def index(values) -> np.ndarray:
+    def index(values: Sequence[int] | np.ndarray) -> np.ndarray:
         return np.searchsorted(ids, np.asarray(values, np.int64)).astype(np.int64)
 
     joined = np.array(
@@ -162,9 +165,14 @@ def _store_activity(session: Session) -> Activity:
     )
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def add(person, kind, other, days) -> None:
-        person = index(person) if len(person) else np.empty(0, np.int64)
-        parts.append((person, np.asarray(kind, np.int8), np.asarray(other, np.int64), days))
+    def add(
+        person: Sequence[int],
+        kind: Sequence[int] | np.ndarray,
+        other: Sequence[int] | np.ndarray,
+        days: np.ndarray,
+    ) -> None:
+        rows = index(person) if len(person) else np.empty(0, np.int64)
+        parts.append((rows, np.asarray(kind, np.int8), np.asarray(other, np.int64), days))
 
     rec = session.execute(
         select(Recruitment.recruiter_id, Recruitment.recruit_id, Recruitment.at)
@@ -185,7 +193,8 @@ def _store_activity(session: Session) -> Activity:
         )
     ).all()
     kinds = [HOSTED if (e[2], e[1]) in hosts else LED for e in events]
-    add([e[1] for e in events], kinds, [e[0] for e in events],
+    leaders = [e[1] for e in events if e[1] is not None]  # all of them: the query asks so
+    add(leaders, kinds, [e[0] for e in events],
         np.array([_day(e[3]) for e in events]))  # fmt: skip
     att = session.execute(
         select(Attendance.person_id, Attendance.event_id, Event.held_on, Event.led_by_id).join(
@@ -203,10 +212,15 @@ def _store_activity(session: Session) -> Activity:
     pledges = session.execute(
         select(Pledge.person_id, Pledge.made_at, Pledge.shared_at, Pledge.done_at)
     ).all()
-    for col, kind in ((1, PLEDGE_MADE), (2, PLEDGE_SHARED), (3, PLEDGE_DONE)):
-        rows = [p for p in pledges if p[col] is not None]
-        add([p[0] for p in rows], np.full(len(rows), kind), np.full(len(rows), -1),
-            np.array([_day(p[col]) for p in rows]))  # fmt: skip
+    stages = (
+        (PLEDGE_MADE, [(p.person_id, p.made_at) for p in pledges]),
+        (PLEDGE_SHARED, [(p.person_id, p.shared_at) for p in pledges]),
+        (PLEDGE_DONE, [(p.person_id, p.done_at) for p in pledges]),
+    )
+    for kind, stamps in stages:
+        rows = [(who, at) for who, at in stamps if at is not None]
+        add([who for who, _ in rows], np.full(len(rows), kind), np.full(len(rows), -1),
+            np.array([_day(at) for _, at in rows]))  # fmt: skip
     person = np.concatenate([p for p, _, _, _ in parts]).astype(np.int32)
     return Activity(
         person,

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Select,
+    CompoundSelect,
     column,
     func,
     insert,
@@ -34,6 +34,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnClause
 
 from groundswell.actions import Database
 from groundswell.actions.scopes import person_in_scope
@@ -59,7 +60,7 @@ class Hit:
 STAFF_STATUSES = ("submitted", "needs_changes", "approved", "published")
 
 
-def _docs(include_unpublished: bool, scopes: Scopes) -> Select[Any]:
+def _docs(include_unpublished: bool, scopes: Scopes) -> CompoundSelect[Any]:
     """What may be found: published stories, unpublished ones within ``scopes``, initiatives.
 
     The staff part goes through ``person_in_scope``, the same filter as the
@@ -77,7 +78,7 @@ def _docs(include_unpublished: bool, scopes: Scopes) -> Select[Any]:
         literal("initiative"), Initiative.id, Initiative.name,
         Initiative.purpose + " " + func.coalesce(Initiative.town, ""),
     )  # fmt: skip
-    return union_all(stories, initiatives)  # type: ignore[return-value]
+    return union_all(stories, initiatives)
 
 
 def search(
@@ -101,7 +102,7 @@ GS_SEARCH = table("gs_search", column("kind"), column("ref"), column("title"), c
                   schema="temp")  # fmt: skip
 
 
-def _sqlite(session: Session, words: list[str], docs: Select[Any], limit: int) -> list[Hit]:
+def _sqlite(session: Session, words: list[str], docs: CompoundSelect[Any], limit: int) -> list[Hit]:
     conn = session.connection()
     conn.exec_driver_sql(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.gs_search USING fts5("
@@ -121,9 +122,9 @@ def _sqlite(session: Session, words: list[str], docs: Select[Any], limit: int) -
     return [Hit(k, int(r), t, s, -float(b)) for k, r, t, s, b in rows]
 
 
-def _postgres(session: Session, query: str, docs: Select[Any], limit: int) -> list[Hit]:
+def _postgres(session: Session, query: str, docs: CompoundSelect[Any], limit: int) -> list[Hit]:
     d = docs.subquery("docs")
-    english = literal_column("'english'::regconfig")
+    english: ColumnClause[Any] = literal_column("'english'::regconfig")
     tsq = func.websearch_to_tsquery(english, query)
     vector = func.to_tsvector(english, d.c.title + " " + d.c.body)
     options = f"StartSel={MARK[0]}, StopSel={MARK[1]}, MaxWords=24, MinWords=8"

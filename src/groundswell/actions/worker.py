@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
 from groundswell.actions.outbox import address_hash
-from groundswell.mail.compose import MailConfig, Outgoing, backoff, build
+from groundswell.mail.compose import ESSENTIAL_KINDS, MailConfig, Outgoing, backoff, build
 from groundswell.mail.transport import Transport
 from groundswell.store.models import (
     NotificationOptOut,
@@ -168,7 +168,9 @@ def deliver_due(db: Database, config: WorkerConfig, now: datetime | None = None)
     messages = []
     for r in rows:
         h = address_hash(r.to_address)
-        if (h, r.kind) in optouts or (h, "*") in optouts:
+        # Essential mail (a reset link someone asked for, a safeguarding referral) is
+        # never one a person turns off: an opt-out must not lock anyone out.
+        if r.kind not in ESSENTIAL_KINDS and ((h, r.kind) in optouts or (h, "*") in optouts):
             changes.append(_change(r.id, OutboxStatus.SKIPPED, now, error="turned off by them"))
             done.skipped += 1
             continue

@@ -22,7 +22,9 @@ from __future__ import annotations
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)  # what names a part: a town, a group
 
 MIN_CELL = 10
 MIN_PAIRED = 30
@@ -150,12 +152,12 @@ def cumulative(values: Sequence[float]) -> list[bool]:
 
 
 def across(
-    parts: Mapping[Hashable, Sequence[Cell]],
-    people: Mapping[Hashable, Sequence[int]],
+    parts: Mapping[K, Sequence[Cell]],
+    people: Mapping[K, Sequence[int]],
     total: Sequence[Cell],
     *,
-    unpublished: Collection[Hashable] = (),
-) -> tuple[dict[Hashable, list[Cell]], list[Cell]]:
+    unpublished: Collection[K] = (),
+) -> tuple[dict[K, list[Cell]], list[Cell]]:
     """Secondary suppression, period by period, of series that add up to ``total``.
 
     ``parts`` are the series of each part (each town's, say), ``people`` the
@@ -186,18 +188,16 @@ def across(
 
 
 @dataclass(frozen=True)
-class Running:
+class Running(Generic[K]):
     """Running counts and their changes, suppressed; see :func:`running`."""
 
-    levels: dict[Hashable, list[Cell]]  # each part's count at each period end
-    changes: dict[Hashable, list[Cell]]  # each part's count in each period (from the second)
+    levels: dict[K, list[Cell]]  # each part's count at each period end
+    changes: dict[K, list[Cell]]  # each part's count in each period (from the second)
     total_levels: list[Cell]
     total_changes: list[Cell]
 
 
-def running(
-    parts: Mapping[Hashable, Sequence[int]], *, unpublished: Collection[Hashable] = ()
-) -> Running:
+def running(parts: Mapping[K, Sequence[int]], *, unpublished: Collection[K] = ()) -> Running[K]:
     """Running (cumulative) counts of the parts of a whole, and their changes, suppressed.
 
     ``parts`` are each part's counts at successive period ends (a baseline
@@ -240,8 +240,9 @@ def running(
         new = {k: [max(b - a, 0) for a, b in pairwise(counts[k])] for k in keys}
         checked, whole = across({k: changes[k] for k in keys}, new, changes[total_key],
                                 unpublished=unpublished)  # fmt: skip
-        checked[total_key] = whole
-        grown = {(k, t + 1) for k, cells in checked.items() for t, c in enumerate(cells)
+        everything: dict[Hashable, list[Cell]] = {k: cells for k, cells in checked.items()}
+        everything[total_key] = whole
+        grown = {(k, t + 1) for k, cells in everything.items() for t, c in enumerate(cells)
                  if c.suppressed and not changes[k][t].suppressed}  # fmt: skip
         if not grown:
             break

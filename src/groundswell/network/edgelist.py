@@ -161,7 +161,20 @@ def read_snap(
 
 
 def _read_fast(
-    path, data, pos, line0, split, sep, comment, scol, dcol, wcol, wmode, directed, fields, csep
+    path: str,
+    data: bytes,
+    pos: int,
+    line0: int,
+    split: int,
+    sep: int,
+    comment: int,
+    scol: int,
+    dcol: int,
+    wcol: int,
+    wmode: int,
+    directed: bool,
+    fields: dict[int, str],
+    csep: str | None,
 ) -> tuple[Graph, LoadReport]:
     buf = np.frombuffer(data, dtype=np.uint8)
     cap = scan.count_lines(buf[pos:])
@@ -201,7 +214,17 @@ def _read_fast(
     return graph, replace(report, lines=int(lines))
 
 
-def _read_quoted(path, text, sep, scol, dcol, wcol, wmode, directed, fields):
+def _read_quoted(
+    path: str,
+    text: str,
+    sep: str,
+    scol: int,
+    dcol: int,
+    wcol: int,
+    wmode: int,
+    directed: bool,
+    fields: dict[int, str],
+) -> tuple[Graph, LoadReport]:
     """The ``csv`` module's reader, for the rare file with quoted fields (slower)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
     src: list[str] = []
@@ -243,7 +266,7 @@ def _read_quoted(path, text, sep, scol, dcol, wcol, wmode, directed, fields):
     return graph, replace(report, lines=1 + reader.line_num)
 
 
-def _weight_value(path, text, line, field, wmode) -> float:
+def _weight_value(path: str, text: str, line: int, field: str, wmode: int) -> float:
     buf = np.frombuffer(text.encode(), dtype=np.uint8)
     ok, v = scan.parse_float(buf, 0, buf.size)
     status = scan.BAD_WEIGHT if not ok else scan.OK
@@ -253,10 +276,12 @@ def _weight_value(path, text, line, field, wmode) -> float:
         status = scan.WEIGHT_RANGE
     if status != scan.OK:
         raise _parse_error(path, text.encode(), status, line, field, 0, buf.size, wmode, ",")
-    return v
+    return float(v)
 
 
-def _csv_weight_column(path, names, lower, weight_column) -> tuple[int, int]:
+def _csv_weight_column(
+    path: str, names: list[str], lower: list[str], weight_column: str | int | None
+) -> tuple[int, int]:
     if weight_column is None:
         for name in ("weight", *_PROBABILITY_NAMES):
             if name in lower:
@@ -284,7 +309,17 @@ def _mode_for(name: str) -> int:
     return scan.WEIGHT_PROBABILITY if name in _PROBABILITY_NAMES else scan.WEIGHT_POSITIVE
 
 
-def _parse_error(path, data, status, line, field, start, end, wmode, csep) -> InputFileError:
+def _parse_error(
+    path: str,
+    data: bytes,
+    status: int,
+    line: int,
+    field: str | None,
+    start: int,
+    end: int,
+    wmode: int,
+    csep: str | None,
+) -> InputFileError:
     text = data[start:end].decode("utf-8", "replace")
     fieldname = field[1:-1] if field and field.startswith("'") else field
     if status == scan.FEW_FIELDS:
@@ -317,7 +352,7 @@ def _parse_error(path, data, status, line, field, start, end, wmode, csep) -> In
     )
 
 
-def _decode_or_raise(path, data, tokens, first) -> np.ndarray:
+def _decode_or_raise(path: str, data: bytes, tokens: np.ndarray, first: np.ndarray) -> np.ndarray:
     try:
         return decode_labels(data, tokens, first)
     except UnicodeDecodeError:

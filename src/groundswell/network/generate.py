@@ -45,7 +45,8 @@ def barabasi_albert_edges(n: int, m: int, seed: Seed = None) -> tuple[np.ndarray
         )
     if n >= 2**31:
         raise InvalidInput(f"n={n} is more nodes than a Graph holds (2**31 - 1)")
-    return barabasi_albert_ties(int(n), int(m), generator(seed))
+    src, dst = barabasi_albert_ties(int(n), int(m), generator(seed))
+    return src, dst
 
 
 def erdos_renyi(n: int, p_or_m: float | int, seed: Seed = None, *, directed: bool = False) -> Graph:
@@ -79,12 +80,15 @@ def erdos_renyi(n: int, p_or_m: float | int, seed: Seed = None, *, directed: boo
     return from_arrays(src, dst, n=n, directed=directed, deduplicate=False)[0]
 
 
-def _distinct_pairs(n, ties, pairs, directed, rng) -> np.ndarray:
+def _distinct_pairs(
+    n: int, ties: int, pairs: int, directed: bool, rng: np.random.Generator
+) -> np.ndarray:
     """``ties`` distinct keys ``i * n + j`` (i < j unless directed), uniformly at random."""
     if pairs <= _DENSE_PAIRS:
         i, j = np.nonzero(~np.eye(n, dtype=bool)) if directed else np.triu_indices(n, 1)
         every = i.astype(np.int64) * n + j
-        return rng.choice(every, size=ties, replace=False)
+        keys: np.ndarray = rng.choice(every, size=ties, replace=False)
+        return keys
     got = np.empty(0, dtype=np.int64)
     while got.size < ties:
         # Uniform ordered pairs, keep the valid ones, merge; oversample a little.
@@ -94,4 +98,6 @@ def _distinct_pairs(n, ties, pairs, directed, rng) -> np.ndarray:
         ok = i != j if directed else i < j
         got = np.unique(np.concatenate([got, i[ok] * n + j[ok]]))
     # A uniform ``ties``-subset of a uniform random set of distinct pairs.
-    return rng.choice(got, size=ties, replace=False) if got.size > ties else got
+    if got.size > ties:
+        got = rng.choice(got, size=ties, replace=False)
+    return got

@@ -31,7 +31,7 @@ import numpy as np
 
 from groundswell.kernels import direct as k
 from groundswell.network.graph import Graph
-from groundswell.seeds.constraints import Resolved
+from groundswell.seeds.constraints import Constraints, Resolved
 
 # Swaps tried per call, budgeted as if each were a pass over people and
 # ties (most look only near the person dropped, so this is generous).
@@ -83,7 +83,8 @@ def reach(graph: Graph, p: float, seeds: np.ndarray) -> float:
 def prefix_reach(graph: Graph, p: float, order: np.ndarray) -> np.ndarray:
     """Exact expected reach after each prefix of ``order`` (``out[0]`` = nobody)."""
     order = np.ascontiguousarray(order, dtype=np.int32)
-    return k.prefix_reach(graph.indptr, graph.indices, float(p), order)
+    curve: np.ndarray = k.prefix_reach(graph.indptr, graph.indices, float(p), order)
+    return curve
 
 
 def lazy_greedy(
@@ -321,9 +322,7 @@ def choose_best_k(graph: Graph, p: float, resolved: Resolved, k: int) -> tuple[n
     return best, method
 
 
-def _as_constraints(resolved: Resolved):
-    from groundswell.seeds.constraints import Constraints
-
+def _as_constraints(resolved: Resolved) -> Constraints:
     return Constraints(
         consented=np.nonzero(resolved.candidate)[0],
         must_include=resolved.forced,

@@ -8,7 +8,12 @@ from sqlalchemy import create_engine
 from groundswell.store.models import Base
 
 config = context.config
-engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+engine = config.attributes.get("engine")
+if engine is None:
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("migrations need an engine or sqlalchemy.url in the Alembic config")
+    engine = create_engine(url)
 
 with engine.connect() as connection:
     context.configure(
