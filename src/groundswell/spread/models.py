@@ -89,7 +89,17 @@ def _check_share(name: str, value: float | None, *, low_open: bool = False) -> N
 
 
 def validate(model: Model) -> None:
-    """Raise ``InvalidInput`` saying what to change if ``model`` is inconsistent."""
+    """Raise ``InvalidInput`` saying what to change if ``model`` is inconsistent.
+
+    A ``Model`` validates itself as it is made:
+
+    >>> Model("complex", threshold=2).describe()
+    'complex threshold=2'
+    >>> Model("ic", p=1.5)
+    Traceback (most recent call last):
+    ...
+    groundswell.errors.InvalidInput: p must be in [0, 1], got 1.5; give a probability
+    """
     kind = model.kind
     if kind not in KINDS:
         raise InvalidInput(f"unknown model {kind!r}; use one of {', '.join(KINDS)}")
