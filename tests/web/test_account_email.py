@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +28,7 @@ from groundswell.app import App
 from groundswell.settings import load_settings
 from groundswell.store.models import OutboxMessage, Person, User
 from groundswell.web import create_app
+from groundswell.web.routes.account_email import EVEN_ANSWER_SECONDS
 
 pytestmark = pytest.mark.anyio
 ADMIN = USERS["admin"][0]
@@ -173,6 +176,25 @@ async def test_reset_answers_the_same_whether_or_not_the_address_has_an_account(
     assert answers[0] == answers[1]
     with app.reading() as session:
         assert list(session.scalars(select(OutboxMessage.to_address))) == [ADMIN]
+
+
+async def test_reset_and_sign_up_take_as_long_for_a_known_address_as_an_unknown_one(
+    anon: httpx.AsyncClient,
+) -> None:
+    async def seconds(path: str, **data: str) -> float:
+        page = await anon.get(path)
+        started = time.perf_counter()
+        response = await anon.post(path, data={**data, "csrf_token": csrf_from(page.text)})
+        assert response.status_code == 200
+        return time.perf_counter() - started
+
+    for path, extra in (("/account/reset", {}), ("/account/sign-up", {"name": "S"})):
+        extra = {**extra, "password": NEW_PASSWORD} if "name" in extra else extra
+        known = [await seconds(path, email=ADMIN, **extra) for _ in range(2)]
+        unknown = [await seconds(path, email=f"n{i}@example.org", **extra) for i in range(2)]
+        # Both wait for the same floor, so the few milliseconds of extra work do not show.
+        assert min(known + unknown) >= EVEN_ANSWER_SECONDS
+        assert abs(statistics.median(known) - statistics.median(unknown)) < 0.1
 
 
 async def test_reset_requests_have_the_sign_in_limits(anon: httpx.AsyncClient) -> None:

@@ -10,6 +10,7 @@ forms answer "check your email" whether or not the address has an account.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -64,6 +65,17 @@ def _gone(request: Request) -> HTMLResponse:
     return render(request, "account_link_gone.html", 404)
 
 
+# The sign-up and reset forms answer no sooner than this, whether or not the
+# address has an account: their work differs by a few milliseconds (a token and
+# an email written, or not), which enough tries could measure (OWASP Forgot
+# Password Cheat Sheet: "ensure that responses return in a consistent amount of time").
+EVEN_ANSWER_SECONDS = 0.4
+
+
+async def _even_answer(started: float) -> None:
+    await anyio.sleep(max(0.0, EVEN_ANSWER_SECONDS - (time.monotonic() - started)))
+
+
 async def _off_loop(work: Callable[[], Any]) -> Any:
     # Argon2 takes tens of milliseconds on purpose: keep it off the event loop.
     return await anyio.to_thread.run_sync(work)
@@ -101,6 +113,7 @@ async def sign_up(
         return render(request, "sign_up.html", 422, errors=errors, **values)
     base, org = site(request)
     now = request.app.state.clock()
+    started = time.monotonic()
     try:
         check_sign_in(request, email)
         await _off_loop(
@@ -117,6 +130,7 @@ async def sign_up(
         field = "name" if exc.message.startswith("name") else field
         message = exc.message[0].upper() + exc.message[1:]
         return render(request, "sign_up.html", 422, errors={field: message}, **values)
+    await _even_answer(started)
     return render(request, "check_email.html", why="sign_up", email=email.strip())
 
 
@@ -154,6 +168,7 @@ async def reset_request(
         return render(request, "reset_request.html", 422, errors=errors, email=email)
     base, org = site(request)
     now = request.app.state.clock()
+    started = time.monotonic()
     try:
         check_sign_in(request, email)  # the same limits as signing in
         await _off_loop(
@@ -163,6 +178,7 @@ async def reset_request(
         page = render(request, "reset_request.html", 429, errors={"email": _too_many(exc)},
                       email=email)  # fmt: skip
         return _throttled(exc, page)
+    await _even_answer(started)
     return render(request, "check_email.html", why="reset", email=email.strip())
 
 
