@@ -35,6 +35,14 @@ from groundswell.web.routes import (
     stories,
     stories_admin,
 )
+from groundswell.web.routes import (
+    admin,
+    admin_campaigns,
+    admin_imports,
+    admin_users,
+    memberships,
+    pledges,
+)
 from groundswell.web.security import SecurityHeaders
 from groundswell.web.templating import STATIC_DIR, make_templates, vendor_present
 from groundswell.web.votes import VoteShortcut
@@ -87,6 +95,8 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(stories.router)
     web.include_router(stories_admin.router)
     web.include_router(account.router)
+    for organising in (admin, admin_campaigns, admin_imports, admin_users, memberships, pledges):
+        web.include_router(organising.router)
     web.include_router(account_email.router)
     web.include_router(admin_invite.router)
     web.include_router(conversations_admin.router)  # /conversations/new before /{slug}

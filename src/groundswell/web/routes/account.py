@@ -1,4 +1,4 @@
-"""Sign in, sign out, "Your account", the admin's user list, and the scoped people API.
+"""Sign in, sign out, "Your account", and the scoped people API (users: ``admin_users``).
 
 Forms post back to the same address and work without JavaScript; errors
 re-render the form with the NHS.UK error summary. Which people an organiser
@@ -19,7 +19,6 @@ from groundswell.actions.accounts import (
     do_sign_in,
     do_sign_out,
     list_people,
-    list_users,
 )
 from groundswell.auth.permissions import Action, Principal
 from groundswell.errors import TooManyAttempts
@@ -120,13 +119,6 @@ async def sign_out(request: Request, gs: GsApp) -> Response:
 @router.get("/account")
 def account(request: Request, user: SignedInUser) -> HTMLResponse:
     return _render(request, "account.html", user=user)
-
-
-@router.get("/admin/users")
-def admin_users(
-    request: Request, gs: GsApp, admin: Annotated[Any, Depends(allowed(Action.MANAGE_USERS))]
-) -> HTMLResponse:
-    return _render(request, "admin_users.html", users=list_users(gs, admin.email))
 
 
 PeopleViewer = Annotated[Principal | None, Depends(allowed(Action.VIEW_PEOPLE))]

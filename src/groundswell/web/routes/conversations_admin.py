@@ -1,4 +1,4 @@
-"""Running a conversation: open one, and the moderation queue.
+"""Running a conversation: open one, the moderation queue, close it, link it to an initiative.
 
 Opening and moderating need ``MODERATE_STATEMENTS`` (an organiser, moderator
 or admin, in ``groundswell.auth.permissions``) over the conversation's scope:
@@ -8,11 +8,17 @@ no initiative).
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from groundswell.actions.conversation_admin import (
+    do_close_conversation,
+    do_link_conversation,
+    initiative_choices,
+)
 from groundswell.actions.conversations import (
     do_moderate,
     do_open_conversation,
@@ -21,7 +27,7 @@ from groundswell.actions.conversations import (
     statements,
 )
 from groundswell.auth.permissions import Action, Subject, require
-from groundswell.errors import InvalidInput
+from groundswell.errors import Conflict, InvalidInput
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id
@@ -30,6 +36,10 @@ from groundswell.web.routes.conversations import render
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 DONE = {"accept": "accepted", "reject": "removed"}
+SETTLED = {
+    "closed": "The conversation is closed.",
+    "linked": "The conversation's initiative is saved.",
+}
 
 
 def _may_open(request: Request) -> None:
@@ -103,6 +113,9 @@ def moderation_queue(
         rejected=[s for s in everything if s.status == "rejected"],
         done=DONE.get(done or ""),
         done_tid=tid,
+        settled=SETTLED.get(done or ""),
+        initiatives=initiative_choices(gs),
+        linked=next(iter(initiatives_of(gs, slug)), ""),
     )
 
 
@@ -120,3 +133,30 @@ def moderate(
     return RedirectResponse(
         f"/conversations/{slug}/moderate?done={decision}&tid={tid}", status_code=303
     )
+
+
+@router.post("/conversations/{slug}/close")
+def close(request: Request, gs: GsApp, slug: str) -> Response:
+    get_conversation(gs, slug)
+    _may_moderate(request, gs, slug)
+    with contextlib.suppress(Conflict):  # closed already: the queue says so
+        do_close_conversation(gs, slug, actor=_actor(request))
+    return RedirectResponse(f"/conversations/{slug}/moderate?done=closed", status_code=303)
+
+
+@router.post("/conversations/{slug}/initiative")
+def link_initiative(
+    request: Request, gs: GsApp, slug: str, initiative: Annotated[str, Form()] = ""
+) -> Response:
+    get_conversation(gs, slug)
+    _may_moderate(request, gs, slug)
+    # Moving it moves who moderates it: the mover must moderate where it goes too.
+    target = frozenset({initiative}) if initiative else frozenset()
+    require(get_principal(request), Action.MODERATE_STATEMENTS, Subject(initiatives=target))
+    do_link_conversation(gs, slug, initiative or None, actor=_actor(request))
+    return RedirectResponse(f"/conversations/{slug}/moderate?done=linked", status_code=303)
+
+
+def _actor(request: Request) -> str:
+    principal = get_principal(request)
+    return principal.email if principal is not None else "unknown"

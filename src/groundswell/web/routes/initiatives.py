@@ -19,7 +19,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
 from groundswell.actions import initiatives as ia
+from groundswell.actions.accounts import linked_person
 from groundswell.actions.audit import record_access
+from groundswell.actions.memberships import is_member
 from groundswell.actions.scopes import visible_people
 from groundswell.auth.permissions import Action, Principal, Subject, can, require
 from groundswell.errors import Conflict, InvalidInput, NotFound
@@ -114,7 +116,7 @@ def _detail(gs: Any, slug: str, user: Principal | None, page: int = 1) -> dict[s
         roles = dict(
             s.execute(
                 select(Membership.role, func.count())
-                .where(Membership.initiative_id == i.id)
+                .where(Membership.initiative_id == i.id, Membership.left_on.is_(None))
                 .group_by(Membership.role)
             ).all()
         )
@@ -126,7 +128,7 @@ def _detail(gs: Any, slug: str, user: Principal | None, page: int = 1) -> dict[s
             named = (
                 visible_people(select(Membership.role, Person.display_name, Person.ref), user)
                 .join(Person, Person.id == Membership.person_id)
-                .where(Membership.initiative_id == i.id)
+                .where(Membership.initiative_id == i.id, Membership.left_on.is_(None))
             )
             shown = int(s.scalar(select(func.count()).select_from(named.subquery())) or 0)
             pages = max(1, -(-shown // MEMBERS_PER_PAGE))
@@ -140,7 +142,9 @@ def _detail(gs: Any, slug: str, user: Principal | None, page: int = 1) -> dict[s
             record_access(s, user.email, "initiatives.members", "initiative", i.slug,
                           {"members": len(members)})  # fmt: skip
             s.commit()
-        member_ids = select(Membership.person_id).where(Membership.initiative_id == i.id)
+        member_ids = select(Membership.person_id).where(
+            Membership.initiative_id == i.id, Membership.left_on.is_(None)
+        )
         stories = s.scalars(
             select(Story.title)
             .where(Story.status == StoryStatus.PUBLISHED, Story.person_id.in_(member_ids))
@@ -155,9 +159,13 @@ def _detail(gs: Any, slug: str, user: Principal | None, page: int = 1) -> dict[s
         statuses = [st.value for st in PledgeStatus]
         pledges = ia.counts_by({k: made.get(k, (0, 0))[0] for k in statuses},
                                {k: made.get(k, (0, 0))[1] for k in statuses})  # fmt: skip
+        # The signed-in person's own membership, for the join or leave button.
+        me = linked_person(gs, user.user_id) if user is not None else None
         return {
             "i": i,
             "may_edit": may,
+            "me": me,
+            "me_member": me is not None and is_member(gs, i.slug, me),
             "roles": {str(getattr(k, "value", k)): n for k, n in roles.items()},
             "members": members,
             "members_page": {
