@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.notifications import notify_statement_moderated
 from groundswell.actions.statement_check import held, personal_data, visible_tids
 from groundswell.actions.statement_check import visible_statuses as visible_statuses
 from groundswell.errors import Conflict, InvalidInput, NotFound
@@ -327,7 +328,9 @@ def do_moderate(db: Database, slug: str, tid: int, decision: str) -> StatementVi
         )
         if statement is None:
             raise NotFound(f"no statement {tid} in '{slug}'")
-        statement.status = target
+        was, statement.status = statement.status, target
+        if was is not target:  # its author hears once per decision, not per click
+            notify_statement_moderated(session, statement, conv)
         return StatementView(statement.tid, statement.text, str(target.value), statement.is_seed)
 
 

@@ -32,6 +32,7 @@ from groundswell.store.models import (
 __all__ = [
     "OutboxRow",
     "address_hash",
+    "check_address",
     "do_retry",
     "enqueue_email",
     "enqueue_job",
@@ -61,7 +62,8 @@ def address_hash(address: str) -> str:
     return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
 
 
-def _check_address(to: str) -> str:
+def check_address(to: str) -> str:
+    """The address, trimmed; InvalidInput unless it looks like one address."""
     to = to.strip()
     local, at, domain = to.rpartition("@")
     odd = any(c in to for c in " <>,\r\n")
@@ -97,7 +99,7 @@ def enqueue_email(
         raise InvalidInput("not_before must be timezone-aware (use datetime.now(UTC))")
     row = OutboxMessage(
         kind=kind,
-        to_address=_check_address(to),
+        to_address=check_address(to),
         subject=" ".join(subject.split())[:200],  # one line: a header cannot hold a newline
         template=template,
         context=json.dumps(context, default=_jsonable, sort_keys=True),

@@ -18,6 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.notifications import notify_safeguarding, notify_storyteller
+from groundswell.actions.outbox import check_address
 from groundswell.actions.scopes import require_story
 from groundswell.auth.permissions import EVERYWHERE, Scopes
 from groundswell.errors import InvalidInput, NotFound, PermissionDenied
@@ -29,6 +31,7 @@ from groundswell.store.models import (
     PackItem,
     SafeguardingContact,
     Story,
+    StoryContact,
     StoryEvent,
     StoryFlag,
     StoryResponse,
@@ -184,6 +187,7 @@ def do_share_story(
     tags: list[str] | None = None,
     person_id: int | None = None,
     user_id: int | None = None,
+    contact_email: str | None = None,
 ) -> Shared:
     """Take a story from anyone; run the personal-data check; return the withdraw key.
 
@@ -191,6 +195,8 @@ def do_share_story(
     The story is then linked to the person their account is linked to (if
     any), so it is in their subject access export and erased with them.
     Otherwise it is linked to nobody, and the withdraw key is the only handle.
+    ``contact_email``: where the storyteller chose to hear what happens to it
+    (published, changes asked for, responses, changes made); None: nowhere.
     """
     try:
         level = ConsentLevel(consent)
@@ -199,6 +205,7 @@ def do_share_story(
             f"consent '{consent}' is not one of private, training, publish; choose one"
         ) from None
     tag_names = clean_tags(tags)
+    contact = check_address(contact_email) if contact_email and contact_email.strip() else None
     key = secrets.token_urlsafe(16)
     with db.transaction() as session:
         if user_id is not None and person_id is None:
@@ -216,6 +223,8 @@ def do_share_story(
         session.flush()
         session.add_all(StoryTag(story_id=story.id, tag=tag) for tag in tag_names)
         session.add(StoryReview(story_id=story.id, withdraw_key_hash=_hash(key)))
+        if contact is not None:
+            session.add(StoryContact(story_id=story.id, email=contact))
         opened = _store_flags(session, story)
         step(
             session,
@@ -284,7 +293,11 @@ def do_moderate(
         raise InvalidInput(f"'{kind}' is not a moderation step; use one of {sorted(MODERATION)}")
     with db.transaction() as session:
         story = _story(session, story_id, scopes)
-        return step(session, story, Action(kind, Actor.MODERATOR), actor, note)
+        after = step(session, story, Action(kind, Actor.MODERATOR), actor, note)
+        told = {Kind.PUBLISH: "published", Kind.REQUEST_CHANGES: "changes_requested"}
+        if kind in told:
+            notify_storyteller(session, story.id, told[kind], note)
+        return after
 
 
 def do_set_consent(db: Database, story_id: int, consent: str, *, key: str) -> State:
@@ -370,6 +383,8 @@ def do_set_criticality(
                     "(groundswell stories safeguarding-contact NAME EMAIL) first"
                 )
             review.routed_to = f"{chosen.name} <{chosen.email}>"
+            # Routing means the contact hears of it now, not that an address is stored.
+            notify_safeguarding(session, story.id, chosen.name, chosen.email)
         session.add(
             StoryEvent(
                 story_id=story.id, actor_role="moderator", actor=actor[:80],
@@ -395,6 +410,7 @@ def do_respond(
         )
         session.add(response)
         session.flush()
+        notify_storyteller(session, story_id, "response", response.body)
         return response.id
 
 
@@ -410,7 +426,10 @@ def do_mark_change(
     with db.transaction() as session:
         _story(session, story_id, scopes)
         review = _review(session, story_id)
+        was = review.change
         review.change, review.change_note = marker, _clean(note, "note", 280)
+        if marker is ChangeMarker.MADE and was is not ChangeMarker.MADE:
+            notify_storyteller(session, story_id, "change_made", review.change_note)
 
 
 def change_share(db: Database) -> dict[str, Any]:

@@ -57,7 +57,7 @@ def site_key(instance: App) -> bytes:
     return path.read_text().strip().encode("utf-8")
 
 
-def worker_config(instance: App, *, lease_seconds: float = 300.0) -> WorkerConfig:
+def worker_config(instance: App, *, lease_seconds: float = 300.0, batch: int = 200) -> WorkerConfig:
     """The worker's settings: mail from the site's settings, jobs from actions.jobs."""
     from groundswell.actions.jobs import run_job
     from groundswell.actions.worker import WorkerConfig
@@ -71,6 +71,7 @@ def worker_config(instance: App, *, lease_seconds: float = 300.0) -> WorkerConfi
         per_second=settings.mail_per_second,
         attempts=settings.mail_attempts,
         lease=timedelta(seconds=lease_seconds),
+        batch=batch,
         run_job=run_job,
     )
 
@@ -86,6 +87,7 @@ def worker(
         help="Seconds a claimed batch is this worker's before "
         "another may resend it (a worker killed mid-batch).",
     ),
+    batch: int = typer.Option(200, "--batch", min=1, max=10_000, help="Messages per claim."),
     as_json: bool = JSON,
 ) -> None:
     """Send due email and run scheduled jobs (digests, reminders, closing, purges)."""
@@ -94,7 +96,7 @@ def worker(
     from groundswell.store.models import utcnow
 
     instance = _app()
-    config = worker_config(instance, lease_seconds=lease)
+    config = worker_config(instance, lease_seconds=lease, batch=batch)
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:

@@ -18,6 +18,7 @@ from groundswell.web.routes import (
     account,
     account_email,
     admin_invite,
+    admin_outbox,
     api,
     campaigns,
     conversations,
@@ -30,6 +31,7 @@ from groundswell.web.routes import (
     measures,
     network_seeds,
     network_spread,
+    notifications,
     pages,
     roles,
     stories,
@@ -99,6 +101,8 @@ def create_app(app: App | None = None) -> FastAPI:
         web.include_router(organising.router)
     web.include_router(account_email.router)
     web.include_router(admin_invite.router)
+    web.include_router(admin_outbox.router)
+    web.include_router(notifications.router)
     web.include_router(conversations_admin.router)  # /conversations/new before /{slug}
     web.include_router(conversations.router)
     web.router.routes.insert(0, conversations.VOTE_ROUTE)  # the busiest request, matched first

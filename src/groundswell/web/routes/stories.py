@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from groundswell.actions.accounts import linked_person
+from groundswell.actions.outbox import check_address
 from groundswell.actions.stories import (
     check_withdraw_key,
     clean_tags,
@@ -42,7 +43,7 @@ CONSENTS = {
 
 def _share_form(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
     values = {"title": "", "body": "", "service": "", "theme": "", "tags": "", "consent": "",
-              "keep": "", "errors": {}, "consents": CONSENTS}  # fmt: skip
+              "keep": "", "contact": "", "errors": {}, "consents": CONSENTS}  # fmt: skip
     # A signed-in storyteller linked to a person may keep the story with their record.
     user = get_principal(request)
     values["record"] = linked_person(request.app.state.gs, user.user_id) if user else None
@@ -66,9 +67,10 @@ def share(
     tags: Annotated[str, Form()] = "",
     consent: Annotated[str, Form()] = "",
     keep: Annotated[str, Form()] = "",
+    contact: Annotated[str, Form()] = "",
 ) -> Response:
     values = {"title": title, "body": body, "service": service, "theme": theme, "tags": tags,
-              "consent": consent, "keep": keep}  # fmt: skip
+              "consent": consent, "keep": keep, "contact": contact}  # fmt: skip
     user = get_principal(request)
     errors = {}
     if not title.strip():
@@ -81,11 +83,16 @@ def share(
         tag_list = clean_tags(tags.split(","))
     except InvalidInput as exc:
         errors["tags"] = exc.message
+    if contact.strip():
+        try:
+            check_address(contact)
+        except InvalidInput:
+            errors["contact"] = "Enter an email address like name@example.org, or leave it empty"
     if not errors:
         try:
             shared = do_share_story(
                 gs, title=title, body=body, consent=consent, service=service, theme=theme,
-                tags=tag_list,
+                tags=tag_list, contact_email=contact or None,
                 user_id=user.user_id if user is not None and keep == "yes" else None,
             )  # fmt: skip
         except InvalidInput as exc:
