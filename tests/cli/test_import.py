@@ -260,7 +260,14 @@ def test_export_then_import_round_trips(db_app, tmp_path, monkeypatch, capsys):
     point_cli_at(monkeypatch, db_app, tmp_path)
     out = tmp_path / "export"
     assert run_cli(capsys, "export", "--out", str(out)).code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["people.csv", "recruitment.csv", "ties.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "attendance.csv",
+        "events.csv",
+        "people.csv",
+        "recruitment.csv",
+        "rsvps.csv",
+        "ties.csv",
+    ]
 
     fresh = App.build(load_settings({}, database_url=f"sqlite:///{tmp_path / 'fresh.db'}"))
     fresh.upgrade()

@@ -2,8 +2,9 @@
 
 CSV export writes ``people.csv``, ``ties.csv`` and ``recruitment.csv``; importing
 them, in that order, into an empty database gives the same people, ties and
-recruitment back. JSON export is one document with the same three lists and the
-same field names.
+recruitment back. Events, their RSVPs and attendance follow in ``events.csv``,
+``rsvps.csv`` and ``attendance.csv`` (``actions.events_io``). JSON export is
+one document with the same lists and the same field names.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Session, aliased
 
 from groundswell.actions import Database
 from groundswell.actions.audit import do_record_access, operator
+from groundswell.actions.events_io import COLUMNS as EVENT_COLUMNS
+from groundswell.actions.events_io import export_tables as event_tables
 from groundswell.actions.file_layout import (
     PEOPLE_OPTIONAL,
     PEOPLE_REQUIRED,
@@ -38,6 +41,7 @@ COLUMNS = {
     "people": [*PEOPLE_REQUIRED, *PEOPLE_OPTIONAL],
     "ties": [*TIES_REQUIRED, *TIES_OPTIONAL],
     "recruitment": [*RECRUITMENT_REQUIRED, *RECRUITMENT_OPTIONAL],
+    **{name: list(columns) for name, columns in EVENT_COLUMNS.items()},
 }
 JSON_NAME = "groundswell.json"
 
@@ -127,6 +131,7 @@ def _tables(session: Session) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]
         .order_by(Recruitment.id)
     )
     yield "recruitment", (tuple(r) for r in session.execute(recruitment))
+    yield from event_tables(session)
 
 
 def _plain(row: Any) -> tuple[Any, ...]:

@@ -119,6 +119,47 @@ def import_recruitment(
     run_import(do_import_recruitment, file, update, json_out)
 
 
+@import_app.command("events")
+def import_events(
+    file: Path = FILE_ARGUMENT, update: bool = UPDATE_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """Import events from a CSV file (as 'groundswell export' writes it), all or nothing.
+
+    Columns: event (its slug), title (required), starts_at, ends_at, held_on,
+    kind, status (scheduled|cancelled|held), town, place, online_url, capacity,
+    description, initiative, campaign, hosts (ids separated by ;), led_by."""
+    from groundswell.actions.events_io import do_import_events
+
+    run_import(do_import_events, file, update, json_out)
+
+
+@import_app.command("rsvps")
+def import_rsvps(
+    file: Path = FILE_ARGUMENT, update: bool = UPDATE_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """Import RSVPs to events already imported, all or nothing.
+
+    Columns: event, person (required), status (going|waiting|cancelled), email,
+    phone, accessibility, walk_in, created_at, cancelled_at. Each gets a new
+    private link."""
+    from groundswell.actions.events_io import do_import_rsvps
+
+    run_import(do_import_rsvps, file, update, json_out)
+
+
+@import_app.command("attendance")
+def import_attendance(
+    file: Path = FILE_ARGUMENT, update: bool = UPDATE_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """Import who came to which event, all or nothing (a sign-in sheet for one event:
+    'groundswell events attendance').
+
+    Columns: event, person (required), role, source, checked_in_at, brought_by."""
+    from groundswell.actions.events_io import do_import_attendance_rows
+
+    run_import(do_import_attendance_rows, file, update, json_out)
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
