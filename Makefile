@@ -9,8 +9,8 @@ UV_VERSION := 0.13.8
 SEED ?= 7
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Pure engines, named once in src/groundswell/__init__.py (ENGINES): typed (mypy) and kept free
-# of store, web, CLI and Dask imports (lint-imports; a test checks pyproject's contract names them).
+# Pure engines, named once in src/groundswell/__init__.py (ENGINES): kept free of store, web,
+# CLI and Dask imports (lint-imports; a test checks pyproject's contract names them).
 ENGINES := $(addprefix src/groundswell/,$(shell $(PYTHON) -c 'import sys; sys.path[:0] = ["src"]; import groundswell; print(*groundswell.ENGINES)'))
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -52,13 +52,13 @@ test: install system ## Set up and run everything CI runs: lint, type and archit
 	@export PG_TEST_URL="$$(bash scripts/postgres.sh)" && \
 	$(MAKE) --no-print-directory lint && \
 	$(MAKE) --no-print-directory docs && \
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider --cov --cov-report=term-missing:skip-covered
 
 .PHONY: lint
-lint: ## ruff (lint + format check), mypy on the engines, import-linter contracts
+lint: ## ruff (lint + format check), mypy over the whole package, import-linter contracts
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/mypy $(ENGINES) src/groundswell/compute
+	$(BIN)/mypy src/groundswell
 	$(BIN)/lint-imports
 
 .PHONY: docs
