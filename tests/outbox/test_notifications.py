@@ -247,3 +247,27 @@ def test_dates_in_the_schedule_are_utc() -> None:
     monday = next_digest(datetime(2026, 12, 5, 12, tzinfo=UTC))
     assert monday == datetime(2026, 12, 7, 8, tzinfo=UTC)
     assert next_digest(monday) == monday
+
+
+def test_rsvping_on_the_event_page_confirms_and_a_freed_place_tells_the_next_in_line(
+    db_app: App, sink: SmtpSink
+) -> None:
+    from groundswell.actions.rsvps import Contact, do_cancel_rsvp, do_rsvp
+
+    starts = (utcnow() + timedelta(days=5)).replace(microsecond=0)
+    eid = _event(db_app, starts)
+    with db_app.transaction() as session:
+        event = session.get(Event, eid)
+        assert event is not None
+        event.capacity = 1
+    first = do_rsvp(db_app, "prom-walk", Contact("Ann", ANN, consent_contact=True), actor="web")
+    do_rsvp(db_app, "prom-walk", Contact("Bo", "bo@example.org", consent_contact=True), actor="web")
+    do_rsvp(db_app, "prom-walk", Contact("Cy", "cy@example.org"), actor="web")  # no consent
+    do_cancel_rsvp(db_app, "prom-walk", first.token)
+    run_once(db_app, worker(sink))
+    assert [str(m["Subject"]) for m in sink.to(ANN)] == ["You're going: Prom walk"]
+    assert [str(m["Subject"]) for m in sink.to("bo@example.org")] == [
+        "On the waiting list: Prom walk",
+        "You're going: Prom walk",
+    ]
+    assert sink.to("cy@example.org") == []

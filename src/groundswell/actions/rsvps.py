@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
 from groundswell.actions.events import find_event
+from groundswell.actions.notifications import notify_event_rsvp
 from groundswell.auth.tokens import hash_token, new_token
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.store.models import (
@@ -204,6 +205,7 @@ def do_rsvp(
         rsvp.accessibility = contact.accessibility or None
         rsvp.cancelled_at = None
         session.flush()
+        notify_event_rsvp(session, rsvp.id)  # confirmation now; reminder and thanks scheduled
         return RsvpView(
             rsvp.id,
             slug,
@@ -280,6 +282,7 @@ def promote_waiting(session: Session, event: Event) -> int:
     ).all()
     for r in waiting:
         r.status = RsvpStatus.GOING
+        notify_event_rsvp(session, r.id)  # a place came up: they hear they are going
     return len(waiting)
 
 
