@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from groundswell.actions import event_counts
 from groundswell.actions import health_series as ser
 from groundswell.measures import suppression as sup
 from groundswell.store.models import (
@@ -113,6 +114,8 @@ def _people_series(
         raw["stories"].append(ser.stories(session, start, stop))
         raw["miles"].append(ser.activity(session, start, end))
         raw["wellbeing"].append(ser.wellbeing(session, start, end))
+        for name, figures in event_counts.month(session, start, end).items():
+            raw[name].append(figures)
     raw["new_leaders"] = ser.new_leaders(session, ends)
     raw["reach"] = ser.reach(session, ends)
     out = {name: _suppressed(raw[name], keys, *spec) for name, spec in _MAKE.items()}
@@ -159,6 +162,11 @@ _MAKE = {
     "wellbeing": (_mean, 3),
     "new_leaders": (_people, 1),
     "reach": (_people, 1),
+    # Events are counted where at least MIN_CELL people came to them (actions.event_counts).
+    "events_held": (lambda events, people: sup.cell(int(events), int(people)), 2),
+    "attending": (_people, 1),
+    "first_timers": (_people, 1),
+    "returners": (_people, 1),
 }
 
 
@@ -183,6 +191,10 @@ TITLES = {
     ),
     "reach": (f"Reach: people within {ser.REACH_STEPS} ties of someone active"
               f" (last {ser.REACH_DAYS} days)", "people"),
+    "events_held": ("Events held in the month", "events"),
+    "attending": ("People who came to events in the month", "people"),
+    "first_timers": ("First-timers: came to their first event in the month", "people"),
+    "returners": ("Returners: came again after an earlier event", "people"),
     **ser.INITIATIVE_SERIES,
 }  # fmt: skip
 
