@@ -11,16 +11,10 @@ from groundswell.actions.audit import operator
 from groundswell.actions.backup import do_backup, do_restore
 from groundswell.cli.database import opened_app
 from groundswell.cli.main import app
-from groundswell.cli.options import JSON_OPTION
-from groundswell.cli.output import console, print_json
+from groundswell.cli.options import ACTOR_OPTION, JSON_OPTION
+from groundswell.cli.output import print_json, say
 from groundswell.cli.privacy import erasure_ledger, server_secret
 from groundswell.errors import InvalidInput
-
-ACTOR_OPTION = typer.Option(None, "--actor", help="Who, for the audit trail (default: you).")
-
-
-def say(message: str) -> None:
-    console.print(message, markup=False, soft_wrap=True)
 
 
 @app.command("backup")

@@ -42,7 +42,7 @@ def analyse_export(
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same groups)."),
     max_groups: int = typer.Option(5, "--max-groups", help="Largest number of groups tried."),
-    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Groups, representative statements and consensus of a Pol.is export folder.
 
@@ -122,7 +122,7 @@ def import_export(
         ..., metavar="POLIS_EXPORT_DIR", help="Folder with votes.csv and comments.csv."
     ),
     slug: str | None = typer.Option(None, "--slug", help="Address name (default: folder name)."),
-    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Import a Pol.is export folder into the database as a new conversation (all or nothing)."""
     from groundswell.actions.conversation_polis import do_import_polis
@@ -172,7 +172,7 @@ def report_conversation(
     csv_out: Path | None = typer.Option(
         None, "--csv", help="Also write one row per statement to this CSV file."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """What we heard: groups, their representative statements, common ground and division."""
     from groundswell.actions.conversation_report import report, report_csv

@@ -14,6 +14,7 @@ from groundswell.actions.demo import PHASES, DemoSummary, do_build_demo
 from groundswell.actions.demo import Progress as PhaseReport
 from groundswell.cli.database import build_app
 from groundswell.cli.main import app, err_console
+from groundswell.cli.options import JSON_OPTION
 from groundswell.cli.output import console, print_json
 
 
@@ -83,7 +84,7 @@ def demo(
     replace: bool = typer.Option(
         False, "--replace", help="Delete everything in the database first, even non-demo people."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Build a synthetic Morecambe Bay movement: people, ties, initiatives, votes, logs.
 

@@ -9,3 +9,17 @@ UPDATE_OPTION = typer.Option(
     False, "--update", help="Change records already in the database instead of refusing."
 )
 FILE_ARGUMENT = typer.Argument(..., metavar="FILE.csv", help="CSV file (UTF-8) with a header line.")
+FORCE_OPTION = typer.Option(False, "--force", help="Overwrite files already in the folder.")
+ACTOR_OPTION = typer.Option(
+    None, "--actor", help="Who is doing this, for the audit trail (default: your user name)."
+)
+
+# The spread model, shared by ``spread`` and ``seeds`` (see ``groundswell.spread.Model``).
+MODEL_OPTION = typer.Option("ic", "--model", help="ic, wc, lt, complex, sir or direct.")
+P_OPTION = typer.Option(None, "--p", help="Tie probability (ic, sir, direct).")
+THRESHOLD_OPTION = typer.Option(None, "--threshold", help="complex: neighbours needed.")
+FRACTION_OPTION = typer.Option(None, "--fraction", help="complex: share needed.")
+RECOVERY_OPTION = typer.Option(None, "--recovery", help="sir: recovery per step.")
+MAX_STEPS_OPTION = typer.Option(None, "--max-steps", help="Limit spread to N steps.")
+DIRECTED_OPTION = typer.Option(False, "--directed", help="Edge lines are one-way ties.")
+SEED_OPTION = typer.Option(0, "--seed", help="Random seed (the same seed gives the same answer).")

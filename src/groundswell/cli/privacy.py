@@ -15,8 +15,8 @@ from groundswell.app import App
 from groundswell.auth.tokens import SECRET_FILE_NAME
 from groundswell.cli.database import opened_app
 from groundswell.cli.main import app, err_console
-from groundswell.cli.options import JSON_OPTION
-from groundswell.cli.output import console, print_json
+from groundswell.cli.options import ACTOR_OPTION, FORCE_OPTION, JSON_OPTION
+from groundswell.cli.output import print_json, say
 from groundswell.errors import InvalidInput
 from groundswell.privacy import KEY_FILE_NAME, load_key, write_key
 from groundswell.privacy.ledger import LEDGER_FILE_NAME, ErasureLedger
@@ -28,15 +28,7 @@ privacy_app = typer.Typer(
 )
 app.add_typer(privacy_app, name="privacy")
 
-ACTOR_OPTION = typer.Option(
-    None, "--actor", help="Who is doing this, for the audit trail (default: your user name)."
-)
 PERSON = typer.Argument(..., help="The person's id (the 'id' column of the people import).")
-FORCE = typer.Option(False, "--force", help="Overwrite files already in the folder.")
-
-
-def say(message: str) -> None:
-    console.print(message, markup=False, soft_wrap=True)
 
 
 def key_path(instance: App | None = None) -> Path:
@@ -126,7 +118,7 @@ def export(
     out: Path = typer.Option(
         Path("groundswell-subject-access"), "--out", help="Folder to write into."
     ),
-    force: bool = FORCE,
+    force: bool = FORCE_OPTION,
     actor: str | None = ACTOR_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
@@ -176,7 +168,7 @@ def erase(
 @privacy_app.command("pseudonymise")
 def pseudonymise(
     out: Path = typer.Option(..., "--out", help="Folder to write people.csv, ties.csv, ..."),
-    force: bool = FORCE,
+    force: bool = FORCE_OPTION,
     actor: str | None = ACTOR_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from groundswell.cli.main import app
+from groundswell.cli.options import DIRECTED_OPTION, JSON_OPTION
 from groundswell.cli.output import console, print_json
 from groundswell.errors import InvalidInput
 
@@ -86,9 +87,9 @@ def roles(
         1.0, "--resolution", help="Leiden resolution: above 1 finds smaller communities."
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed (Leiden, betweenness sample)."),
-    directed: bool = typer.Option(False, "--directed", help="Edge lines are one-way ties."),
+    directed: bool = DIRECTED_OPTION,
     top: int = typer.Option(30, "--top", help="People shown in the table."),
-    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Find lone wolves, mobilisers, organisers and connectors; report movement indicators.
 

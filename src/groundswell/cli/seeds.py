@@ -9,6 +9,17 @@ import numpy as np
 import typer
 
 from groundswell.cli.main import app
+from groundswell.cli.options import (
+    DIRECTED_OPTION,
+    FRACTION_OPTION,
+    JSON_OPTION,
+    MAX_STEPS_OPTION,
+    MODEL_OPTION,
+    P_OPTION,
+    RECOVERY_OPTION,
+    SEED_OPTION,
+    THRESHOLD_OPTION,
+)
 from groundswell.cli.output import console, print_json
 from groundswell.errors import InputFileError, InvalidInput
 from groundswell.network.graph import Graph
@@ -63,12 +74,12 @@ def _costs(graph: Graph, path: str | None) -> np.ndarray | None:
 @app.command("seeds")
 def seeds(
     graph_path: str = typer.Argument(..., metavar="GRAPH", help="Edge-list file, or 'db'."),
-    model: str = typer.Option("ic", "--model", help="ic, wc, lt, direct, complex or sir."),
-    p: float | None = typer.Option(None, "--p", help="Tie probability (ic, direct, sir)."),
-    threshold: int | None = typer.Option(None, "--threshold", help="complex: neighbours needed."),
-    fraction: float | None = typer.Option(None, "--fraction", help="complex: share needed."),
-    recovery: float | None = typer.Option(None, "--recovery", help="sir: recovery per step."),
-    max_steps: int | None = typer.Option(None, "--max-steps", help="Limit spread to N steps."),
+    model: str = MODEL_OPTION,
+    p: float | None = P_OPTION,
+    threshold: int | None = THRESHOLD_OPTION,
+    fraction: float | None = FRACTION_OPTION,
+    recovery: float | None = RECOVERY_OPTION,
+    max_steps: int | None = MAX_STEPS_OPTION,
     target: float | None = typer.Option(None, "--target", help="Share to reach, e.g. 0.9."),
     k: int | None = typer.Option(None, "--k", help="Number of new seeds to choose."),
     method: str = typer.Option("opim-c", "--method", help="opim-c or imm (with --k)."),
@@ -81,12 +92,12 @@ def seeds(
     budget: float | None = typer.Option(None, "--budget", help="Total cost allowed (--k)."),
     runs: int = typer.Option(1000, "--runs", help="Monte Carlo runs for the check."),
     baselines: bool = typer.Option(False, "--baselines", help="Also check simple choices."),
-    directed: bool = typer.Option(False, "--directed", help="Edge lines are one-way ties."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same answer)."),
+    directed: bool = DIRECTED_OPTION,
+    seed: int = SEED_OPTION,
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Dask scheduler address; default: this computer."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Find the fewest people who reach --target of everyone, or the best --k people.
 

@@ -10,6 +10,17 @@ from rich.console import Console
 from rich.table import Table
 
 from groundswell.cli.main import app
+from groundswell.cli.options import (
+    DIRECTED_OPTION,
+    FRACTION_OPTION,
+    JSON_OPTION,
+    MAX_STEPS_OPTION,
+    MODEL_OPTION,
+    P_OPTION,
+    RECOVERY_OPTION,
+    SEED_OPTION,
+    THRESHOLD_OPTION,
+)
 from groundswell.cli.output import console, print_json
 from groundswell.errors import InvalidInput
 
@@ -93,8 +104,8 @@ def role_seeds(
 @app.command("spread")
 def spread(
     graph_path: str = typer.Argument(..., metavar="GRAPH", help="Edge-list file, or 'db'."),
-    model: str = typer.Option("ic", "--model", help="ic, wc, lt, complex, sir or direct."),
-    p: float | None = typer.Option(None, "--p", help="Tie probability (ic, sir, direct)."),
+    model: str = MODEL_OPTION,
+    p: float | None = P_OPTION,
     seeds: str | None = typer.Option(None, "--seeds", help="Seed labels, comma-separated."),
     random_seeds: int | None = typer.Option(None, "--random-seeds", help="K random seeds."),
     top_degree: int | None = typer.Option(None, "--top-degree", help="K best-connected seeds."),
@@ -105,13 +116,13 @@ def spread(
         None, "--activity", help="With --role and a graph file: the activity CSV of `roles`."
     ),
     runs: int = typer.Option(1000, "--runs", help="Monte Carlo runs (the most, with --tolerance)."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same numbers)."),
-    directed: bool = typer.Option(False, "--directed", help="Edge lines are one-way ties."),
-    threshold: int | None = typer.Option(None, "--threshold", help="complex: neighbours needed."),
-    fraction: float | None = typer.Option(None, "--fraction", help="complex: share needed."),
-    recovery: float | None = typer.Option(None, "--recovery", help="sir: recovery per step."),
+    seed: int = SEED_OPTION,
+    directed: bool = DIRECTED_OPTION,
+    threshold: int | None = THRESHOLD_OPTION,
+    fraction: float | None = FRACTION_OPTION,
+    recovery: float | None = RECOVERY_OPTION,
     never_adopt: float = typer.Option(0.0, "--never-adopt", help="Share who never adopt."),
-    max_steps: int | None = typer.Option(None, "--max-steps", help="Limit spread to N steps."),
+    max_steps: int | None = MAX_STEPS_OPTION,
     tolerance: float | None = typer.Option(
         None, "--tolerance", help="Stop when the 95% CI half-width <= T x mean reach."
     ),
@@ -119,7 +130,7 @@ def spread(
         None, "--scheduler", help="Dask scheduler address; default: this computer."
     ),
     plot: Path | None = typer.Option(None, "--plot", help="Write the curve to FILE.png or .html."),
-    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Simulate how far adoption spreads from the seeds, with a 95% confidence interval."""
     from groundswell.compute import executor_for

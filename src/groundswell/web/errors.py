@@ -24,6 +24,7 @@ from starlette.formparsers import MultiPartException
 
 from groundswell.errors import GroundswellError
 from groundswell.web.security import HEADERS
+from groundswell.web.templating import render
 
 log = logging.getLogger("groundswell.web")
 
@@ -85,13 +86,10 @@ def error_response(request: Request, status: int, message: str | None) -> Respon
     if wants_json(request):
         return JSONResponse({"detail": message or _PAGES.get(status, _DEFAULT_PAGE)[0]}, status)
     title, advice = _PAGES.get(status, _DEFAULT_PAGE)
-    templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request,
-        "error.html",
-        {"title": title, "advice": advice, "message": for_visitor(message), "status": status},
-        status_code=status,
-    )
+    return render(
+        request, "error.html", status,
+        title=title, advice=advice, message=for_visitor(message), status=status,
+    )  # fmt: skip
 
 
 async def _groundswell_error(request: Request, exc: Exception) -> Response:

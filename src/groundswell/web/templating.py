@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from groundswell.settings import Settings
@@ -109,6 +112,17 @@ def sentence(text: str) -> str:
 def long_date(value: date | None) -> str:
     """date(2025, 3, 1) -> '1 March 2025' (NHS.UK style)."""
     return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Every page is rendered here: its template with the context, and the path the
+    navigation marks as current (the request's own unless the context names one)."""
+    templates: Jinja2Templates = request.app.state.templates
+    page = {"current_path": request.url.path, **context}
+    response: HTMLResponse = templates.TemplateResponse(
+        request, template, page, status_code=status_code
+    )
+    return response
 
 
 def make_templates(*, vendor: bool, brand: Settings | None = None) -> Jinja2Templates:

@@ -20,6 +20,7 @@ from groundswell.web.schemas import (
     Stats,
     StoriesSummary,
 )
+from groundswell.web.templating import render
 
 router = APIRouter(
     tags=["movement"],
@@ -84,7 +85,4 @@ def stories(session: ReadSession) -> StoriesSummary:
 @router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
 def docs(request: Request) -> HTMLResponse:
     """Swagger UI from the vendored assets, started by a static script (CSP: self only)."""
-    templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request, "api_docs.html", {"openapi_url": request.app.openapi_url}
-    )
+    return render(request, "api_docs.html", openapi_url=request.app.openapi_url)

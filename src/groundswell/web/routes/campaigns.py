@@ -34,16 +34,9 @@ from groundswell.web.auth import CurrentUser, SignedInUser
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id
 from groundswell.web.ratelimit import rate_limit
-from groundswell.web.templating import cell
+from groundswell.web.templating import cell, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
-
-
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request, template, {"current_path": request.url.path, **context}, status_code=status
-    )
 
 
 def _today_amount(gs: Any, slug: str, ref: str, today: date) -> float | None:

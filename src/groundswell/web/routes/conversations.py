@@ -30,6 +30,7 @@ from groundswell.errors import Conflict, InvalidInput
 from groundswell.web.auth import ParticipantKey, get_principal, participant_key, voter_of
 from groundswell.web.deps import GsApp
 from groundswell.web.ratelimit import check_vote, rate_limit
+from groundswell.web.templating import render
 from groundswell.web.votes import ballot_of, vote_queue
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -43,13 +44,6 @@ ADDED = {
     ),
     "shown": "Thank you. Your statement is now part of the conversation.",
 }
-
-
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request, template, {"current_path": request.url.path, **context}, status_code=status
-    )
 
 
 def may_moderate(request: Request, gs: Any, slug: str) -> bool:

@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse, Response
 from groundswell.actions.conversation_report import Report, report, report_csv
 from groundswell.measures.suppression import MIN_CELL
 from groundswell.web.deps import GsApp
-from groundswell.web.routes.conversations import may_moderate, render
+from groundswell.web.routes.conversations import may_moderate
+from groundswell.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 

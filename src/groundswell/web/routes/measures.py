@@ -29,7 +29,7 @@ from groundswell.web.auth import SignedInUser
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id
 from groundswell.web.ratelimit import rate_limit
-from groundswell.web.templating import cell
+from groundswell.web.templating import cell, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -45,13 +45,6 @@ ONS4_WORDING = (
 # SWEMWBS item wording is licensed (Warwick Medical School): the deploying
 # organisation enters it under its licence; the form shows item numbers until then.
 SWEMWBS_ANSWERS = ("None of the time", "Rarely", "Some of the time", "Often", "All of the time")
-
-
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request, template, {"current_path": request.url.path, **context}, status_code=status
-    )
 
 
 def _filters(gs: Any, town: str | None, period: int | None) -> tuple[str | None, int]:

@@ -19,6 +19,7 @@ from groundswell.errors import InvalidInput
 from groundswell.web.deps import GsApp
 from groundswell.web.forms import QueryForm, model_choices
 from groundswell.web.ratelimit import heavy_page
+from groundswell.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -131,10 +132,4 @@ def network_spread(request: Request, gs: GsApp) -> HTMLResponse:
         except InvalidInput as exc:
             context["error"] = exc.message
             status = 422
-    templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request,
-        "network_spread.html",
-        {"current_path": "/network", **context},
-        status_code=status,
-    )
+    return render(request, "network_spread.html", status, current_path="/network", **context)

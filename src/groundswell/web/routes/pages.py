@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from groundswell.settings import LOGO_TYPES
 from groundswell.web import queries
 from groundswell.web.deps import ReadSession
+from groundswell.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -20,13 +21,6 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 def page(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """A page answers HEAD too, for link checkers and uptime monitors."""
     return router.api_route(path, methods=["GET", "HEAD"])
-
-
-def render(request: Request, template: str, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request, template, {"current_path": request.url.path, **context}
-    )
 
 
 def _home_context(session: Session) -> dict[str, Any]:

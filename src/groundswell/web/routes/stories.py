@@ -30,7 +30,7 @@ from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id
 from groundswell.web.ratelimit import rate_limit
-from groundswell.web.routes.conversations import render
+from groundswell.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
