@@ -14,7 +14,7 @@ from groundswell.app import App
 from groundswell.cli.database import opened_app, where
 from groundswell.cli.importing import run_import
 from groundswell.cli.main import app, err_console
-from groundswell.cli.options import FILE_ARGUMENT, JSON_OPTION, UPDATE_OPTION
+from groundswell.cli.options import FILE_ARGUMENT, FORCE_OPTION, JSON_OPTION, UPDATE_OPTION
 from groundswell.cli.output import print_json, say
 from groundswell.store import migrate
 
@@ -173,7 +173,7 @@ def export(
         "--out",
         help="Folder to write into (CSV default: ./groundswell-export; JSON default: stdout).",
     ),
-    force: bool = typer.Option(False, "--force", help="Overwrite files already in the folder."),
+    force: bool = FORCE_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Export people, ties and recruitment in the layout 'groundswell import' reads.

@@ -33,6 +33,7 @@ from groundswell.web.auth import (
 )
 from groundswell.web.deps import GsApp
 from groundswell.web.ratelimit import RateLimited, check_sign_in
+from groundswell.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 api_router = APIRouter(tags=["people"])
@@ -40,17 +41,10 @@ api_router = APIRouter(tags=["people"])
 WRONG = "Enter a correct email address and password"
 
 
-def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request, template, {"current_path": request.url.path, **context}, status_code=status
-    )
-
-
 def _sign_in_form(
     request: Request, *, status: int = 200, errors: dict[str, str] | None = None, **values: Any
 ) -> HTMLResponse:
-    return _render(request, "sign_in.html", status, errors=errors or {}, **values)
+    return render(request, "sign_in.html", status, errors=errors or {}, **values)
 
 
 @router.get("/sign-in")
@@ -118,7 +112,7 @@ async def sign_out(request: Request, gs: GsApp) -> Response:
 
 @router.get("/account")
 def account(request: Request, user: SignedInUser) -> HTMLResponse:
-    return _render(request, "account.html", user=user)
+    return render(request, "account.html", user=user)
 
 
 PeopleViewer = Annotated[Principal | None, Depends(allowed(Action.VIEW_PEOPLE))]

@@ -39,7 +39,7 @@ from groundswell.store.models import (
     Story,
     StoryStatus,
 )
-from groundswell.web import charts
+from groundswell.web import charts, templating
 from groundswell.web.auth import CurrentUser
 from groundswell.web.deps import GsApp
 
@@ -60,9 +60,9 @@ METHOD_LABEL = {
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
-    base = {"current_path": request.url.path, "guide": GUIDE, "methods": METHOD_LABEL}
-    return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)
+    """A page of this section: every one shows the guide and the decision methods' labels."""
+    base = {"guide": GUIDE, "methods": METHOD_LABEL}
+    return templating.render(request, template, status, **{**base, **context})
 
 
 def _may_edit(user: Principal | None, town: str | None, slug: str | None = None) -> bool:
