@@ -334,3 +334,17 @@ async def test_organisers_see_exact_pledge_counts_the_public_does_not(
     assert re.search(r'id="commitments-kept">1 of 1 \(100%\)', page.text)
     assert "made: suppressed (&lt;10)" in page.text
     assert (await clients["participant"].get("/admin/pledges")).status_code == 403
+
+
+async def test_the_leadership_page_is_recomputed_when_a_pledge_is_kept(
+    web: FastAPI, app: App
+) -> None:
+    from groundswell.actions import pledges as pa
+    from groundswell.web.routes.roles import row_counts
+
+    made = pa.do_make_pledge(app, person="p01", text="Lead a walk")
+    before = row_counts(app)
+    pa.do_share_pledge(app, made.id)
+    shared = row_counts(app)
+    pa.do_complete_pledge(app, made.id)
+    assert before != shared != row_counts(app)

@@ -101,9 +101,14 @@ _LOCK = threading.Lock()
 
 def row_counts(gs: App) -> tuple[int, ...]:
     with gs.reading() as session:
-        return tuple(
+        counts = tuple(
             int(session.scalar(select(func.count()).select_from(model)) or 0) for model in COUNTED
         )
+        # A pledge shared or kept adds no row but changes the evidence and "commitments kept".
+        steps = session.execute(
+            select(func.count(Pledge.shared_at), func.count(Pledge.done_at))
+        ).one()
+        return (*counts, int(steps[0]), int(steps[1]))
 
 
 def computed(gs: App) -> Computed:
