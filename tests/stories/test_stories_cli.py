@@ -56,6 +56,16 @@ def test_db_commands(app, tmp_path, monkeypatch, capsys):
     assert main(argv) == 0
     written = json.loads(capsys.readouterr().out)
     assert written["file"] == str(again) and written["bytes"] == again.stat().st_size
+    # A curator takes the story out: the pack's next export leaves it out, and a
+    # second removal is refused rather than silently done.
+    assert main(["stories", "remove-from-pack", str(pack), str(shared.story_id), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["packs"] == []
+    emptied = tmp_path / "emptied.md"
+    assert main(["stories", "export-pack", str(pack), "--out", str(emptied), "--format", "md"]) == 0
+    assert "They listened to us." not in emptied.read_text()
+    capsys.readouterr()
+    assert main(["stories", "remove-from-pack", str(pack), str(shared.story_id)]) != 0
+    assert "not in that pack" in capsys.readouterr().err
     assert main(["stories", "safeguarding-contact", "Jo", "jo@example.org", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["email"] == "jo@example.org"
     assert main(["stories", "change-share", "--json"]) == 0

@@ -72,6 +72,7 @@ def do_add_to_pack(
 
 
 def do_remove_from_pack(db: Database, pack_id: int, story_id: int, *, actor: str) -> State:
+    """Take a story out of a pack: its item is marked removed and its trail says by whom."""
     with db.transaction() as session:
         story = _story(session, story_id)
         action = Action(Kind.REMOVE_FROM_PACK, Actor.CURATOR, pack=pack_id)

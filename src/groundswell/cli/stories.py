@@ -89,6 +89,25 @@ def export_pack_cmd(
     console.print(f"wrote {out} ({len(data):,} bytes)", markup=False, soft_wrap=True)
 
 
+@stories_app.command("remove-from-pack")
+def remove_from_pack_cmd(
+    pack: int = typer.Argument(..., help="The pack number."),
+    story: int = typer.Argument(..., help="The story number."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Take a story out of a training pack; the pack's next export leaves it out."""
+    from groundswell.actions.audit import operator
+    from groundswell.actions.story_packs import do_remove_from_pack
+    from groundswell.cli.database import opened_app
+
+    with opened_app() as instance:
+        state = do_remove_from_pack(instance, pack, story, actor=operator())
+    if json_out:
+        print_json({"pack": pack, "story": story, "packs": sorted(state.packs)})
+        return
+    console.print(f"story {story} is out of pack {pack}", markup=False)
+
+
 @stories_app.command("safeguarding-contact")
 def safeguarding_contact(
     name: str = typer.Argument(..., help="The named person safeguarding concerns go to."),

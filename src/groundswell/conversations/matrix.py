@@ -84,10 +84,6 @@ class VoteMatrix:
         """Votes per participant, passes included (Pol.is ``user-vote-counts``)."""
         return np.diff(self.indptr)
 
-    def col_counts(self) -> np.ndarray:
-        """Votes per statement, passes included."""
-        return np.bincount(self.indices, minlength=self.shape[1])
-
     def to_dense(self) -> np.ndarray:
         """Dense float matrix with NaN where a participant has not voted."""
         out = np.full(self.shape, np.nan)

@@ -91,11 +91,6 @@ class Analysis:
         g = self.participant_group
         return {p: (int(g[i]) if g[i] >= 0 else None) for i, p in enumerate(self.matrix.pids)}
 
-    def positions(self) -> dict[Hashable, tuple[float, float]]:
-        """Opinion-map position of every participant."""
-        xy = self.pca.participants
-        return {p: (float(xy[i, 0]), float(xy[i, 1])) for i, p in enumerate(self.matrix.pids)}
-
     def summary(self) -> dict[str, Any]:
         """JSON-ready result (the ``conversations analyse --json`` contract)."""
         tids = self.matrix.tids

@@ -82,10 +82,6 @@ class DemoMovement:
     def planted_roles(self) -> dict[str, np.ndarray]:
         return self.recruitment.planted
 
-    @property
-    def town_names(self) -> tuple[str, ...]:
-        return places.TOWN_NAMES
-
     def refs(self) -> list[str]:
         """Pseudonymous person references, ``demo-000001`` ...: the demo's own marker."""
         width = max(6, len(str(self.n)))

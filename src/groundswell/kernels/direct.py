@@ -179,17 +179,6 @@ def celf(indptr, indices, p, candidate, forced, cost, budget, max_seeds, stop_va
 
 
 @njit(cache=True)
-def _best_add(indptr, indices, chosen, count, pw, p, candidate):
-    best, best_g = -1, -1.0
-    for u in range(chosen.shape[0]):
-        if candidate[u] and not chosen[u]:
-            g = _gain(indptr, indices, chosen, count, pw, p, u)
-            if g > best_g:
-                best, best_g = u, g
-    return best, best_g
-
-
-@njit(cache=True)
 def _best_drop(indptr, indices, chosen, count, pw, p, removable):
     best, best_l = -1, np.inf
     for u in range(chosen.shape[0]):

@@ -97,14 +97,6 @@ def may_use_in_training(state: State) -> bool:
     return state.status in IN_USE and RANK[state.consent] >= RANK[Consent.TRAINING]
 
 
-def may_publish(state: State) -> bool:
-    return (
-        state.status is Status.APPROVED
-        and state.consent is Consent.PUBLISH
-        and not state.open_flags
-    )
-
-
 def apply(state: State, action: Action) -> State:
     """The state after ``action``; raises when the actor or the state does not allow it.
 

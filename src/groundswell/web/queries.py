@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Row, func, literal_column, select, union_all
+from sqlalchemy import Row, func, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -319,7 +319,3 @@ def stories(session: Session) -> StoriesSummary:
         by_status=_protected(by_status),
         by_consent=_protected(by_consent),
     )
-
-
-def database_alive(session: Session) -> None:
-    session.execute(select(literal_column("1")))
