@@ -162,13 +162,13 @@ def distance_by_day(
         lat = np.array([p.lat for p in points])
         lon = np.array([p.lon for p in points])
         metres = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
-        times = [p.time for p in points]
-        seconds = np.array([(b - a).total_seconds() for a, b in pairwise(times)])  # type: ignore[operator]
+        times = [p.time for p in points if p.time is not None]  # every one, as checked above
+        seconds = np.array([(b - a).total_seconds() for a, b in pairwise(times)])
         fast = (seconds <= 0) & (metres > 0) | (metres > max_speed * np.maximum(seconds, 0))
         out.skipped_steps += int(fast.sum())
         out.skipped_miles += float(metres[fast].sum()) / METRES_PER_MILE
         for step in np.flatnonzero(~fast):
-            day = local_date(points[step + 1].time, tz)  # type: ignore[arg-type]
+            day = local_date(times[step + 1], tz)
             out.miles_by_day[day] = (
                 out.miles_by_day.get(day, 0.0) + float(metres[step]) / METRES_PER_MILE
             )

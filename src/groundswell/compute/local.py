@@ -34,6 +34,7 @@ class LocalExecutor:
         import numba
 
         before = numba.get_num_threads()
+        # numba.config sets its attributes from the environment at import: no stub names them.
         most = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
         numba.set_num_threads(min(self.threads, most))
         try:

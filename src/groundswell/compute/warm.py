@@ -73,13 +73,19 @@ def _steps(folder: Path) -> list[Step]:
     ]
     some = Constraints(consented=np.arange(0, graph.n, 2))
 
-    def seeds(model: Model, constraints: Constraints | None = None, **how: object) -> None:
+    def seeds(
+        model: Model,
+        constraints: Constraints | None = None,
+        *,
+        target: bool = False,
+        method: str = "opim-c",
+    ) -> None:
         if model.kind in ("complex", "sir"):
             chosen = complex_seeds(graph, model, k=3, seed=1, constraints=constraints)
-        elif "target" in how:
+        elif target:
             chosen = fewest_seeds(graph, model, 0.5, seed=1, constraints=constraints, error=0.05)
         else:
-            chosen = best_k(graph, model, 3, seed=1, constraints=constraints, **how)  # type: ignore[arg-type]
+            chosen = best_k(graph, model, 3, seed=1, constraints=constraints, method=method)
         check_selection(
             graph, model, chosen, runs=50, seed=1, baselines=True, constraints=constraints
         )

@@ -63,7 +63,10 @@ def curve_svg(result: SpreadResult, *, title: str = "Adoption curve") -> str:
     band = [(x(i), y(v)) for i, v in enumerate(result.curve_hi)]
     band += [(x(i), y(v)) for i, v in reversed(list(enumerate(result.curve_lo)))]
     mean = [(x(i), y(v)) for i, v in enumerate(result.curve_mean)]
-    pts = lambda ps: " ".join(f"{a:.1f},{b:.1f}" for a, b in ps)  # noqa: E731
+
+    def pts(ps: list[tuple[float, float]]) -> str:
+        return " ".join(f"{a:.1f},{b:.1f}" for a, b in ps)
+
     last = result.curve_mean[-1] if steps else 0.0
     desc = (
         f"Mean cumulative adopters rise from {tick_label(result.curve_mean[0] if steps else 0)} "

@@ -161,7 +161,8 @@ def pack(graph: Graph, model: Model, curve_steps: int) -> Packed:
             edge_value = _edge_probabilities(graph, kind)
             per_edge = True
         if kind == "sir":
-            recovery = float(model.recovery)  # type: ignore[arg-type]
+            assert model.recovery is not None  # Model refuses an SIR model without one
+            recovery = float(model.recovery)
         if kind == "direct":
             max_steps = min(max_steps, 1)
     elif kind == "wc":
@@ -176,9 +177,10 @@ def pack(graph: Graph, model: Model, curve_steps: int) -> Packed:
         if model.threshold is not None:
             need = np.full(graph.n, int(model.threshold), np.int32)
         else:
+            assert model.fraction is not None  # Model asks a complex model for one of the two
             indeg = graph.in_degree().astype(np.float64)
             # A small epsilon so 0.25 * 8 is 2 people, not 3 from rounding up 2.0000000001.
-            need = np.maximum(1, np.ceil(float(model.fraction) * indeg - 1e-9)).astype(np.int32)  # type: ignore[arg-type]
+            need = np.maximum(1, np.ceil(float(model.fraction) * indeg - 1e-9)).astype(np.int32)
     log_q = math.log1p(-p) if 0.0 < p < 1.0 else 0.0
     cap = max(1, min(int(curve_steps), max_steps))
     return Packed(

@@ -92,10 +92,10 @@ def simulate(
         total_done = stop
         if progress is not None:
             progress(total_done, runs)
-        if check and stop < runs:
+        if check and tolerance is not None and stop < runs:
             reach = np.concatenate([part[0] for part in done])
             mean, _, (lo, hi) = mean_se_ci(reach)
-            if (hi - lo) / 2 <= tolerance * mean:  # type: ignore[operator]
+            if (hi - lo) / 2 <= tolerance * mean:
                 stopped_early = True
                 break
     reach, last, curve, counts = combine(done, graph.n, int(packed.iparams[kernel.CURVE_CAP]))
