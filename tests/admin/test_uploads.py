@@ -101,3 +101,38 @@ def test_forged_tokens_are_not_found(db_app: App, tmp_path: Path) -> None:
         with pytest.raises(NotFound):
             preview_upload(db_app, tmp_path, 1, HeldUpload(token, kind, "x.csv"))
     assert clean_name("", "ties") == "ties.csv"
+
+
+def test_an_attendance_sheet_is_previewed_then_imported_for_its_event(
+    db_app: App, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from groundswell.actions.events import EventDetails, do_create_event
+    from groundswell.store.models import Attendance
+
+    people = hold_upload(tmp_path, 1, "people", "p.csv", GOOD)
+    do_import_upload(db_app, tmp_path, 1, people, update=False, actor="a@example.org")
+    details = EventDetails(title="Walk on the prom", starts_at=datetime(2026, 5, 1, 17, tzinfo=UTC))
+    do_create_event(db_app, "prom-walk", details, actor="a@example.org")
+    sheet = b"id,display_name,email,consent_contact\na1,,,\n,Sam New,sam@example.org,yes\n"
+    held = hold_upload(tmp_path, 1, "attendance", "sign-in.csv", sheet)
+    with pytest.raises(InvalidInput, match="choose the event"):
+        preview_upload(db_app, tmp_path, 1, held)
+    held = HeldUpload(held.token, held.kind, held.filename, "nope")
+    with pytest.raises(NotFound, match="no event 'nope'"):
+        preview_upload(db_app, tmp_path, 1, held)
+    held = HeldUpload(held.token, held.kind, held.filename, "prom-walk")
+    preview = preview_upload(db_app, tmp_path, 1, held)
+    assert (preview.rows, preview.created) == (2, 2) and preview.notes[0].startswith("1 of them")
+    with db_app.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Attendance)) == 0
+    assert _people(db_app) == 2
+    done = do_import_upload(db_app, tmp_path, 1, held, update=False, actor="a@example.org")
+    assert done.created == 2 and _people(db_app) == 3
+    with db_app.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Attendance)) == 2
+    bad = hold_upload(tmp_path, 1, "attendance", "sheet.csv", b"id\nzz\n")
+    bad = HeldUpload(bad.token, bad.kind, bad.filename, "prom-walk")
+    with pytest.raises(InputFileError, match=r"^sheet.csv, line 2, field 'id': 'zz' is not"):
+        preview_upload(db_app, tmp_path, 1, bad)

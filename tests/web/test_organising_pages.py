@@ -348,3 +348,16 @@ async def test_the_leadership_page_is_recomputed_when_a_pledge_is_kept(
     shared = row_counts(app)
     pa.do_complete_pledge(app, made.id)
     assert before != shared != row_counts(app)
+
+
+async def test_an_attendance_sheet_needs_its_event(
+    clients: dict[str, httpx.AsyncClient], app: App
+) -> None:
+    ada, sheet = clients["admin"], b"id\np01\n"
+    files = {"file": ("sign-in.csv", sheet, "text/csv")}
+    no_event = await post(ada, "/admin/imports", "/admin/imports", {"kind": "attendance"}, files)
+    assert no_event.status_code == 422 and "event&#39;s short name" in no_event.text
+    unknown = await post(ada, "/admin/imports", "/admin/imports",
+                         {"kind": "attendance", "event": "nope"}, files)  # fmt: skip
+    assert unknown.status_code == 422 and 'id="event-error"' in unknown.text
+    assert not list((app.settings.data_dir / "uploads").glob("*.csv"))

@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.attendance_sheet import do_import_attendance
 from groundswell.actions.audit import do_record_access
 from groundswell.actions.import_rows import ImportSummary
 from groundswell.actions.imports import (
@@ -43,6 +44,7 @@ IMPORTERS: dict[str, Importer] = {
     "ties": do_import_ties,
     "recruitment": do_import_recruitment,
 }
+KINDS = (*IMPORTERS, "attendance")  # attendance: an event's sign-in sheet, for one event
 KEEP_FOR = 3600.0  # seconds an upload waits for its confirmation
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -73,6 +75,20 @@ class HeldUpload:
     token: str
     kind: str
     filename: str  # as the uploader named it, for messages
+    event: str = ""  # the event's slug, for an attendance sheet
+
+
+@dataclass
+class UploadSummary:
+    """What an upload adds and changes; ``notes`` say more for an attendance sheet."""
+
+    path: str
+    kind: str
+    rows: int
+    created: int
+    updated: int
+    warnings: list[str]
+    notes: list[str]
 
 
 def _folder(data_dir: Path) -> Path:
@@ -83,7 +99,7 @@ def _folder(data_dir: Path) -> Path:
 
 
 def _path(data_dir: Path, user_id: int, token: str, kind: str) -> Path:
-    if not TOKEN.match(token) or kind not in IMPORTERS:
+    if not TOKEN.match(token) or kind not in KINDS:
         raise NotFound("this upload is not waiting any more; upload the file again")
     return _folder(data_dir) / f"{user_id}-{token}-{kind}.csv"
 
@@ -107,8 +123,8 @@ def clean_name(filename: str, kind: str) -> str:
 
 def hold_upload(data_dir: Path, user_id: int, kind: str, filename: str, data: bytes) -> HeldUpload:
     """Keep an uploaded file privately until it is confirmed; returns its token."""
-    if kind not in IMPORTERS:
-        raise InvalidInput(f"choose what the file holds: {', '.join(IMPORTERS)}")
+    if kind not in KINDS:
+        raise InvalidInput(f"choose what the file holds: {', '.join(KINDS)}")
     if not data.strip():
         raise InputFileError(clean_name(filename, kind), "the file is empty", line=1,
                              fix="choose the CSV file with a header line and rows")  # fmt: skip
@@ -121,38 +137,55 @@ def hold_upload(data_dir: Path, user_id: int, kind: str, filename: str, data: by
     return HeldUpload(token, kind, clean_name(filename, kind))
 
 
-def _run(db: Database, path: Path, kind: str, filename: str, update: bool) -> ImportSummary:
+def _run(db: Database, path: Path, held: HeldUpload, update: bool, actor: str) -> UploadSummary:
     """The import, naming the file as the uploader did, not by its private path."""
     try:
-        summary = IMPORTERS[kind](db, path, update=update)
+        if held.kind == "attendance":
+            if not held.event.strip():
+                raise InvalidInput("choose the event the sign-in sheet is for")
+            sheet = do_import_attendance(db, held.event.strip(), path, actor=actor)
+            added = sheet.rows - sheet.already
+            notes = [f"{sheet.new} of them new to the movement (matched by email, or added)",
+                     f"{sheet.already} already checked in, left as they are"]  # fmt: skip
+            summary = UploadSummary(held.filename, held.kind, sheet.rows, added, 0,
+                                    sheet.warnings, notes)  # fmt: skip
+        else:
+            done = IMPORTERS[held.kind](db, path, update=update)
+            summary = UploadSummary(held.filename, held.kind, done.rows, done.created,
+                                    done.updated, done.warnings, [])  # fmt: skip
     except InputFileError as exc:
-        exc.message = exc.message.replace(str(path), filename)
-        exc.path = filename
+        exc.message = exc.message.replace(str(path), held.filename)
+        exc.path = held.filename
         exc.args = (exc.message,)
         raise
-    summary.path = filename
-    summary.warnings = [w.replace(str(path), filename) for w in summary.warnings]
+    summary.warnings = [w.replace(str(path), held.filename) for w in summary.warnings]
     return summary
 
 
 def preview_upload(
-    db: Database, data_dir: Path, user_id: int, held: HeldUpload, *, update: bool = False
-) -> ImportSummary:
+    db: Database,
+    data_dir: Path,
+    user_id: int,
+    held: HeldUpload,
+    *,
+    update: bool = False,
+    actor: str = "preview",
+) -> UploadSummary:
     """What importing the held file would do; nothing is written either way."""
     path = _path(data_dir, user_id, held.token, held.kind)
     if not path.exists():
         raise NotFound("this upload is not waiting any more; upload the file again")
-    return _run(_RolledBack(db), path, held.kind, held.filename, update)
+    return _run(_RolledBack(db), path, held, update, actor)
 
 
 def do_import_upload(
     db: Database, data_dir: Path, user_id: int, held: HeldUpload, *, update: bool, actor: str
-) -> ImportSummary:
+) -> UploadSummary:
     """Import the held file for real (all or nothing), audit it, and delete the file."""
     path = _path(data_dir, user_id, held.token, held.kind)
     if not path.exists():
         raise NotFound("this upload is not waiting any more; upload the file again")
-    summary = _run(db, path, held.kind, held.filename, update)
+    summary = _run(db, path, held, update, actor)
     path.unlink(missing_ok=True)
     do_record_access(db, actor, f"imports.{held.kind}", "file", held.filename,
                      {"rows": summary.rows, "created": summary.created,
