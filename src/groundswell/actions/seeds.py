@@ -243,6 +243,8 @@ def answer_seeds_question(
         "reach": report.check.reach_mean,
         "reach_share": report.check.reach_mean / n,
         "reach_ci": report.check.reach_ci95,
+        "verified_share": report.verified_share,
+        "lower_bound_method": selection.lower_bound_method,
         "lower_bound": selection.lower_bound,
         "lower_bound_how": bound_in_words(selection.lower_bound_method),
         "optimal": selection.optimal,

@@ -20,6 +20,7 @@ from groundswell.web.routes import (
     admin_invite,
     admin_outbox,
     api,
+    api_seeds,
     campaigns,
     conversations,
     conversations_admin,
@@ -83,6 +84,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     web.include_router(health.router)
     web.include_router(api.router, prefix=API_PREFIX)
+    web.include_router(api_seeds.router, prefix=API_PREFIX)
     web.include_router(account.api_router, prefix=API_PREFIX)
     web.include_router(campaigns.router)
     web.include_router(measures.router)
