@@ -65,7 +65,18 @@ def test_within_two_steps_on_a_path():
     g = from_networkx(nx.path_graph(6))[0]
     active = np.zeros(6, bool)
     active[0] = True
-    assert role_kernels.within_two(g.indptr, g.indices, active) == 3
+    assert role_kernels.within_two(g.indptr, g.indices, active).tolist() == [1, 1, 1, 0, 0, 0]
+
+
+def test_within_two_steps_matches_networkx_on_a_random_graph():
+    graph = nx.gnm_random_graph(300, 500, seed=4)
+    g = from_networkx(graph)[0]
+    active = np.random.default_rng(4).random(300) < 0.02
+    want = np.zeros(300, bool)
+    for u in np.flatnonzero(active).tolist():
+        for v in nx.single_source_shortest_path_length(graph, u, cutoff=2):
+            want[v] = True
+    assert role_kernels.within_two(g.indptr, g.indices, active).tolist() == want.tolist()
 
 
 def test_leiden_is_seeded_and_leaves_global_random_alone(karate):

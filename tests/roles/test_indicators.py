@@ -113,3 +113,30 @@ def test_months_and_bad_period(case):
 
     with pytest.raises(InvalidInput, match="period must be one of"):
         movement_indicators(*case, period="week")
+
+
+def test_distributed_leadership_is_undefined_when_nobody_led() -> None:
+    from groundswell.roles.indicators import distributed_leadership
+
+    assert distributed_leadership(np.zeros(12, np.int64)) is None  # nothing to measure
+    assert distributed_leadership(np.array([], np.int64)) is None
+    assert distributed_leadership(np.array([3, 3, 3])) == pytest.approx(1.0)
+    # Damgaard & Weiner's G for [0, 1, 2]: 2 * (0 + 2 + 6) / (3 * 3) - 4 / 3 = 4 / 9.
+    assert distributed_leadership(np.array([2, 0, 1])) == pytest.approx(1 - 4 / 9)
+
+
+def test_leadership_in_window_counts_active_people_and_their_actions() -> None:
+    from groundswell.roles.activity import ATTENDED, HOSTED, LED, Activity
+    from groundswell.roles.indicators import leadership_in_window
+
+    rows = [(0, LED, 10.0), (0, LED, 11.0), (1, HOSTED, 12.0), (2, ATTENDED, 12.0),
+            (3, LED, 50.0)]  # fmt: skip
+    activity = Activity(
+        np.array([r[0] for r in rows], np.int32), np.array([r[1] for r in rows], np.int8),
+        np.full(len(rows), -1, np.int64), np.array([r[2] for r in rows]),
+    )  # fmt: skip
+    value, people = leadership_in_window(activity, 5, 0.0, 20.0)
+    assert people == 3  # 0, 1 and 2; 3 led outside the window, 4 did nothing
+    assert value == pytest.approx(1 - (2 * (0 + 2 + 6) / (3 * 3) - 4 / 3))
+    among = np.array([False, False, True, True, True])
+    assert leadership_in_window(activity, 5, 0.0, 20.0, among) == (None, 1)

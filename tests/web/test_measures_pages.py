@@ -198,15 +198,24 @@ def _series(board: mq.Dashboard) -> dict[str, list]:
             for ind in board.indicators}  # fmt: skip
 
 
-def test_gini_by_hand():
-    from groundswell.actions.health_series import gini
+def test_nobody_led_anything_is_nothing_to_measure(db_app: App):
+    """Twelve people came to events nobody led: the index is undefined, not a perfect 1."""
+    from groundswell.measures import suppression as sup
+    from groundswell.store.models import Attendance, Event
 
-    # Mean absolute difference over all ordered pairs / (2 * mean): [1, 2, 3] has
-    # pairs 1, 2, 1 (twice each) = 8, over 2 * 3^2 * 2 = 36.
-    assert gini([1, 2, 3]) == pytest.approx(8 / 36)
-    assert gini([3, 1, 2]) == pytest.approx(8 / 36)
-    assert gini([0, 0, 0, 4]) == pytest.approx(0.75)  # 3*2*4 / (2 * 16 * 1)
-    assert gini([5, 5]) == 0.0 and gini([]) == 0.0
+    today = date.today()
+    with db_app.transaction() as s:
+        people = [Person(ref=f"n{i}", town="Ashby") for i in range(12)]
+        event = Event(title="Walk", held_on=today)
+        s.add_all([*people, event])
+        s.flush()
+        s.add_all(Attendance(event_id=event.id, person_id=p.id) for p in people)
+    with db_app.reading() as session:
+        board = mq.dashboard(session, period=3, today=today)
+    (leadership,) = [ind for ind in board.indicators if ind.key == "leadership"]
+    assert leadership.latest == sup.Cell(None, 12, sup.NOTHING_TO_MEASURE)
+    assert sup.show(leadership.latest) == "nothing to measure"
+    assert leadership.cells[0].reason == sup.SMALL_CELL  # nobody active then: hidden as before
 
 
 def test_new_indicators_on_each_database(db_app: App):
@@ -221,9 +230,10 @@ def test_new_indicators_on_each_database(db_app: App):
     assert ash["conversations"] == [None] * 3  # no one from Ashby took part
     # First time leading: p11 (host) two months ago, p10 last month, p0-p9 this month.
     assert every["new_leaders"] == [None, None, 10] and ash["new_leaders"] == [None, None, 10]
-    # Leaders this month: p11 led 0, p0-p9 led 1, p10 led 2: Gini = 22 / (12 * 12).
+    # Active in the 12 months: p0-p9 led 1, p10 led 2 (p11's host membership is no action):
+    # Gini = 2 * 77 / (11 * 12) - 12 / 11 = 10 / 132, as the roles report counts it.
     assert every["leadership"][:2] == [None, None]
-    assert every["leadership"][2] == pytest.approx(round(1 - 22 / 144, 3))
+    assert every["leadership"][2] == pytest.approx(round(1 - 10 / 132, 3))
     # Active: p0-p10; two ties from them: q0-q9, then q10 (q11 is three away).
     assert every["reach"][2] == 11 + 11 and bex["reach"][2] == 11
     assert ash["reach"] == [None, None, 11]

@@ -186,8 +186,8 @@ TITLES = {
     **dict(list(_SQL_TITLES.items())[4:]),
     "new_leaders": ("New leaders in the month", "people"),
     "leadership": (
-        f"Distributed-leadership index (1 - Gini of events led, last {ser.LEADERSHIP_MONTHS}"
-        " months)", "index (0-1)",
+        "Distributed-leadership index (1 - Gini of actions led or hosted per active person,"
+        f" last {ser.LEADERSHIP_MONTHS} months)", "index (0-1)",
     ),
     "reach": (f"Reach: people within {ser.REACH_STEPS} ties of someone active"
               f" (last {ser.REACH_DAYS} days)", "people"),

@@ -22,17 +22,17 @@ is hidden with them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVarTuple
 
 import numpy as np
-from scipy import sparse
-from sqlalchemy import Select, distinct, func, or_, select, union, union_all
+from sqlalchemy import Select, distinct, func, select, union, union_all
 from sqlalchemy.orm import Session
 
+from groundswell.actions.roles import store_activity
 from groundswell.measures import instruments as ins
 from groundswell.measures import suppression as sup
+from groundswell.roles.indicators import leadership_in_window, within_two_steps
 from groundswell.store.graph import read_store_graph
 from groundswell.store.models import (
     ActivityLog,
@@ -56,7 +56,7 @@ from groundswell.store.models.initiatives_log import InitiativeModeChange
 ACTIVE_DAYS = 30
 LEADERSHIP_MONTHS = 12
 REACH_DAYS = 90
-REACH_STEPS = 2
+REACH_STEPS = 2  # within_two_steps: the titles say so
 LEAD_ROLES = (MemberRole.HOST, MemberRole.LEADER)
 
 
@@ -77,27 +77,6 @@ def in_town(query: Select[*Ts], person_col: Any, town: str | None) -> Select[*Ts
 
 def _sum(rows: list[tuple[float, ...]]) -> tuple[float, ...]:
     return tuple(sum(col) for col in zip(*rows, strict=True))
-
-
-def gini(values: Sequence[float] | np.ndarray) -> float:
-    """The Gini coefficient of non-negative ``values`` (0 = all equal).
-
-    Mean-absolute-difference form (Gini 1912; e.g. Sen, *On Economic
-    Inequality*, 1973, p. 31): ``G = sum_i sum_j |x_i - x_j| / (2 n^2 mean)``,
-    computed in O(n log n) from the sorted values as
-    ``G = sum_i (2i - n - 1) x_(i) / (n sum x)`` with ranks ``i = 1..n``.
-
-    >>> gini([1, 1, 1, 1])
-    0.0
-    >>> gini([0, 0, 0, 4])
-    0.75
-    """
-    x = np.sort(np.asarray(values, dtype=np.float64))
-    n, total = x.shape[0], float(x.sum())
-    if n == 0 or total == 0.0:
-        return 0.0
-    ranks = np.arange(1, n + 1, dtype=np.float64)
-    return float(np.sum((2 * ranks - n - 1) * x) / (n * total))
 
 
 def month_start(end: date, back: int = 0) -> date:
@@ -270,38 +249,32 @@ def new_leaders(session: Session, ends: list[date]) -> list[dict[str | None, tup
 
 
 def leadership_index(session: Session, town: str | None, ends: list[date]) -> list[sup.Cell]:
-    """``1 - Gini`` of events led per leader in the 12 months to each month end.
+    """Distributed leadership over the 12 months to each month end, as the roles report has it.
 
-    Leaders are those who led an event in the window, plus members whose role is
-    host or leader by then (who may have led none: that counts as unequal).
-    Over fewer than ``MIN_CELL`` leaders the index is hidden.
+    The one definition (``roles.indicators.distributed_leadership``): ``1 - Gini``
+    of actions led or hosted per active person, over the same activity rows as
+    the roles report (``actions.roles.store_activity``); with a town, its people
+    only. Over fewer than ``MIN_CELL`` active people the index is hidden; when
+    nobody led anything there is nothing to measure, and the cell says so
+    rather than showing a perfect 1.
     """
+    activity = store_activity(session)
+    towns = session.scalars(select(Person.town).order_by(Person.id)).all()
+    among = None if town is None else np.array([t == town for t in towns], dtype=bool)
     cells = []
     for end in ends:
-        first = month_start(end, LEADERSHIP_MONTHS - 1)
-        led = in_town(
-            select(Event.led_by_id, func.count(Event.id))
-            .where(Event.led_by_id.is_not(None), Event.held_on.between(first, end))
-            .group_by(Event.led_by_id),
-            Event.led_by_id,
-            town,
-        )
-        counts = {int(p): int(n) for p, n in session.execute(led) if p is not None}
-        roles = in_town(
-            select(Membership.person_id)
-            .distinct()
-            .where(
-                Membership.role.in_(LEAD_ROLES),
-                or_(Membership.joined_on.is_(None), Membership.joined_on <= end),
-            ),
-            Membership.person_id,
-            town,
-        )
-        for person in session.scalars(roles):
-            counts.setdefault(int(person), 0)
-        value = round(1.0 - gini(list(counts.values())), 3) if counts else None
-        cells.append(sup.cell(value, len(counts)))
+        lo = _epoch_day(month_start(end, LEADERSHIP_MONTHS - 1))
+        value, people = leadership_in_window(activity, len(towns), lo, _epoch_day(end) + 1, among)
+        if value is None and people >= sup.MIN_CELL:
+            cells.append(sup.Cell(None, people, sup.NOTHING_TO_MEASURE))
+        else:
+            cells.append(sup.cell(None if value is None else round(value, 3), people))
     return cells
+
+
+def _epoch_day(day: date) -> float:
+    """Days since 1970-01-01, the activity rows' clock."""
+    return float((day - date(1970, 1, 1)).days)
 
 
 # --- reach ---
@@ -329,9 +302,8 @@ def _active(session: Session, first: date, end: date) -> list[int]:
 def reach(session: Session, ends: list[date]) -> list[dict[str | None, tuple[float, ...]]]:
     """By month, town -> people within two ties of anyone active in the 90 days to its end.
 
-    The ties are read once (``read_store_graph``) into a sparse adjacency
-    matrix; each month is two sparse matrix-vector products, so the whole
-    series costs about one read of the ties.
+    Reach is ``roles.indicators.within_two_steps``, the one definition (the
+    roles report's ``within_2_steps`` too), over the ties read once.
     """
     graph, _ = read_store_graph(session, directed=False, weighted=False)
     n = graph.n
@@ -340,20 +312,12 @@ def reach(session: Session, ends: list[date]) -> list[dict[str | None, tuple[flo
     names: list[str | None] = sorted({r[1] or None for r in rows}, key=lambda t: (t is None, t))
     index = {t: i for i, t in enumerate(names)}
     code = np.fromiter((index[r[1] or None] for r in rows), dtype=np.int64, count=len(rows))
-    adj = sparse.csr_matrix(
-        (np.ones(graph.indices.shape[0], dtype=np.int8), graph.indices, graph.indptr), shape=(n, n)
-    )
     out: list[dict[Key, tuple[float, ...]]] = []
     for end in ends:
-        active = np.asarray(_active(session, end - timedelta(days=REACH_DAYS - 1), end))
-        reached = np.zeros(n, dtype=bool)
-        if active.size:
-            reached[np.searchsorted(pids, active)] = True
-        frontier = reached.astype(np.int32)
-        for _ in range(REACH_STEPS):
-            frontier = (adj @ frontier > 0).astype(np.int32)
-            reached |= frontier.astype(bool)
-        per_town = np.bincount(code[reached], minlength=len(names))
+        active = np.zeros(n, dtype=bool)
+        ids = np.asarray(_active(session, end - timedelta(days=REACH_DAYS - 1), end), np.int64)
+        active[np.searchsorted(pids, ids)] = True
+        per_town = np.bincount(code[within_two_steps(graph, active)], minlength=len(names))
         out.append({t: (int(per_town[i]),) for i, t in enumerate(names) if per_town[i]})
     return out
 

@@ -151,10 +151,11 @@ def gather_store(db: Database) -> tuple[Graph, Activity]:
     """The people, ties and activity in the store, as a graph and activity rows."""
     with db.reading() as session:
         graph = read_store_graph(session)[0]
-        return graph, _store_activity(session)
+        return graph, store_activity(session)
 
 
-def _store_activity(session: Session) -> Activity:
+def store_activity(session: Session) -> Activity:
+    """Everyone's activity rows, people indexed in id order (the store graph's order)."""
     ids = np.array(session.scalars(select(Person.id).order_by(Person.id)).all(), np.int64)
 
     def index(values: Sequence[int] | np.ndarray) -> np.ndarray:

@@ -158,7 +158,7 @@ def subtree_sizes(parent, depth):
 
 @njit(cache=True)
 def within_two(indptr, indices, active):
-    """How many nodes are active or one or two steps from an active node."""
+    """Which nodes are active or one or two steps from an active node (a boolean mask)."""
     n = indptr.shape[0] - 1
     dist = np.full(n, 3, dtype=np.int8)
     frontier = np.empty(n, dtype=np.int64)
@@ -180,7 +180,7 @@ def within_two(indptr, indices, active):
                     frontier[nxt] = w
                     nxt += 1
         lo, hi = hi, nxt
-    return hi
+    return dist <= 2
 
 
 @njit(cache=True)

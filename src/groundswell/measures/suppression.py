@@ -33,6 +33,8 @@ SMALL_CELL = f"suppressed (<{MIN_CELL})"
 FEW_PAIRED = f"suppressed (<{MIN_PAIRED} paired)"
 # A cell of 10 or more hidden so that a small one cannot be found by subtraction.
 SECONDARY = "suppressed (secondary)"
+# Not hidden but undefined: e.g. distributed leadership when nobody led anything.
+NOTHING_TO_MEASURE = "nothing to measure"
 
 
 @dataclass(frozen=True)

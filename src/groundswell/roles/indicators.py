@@ -77,6 +77,70 @@ def gini(x: np.ndarray) -> float | None:
     return float(2.0 * np.sum(i * x) / (n * total) - (n + 1) / n)
 
 
+def distributed_leadership(led: np.ndarray) -> float | None:
+    """``1 - Gini`` of actions led or hosted per person: 1 when everyone led alike.
+
+    ``led`` holds one count per person of the population (active people: the
+    ones who led nothing count, as 0). ``None`` when nobody led anything:
+    there is nothing to measure, which is not "perfectly distributed".
+    The one definition of the indicator; the roles report and the Measures
+    dashboard both call it.
+
+    Examples
+    --------
+    >>> distributed_leadership(np.array([2, 2, 2]))
+    1.0
+    >>> distributed_leadership(np.array([0, 0, 0, 4]))
+    0.25
+    >>> distributed_leadership(np.array([0, 0, 0])) is None
+    True
+    """
+    g = gini(led)
+    return None if g is None else 1.0 - g
+
+
+def leadership_in_window(
+    activity: Activity, n: int, lo: float, hi: float, among: np.ndarray | None = None
+) -> tuple[float | None, int]:
+    """``distributed_leadership`` over the people active in ``lo <= day < hi``, and how many.
+
+    Active means at least one activity row in the window, as for every
+    indicator here; ``among`` (a mask over the ``n`` people) keeps only some,
+    such as one town's. The Measures dashboard's leadership series is this over
+    the trailing 12 months of each month.
+    """
+    p = activity.person.astype(np.int64)
+    inside = (activity.day >= lo) & (activity.day < hi)
+    active = np.bincount(p[inside], minlength=n) > 0
+    if among is not None:
+        active &= among
+    lead = inside & ((activity.kind == LED) | (activity.kind == HOSTED))
+    led = np.bincount(p[lead], minlength=n)[active]
+    return distributed_leadership(led), int(active.sum())
+
+
+def within_two_steps(graph: Graph, active: np.ndarray) -> np.ndarray:
+    """Who is active or one or two ties from someone active, either way along a tie.
+
+    ``active`` is a boolean mask over the graph's people; returns the mask of
+    everyone reached. The one definition of reach; ``within_2_steps`` and the
+    Measures dashboard's reach both call it.
+
+    Examples
+    --------
+    >>> from groundswell.network.build import from_arrays
+    >>> g, _ = from_arrays(np.array([0, 1, 2, 3]), np.array([1, 2, 3, 4]))
+    >>> within_two_steps(g, np.array([True, False, False, False, False])).tolist()
+    [True, True, True, False, False]
+    """
+    g = undirected(graph)
+    mask = np.asarray(active, dtype=np.bool_)
+    if mask.shape != (g.n,):
+        raise InvalidInput(f"active must be a mask over the {g.n} people, got shape {mask.shape}")
+    reached: np.ndarray = role_kernels.within_two(g.indptr, g.indices, mask)
+    return reached
+
+
 def top_share(x: np.ndarray, share: float) -> float | None:
     """Share of the total held by the top ``ceil(share * len(x))`` values (at least one)."""
     total = float(np.sum(x))
@@ -138,17 +202,16 @@ class _Context:
         led = np.bincount(p[lead], minlength=n)[active]
         acts = np.bincount(p[lead | (inside & (k == ATTENDED))], minlength=n)[active]
         people = int(active.sum())
-        g = gini(led)
         top1 = top_share(led, 0.01)
         made = int(np.count_nonzero(upto & (k == PLEDGE_MADE)))
         done = int(np.count_nonzero(upto & (k == PLEDGE_DONE)))
         cohort = ~np.isnan(self.first) & self.observed
         if not whole:
             cohort &= (self.first >= lo) & (self.first < hi)
-        reached = role_kernels.within_two(self.g.indptr, self.g.indices, active)
+        reached = int(role_kernels.within_two(self.g.indptr, self.g.indices, active).sum())
         with_active = np.unique(self.community[active]).size if people else 0
         return {
-            "distributed_leadership": None if g is None else 1.0 - g,
+            "distributed_leadership": distributed_leadership(led),
             "led_outside_top_1pct": None if top1 is None else 1.0 - top1,
             "top_3pct_share": top_share(acts, 0.03),
             "leaders_per_100": 100.0 * np.count_nonzero(led) / people if people else None,
