@@ -214,6 +214,8 @@ def _print(doc: dict) -> None:
                 f"this choice uses {people}{how}.",
                 markup=False,
             )
+            if doc.get("lower_bound_method"):
+                console.print(f"  proven by: {doc['lower_bound_method']}", markup=False)
     for note in doc["notes"]:
         console.print(f"  {note}", markup=False)
     if doc.get("guarantee"):
