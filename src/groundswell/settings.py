@@ -92,14 +92,20 @@ class Settings(BaseSettings):
     )
     heavy_pages_at_once: int = Field(
         default=4, ge=1, le=64,
-        description="Network answers (seeds, spread, roles) worked out at once per process; "
-        "more wait for a 503 'busy' page instead of exhausting the database connections.",
+        description="Threads per process working out network and conversation answers off "
+        "the request path; past 8 waiting per thread a 503 'busy' page instead of exhausting "
+        "the database connections.",
     )  # fmt: skip
     signup: bool = Field(
         default=True,
         description="Anyone may make an account by confirming their email address; "
         "false: accounts only by an admin's invitation.",
     )
+    heavy_per_minute: int = Field(
+        default=6, ge=1, le=10_000,
+        description="New network or conversation answers a visitor without an account may "
+        "start a minute from one address; answers already worked out cost nothing.",
+    )  # fmt: skip
     hsts_seconds: int = Field(
         default=0, ge=0, le=63_072_000,
         description="Send Strict-Transport-Security with this max-age; 0 sends none. "

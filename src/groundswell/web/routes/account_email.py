@@ -61,6 +61,11 @@ def _too_many(exc: RateLimited) -> str:
     return f"Too many attempts. Wait {exc.retry_after} seconds and try again"
 
 
+def _address_limit(request: Request) -> None:
+    """The per-address sign-in limit, for forms that take a link's token (raises RateLimited)."""
+    limiter(request).check("sign_in_address", client_address(request), "attempts")
+
+
 def _gone(request: Request) -> HTMLResponse:
     return render(request, "account_link_gone.html", 404)
 
@@ -101,6 +106,12 @@ async def sign_up(
 ) -> Response:
     if not gs.settings.signup:
         return render(request, "sign_up_closed.html", 404)
+    values = {"name": name, "email": email}
+    try:
+        check_sign_in(request, email)  # before anything else: every try counts
+    except RateLimited as exc:
+        page = render(request, "sign_up.html", 429, errors={"email": _too_many(exc)}, **values)
+        return _throttled(exc, page)
     errors = {}
     if not name.strip():
         errors["name"] = "Enter your name"
@@ -108,23 +119,18 @@ async def sign_up(
         errors["email"] = "Enter your email address"
     if not password:
         errors["password"] = "Enter a password"
-    values = {"name": name, "email": email}
     if errors:
         return render(request, "sign_up.html", 422, errors=errors, **values)
     base, org = site(request)
     now = request.app.state.clock()
     started = time.monotonic()
     try:
-        check_sign_in(request, email)
         await _off_loop(
             lambda: do_request_sign_up(
                 gs, email=email, display_name=name, password=password, now=now,
                 base_url=base, org_name=org,
             )
         )  # fmt: skip
-    except RateLimited as exc:
-        page = render(request, "sign_up.html", 429, errors={"email": _too_many(exc)}, **values)
-        return _throttled(exc, page)
     except InvalidInput as exc:
         field = "password" if "password" in exc.message else "email"
         field = "name" if exc.message.startswith("name") else field
@@ -141,6 +147,7 @@ def verify_page(request: Request, token: str) -> HTMLResponse:
 
 @router.post("/account/verify/{token}")
 async def verify(request: Request, gs: GsApp, token: str) -> Response:
+    _address_limit(request)
     now = request.app.state.clock()
     try:
         await _off_loop(lambda: do_confirm_sign_up(gs, token=token, now=now))
@@ -163,21 +170,21 @@ def reset_request_page(request: Request) -> HTMLResponse:
 async def reset_request(
     request: Request, gs: GsApp, email: Annotated[str, Form()] = ""
 ) -> Response:
+    try:
+        check_sign_in(request, email)  # the same limits as signing in, before anything else
+    except RateLimited as exc:
+        page = render(request, "reset_request.html", 429, errors={"email": _too_many(exc)},
+                      email=email)  # fmt: skip
+        return _throttled(exc, page)
     if not email.strip():
         errors = {"email": "Enter your email address"}
         return render(request, "reset_request.html", 422, errors=errors, email=email)
     base, org = site(request)
     now = request.app.state.clock()
     started = time.monotonic()
-    try:
-        check_sign_in(request, email)  # the same limits as signing in
-        await _off_loop(
-            lambda: do_request_password_reset(gs, email=email, now=now, base_url=base, org_name=org)
-        )
-    except RateLimited as exc:
-        page = render(request, "reset_request.html", 429, errors={"email": _too_many(exc)},
-                      email=email)  # fmt: skip
-        return _throttled(exc, page)
+    await _off_loop(
+        lambda: do_request_password_reset(gs, email=email, now=now, base_url=base, org_name=org)
+    )
     await _even_answer(started)
     return render(request, "check_email.html", why="reset", email=email.strip())
 
@@ -198,7 +205,7 @@ async def reset_password(
 ) -> Response:
     now = request.app.state.clock()
     try:
-        limiter(request).check("sign_in_address", client_address(request), "attempts")
+        _address_limit(request)
         if not password:
             raise InvalidInput("enter a new password")
         await _off_loop(lambda: do_reset_password(gs, token=token, password=password, now=now))
@@ -237,6 +244,7 @@ async def accept_invitation(
     name: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
+    _address_limit(request)
     now = request.app.state.clock()
     try:
         offer = await _off_loop(lambda: invitation(gs, token=token, now=now))
@@ -283,6 +291,7 @@ def link_page(request: Request, token: str, user: SignedInUser) -> HTMLResponse:
 
 @router.post("/account/link/{token}")
 async def link(request: Request, gs: GsApp, token: str, user: SignedInUser) -> Response:
+    _address_limit(request)
     now = request.app.state.clock()
     try:
         person = await _off_loop(

@@ -13,11 +13,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from groundswell.errors import InvalidInput
 from groundswell.web.deps import GsApp
+from groundswell.store.models import Person, Tie
 from groundswell.web.forms import QueryForm, model_choices
+from groundswell.web.heavy import answer, data_version, job_key
 from groundswell.web.ratelimit import heavy_page
 from groundswell.web.templating import render
 
@@ -122,13 +124,18 @@ def simulate_form(gs: Any, form: SpreadForm) -> dict[str, Any]:
 
 
 @router.api_route("/network/spread", methods=["GET", "HEAD"], dependencies=[heavy_page()])
-def network_spread(request: Request, gs: GsApp) -> HTMLResponse:
+def network_spread(request: Request, gs: GsApp) -> Response:
     form = SpreadForm.from_query(request.query_params)
     context: dict[str, Any] = {"form": form.values, "models": MODELS, "max_runs": MAX_RUNS}
     status = 200
     if "model" in request.query_params:
         try:
-            context.update(simulate_form(gs, form))
+            key = job_key(request, data_version(gs, Person, Tie))
+            title = "Working out how far it spreads"
+            done = answer(request, key, lambda: simulate_form(gs, form), title=title)
+            if isinstance(done, Response):
+                return done
+            context.update(done)
         except InvalidInput as exc:
             context["error"] = exc.message
             status = 422
