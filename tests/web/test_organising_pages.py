@@ -304,7 +304,11 @@ async def test_join_leave_and_organisers_add_and_remove(
     if "Leave A mile a day" in shown.text:
         await post(pat, page, page + "/leave", {})
     assert (await post(pat, page, page + "/join", {})).status_code == 303
-    assert "Leave A mile a day" in (await pat.get(page)).text
+    joined = (await pat.get(page)).text
+    assert "Leave A mile a day" in joined
+    assert 'href="/pledges/new?initiative=mile-a-day"' in joined
+    form = (await pat.get("/pledges/new?initiative=mile-a-day")).text
+    assert 'value="mile-a-day" selected' in form
     assert (await post(pat, page, page + "/leave", {})).status_code == 303
     with app.reading() as s:
         mine = s.scalars(
