@@ -10,20 +10,20 @@ import asyncio
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
+from groundswell.mail.compose import Mail
 from groundswell.settings import Settings
 
 __all__ = ["FileTransport", "SmtpTransport", "Transport", "smtp_transport", "transport_for"]
 
 
 class Transport(Protocol):
-    def send(self, messages: Sequence[EmailMessage]) -> list[str | None]:
+    def send(self, messages: Sequence[Mail]) -> list[str | None]:
         """Deliver each message; per message None when accepted, else the reason."""
         ...
 
@@ -38,16 +38,16 @@ class FileTransport:
 
     folder: Path
 
-    def send(self, messages: Sequence[EmailMessage]) -> list[str | None]:
+    def send(self, messages: Sequence[Mail]) -> list[str | None]:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         results: list[str | None] = []
         for message in messages:
-            name = str(message["Message-ID"]).strip("<>").replace("/", "_") + ".eml"
+            name = message.message_id.strip("<>").replace("/", "_") + ".eml"
             path = self.folder / name
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(message.as_bytes())
+                    handle.write(message.data)
                 results.append(None)
             except OSError as exc:
                 results.append(f"cannot write {path}: {exc.strerror}")
@@ -71,10 +71,10 @@ class SmtpTransport:
     connections: int = 4
     timeout: float = 30.0
 
-    def send(self, messages: Sequence[EmailMessage]) -> list[str | None]:
+    def send(self, messages: Sequence[Mail]) -> list[str | None]:
         return asyncio.run(self._send_all(messages))
 
-    async def _send_all(self, messages: Sequence[EmailMessage]) -> list[str | None]:
+    async def _send_all(self, messages: Sequence[Mail]) -> list[str | None]:
         results: list[str | None] = [None] * len(messages)
         lanes = max(1, min(self.connections, len(messages)))
         await asyncio.gather(
@@ -83,7 +83,7 @@ class SmtpTransport:
         return results
 
     async def _lane(
-        self, messages: Sequence[EmailMessage], indices: range, results: list[str | None]
+        self, messages: Sequence[Mail], indices: range, results: list[str | None]
     ) -> None:
         client = aiosmtplib.SMTP(
             hostname=self.host,
@@ -103,7 +103,8 @@ class SmtpTransport:
         try:
             for i in indices:
                 try:
-                    await client.send_message(messages[i])
+                    mail = messages[i]
+                    await client.sendmail(mail.sender, [mail.to], mail.data)
                 except aiosmtplib.SMTPServerDisconnected as exc:
                     results[i] = f"the mail server hung up: {exc}"
                     for j in indices:
