@@ -19,8 +19,6 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
-from groundswell.actions.demo_campaign import write_campaign, write_surveys
-from groundswell.actions.demo_conversations import write_conversation, write_live_conversation
 from groundswell.actions.bulk_insert import (
     as_rows,
     bulk_insert,
@@ -30,6 +28,8 @@ from groundswell.actions.bulk_insert import (
     optional_keys,
     utc_times,
 )
+from groundswell.actions.demo_campaign import write_campaign, write_surveys
+from groundswell.actions.demo_conversations import write_conversation, write_live_conversation
 from groundswell.demo import DemoMovement, generate, places
 from groundswell.demo import conversation as dconv
 from groundswell.demo import events as dev

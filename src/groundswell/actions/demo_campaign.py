@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy.orm import Session
 
-from groundswell.actions.bulk_insert import as_rows, bulk_insert, dates, keys_at, names_at, utc_times
+from groundswell.actions.bulk_insert import (
+    as_rows,
+    bulk_insert,
+    dates,
+    keys_at,
+    names_at,
+    utc_times,
+)
 from groundswell.demo import DemoMovement
 from groundswell.demo import campaign as dc
 from groundswell.demo import surveys as dsurveys
