@@ -98,3 +98,19 @@ def test_counts_and_scopes_use_current_members(movement: App) -> None:
     left = person_subject(movement, "y1")
     assert left is not None and left.initiatives == frozenset()
     assert person_subject(movement, "nobody") is None
+
+
+def test_the_dashboard_counts_current_members(movement: App) -> None:
+    from groundswell.actions.health_dashboard import dashboard
+
+    for i in range(11):
+        do_join_initiative(movement, "walk", f"p{i}")
+    with movement.reading() as s:
+        row = dashboard(s).initiatives
+    assert [r["members"].value for r in row if r["initiatives"]] == [11]
+    do_leave_initiative(movement, "walk", "p0")
+    do_leave_initiative(movement, "walk", "p1")
+    with movement.reading() as s:
+        row = dashboard(s).initiatives
+    # 9 current members: under 10, so hidden; the two who left no longer count.
+    assert [r["members"].suppressed for r in row if r["initiatives"]] == [True]

@@ -201,7 +201,9 @@ TITLES = {
 
 def _initiatives(session: Session, town: str | None) -> list[dict[str, Any]]:
     """Initiatives by hand and power mode with their members (members are people: suppressed)."""
-    members = select(Membership.initiative_id, func.count(Membership.person_id).label("n"))
+    members = select(Membership.initiative_id, func.count(Membership.person_id).label("n")).where(
+        Membership.left_on.is_(None)  # "now": members who have left are history, not counted
+    )
     members = ser.in_town(members, Membership.person_id, town).group_by(Membership.initiative_id)
     sub = members.subquery()
     query = (
