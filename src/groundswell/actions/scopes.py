@@ -9,7 +9,7 @@ for the single-item check (``require_story``: 404, never "exists but hidden").
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from groundswell.auth.permissions import Action, Principal, Scopes, Subject, scopes_for
 from groundswell.errors import NotFound
 from groundswell.store.models import Initiative, Membership, Person, Story
+
+Ts = TypeVarTuple("Ts")  # the columns of a query that visible_people narrows
 
 
 def person_in_scope(scopes: Scopes, person_id: Any) -> ColumnElement[bool]:
@@ -46,8 +48,8 @@ def person_in_scope(scopes: Scopes, person_id: Any) -> ColumnElement[bool]:
 
 
 def visible_people(
-    query: Select[Any], principal: Principal | None, action: Action = Action.VIEW_PEOPLE
-) -> Select[Any]:
+    query: Select[*Ts], principal: Principal | None, action: Action = Action.VIEW_PEOPLE
+) -> Select[*Ts]:
     """Filter a query over ``Person`` to the people ``principal`` may ``action``."""
     return query.where(person_in_scope(scopes_for(principal, action), Person.id))
 

@@ -287,8 +287,7 @@ def measures(session: Session) -> MeasuresSummary:
         )
         .group_by(SurveyResponse.instrument, SurveyResponse.mode)
         .order_by(SurveyResponse.instrument, SurveyResponse.mode)
-    )
-    rows = rows.all()
+    ).all()
     # The responses shown add up to the total shown: a small group, and one more, are hidden.
     hidden = sup.protect([int(people) for *_, people in rows]).hidden
     groups = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import anyio
@@ -160,9 +161,10 @@ async def survey_answer(request: Request, gs: GsApp, user: SignedInUser) -> Resp
             for instrument, answers in ((ins.ONS4, ons), (ins.SWEMWBS, swe)):
                 values = [int(x) for x in answers]
                 await anyio.to_thread.run_sync(
-                    lambda i=instrument, a=values: do_record_survey(
-                        gs, person=ref, instrument=i, answered_on=today, answers=a,
-                        consent=True, mode="online", update=True,
+                    partial(
+                        do_record_survey, gs, person=ref, instrument=instrument,
+                        answered_on=today, answers=values, consent=True, mode="online",
+                        update=True,
                     )
                 )  # fmt: skip
         except (InvalidInput, Conflict, ValueError) as exc:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from html import escape
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import numpy as np
 from fastapi import APIRouter, Request
@@ -33,6 +33,9 @@ from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
 from groundswell.web.forms import QueryForm, model_choices
 from groundswell.web.ratelimit import heavy_page
+
+if TYPE_CHECKING:
+    from groundswell.spread.models import Kind
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -57,7 +60,7 @@ def question(form: SeedsForm) -> SeedsQuestion:
     if kind not in dict(MODELS):
         raise InvalidInput(f"How people take it up: choose one of {', '.join(dict(MODELS))}")
     p = form.number("p", label="Chance p", required=True) if kind in ("ic", "direct") else None
-    model = Model(kind, p=p)
+    model = Model(cast("Kind", kind), p=p)  # one of MODELS, checked above
     seed = form.number("seed", int, label="Random seed", required=True)
     mode = form.values["mode"] if form.values["mode"] in ("target", "k") else "target"
     target = k = None

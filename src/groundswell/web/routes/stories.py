@@ -42,8 +42,10 @@ CONSENTS = {
 
 
 def _share_form(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
-    values = {"title": "", "body": "", "service": "", "theme": "", "tags": "", "consent": "",
-              "keep": "", "contact": "", "errors": {}, "consents": CONSENTS}  # fmt: skip
+    values: dict[str, Any] = {
+        "title": "", "body": "", "service": "", "theme": "", "tags": "", "consent": "",
+        "keep": "", "contact": "", "errors": {}, "consents": CONSENTS,
+    }  # fmt: skip
     # A signed-in storyteller linked to a person may keep the story with their record.
     user = get_principal(request)
     values["record"] = linked_person(request.app.state.gs, user.user_id) if user else None
