@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from groundswell.app import App
 from groundswell.compute.warm import warm
-from groundswell.web import auth, errors
+from groundswell.web import auth, embedded_worker, errors
 from groundswell.web.inputs import InputGuard
 from groundswell.web.routes import (
     about,
@@ -132,6 +132,8 @@ def serve_app() -> FastAPI:
     apps forever.
     """
     web = create_app()
+    # No mail server: this process writes the outbox's .eml files itself (web.embedded_worker).
+    embedded_worker.start(web.state.gs)
     # Load (or, on a fresh install, compile) every kernel the pages use before
     # this process takes requests: the first "Find the 3%" or roles page would
     # otherwise wait for it (compute/warm.py).
