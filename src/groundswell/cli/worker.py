@@ -142,11 +142,14 @@ def list_messages(
     as_json: bool = JSON,
 ) -> None:
     """List the newest outbox messages."""
+    from groundswell.actions.audit import do_record_access, operator
     from groundswell.actions.outbox import list_outbox
 
     instance = _app()
     try:
         rows = list_outbox(instance, status=status, limit=limit)
+        # The list names addresses: who read them is recorded, as on /admin/outbox.
+        do_record_access(instance, operator(), "outbox.list", detail={"rows": len(rows)})
     finally:
         instance.close()
     if as_json:
