@@ -26,6 +26,8 @@ from groundswell.actions.campaigns import (
     list_campaigns,
     progress_csv,
 )
+from groundswell.app import App
+from groundswell.auth.permissions import Principal
 from groundswell.campaigns import streaks
 from groundswell.errors import Conflict, InvalidInput
 from groundswell.store.models import ActivityLog, Campaign, Person, utcnow
@@ -39,7 +41,7 @@ from groundswell.web.templating import cell, render
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
-def _today_amount(gs: Any, slug: str, ref: str, today: date) -> float | None:
+def _today_amount(gs: App, slug: str, ref: str, today: date) -> float | None:
     with gs.reading() as session:
         return session.scalar(
             select(ActivityLog.amount)
@@ -49,7 +51,7 @@ def _today_amount(gs: Any, slug: str, ref: str, today: date) -> float | None:
         )
 
 
-def _context(gs: Any, slug: str, user: Any) -> dict[str, Any]:
+def _context(gs: App, slug: str, user: Principal | None) -> dict[str, Any]:
     ref = linked_person(gs, user.user_id) if user is not None else None
     report = campaign_report(gs, slug, person=ref)
     c, p = report.campaign, report.progress
@@ -145,7 +147,7 @@ async def log_today(
     return RedirectResponse(f"/campaigns/{slug}?logged=1", status_code=303)
 
 
-def _log(gs: Any, slug: str, user_id: int, amount: float) -> None:
+def _log(gs: App, slug: str, user_id: int, amount: float) -> None:
     ref = linked_person(gs, user_id)
     if ref is None:
         raise InvalidInput(
@@ -157,7 +159,7 @@ def _log(gs: Any, slug: str, user_id: int, amount: float) -> None:
                     origin="web", update=True)  # fmt: skip
 
 
-def _today(gs: Any, slug: str) -> date:
+def _today(gs: App, slug: str) -> date:
     with gs.reading() as session:
         tz = session.scalar(select(Campaign.timezone).where(Campaign.slug == slug))
     return streaks.local_date(utcnow(), tz or streaks.DEFAULT_TZ)

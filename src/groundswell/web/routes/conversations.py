@@ -46,7 +46,7 @@ ADDED = {
 }
 
 
-def may_moderate(request: Request, gs: Any, slug: str) -> bool:
+def may_moderate(request: Request, gs: App, slug: str) -> bool:
     """True when the signed-in user may moderate this conversation (its pages link the queue)."""
     principal = get_principal(request)
     if principal is None:  # anonymous visitors, nearly everyone: no query
@@ -55,13 +55,13 @@ def may_moderate(request: Request, gs: Any, slug: str) -> bool:
     return can(principal, Action.MODERATE_STATEMENTS, subject)
 
 
-def _card(gs: Any, slug: str, key: str) -> dict[str, Any]:
+def _card(gs: App, slug: str, key: str) -> dict[str, Any]:
     """The voting page's conversation and card: one session, in a worker thread."""
     return dict(vars(voting_card(gs, slug, key)))  # conversation, statement, voted, total
 
 
 async def _voting_page(
-    request: Request, gs: Any, slug: str, key: str, *, status: int = 200, **extra: Any
+    request: Request, gs: App, slug: str, key: str, *, status: int = 200, **extra: Any
 ) -> HTMLResponse:
     card = await anyio.to_thread.run_sync(lambda: _card(gs, slug, key))
     moderate = await anyio.to_thread.run_sync(lambda: may_moderate(request, gs, slug))

@@ -26,6 +26,7 @@ from groundswell.actions.conversations import (
     initiatives_of,
     statements,
 )
+from groundswell.app import App
 from groundswell.auth.permissions import Action, Subject, require
 from groundswell.errors import Conflict, InvalidInput
 from groundswell.web.auth import get_principal
@@ -49,7 +50,7 @@ def _may_open(request: Request) -> None:
     require(get_principal(request), Action.MODERATE_STATEMENTS, Subject())
 
 
-def _may_moderate(request: Request, gs: Any, slug: str) -> None:
+def _may_moderate(request: Request, gs: App, slug: str) -> None:
     subject = Subject(initiatives=initiatives_of(gs, slug))
     require(get_principal(request), Action.MODERATE_STATEMENTS, subject)
 

@@ -10,19 +10,21 @@ with a CSRF token and works without JavaScript (303 back to the page).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from groundswell.actions import initiatives as ia
 from groundswell.actions.accounts import linked_person
 from groundswell.actions.audit import record_access
 from groundswell.actions.memberships import is_member
 from groundswell.actions.scopes import visible_people
+from groundswell.app import App
 from groundswell.auth.permissions import Action, Principal, Subject, can, require
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.measures import suppression
@@ -32,6 +34,7 @@ from groundswell.store.models import (
     CoproductionDecision,
     Initiative,
     InitiativeModeChange,
+    MemberRole,
     Membership,
     Person,
     Pledge,
@@ -70,7 +73,7 @@ def _may_edit(user: Principal | None, town: str | None, slug: str | None = None)
     return can(user, Action.VIEW_PEOPLE, subject)
 
 
-def _portfolio(gs: Any) -> dict[str, Any]:
+def _portfolio(gs: App) -> dict[str, Any]:
     with gs.reading() as s:
         p = ia.portfolio(s)
         rows = s.execute(
@@ -107,7 +110,7 @@ async def portfolio(request: Request, gs: GsApp, user: CurrentUser) -> HTMLRespo
                   errors={}, form={}, **context)  # fmt: skip
 
 
-def _detail(gs: Any, slug: str, user: Principal | None, page: int = 1) -> dict[str, Any]:
+def _detail(gs: App, slug: str, user: Principal | None, page: int = 1) -> dict[str, Any]:
     with gs.reading() as s:
         i = s.scalar(select(Initiative).where(Initiative.slug == slug))
         if i is None:
@@ -123,7 +126,8 @@ def _detail(gs: Any, slug: str, user: Principal | None, page: int = 1) -> dict[s
         # Names only of the members the reader's scopes cover (a town organiser
         # of a Leeds initiative does not see its York members), a page at a
         # time (641 names made a 26,000 px page), audited.
-        members, shown, pages = [], 0, 1
+        members: Sequence[Row[MemberRole, str | None, str]] = []
+        shown, pages = 0, 1
         if may and user is not None:
             named = (
                 visible_people(select(Membership.role, Person.display_name, Person.ref), user)
@@ -269,7 +273,7 @@ def _cap(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-async def _edit_or_fail(gs: Any, slug: str, user: Principal | None) -> None:
+async def _edit_or_fail(gs: App, slug: str, user: Principal | None) -> None:
     def check() -> None:
         with gs.reading() as s:
             town = s.execute(select(Initiative.town).where(Initiative.slug == slug)).first()

@@ -22,6 +22,7 @@ from groundswell import csvsafe
 from groundswell.actions import health_dashboard as mq
 from groundswell.actions.accounts import linked_person
 from groundswell.actions.measures import do_record_survey, outcome_csv, outcome_report
+from groundswell.app import App
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.measures import instruments as ins
 from groundswell.measures import suppression
@@ -48,12 +49,12 @@ ONS4_WORDING = (
 SWEMWBS_ANSWERS = ("None of the time", "Rarely", "Some of the time", "Often", "All of the time")
 
 
-def _filters(gs: Any, town: str | None, period: int | None) -> tuple[str | None, int]:
+def _filters(gs: App, town: str | None, period: int | None) -> tuple[str | None, int]:
     period = period if period in mq.PERIODS else mq.DEFAULT_PERIOD
     return (town or None), period
 
 
-def _board(gs: Any, town: str | None, period: int) -> mq.Dashboard:
+def _board(gs: App, town: str | None, period: int) -> mq.Dashboard:
     with gs.reading() as session:
         board = mq.dashboard(session, town=town, period=period)
     if town is not None and town not in board.towns:
