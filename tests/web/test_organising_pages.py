@@ -344,7 +344,12 @@ async def test_the_leadership_page_is_recomputed_when_a_pledge_is_kept(
     web: FastAPI, app: App
 ) -> None:
     from groundswell.actions import pledges as pa
-    from groundswell.web.routes.roles import row_counts
+    from groundswell.actions.roles_report import data_fingerprint
+    from groundswell.actions.snapshot import reading_snapshot
+
+    def row_counts(gs: App) -> tuple[object, ...]:
+        with reading_snapshot(gs) as session:
+            return data_fingerprint(session)
 
     made = pa.do_make_pledge(app, person="p01", text="Lead a walk")
     before = row_counts(app)

@@ -11,17 +11,19 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 from auth_helpers import FAST, PASSWORD, sign_in
 from fastapi import FastAPI
+from sqlalchemy import select
 
+from groundswell.actions import roles_report as roles_route
 from groundswell.actions.accounts import do_create_user
 from groundswell.actions.demo import do_build_demo
 from groundswell.app import App
 from groundswell.auth import passwords
 from groundswell.settings import load_settings
 from groundswell.web import create_app
-from groundswell.web.routes import roles as roles_route
 
 pytestmark = pytest.mark.anyio
 TOWN = "Morecambe"
@@ -79,7 +81,7 @@ async def test_anonymous_visitors_see_aggregates_only(demo_web: FastAPI, demo: A
     html = r.text
     _no_inline_code(html)
     assert "<h1>Leadership</h1>" in html and "Computed in" in html
-    c = roles_route.computed(demo)
+    c = roles_route.roles_report(demo)
     for role in ("organiser", "mobiliser", "connector", "lone_wolf"):
         shown = re.search(rf'data-role-count="{role}">([\d,]+)<', html)
         assert shown and int(shown.group(1).replace(",", "")) == int(c.result.holds[role].sum())
@@ -110,7 +112,7 @@ async def test_people_by_role_with_reasons_and_the_picture(admin: httpx.AsyncCli
 
 
 async def test_filter_by_role_and_pages(admin: httpx.AsyncClient, demo: App) -> None:
-    c = roles_route.computed(demo)
+    c = roles_route.roles_report(demo)
     held = int(c.result.holds["connector"].sum())
     r = await admin.get("/roles", params={"role": "connector"})
     assert r.status_code == 200
@@ -146,7 +148,7 @@ async def test_a_participant_is_told_they_have_no_access(demo_web: FastAPI) -> N
 
 
 async def test_indicators_match_the_engine(admin: httpx.AsyncClient, demo: App) -> None:
-    c = roles_route.computed(demo)
+    c = roles_route.roles_report(demo)
     html = (await admin.get("/roles")).text
     table = html.split('id="indicator-table"')[1].split("</table>")[0]
     periods = c.indicators["within_2_steps"]["over_time"]
@@ -166,12 +168,12 @@ async def test_the_result_is_cached_until_the_data_changes(
 ) -> None:
     from groundswell.store.models import Person
 
-    first = roles_route.computed(demo)
+    first = roles_route.roles_report(demo)
     await admin.get("/roles")
-    assert roles_route.computed(demo) is first
+    assert roles_route.roles_report(demo) is first
     with demo.transaction() as session:
         session.add(Person(ref="newcomer-1", town=TOWN))
-    again = roles_route.computed(demo)
+    again = roles_route.roles_report(demo)
     assert again is not first and again.n == first.n + 1
     assert again.alone == first.alone + 1  # no ties and no activity yet
 
@@ -230,3 +232,29 @@ async def test_finding_7_the_role_tables_leave_one_audit_row_per_view(
     async for organiser in _client(demo_web, "organiser"):
         assert (await organiser.get("/roles")).status_code == 200
     assert seen()[before:] == [("lan@example.org", "roles.tables")]
+
+
+async def test_a_renamed_person_shows_their_new_name_at_once(
+    admin: httpx.AsyncClient, demo: App, tmp_path: Path
+) -> None:
+    """``import people --update`` changes no row count: the page still shows the new name."""
+    from groundswell.actions.imports import do_import_people
+    from groundswell.store.models import Person
+
+    report = roles_route.roles_report(demo)
+    assert report.result is not None
+    held = np.flatnonzero(report.result.holds["organiser"])
+    holder = int(held[np.argmax(report.result.scores["organiser"][held])])  # first on page 1
+    ref = report.labels[holder]
+    with demo.reading() as session:
+        old = session.scalar(select(Person.display_name).where(Person.ref == ref))
+    sheet = tmp_path / "people.csv"
+    sheet.write_text(f"id,display_name\n{ref},Renamed Organiser\n", encoding="utf-8")
+    do_import_people(demo, sheet, update=True)
+    try:
+        html = (await admin.get("/roles?role=organiser&page=1")).text
+        assert "Renamed Organiser" in html
+        assert old is None or old not in html
+    finally:
+        sheet.write_text(f"id,display_name\n{ref},{old or ''}\n", encoding="utf-8")
+        do_import_people(demo, sheet, update=True)
