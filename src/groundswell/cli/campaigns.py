@@ -1,4 +1,4 @@
-"""``groundswell campaigns create|list|join|log|import|report``: challenges and their logs."""
+"""``groundswell campaigns create|edit|list|join|log|import|report``: challenges and their logs."""
 
 from __future__ import annotations
 
@@ -59,6 +59,40 @@ def create(
         print_json(info.to_dict())
     else:
         say(f"Created campaign {info.slug} ({info.name}), {info.unit}, from {info.starts_on}.")
+
+
+@campaigns_app.command("edit")
+def edit(
+    slug: str = typer.Argument(..., help="The campaign's short name."),
+    name: str | None = typer.Option(None, "--name", help="A new name."),
+    starts: str | None = typer.Option(None, "--starts", help="A new first day, YYYY-MM-DD."),
+    ends: str | None = typer.Option(None, "--ends", help="A new last day; '-' for no end."),
+    target: float | None = typer.Option(None, "--target", help="A new daily target."),
+    goal: float | None = typer.Option(None, "--goal", help="A new group goal; 0 for none."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Change a campaign's name, dates, target or goal (what is not given stays)."""
+    from groundswell.actions.campaign_admin import do_edit_campaign
+    from groundswell.errors import NotFound
+
+    with opened_app() as instance:
+        now = next((c for c in list_campaigns(instance) if c.slug == slug), None)
+        if now is None:
+            raise NotFound(f"there is no campaign '{slug}'; see 'groundswell campaigns list'")
+        info = do_edit_campaign(
+            instance, slug, name=name if name is not None else now.name,
+            starts_on=parse_day(starts, "--starts") if starts else now.starts_on,
+            ends_on=now.ends_on if ends is None else None if ends == "-" else parse_day(
+                ends, "--ends"),
+            daily_target=target if target is not None else now.daily_target,
+            group_goal=now.group_goal if goal is None else goal or None,
+        )  # fmt: skip
+    if json_out:
+        print_json(info.to_dict())
+    else:
+        until = f" to {info.ends_on}" if info.ends_on else ""
+        say(f"Campaign {info.slug} ({info.name}): from {info.starts_on}{until}, "
+            f"target {info.daily_target:g}.")  # fmt: skip
 
 
 @campaigns_app.command("list")

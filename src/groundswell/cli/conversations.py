@@ -4,7 +4,9 @@
 * ``import DIR``: a Pol.is export folder into the database as a new conversation;
 * ``export SLUG DIR``: a conversation back out in the Pol.is export format;
 * ``report SLUG [--csv FILE] [--json]``: groups, representative statements,
-  consensus and divisive statements of a conversation in the database.
+  consensus and divisive statements of a conversation in the database;
+* ``close SLUG`` and ``link SLUG INITIATIVE``: what the moderation queue's
+  forms do (the same actions, audited under the operator's name).
 """
 
 from __future__ import annotations
@@ -230,3 +232,40 @@ def report_conversation(
         console.print(table)
     if csv_out is not None:
         console.print(f"Wrote {csv_out}", markup=False, soft_wrap=True)
+
+
+@conversations_app.command("close")
+def close(
+    slug: str = typer.Argument(..., help="The conversation's short name."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Close a conversation: no more votes or statements; its report stays."""
+    from groundswell.actions.conversation_admin import do_close_conversation
+    from groundswell.cli.database import opened_app
+
+    with opened_app() as instance:
+        closed = do_close_conversation(instance, slug)
+    if json_out:
+        print_json({"slug": closed.slug, "open": closed.open})
+    else:
+        console.print(f"Closed {closed.slug}.", markup=False, soft_wrap=True)
+
+
+@conversations_app.command("link")
+def link(
+    slug: str = typer.Argument(..., help="The conversation's short name."),
+    initiative: str = typer.Argument(..., help="The initiative's short name; '-' for none."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Make a conversation part of an initiative, so its moderators find the queue."""
+    from groundswell.actions.conversation_admin import do_link_conversation
+    from groundswell.cli.database import opened_app
+
+    wanted = None if initiative == "-" else initiative
+    with opened_app() as instance:
+        linked = do_link_conversation(instance, slug, wanted)
+    if json_out:
+        print_json({"slug": linked.slug, "initiative": wanted})
+    else:
+        where = f"part of {wanted}" if wanted else "part of no initiative"
+        console.print(f"{linked.slug} is now {where}.", markup=False, soft_wrap=True)
