@@ -17,16 +17,21 @@ import io
 import math
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from groundswell.actions import Database
 from groundswell.actions.audit import do_record_access
 from groundswell.actions.outfiles import csv_cell
 from groundswell.actions.scopes import person_in_scope
-from groundswell.auth.permissions import Action, scopes_for
+from groundswell.auth.permissions import Action, Principal, scopes_for
 from groundswell.csvsafe import writer
 from groundswell.errors import InvalidInput
+
+if TYPE_CHECKING:  # imported where used: numba and the seed engines load slowly
+    from groundswell.network.graph import Graph
+    from groundswell.seeds import Constraints
 
 RULE_SHARE, RULE_REACH = 0.03, 0.90  # "3% of people reach 90%"
 EPSILON = 0.2  # best k: (1 - 1/e - 0.2) guarantee, a fraction of the sets 0.1 needs
@@ -76,7 +81,7 @@ class _People:
     visible: np.ndarray
 
 
-def _people(gs: Any, n: int, principal: Any) -> _People:
+def _people(gs: Database, n: int, principal: Principal | None) -> _People:
     """Ids, names, towns, contact consent and who ``principal`` may see, in node order."""
     from sqlalchemy import select
 
@@ -117,6 +122,7 @@ def _choose(graph: Any, question: SeedsQuestion, constraints: Any) -> tuple[Any,
             confidence=CONFIDENCE, max_members=2 * MEMBER_BUDGET,  # one doubling at most
             bound_seconds=BOUND_SECONDS, lp_seconds=LP_SECONDS,
         )  # fmt: skip
+        assert selection.curve is not None  # fewest_seeds always returns its curve
         curve = selection.curve
         how = (
             "lazy greedy on the exact reach, then dropping people not needed and swaps"
@@ -175,10 +181,13 @@ def bound_in_words(method: str | None) -> str | None:
 def _fill(curve: np.ndarray) -> np.ndarray:
     """Join the known ends of a curve with a straight line (unknown points between)."""
     known = np.nonzero(~np.isnan(curve))[0]
-    return np.interp(np.arange(curve.size), known, curve[known])
+    filled: np.ndarray = np.interp(np.arange(curve.size), known, curve[known])
+    return filled
 
 
-def _graph_and_people(gs: Any, question: SeedsQuestion, principal: Any):
+def _graph_and_people(
+    gs: Database, question: SeedsQuestion, principal: Principal | None
+) -> tuple[Graph, _People, Constraints]:
     from groundswell.seeds import Constraints
     from groundswell.store.graph import read_store_graph
 
@@ -195,7 +204,7 @@ def _graph_and_people(gs: Any, question: SeedsQuestion, principal: Any):
 
 
 def answer_seeds_question(
-    gs: Any, question: SeedsQuestion, principal: Any, page: int = 1
+    gs: Database, question: SeedsQuestion, principal: Principal | None, page: int = 1
 ) -> dict[str, Any]:
     """The page's answer: the chosen people (one page of them), reach, curve and baselines."""
     graph, people, constraints = _graph_and_people(gs, question, principal)
@@ -227,7 +236,7 @@ def answer_seeds_question(
         }
         for i in listed[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     ]
-    if shown:  # people named to a signed-in organiser: audited like every people list
+    if shown and principal is not None:  # named to a signed-in organiser: audited
         do_record_access(gs, principal.email, "network.seeds", None, None, {"people": len(shown)})
     exact = selection.verified is not None
     return {
@@ -278,7 +287,9 @@ def answer_seeds_question(
     }
 
 
-def who_to_ask_csv(gs: Any, question: SeedsQuestion, principal: Any) -> tuple[str, int]:
+def who_to_ask_csv(
+    gs: Database, question: SeedsQuestion, principal: Principal | None
+) -> tuple[str, int]:
     """ "Who to ask" as CSV (the people ``principal`` may see, most useful first), and
     how many are left out as out of their sight. One audit row when anyone is named."""
     graph, people, constraints = _graph_and_people(gs, question, principal)
@@ -295,6 +306,6 @@ def who_to_ask_csv(gs: Any, question: SeedsQuestion, principal: Any) -> tuple[st
         row = (order, people.refs[i], people.names[i], people.towns[i], int(degree[i]))
         csv_out.writerow([csv_cell(value) for value in row])
         named += 1
-    if named:
+    if named and principal is not None:
         do_record_access(gs, principal.email, "network.seeds.csv", None, None, {"people": named})
     return out.getvalue(), len(selection.seeds) - named
