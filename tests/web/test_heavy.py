@@ -12,10 +12,12 @@ import anyio
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from groundswell.app import App
 from groundswell.errors import InvalidInput
 from groundswell.settings import load_settings
+from groundswell.store.models import Conversation, Participant, Statement, Vote
 from groundswell.web import create_app
 from groundswell.web.heavy import QUEUE_PER_WORKER, HeavyWork
 from groundswell.web.ratelimit import Busy, RateLimited
@@ -150,10 +152,12 @@ async def test_a_slow_answer_shows_progress_then_fills_in(
     assert slow["calls"] == 1  # four requests, one computation
 
 
-async def settled(client: httpx.AsyncClient, params: dict[str, str]) -> httpx.Response:
-    """The page once its answer is ready (the first simulation may compile kernels)."""
+async def settled(
+    client: httpx.AsyncClient, params: dict[str, str], path: str = "/network/spread"
+) -> httpx.Response:
+    """The page once its answer is ready (the first in a process may compile kernels)."""
     for _ in range(300):
-        response = await client.get("/network/spread", params=params)
+        response = await client.get(path, params=params)
         if response.status_code != 202:
             return response
         await anyio.sleep(0.1)
@@ -197,3 +201,32 @@ async def test_anonymous_visitors_are_limited_per_address(
             assert codes == [200, 200, 429, 200]  # the repeat is cached: it costs nothing
     finally:
         gs.close()
+
+
+@pytest.mark.anyio
+async def test_a_conversation_report_is_worked_out_once_until_a_new_vote(
+    client: httpx.AsyncClient, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from groundswell.web.routes import conversations_report
+
+    calls: list[str] = []
+    real = conversations_report.report
+
+    def counted(gs: Any, slug: str) -> Any:
+        calls.append(slug)
+        return real(gs, slug)
+
+    monkeypatch.setattr(conversations_report, "report", counted)
+    path = "/conversations/what-would-help/report"
+    first, again = await settled(client, {}, path), await client.get(path)
+    assert first.status_code == again.status_code == 200 and len(calls) == 1
+    with app.transaction() as session:  # someone votes
+        conv = session.scalar(select(Conversation).where(Conversation.slug == "what-would-help"))
+        assert conv is not None
+        statement = session.scalar(select(Statement).where(Statement.conversation_id == conv.id))
+        voter = session.scalar(select(Participant).where(Participant.conversation_id == conv.id))
+        assert statement is not None and voter is not None
+        session.add(Vote(conversation_id=conv.id, participant_id=voter.id,
+                         statement_id=statement.id, value=1))  # fmt: skip
+    assert (await settled(client, {}, path)).status_code == 200
+    assert len(calls) == 2  # a new vote: worked out anew

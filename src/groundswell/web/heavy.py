@@ -194,16 +194,17 @@ def job_key(request: Request, *parts: Hashable) -> str:
 
 def answer(
     request: Request, key: str, work: Callable[[], T], *, ttl: float = 600.0,
-    title: str = "Working it out",
+    title: str = "Working it out", limited: bool = True,
 ) -> T | Response:  # fmt: skip
     """``work()``'s result for ``key``, or a response to send instead while it is worked out.
 
     Call from a synchronous route (it may wait up to ``INLINE_SECONDS``). The
     work's own exception (such as ``InvalidInput``) is raised here, for the
-    route to show as it always has.
+    route to show as it always has. ``limited``: a new job costs an anonymous
+    visitor one of their per-minute allowance.
     """
     pool = heavy_work(request)
-    anonymous = getattr(request.state, "principal", None) is None
+    anonymous = limited and getattr(request.state, "principal", None) is None
     job, started = pool.submit(
         key, work, ttl=ttl, address=client_address(request) if anonymous else None
     )

@@ -14,10 +14,13 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import func, select
 
 from groundswell.actions.conversation_report import Report, report, report_csv
 from groundswell.measures.suppression import MIN_CELL
+from groundswell.store.models import Statement, Vote
 from groundswell.web.deps import GsApp
+from groundswell.web.heavy import answer, job_key
 from groundswell.web.routes.conversations import may_moderate
 from groundswell.web.templating import render
 
@@ -101,9 +104,32 @@ def _context(r: Report) -> dict[str, Any]:
     }
 
 
+def votes_and_statements(gs: GsApp) -> tuple[Any, ...]:
+    """The newest vote and how many statements have each status: a new vote or a
+    moderator's decision makes a new question, so the report is never older than either."""
+    with gs.reading() as session:
+        newest = session.scalar(select(func.max(Vote.id)))
+        statuses = session.execute(
+            select(Statement.status, func.count()).group_by(Statement.status)
+        ).all()
+    return (newest, *sorted((str(s), int(n)) for s, n in statuses))
+
+
+def report_off_the_request_path(request: Request, gs: GsApp, slug: str) -> Report | Response:
+    # Not limited per address: in a live meeting every new vote makes a new question, and
+    # the shared job and the heavy-answer queue bound the work (web.heavy).
+    key = job_key(request, slug, votes_and_statements(gs))
+    return answer(
+        request, key, lambda: report(gs, slug), ttl=60.0, title="Working out what we heard",
+        limited=False,
+    )  # fmt: skip
+
+
 @router.get("/conversations/{slug}/report")
-async def report_page(request: Request, gs: GsApp, slug: str) -> HTMLResponse:
-    r = await anyio.to_thread.run_sync(lambda: report(gs, slug))
+async def report_page(request: Request, gs: GsApp, slug: str) -> Response:
+    r = await anyio.to_thread.run_sync(lambda: report_off_the_request_path(request, gs, slug))
+    if isinstance(r, Response):
+        return r
     moderate = await anyio.to_thread.run_sync(lambda: may_moderate(request, gs, slug))
     return render(request, "conversations/report.html", may_moderate=moderate, **_context(r))
 
