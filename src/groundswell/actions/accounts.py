@@ -329,6 +329,7 @@ def do_end_expired_sessions(db: Database, *, now: datetime) -> int:
     """Delete every session no server process could still accept; returns how many."""
     idle, lifetime = SWEEP_IDLE, SWEEP_LIFETIME
     with db.transaction() as session:
+        # Ignored: execute() is typed to return a Result, but a DELETE's is a CursorResult.
         result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
             delete(UserSession).where(
                 or_(

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import ColumnElement, Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
@@ -119,7 +120,7 @@ def claim_messages(session: Session, now: datetime, limit: int, lease: timedelta
 def _finish(session: Session, changes: list[dict[str, object]]) -> None:
     if not changes:
         return
-    table: Table = OutboxMessage.__table__  # type: ignore[assignment]
+    table = cast(Table, OutboxMessage.__table__)  # a mapped class's table is a Table
     session.execute(
         update(table)
         .where(table.c.id == bindparam("row_id"))

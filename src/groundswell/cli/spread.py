@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import typer
 from rich.console import Console
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from groundswell.network.graph import Graph
     from groundswell.spread import SpreadResult
+    from groundswell.spread.models import Kind
 
 err_console = Console(stderr=True, highlight=False)
 
@@ -77,7 +78,8 @@ def choose_seeds(
         return seeds_from_labels(graph, [x.strip() for x in labels.split(",") if x.strip()])
     if random_k is not None:
         return random_seeds(graph, random_k, seed)
-    return top_degree_seeds(graph, top_degree)  # type: ignore[arg-type]
+    assert top_degree is not None  # exactly one way was given, and it is this one
+    return top_degree_seeds(graph, top_degree)
 
 
 def role_seeds(
@@ -140,7 +142,7 @@ def spread(
     if plot is not None and plot.suffix.lower() not in (".png", ".html"):
         raise InvalidInput(f"--plot {plot}: use a file ending in .png or .html")
     spread_model = Model(
-        model,  # type: ignore[arg-type]
+        cast("Kind", model),  # Model checks the kind and names the choices
         p=p,
         threshold=threshold,
         fraction=fraction,
