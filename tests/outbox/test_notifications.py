@@ -41,6 +41,7 @@ from groundswell.store.models import (
     PowerMode,
     Rsvp,
     SignInThrottle,
+    User,
     utcnow,
 )
 from groundswell.stories.workflow import Actor, Kind
@@ -271,3 +272,24 @@ def test_rsvping_on_the_event_page_confirms_and_a_freed_place_tells_the_next_in_
         "You're going: Prom walk",
     ]
     assert sink.to("cy@example.org") == []
+
+
+def test_a_statement_added_while_signed_in_is_answered_at_the_account(
+    db_app: App, sink: SmtpSink
+) -> None:
+    from groundswell.actions.accounts import do_create_user
+
+    do_create_user(db_app, email="pat@example.org", display_name="Pat",
+                   password="three random words")  # fmt: skip
+    with db_app.reading() as session:
+        user_id = session.scalar(select(User.id).where(User.email == "pat@example.org"))
+    view = conv_actions.do_open_conversation(db_app, topic="Moving more", question="What helps?",
+                                             moderation="pre")  # fmt: skip
+    conv_actions.do_submit_statement(db_app, view.slug, "p" * 22, "Walking buses to school",
+                                     author_user_id=user_id)  # fmt: skip
+    conv_actions.do_submit_statement(db_app, view.slug, "q" * 22, "An anonymous idea")
+    conv_actions.do_moderate(db_app, view.slug, 0, "accept")
+    conv_actions.do_moderate(db_app, view.slug, 1, "accept")
+    assert run_once(db_app, worker(sink)).sent == 1  # the anonymous author cannot be told
+    [got] = sink.to("pat@example.org")
+    assert "Walking buses to school" in text_of(got)

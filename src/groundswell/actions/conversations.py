@@ -38,7 +38,7 @@ from groundswell.actions.notifications import notify_statement_moderated
 from groundswell.actions.statement_check import held, personal_data, visible_tids
 from groundswell.actions.statement_check import visible_statuses as visible_statuses
 from groundswell.errors import Conflict, InvalidInput, NotFound
-from groundswell.store.models import utcnow
+from groundswell.store.models import StatementAuthor, utcnow
 from groundswell.store.models.conversations import (
     Conversation,
     Moderation,
@@ -270,11 +270,14 @@ def _open_for_votes(conv: Conversation) -> None:
         raise Conflict("this conversation is closed; it takes no more votes or statements")
 
 
-def do_submit_statement(db: Database, slug: str, key: str, text: str) -> StatementView:
+def do_submit_statement(
+    db: Database, slug: str, key: str, text: str, *, author_user_id: int | None = None
+) -> StatementView:
     """Add a participant's statement: pending in pre-moderation, shown at once in post.
 
     The personal-data check runs on it: a flagged statement (``flags``) is held
-    for a moderator whatever the conversation's moderation.
+    for a moderator whatever the conversation's moderation. ``author_user_id``:
+    the signed-in account adding it, told by email when it is accepted or rejected.
     """
     text = clean_statement(text)
     with db.transaction() as session:
@@ -308,6 +311,8 @@ def do_submit_statement(db: Database, slug: str, key: str, text: str) -> Stateme
         )
         session.add(statement)
         session.flush()
+        if author_user_id is not None:
+            session.add(StatementAuthor(statement_id=statement.id, user_id=author_user_id))
         return StatementView(tid, text, str(status.value), False, personal_data(text))
 
 

@@ -3,8 +3,8 @@
 Every ``notify_*`` takes the session of the action that causes it, so the
 message is sent only if that action commits. Who hears:
 
-- a statement's author, through the person behind their participant (an
-  account linked to a person, or a person's consented email);
+- a statement's author: the account that added it while signed in, or the
+  person behind an imported participant (their consented email);
 - a storyteller, at the address they chose when they shared (or nobody);
 - a safeguarding contact, when a story is routed to them (a link, never the story);
 - whoever RSVPed to an event with an email and consent to contact.
@@ -29,6 +29,7 @@ from groundswell.store.models import (
     Rsvp,
     RsvpStatus,
     Statement,
+    StatementAuthor,
     StatementStatus,
     Story,
     StoryContact,
@@ -75,14 +76,22 @@ def notify_statement_moderated(
     session: Session, statement: Statement, conversation: Conversation, base_url: str = ""
 ) -> int | None:
     """Tell a statement's author it was accepted or rejected; None when nobody can be told."""
-    if statement.author_id is None or statement.is_seed:
+    if statement.is_seed:
         return None
     if statement.status not in (StatementStatus.ACCEPTED, StatementStatus.REJECTED):
         return None
-    person_id = session.scalar(
-        select(Participant.person_id).where(Participant.id == statement.author_id)
+    # The account that added it while signed in; else the person behind an imported participant.
+    to = session.scalar(
+        select(User.email)
+        .join(StatementAuthor, StatementAuthor.user_id == User.id)
+        .where(StatementAuthor.statement_id == statement.id, User.disabled.is_(False))
     )
-    to = contact_for(session, person_id)
+    person_id = None
+    if to is None and statement.author_id is not None:
+        person_id = session.scalar(
+            select(Participant.person_id).where(Participant.id == statement.author_id)
+        )
+        to = contact_for(session, person_id)
     if to is None:
         return None
     decision = statement.status.value

@@ -44,6 +44,7 @@ from groundswell.store.models.outbox import (
     OutboxJob,
     OutboxMessage,
     OutboxStatus,
+    StatementAuthor,
     StoryContact,
 )
 from groundswell.store.models.people import Person, PersonKind, Recruitment, Tie
@@ -111,6 +112,7 @@ __all__ = [
     "SafeguardingContact",
     "SignInThrottle",
     "Statement",
+    "StatementAuthor",
     "StatementStatus",
     "Story",
     "StoryContact",

@@ -21,7 +21,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from groundswell.store.models.base import Base, UTCDateTime, enum_column, utcnow
 
-__all__ = ["NotificationOptOut", "OutboxJob", "OutboxMessage", "OutboxStatus", "StoryContact"]
+__all__ = [
+    "NotificationOptOut",
+    "OutboxJob",
+    "OutboxMessage",
+    "OutboxStatus",
+    "StatementAuthor",
+    "StoryContact",
+]
 
 
 class OutboxStatus(enum.StrEnum):
@@ -111,3 +118,18 @@ class StoryContact(Base):
         ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
     )
     email: Mapped[str] = mapped_column(String(254))
+
+
+class StatementAuthor(Base):
+    """The account that added a statement while signed in: told when it is moderated.
+
+    Keyed to the account, not the person, so a statement's votes stay
+    pseudonymous; it goes with the account (and so with an erased person's).
+    """
+
+    __tablename__ = "statement_authors"
+
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

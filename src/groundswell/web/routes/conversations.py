@@ -125,9 +125,11 @@ async def add_statement(
     slug: str,
     statement: Annotated[str, Form()] = "",
 ) -> Response:
+    signed_in = get_principal(request)  # told by email when a moderator decides
+    author = signed_in.user_id if signed_in is not None else None
     try:
         added = await anyio.to_thread.run_sync(
-            lambda: do_submit_statement(gs, slug, key, statement)
+            lambda: do_submit_statement(gs, slug, key, statement, author_user_id=author)
         )
     except (InvalidInput, Conflict) as exc:
         return await _voting_page(

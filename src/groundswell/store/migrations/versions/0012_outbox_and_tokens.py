@@ -2,7 +2,8 @@
 
 Additive: the outbox (``outbox_messages``, ``outbox_jobs``), the kinds of
 message an address has turned off (``notification_optouts``), the address a
-storyteller chose to hear about their story at (``story_contacts``), and
+storyteller chose to hear about their story at (``story_contacts``), the
+account that added a statement while signed in (``statement_authors``), and
 ``people.email``, where the movement may write to a person who consented,
 and ``conversations.closes_at``, when the worker closes a conversation.
 
@@ -115,6 +116,26 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("story_id", name=op.f("pk_story_contacts")),
     )
+    op.create_table(
+        "statement_authors",
+        sa.Column("statement_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["statement_id"],
+            ["statements.id"],
+            name=op.f("fk_statement_authors_statement_id_statements"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_statement_authors_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("statement_id", name=op.f("pk_statement_authors")),
+    )
+    with op.batch_alter_table("statement_authors", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_statement_authors_user_id"), ["user_id"], unique=False)
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=True))
         batch_op.create_index(batch_op.f("ix_people_email"), ["email"], unique=False)
@@ -128,6 +149,9 @@ def downgrade() -> None:
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_people_email"))
         batch_op.drop_column("email")
+    with op.batch_alter_table("statement_authors", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_statement_authors_user_id"))
+    op.drop_table("statement_authors")
     op.drop_table("story_contacts")
     op.drop_table("notification_optouts")
     with op.batch_alter_table("outbox_jobs", schema=None) as batch_op:
