@@ -18,7 +18,6 @@ from groundswell.actions import conversations
 from groundswell.actions.conversation_polis import do_import_polis, export_polis, to_export
 from groundswell.actions.conversation_report import (
     analysis,
-    clear_cache,
     next_for,
     report,
     report_csv,
@@ -250,7 +249,6 @@ def test_polis_import_export_round_trip(db_app: App, real_data, tmp_path):
 def test_finding_3_statement_with_personal_data_is_held_until_a_moderator_accepts(
     db_app: App, conv
 ):
-    clear_cache()
     flagged = do_submit_statement(db_app, conv.slug, "author", "Call Sister Jones on 01524 583000")
     plain = do_submit_statement(db_app, conv.slug, "author", "Trams on the ring road")
     assert {f.kind for f in flagged.flags} == {"name", "phone"} and flagged.held

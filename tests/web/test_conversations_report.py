@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from groundswell.actions.conversation_report import SMALL_GROUP, clear_cache, report
+from groundswell.actions.conversation_report import SMALL_GROUP, report
 from groundswell.actions.conversations import do_moderate, do_open_conversation, do_submit_statement
 from groundswell.actions.votes import Ballot, do_vote, do_votes
 from groundswell.app import App
@@ -57,7 +57,6 @@ def _opened(gs: App, moderation: str, pending: str) -> str:
 async def test_finding_2_report_csv_lists_only_the_statements_the_report_page_shows(
     db_app: App, moderation: str, pending: str, shown: list[str]
 ):
-    clear_cache()
     slug = _opened(db_app, moderation, pending)
     download = await _get(db_app, f"/conversations/{slug}/report.csv")
     page = await _get(db_app, f"/conversations/{slug}/report")
@@ -105,7 +104,6 @@ def small_group_conversation(gs: App, majority: int = 22, minority: int = 3) -> 
 
 
 async def test_finding_2_opinion_groups_under_ten_are_not_shown_apart(db_app: App):
-    clear_cache()
     slug = small_group_conversation(db_app)
     r = report(db_app, slug)
     # 3 people in a small group: their count is under 10, so it is not shown
@@ -126,7 +124,6 @@ async def test_finding_2_opinion_groups_under_ten_are_not_shown_apart(db_app: Ap
 
 
 async def test_finding_2_no_group_shown_when_every_group_is_small(app: App):
-    clear_cache()
     slug = small_group_conversation(app, majority=6, minority=3)
     r = report(app, slug)
     assert r.groups == [] and r.in_small_groups is None  # 9: under 10, not shown
@@ -139,7 +136,6 @@ async def test_finding_2_no_group_shown_when_every_group_is_small(app: App):
 
 @pytest.mark.parametrize("moderation", ["pre", "post"])
 async def test_finding_2_api_counts_the_statements_the_report_shows(db_app: App, moderation: str):
-    clear_cache()
     slug = _opened(db_app, moderation, "Benches along the canal")
     do_submit_statement(db_app, slug, "author-3", "Call Sister Jones on 01524 583000")  # held
     api = (await _get(db_app, f"/api/v1/conversations/{slug}")).json()
@@ -153,7 +149,6 @@ async def test_review_small_group_votes_are_not_found_by_subtraction(db_app: App
     # 40 people in group A, 3 in a group of their own. Everyone's exact counts
     # less group A's (its seen counts, or its size when everyone voted on
     # everything, with its agree share) would be the 3 people's own votes.
-    clear_cache()
     slug = small_group_conversation(db_app, majority=40, minority=3)
     r = report(db_app, slug)
     doc = r.to_dict()
@@ -180,7 +175,6 @@ async def test_review_small_group_votes_are_not_found_by_subtraction(db_app: App
 
 async def test_review_groups_are_shown_when_10_or_more_are_outside_them(db_app: App):
     # 12 people outside group A: their votes mix in no subtraction under 10.
-    clear_cache()
     slug = small_group_conversation(db_app, majority=22, minority=12)
     r = report(db_app, slug)
     assert all(g["reason"] is None for g in r.groups)

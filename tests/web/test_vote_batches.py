@@ -330,9 +330,8 @@ def test_votes_are_never_lost_under_concurrent_posts(vote_web: FastAPI, app: App
 def test_the_vote_log_reads_new_votes_and_forgets_erased_ones(db_app: App):
     from sqlalchemy import delete
 
-    from groundswell.actions.conversation_report import analysis, clear_cache
+    from groundswell.actions.conversation_report import analysis
 
-    clear_cache()
     do_open_conversation(db_app, topic="Open", question="?", seeds=SEEDS, slug="open")
     do_votes(db_app, [Ballot("open", k, t, 1) for k in ("a", "b", "c") for t in (0, 1)])
     assert analysis(db_app, "open").matrix.n_votes == 6
@@ -343,7 +342,6 @@ def test_the_vote_log_reads_new_votes_and_forgets_erased_ones(db_app: App):
         session.execute(delete(Vote).where(Vote.participant_id == b))
     erased = analysis(db_app, "open")
     assert erased.matrix.n_votes == 5 and 1 not in list(erased.matrix.pids)
-    clear_cache()
 
 
 @pytest.mark.anyio
@@ -377,3 +375,16 @@ async def test_a_database_failure_is_a_503_page_and_no_vote(
     assert answer.status_code == 503 and "Sorry, the service is unavailable" in answer.text
     assert answer.headers["content-security-policy"] == HEADERS["content-security-policy"]
     assert stored(app) == []
+
+
+def test_two_databases_at_one_address_never_share_an_analysis():
+    """Two in-memory databases (the same URL), the same shape of votes, different answers."""
+    from groundswell.actions.conversation_report import analysis
+
+    first, second = App.memory(), App.memory()
+    for gs, value in ((first, 1), (second, -1)):
+        do_open_conversation(gs, topic="Open", question="?", seeds=SEEDS, slug="open")
+        do_votes(gs, [Ballot("open", k, t, value) for k in ("a", "b", "c") for t in (0, 1)])
+    agree, disagree = analysis(first, "open"), analysis(second, "open")
+    assert agree.matrix.n_votes == disagree.matrix.n_votes == 6
+    assert (agree.matrix.to_dense() > 0).sum() == 6 and (disagree.matrix.to_dense() < 0).sum() == 6

@@ -12,12 +12,14 @@ read from the store, so nobody sees a statement twice.
 from __future__ import annotations
 
 import io
+import itertools
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from sqlalchemy import func, select
@@ -47,11 +49,14 @@ CACHE_SIZE = 32
 ROUTING_STALE_VOTES = 25
 ROUTING_STALE_SHARE = 0.05
 
-_cache: OrderedDict[tuple[str, int], tuple[tuple[int, int, tuple[int, ...]], Analysis]] = (
+_cache: OrderedDict[tuple[int, int], tuple[tuple[int, int, tuple[int, ...]], Analysis]] = (
     OrderedDict()
 )
-_logs: OrderedDict[tuple[str, int], VoteLog] = OrderedDict()  # see _log
+_logs: OrderedDict[tuple[int, int], VoteLog] = OrderedDict()  # see _log
 _lock = threading.Lock()
+_tokens: WeakKeyDictionary[object, int] = WeakKeyDictionary()  # engine -> its number (_key)
+_next_token = itertools.count(1)
+_tokens_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -127,9 +132,19 @@ def _log(db: Database, session: Session, conv: Conversation) -> VoteLog:
     return log
 
 
-def _key(db: Database, conversation_id: int) -> tuple[str, int]:
-    url = getattr(db, "database_url", None)
-    return (str(url) if url is not None else str(id(db)), conversation_id)
+def _key(db: Database, conversation_id: int) -> tuple[int, int]:
+    """The conversation in this database: each engine gets a number of its own.
+
+    Keyed by the engine, not its URL, so two databases with the same URL (a
+    PostgreSQL database emptied and built again, in-memory SQLite) never share
+    an entry, and nothing needs clearing; the numbers go with their engines.
+    """
+    engine = getattr(db, "engine", db)
+    with _tokens_lock:
+        token = _tokens.get(engine)
+        if token is None:
+            token = _tokens[engine] = next(_next_token)
+    return (token, conversation_id)
 
 
 def _analyse(db: Database, conversation_id: int, log: VoteLog, *, stale_ok: int = 0) -> Analysis:
@@ -166,12 +181,6 @@ def _warm_ok(previous: Analysis | None, log: VoteLog) -> Analysis | None:
     if pids[: len(m.pids)] != list(m.pids) or tids[: len(m.tids)] != list(m.tids):
         return None
     return previous
-
-
-def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
-        _logs.clear()
 
 
 def analysis(db: Database, slug: str) -> Analysis | None:
