@@ -112,3 +112,30 @@ def test_two_workers_on_postgresql_share_the_queue_and_send_each_message_once(
         assert sum(sent) == 100 and min(sent) > 0  # both took part
     finally:
         app.close()
+
+
+def test_the_looping_worker_sends_what_comes_later_and_stops_on_sigterm(
+    app: App, tmp_path: Path
+) -> None:
+    with SmtpSink() as sink:
+        env = {k: v for k, v in os.environ.items() if not k.upper().startswith("GROUNDSWELL_")}
+        env.update(
+            GROUNDSWELL_DATABASE_URL=app.engine.url.render_as_string(hide_password=False),
+            GROUNDSWELL_DATA_DIR=str(tmp_path),
+            GROUNDSWELL_SMTP_URL=sink.url,
+        )
+        worker = subprocess.Popen([sys.executable, "-m", "groundswell", "worker", "--poll", "0.2"],
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)  # fmt: skip
+        try:
+            time.sleep(1.0)
+            queue(app, 1)  # added while the worker waits
+            deadline = time.monotonic() + 30
+            while not sink.messages and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert len(sink.messages) == 1
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            out, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
+    assert out.startswith("sent 1,")

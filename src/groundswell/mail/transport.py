@@ -96,6 +96,13 @@ class SmtpTransport:
         )
         try:
             await client.connect()
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            for i in indices:
+                results[i] = (
+                    f"the mail server {self.host}:{self.port} refused the user name or password "
+                    f"({exc.code} {exc.message}); check GROUNDSWELL_SMTP_USER and _SMTP_PASSWORD"
+                )
+            return
         except (aiosmtplib.SMTPException, OSError) as exc:
             for i in indices:
                 results[i] = f"cannot reach the mail server {self.host}:{self.port}: {exc}"
