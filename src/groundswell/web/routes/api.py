@@ -7,19 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from groundswell.errors import NotFound
-from groundswell.web import queries
-from groundswell.web.deps import ReadSession
-from groundswell.web.schemas import (
+from groundswell.actions import public_summaries as queries
+from groundswell.actions.summary_models import (
     CampaignSummary,
     ConversationSummary,
-    ErrorDetail,
     InitiativeSummary,
     MeasuresSummary,
     NetworkSummary,
     Stats,
     StoriesSummary,
 )
+from groundswell.errors import NotFound
+from groundswell.web.deps import ReadSession
+from groundswell.web.schemas import ErrorDetail
 from groundswell.web.templating import render
 
 router = APIRouter(

@@ -1,4 +1,4 @@
-"""Server-rendered pages. Each view reads through ``web.queries`` and renders one template."""
+"""Server-rendered pages: each reads ``actions.public_summaries`` and renders one template."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from groundswell.actions import public_summaries as queries
 from groundswell.settings import LOGO_TYPES
-from groundswell.web import queries
 from groundswell.web.deps import ReadSession
 from groundswell.web.templating import render
 

@@ -1,4 +1,8 @@
-"""Read-only queries behind the pages and the JSON API.
+"""The movement's public summaries: totals, lists, network shape, measures and stories.
+
+Use cases that only read: the home page, the Network and Stories pages and
+the JSON API (``/api/v1``) show what these return, every figure suppressed
+here (``measures.suppression``), so no page or answer can show it another way.
 
 Every count is computed by the database (``COUNT``/``SUM`` with ``GROUP BY``);
 Python only reshapes the handful of grouped rows that come back.
@@ -15,6 +19,17 @@ from sqlalchemy.sql.selectable import ScalarSelect
 
 from groundswell.actions.initiatives import member_counts
 from groundswell.actions.statement_check import shown_counts
+from groundswell.actions.summary_models import (
+    CampaignSummary,
+    ConversationSummary,
+    DegreeBand,
+    InitiativeSummary,
+    MeasuresSummary,
+    NetworkSummary,
+    ResponseCount,
+    Stats,
+    StoriesSummary,
+)
 from groundswell.measures import suppression as sup
 from groundswell.measures.suppression import MIN_CELL
 from groundswell.store.models import (
@@ -34,17 +49,6 @@ from groundswell.store.models import (
     SurveyResponse,
     Tie,
     Vote,
-)
-from groundswell.web.schemas import (
-    CampaignSummary,
-    ConversationSummary,
-    DegreeBand,
-    InitiativeSummary,
-    MeasuresSummary,
-    NetworkSummary,
-    ResponseCount,
-    Stats,
-    StoriesSummary,
 )
 
 # Lists on a page or in one API answer stop here; the page says how many more there are.

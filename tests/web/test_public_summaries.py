@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sample_movement import add_sample_movement
 
+from groundswell.actions import public_summaries as queries
 from groundswell.app import App
-from groundswell.web import queries
 
 
 def test_queries_on_each_database(db_app: App):
