@@ -254,3 +254,30 @@ def test_a_refused_invitation_writes_nothing(db_app: App) -> None:
     assert mail(db_app) == []  # each rolled back with its action: no email for any of them
     with db_app.reading() as session:
         assert session.scalar(select(func.count()).select_from(AccountToken)) == 0
+
+
+def test_erasing_a_person_takes_their_emailed_links(db_app: App) -> None:
+    from groundswell.actions.erasure import do_erase
+
+    with db_app.transaction() as session:
+        session.add(Person(ref="p-17", email="Sam@Example.org", consent_contact=True))
+    invite(db_app, "olu@example.org", person="p-17")  # an invitation to be them
+    sign_up(db_app, "sam@example.org")  # a sign-up waiting on their own address
+    invite(db_app, "kim@example.org")  # someone else's
+    summary = do_erase(db_app, "p-17", actor="dpo")
+    assert summary.deleted["account_tokens"] == 2
+    with db_app.reading() as session:
+        assert list(session.scalars(select(AccountToken.email))) == ["kim@example.org"]
+
+
+def test_the_daily_privacy_purge_sweeps_links_a_week_past_expiry(db_app: App) -> None:
+    from groundswell.actions.jobs import privacy_purge
+
+    add_user(db_app)
+    assert request_reset(db_app) is not None
+    privacy_purge(db_app, {}, T0 + timedelta(days=7))  # expired, but kept a week
+    with db_app.reading() as session:
+        assert session.scalar(select(func.count()).select_from(AccountToken)) == 1
+    privacy_purge(db_app, {}, T0 + timedelta(days=8))
+    with db_app.reading() as session:
+        assert session.scalar(select(func.count()).select_from(AccountToken)) == 0

@@ -19,6 +19,8 @@ users               an account linked to the person is deleted with its sessions
                     grants: its email and name are theirs too
 sign_in_throttles   that account's count of wrong passwords (kept under a hash of
                     the email) is deleted too
+account_tokens      deleted: invitations linking to them, and every emailed link
+                    (sign-up, reset) for their accounts' or their own address
 events.led_by_id    set to NULL: the event happened and others attended it
 event_hosts         deleted
 rsvps               deleted (with the email, phone and access needs given)
@@ -71,6 +73,7 @@ from groundswell.auth.tokens import account_participant_key
 from groundswell.privacy import pseudonym
 from groundswell.privacy.ledger import ErasureLedger
 from groundswell.store.models import (
+    AccountToken,
     AuditEvent,
     Base,
     Conversation,
@@ -98,6 +101,7 @@ ERASURE: dict[str, Policy] = {
     "consent_events.person_id": "delete",
     "users.person_id": "delete",
     "outbox_messages.person_id": "delete",  # unsent mail to them goes with them
+    "account_tokens.person_id": "delete",  # an invitation to be them goes with them
     "events.led_by_id": "detach",
     "event_hosts.person_id": "delete",
     "rsvps.person_id": "delete",
@@ -169,7 +173,7 @@ def erase_in(
     subject = pseudonym(key, ref) if key is not None else None
     summary = ErasureSummary(subject=subject)
     person = find_person(session, ref)
-    pid, name = person.id, person.display_name
+    pid, name, own_email = person.id, person.display_name, person.email
     session.expunge(person)
     # Their accounts go with the rest below: read their emails and names first.
     accounts = session.execute(
@@ -178,6 +182,7 @@ def erase_in(
     emails = {email for email, _ in accounts}
     names = {n for n in (name, *(shown for _, shown in accounts)) if n}
     _forget_sign_in_failures(session, summary, emails)
+    _forget_account_links(session, summary, emails | ({own_email.lower()} if own_email else set()))
     _detach_account_votes(session, summary, pid, secret)
     for table, column in person_columns():
         # A column nobody has decided about is deleted: the safe default for privacy.
@@ -256,6 +261,14 @@ def _forget_sign_in_failures(session: Session, summary: ErasureSummary, emails: 
         keys = [throttle_key(email) for email in emails]
         done = session.execute(delete(SignInThrottle).where(SignInThrottle.key_hash.in_(keys)))
         _add(summary.deleted, "sign_in_throttles", _count(done))
+
+
+def _forget_account_links(session: Session, summary: ErasureSummary, emails: set[str]) -> None:
+    """Drop the emailed links (sign-up, reset, invitation) for their addresses: each row
+    holds the address, and a sign-up's chosen name."""
+    if emails:
+        done = session.execute(delete(AccountToken).where(AccountToken.email.in_(emails)))
+        _add(summary.deleted, "account_tokens", _count(done))
 
 
 def _count(result: Any) -> int:

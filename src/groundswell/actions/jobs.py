@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.account_tokens import sweep_account_tokens
 from groundswell.actions.accounts import SWEEP_IDLE, SWEEP_LIFETIME
 from groundswell.actions.notifications import contact_for, notify_event_stage
 from groundswell.actions.outbox import enqueue_email, enqueue_job
@@ -58,8 +59,10 @@ def close_conversations(db: Database, payload: dict[str, Any], now: datetime) ->
 
 def privacy_purge(db: Database, payload: dict[str, Any], now: datetime) -> None:
     """The deletions the privacy policy promises: sessions no server could accept, sign-in
-    throttles a day after the last failure, and sent mail and finished jobs after 30 days."""
+    throttles a day after the last failure, emailed account links a week after they
+    expire, and sent mail and finished jobs after 30 days."""
     with db.transaction() as session:
+        sweep_account_tokens(session, now)
         session.execute(
             delete(UserSession).where(
                 (UserSession.created_at <= now - SWEEP_LIFETIME)

@@ -216,7 +216,8 @@ def answer(
     if request.headers.get("hx-target") == "heavy-progress":
         # A poll from the working page: reload it, now that the answer (or error) is ready.
         return Response(status_code=200, headers={"HX-Refresh": "true"})
-    return job.future.result()
+    answer: T = job.future.result()
+    return answer
 
 
 def _render(request: Request, template: str, status: int, **context: Any) -> HTMLResponse:
