@@ -293,3 +293,21 @@ def test_a_statement_added_while_signed_in_is_answered_at_the_account(
     assert run_once(db_app, worker(sink)).sent == 1  # the anonymous author cannot be told
     [got] = sink.to("pat@example.org")
     assert "Walking buses to school" in text_of(got)
+
+
+def test_erasing_a_person_takes_their_mail_and_their_story_address_with_them(
+    db_app: App,
+) -> None:
+    from groundswell.actions.erasure import do_erase
+    from groundswell.store.models import StoryContact
+
+    pid = person(db_app)
+    shared = story_actions.do_share_story(db_app, title="Mine", body=STORY, consent="publish",
+                                          person_id=pid, contact_email=ANN)  # fmt: skip
+    story_actions.do_moderate(db_app, shared.story_id, Kind.REQUEST_CHANGES, actor="mo")
+    with db_app.reading() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+    do_erase(db_app, "p1", actor="test")
+    with db_app.reading() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        assert session.scalar(select(func.count()).select_from(StoryContact)) == 0

@@ -81,11 +81,12 @@ def notify_statement_moderated(
     if statement.status not in (StatementStatus.ACCEPTED, StatementStatus.REJECTED):
         return None
     # The account that added it while signed in; else the person behind an imported participant.
-    to = session.scalar(
-        select(User.email)
+    account = session.execute(
+        select(User.id, User.email)
         .join(StatementAuthor, StatementAuthor.user_id == User.id)
         .where(StatementAuthor.statement_id == statement.id, User.disabled.is_(False))
-    )
+    ).first()
+    user_id, to = (account.id, account.email) if account is not None else (None, None)
     person_id = None
     if to is None and statement.author_id is not None:
         person_id = session.scalar(
@@ -108,6 +109,7 @@ def notify_statement_moderated(
             "path": f"/conversations/{conversation.slug}",
         },
         person_id=person_id,
+        user_id=user_id,
     )
 
 
@@ -125,6 +127,8 @@ def notify_storyteller(session: Session, story_id: int, what: str, note: str | N
         subject=subject,
         template="story_update",
         context={"what": what, "title": story.title, "note": note or "", "path": "/stories"},
+        # A story kept with someone's record: its mail goes with them if they are erased.
+        person_id=story.person_id,
     )
 
 
