@@ -12,10 +12,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -77,7 +77,7 @@ def _short(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _show(summary: dict, texts: dict, title: str) -> None:
+def _show(summary: dict[str, Any], texts: dict[Hashable, str], title: str) -> None:
     console.print(
         f"[bold]{title}[/bold]: {summary['n_participants']} participants "
         f"({summary['n_in_conversation']} grouped), {summary['n_statements']} statements, "

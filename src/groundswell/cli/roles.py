@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -117,7 +117,9 @@ def roles(
         _print(doc, top)
 
 
-def as_json(graph: Graph, result: RoleAssignment, indicators: dict, seconds: float) -> dict:
+def as_json(
+    graph: Graph, result: RoleAssignment, indicators: dict[str, Any], seconds: float
+) -> dict[str, Any]:
     """The ``roles --json`` document (docs/reference/json.md): people, scores, thresholds."""
     from groundswell.roles import ROLE_NAMES
 
@@ -145,7 +147,7 @@ def as_json(graph: Graph, result: RoleAssignment, indicators: dict, seconds: flo
     }
 
 
-def _fmt(value) -> str:
+def _fmt(value: float | None) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
@@ -153,7 +155,7 @@ def _fmt(value) -> str:
     return f"{value:,}"
 
 
-def _print(doc: dict, top: int) -> None:
+def _print(doc: dict[str, Any], top: int) -> None:
     names = {"lone_wolf": "lone wolves", "mobiliser": "mobilisers"}
     names |= {"organiser": "organisers", "connector": "connectors"}
     counts = ", ".join(f"{names[k]} {v:,}" for k, v in doc["counts"].items())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import typer
@@ -23,6 +24,13 @@ from groundswell.cli.options import (
 from groundswell.cli.output import console, print_json
 from groundswell.errors import InputFileError, InvalidInput
 from groundswell.network.graph import Graph
+
+if TYPE_CHECKING:  # imported where used: the engines load slowly
+    from groundswell.compute.base import Executor
+    from groundswell.seeds import Constraints
+    from groundswell.seeds.report import Report
+    from groundswell.spread import Model
+    from groundswell.spread.models import Kind
 
 
 def _graph(path: str, directed: bool) -> Graph:
@@ -113,10 +121,10 @@ def seeds(
         raise InvalidInput("give exactly one of --target SHARE or --k COUNT")
     graph = _graph(graph_path, directed)
     spread_model = Model(
-        model,
+        cast("Kind", model),  # Model checks the kind and names the choices
         p=p,
         threshold=threshold,
-        fraction=fraction,  # type: ignore[arg-type]
+        fraction=fraction,
         recovery=recovery,
         max_steps=max_steps,
     )
@@ -143,7 +151,7 @@ def seeds(
     _print(doc)
 
 
-def _executor(scheduler: str | None):
+def _executor(scheduler: str | None) -> Executor | None:
     """A Dask executor when a scheduler is named (option or GROUNDSWELL_SCHEDULER), else
     None: in-process threads, which start faster than a local executor's pool."""
     from groundswell.compute import executor_for
@@ -154,8 +162,20 @@ def _executor(scheduler: str | None):
     return executor_for(address) if address else None
 
 
-def _choose(graph, model, constraints, target, k, method, epsilon, error, seed, runs,
-            baselines, executor):  # fmt: skip
+def _choose(
+    graph: Graph,
+    model: Model,
+    constraints: Constraints,
+    target: float | None,
+    k: int | None,
+    method: str,
+    epsilon: float,
+    error: float,
+    seed: int,
+    runs: int,
+    baselines: bool,
+    executor: Executor | None,
+) -> Report:
     from groundswell.seeds import best_k, check_selection, fewest_seeds
     from groundswell.seeds.complex import complex_seeds
 
@@ -184,7 +204,7 @@ def _people(count: float) -> str:
     return f"{count:.0f}" if float(count).is_integer() else f"{count:.1f}"
 
 
-def _print(doc: dict) -> None:
+def _print(doc: dict[str, Any]) -> None:
     lo, hi = doc["reach_ci95"]
     n = doc["n"]
     spread = (

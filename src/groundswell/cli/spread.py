@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 from rich.console import Console
@@ -27,8 +27,9 @@ from groundswell.errors import InvalidInput
 if TYPE_CHECKING:
     import numpy as np
 
+    from groundswell.compute.base import Executor
     from groundswell.network.graph import Graph
-    from groundswell.spread import SpreadResult
+    from groundswell.spread import Model, SpreadResult
     from groundswell.spread.models import Kind
 
 err_console = Console(stderr=True, highlight=False)
@@ -168,7 +169,15 @@ def spread(
         _print_table(doc)
 
 
-def _run(graph, model, seed_ids, runs, seed, tolerance, executor) -> SpreadResult:
+def _run(
+    graph: Graph,
+    model: Model,
+    seed_ids: np.ndarray,
+    runs: int,
+    seed: int,
+    tolerance: float | None,
+    executor: Executor,
+) -> SpreadResult:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from groundswell.spread import simulate
@@ -216,7 +225,7 @@ def as_json(graph: Graph, result: SpreadResult) -> dict[str, object]:
     }
 
 
-def _summary(doc: dict) -> str:
+def _summary(doc: dict[str, Any]) -> str:
     lo, hi = doc["reach_ci95"]
     ci = "" if lo is None else f" (95% CI {lo:,.1f}-{hi:,.1f})"
     return (
@@ -225,7 +234,7 @@ def _summary(doc: dict) -> str:
     )
 
 
-def write_plot(path: Path, result: SpreadResult, doc: dict) -> None:
+def write_plot(path: Path, result: SpreadResult, doc: dict[str, Any]) -> None:
     """The adoption curve as a PNG (matplotlib, Agg) or a self-contained HTML page."""
     title = f"Adoption curve: {doc['model']}"
     try:
@@ -252,7 +261,7 @@ def write_plot(path: Path, result: SpreadResult, doc: dict) -> None:
         raise InvalidInput(f"--plot {path}: cannot write ({exc.strerror})") from None
 
 
-def _print_table(doc: dict) -> None:
+def _print_table(doc: dict[str, Any]) -> None:
     table = Table(title="Spread", show_header=False, box=None)
     lo, hi = doc["reach_ci95"]
     shown = ", ".join(map(str, doc["seeds"][:10])) + (" ..." if len(doc["seeds"]) > 10 else "")

@@ -137,7 +137,8 @@ def cookie_header(
 
 
 async def _submitted_token(scope: Scope, body: bytes) -> str | None:
-    header, kind = None, ""
+    header: str | None = None
+    kind = ""
     for raw, value in scope["headers"]:  # one pass over the raw headers
         name = raw.lower()
         if name == CSRF_HEADER:

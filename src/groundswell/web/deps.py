@@ -12,7 +12,8 @@ from groundswell.app import App
 
 
 def get_gs(request: Request) -> App:
-    return request.app.state.gs
+    gs: App = request.app.state.gs
+    return gs
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -195,13 +195,16 @@ def job_key(request: Request, *parts: Hashable) -> str:
 def answer(
     request: Request, key: str, work: Callable[[], T], *, ttl: float = 600.0,
     title: str = "Working it out", limited: bool = True,
+    reused: Callable[[T], None] | None = None,
 ) -> T | Response:  # fmt: skip
     """``work()``'s result for ``key``, or a response to send instead while it is worked out.
 
     Call from a synchronous route (it may wait up to ``INLINE_SECONDS``). The
     work's own exception (such as ``InvalidInput``) is raised here, for the
     route to show as it always has. ``limited``: a new job costs an anonymous
-    visitor one of their per-minute allowance.
+    visitor one of their per-minute allowance. ``reused`` is called with an
+    answer this request did not work out itself (shared or cached), for what
+    each viewing must do again, such as auditing a read of people's names.
     """
     pool = heavy_work(request)
     anonymous = limited and getattr(request.state, "principal", None) is None
@@ -216,8 +219,10 @@ def answer(
     if request.headers.get("hx-target") == "heavy-progress":
         # A poll from the working page: reload it, now that the answer (or error) is ready.
         return Response(status_code=200, headers={"HX-Refresh": "true"})
-    answer: T = job.future.result()
-    return answer
+    result: T = job.future.result()
+    if reused is not None and not started:
+        reused(result)
+    return result
 
 
 def _render(request: Request, template: str, status: int, **context: Any) -> HTMLResponse:

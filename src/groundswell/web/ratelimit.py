@@ -138,7 +138,8 @@ def who(request: Request) -> str:
 
 
 def limiter(request: Request) -> RateLimiter:
-    return request.app.state.ratelimiter
+    found: RateLimiter = request.app.state.ratelimiter
+    return found
 
 
 _WHAT = {"vote": "votes", "submission": "submissions", "sign_in": "sign-in attempts"}

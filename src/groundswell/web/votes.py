@@ -53,7 +53,7 @@ from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from groundswell.actions import Database
-from groundswell.actions.votes import Ballot, check_ballot, do_votes
+from groundswell.actions.votes import Ballot, Outcome, check_ballot, do_votes
 from groundswell.auth import tokens
 from groundswell.errors import GroundswellError, InvalidInput
 from groundswell.web.auth import (
@@ -120,7 +120,8 @@ class VoteQueue:
             part = parts.pop()
             ballots = [ballot for ballot, _ in part]
             try:
-                outcomes: list = await anyio.to_thread.run_sync(do_votes, self.db, ballots)
+                taken = await anyio.to_thread.run_sync(do_votes, self.db, ballots)
+                outcomes: list[Outcome | Exception] = list(taken)
             except Exception as exc:  # the transaction failed: nothing in it was stored
                 if len(part) > 1 and not isinstance(exc, OperationalError | PoolTimeout):
                     half = len(part) // 2

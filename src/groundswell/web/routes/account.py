@@ -48,7 +48,9 @@ def _sign_in_form(
 
 
 @router.get("/sign-in")
-def sign_in_page(request: Request, next: str | None = None, signed_out: bool = False):
+def sign_in_page(
+    request: Request, next: str | None = None, signed_out: bool = False
+) -> HTMLResponse:
     return _sign_in_form(
         request, next=safe_next(next), signed_out=signed_out, signed_in=get_principal(request)
     )

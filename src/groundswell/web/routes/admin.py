@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
+from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -31,7 +32,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
+    templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, template, {"current_path": "/admin", **context})
 
 

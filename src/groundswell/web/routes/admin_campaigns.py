@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import anyio
+from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -31,7 +32,7 @@ def _may(user: Principal) -> None:
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
+    templates: Jinja2Templates = request.app.state.templates
     base = {"current_path": "/admin", "errors": {}, "form": {},
             "units": {u: UNIT_LABELS.get(u, u) for u in UNITS}}  # fmt: skip
     return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import anyio
+from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -46,7 +47,7 @@ LABELS = {"people": "People", "ties": "Ties between people", "recruitment": "Who
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
+    templates: Jinja2Templates = request.app.state.templates
     base = {"current_path": "/admin", "columns": COLUMNS, "labels": LABELS, "errors": {},
             "form": {}}  # fmt: skip
     return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)

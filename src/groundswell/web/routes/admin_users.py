@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
@@ -50,7 +51,7 @@ def _page(
     request: Request, gs: GsApp, admin: Principal, status: int = 200, **context: Any
 ) -> HTMLResponse:
     users = list_users(gs, admin.email)
-    templates = request.app.state.templates
+    templates: Jinja2Templates = request.app.state.templates
     done = DONE.get(request.query_params.get("done", ""))
     values = {"current_path": "/admin", "users": users, "links": _links(gs), "roles": ROLES,
               "errors": {}, "form": {}, "done": done}  # fmt: skip

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import segno
+from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
@@ -40,7 +41,7 @@ FIELDS = ("display_name", "email", "phone", "consent_contact", "accessibility")
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
+    templates: Jinja2Templates = request.app.state.templates
     context = {"current_path": "/events", "when": when, **context}
     return templates.TemplateResponse(request, template, context, status_code=status)
 

@@ -16,6 +16,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import numpy as np
+from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -190,7 +191,7 @@ def network_seeds(request: Request, gs: GsApp) -> HTMLResponse:
         except InvalidInput as exc:
             context["error"] = exc.message
             status = 422
-    templates = request.app.state.templates
+    templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(
         request,
         "network_seeds.html",

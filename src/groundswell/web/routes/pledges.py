@@ -15,6 +15,7 @@ import contextlib
 from typing import Annotated, Any
 
 import anyio
+from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
@@ -34,7 +35,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
+    templates: Jinja2Templates = request.app.state.templates
     base = {"current_path": request.url.path, "errors": {}, "form": {}}
     return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)
 

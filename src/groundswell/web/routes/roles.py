@@ -103,7 +103,7 @@ def picture(c: RolesReport, mask: np.ndarray) -> dict[str, Any]:
     return {"svg": svg, "legend": legend, "people": shown}
 
 
-def indicator_charts(c: RolesReport) -> tuple[list[dict], list[str]]:
+def indicator_charts(c: RolesReport) -> tuple[list[dict[str, Any]], list[str]]:
     """One small chart per indicator (latest period and whole record) and the periods."""
     charts, periods = [], []
     for name, (title, means, unit) in INDICATORS.items():
