@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
@@ -254,6 +254,13 @@ def portfolio(session: Session) -> Portfolio:
 
 
 # --- counts shown to anyone: small numbers suppressed ---
+
+
+def listing(session: Session) -> list[Row[str, str, Hand, PowerMode, str | None]]:
+    """Every initiative by name: slug, name, hand, power mode and town (the portfolio's list)."""
+    query = select(Initiative.slug, Initiative.name, Initiative.hand, Initiative.power_mode,
+                   Initiative.town).order_by(Initiative.name, Initiative.id)  # fmt: skip
+    return list(session.execute(query).all())
 
 
 def member_counts(session: Session) -> dict[int, sup.Cell]:

@@ -6,7 +6,9 @@ form posts and is redirected (303) back to the campaign page; with htmx the
 progress block (confirmation, collective total, own streak) swaps in place.
 Every collective figure comes from ``actions.campaigns.campaign_report``, so
 the small-number rules of ``measures.suppression`` apply; the only personal
-figures shown are the signed-in person's own.
+figures shown are the signed-in person's own. Two small reads stay here
+because they only shape the form: the amount already logged today (to fill
+the field in) and the campaign's time zone (which day "today" is).
 """
 
 from __future__ import annotations

@@ -2,7 +2,10 @@
 
 The charts are drawn here as SVG numbers (no JavaScript, nothing external, so
 the content security policy holds and they print); every chart has a table
-with the same numbers next to it.
+with the same numbers next to it. The report itself comes from
+``actions.conversation_report``; the one query here (the newest vote and the
+statements' statuses) only names the cached answer, so it is never older
+than either.
 """
 
 from __future__ import annotations

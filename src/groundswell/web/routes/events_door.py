@@ -6,7 +6,9 @@ the organisers whose scope covers it edit it and run its door
 JavaScript: the search is a GET form (with htmx it filters as you type), each
 tick and undo is a POST per person that, with htmx, swaps just that row and
 otherwise comes back to the list where it was. A QR code on an RSVP opens
-``/events/<slug>/check-in/<rsvp>``: that one person, ready to tick.
+``/events/<slug>/check-in/<rsvp>``: that one person, ready to tick. The
+query here only fills the form's choices (initiatives, campaigns); every
+change goes through ``actions.events``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from groundswell.actions.accounts import linked_person
 from groundswell.actions.check_in import (
     do_check_in,
     do_close_door,
@@ -41,7 +44,7 @@ from groundswell.actions.rsvps import Contact
 from groundswell.app import App
 from groundswell.auth.permissions import Principal, SignInRequired
 from groundswell.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from groundswell.store.models import Campaign, Initiative, Person, User
+from groundswell.store.models import Campaign, Initiative
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id
@@ -84,15 +87,6 @@ def _choices(gs: App) -> dict[str, list[tuple[str, str]]]:
         }  # fmt: skip
 
 
-def _own_ref(gs: App, principal: Principal) -> str:
-    with gs.reading() as session:
-        ref = session.scalar(
-            select(Person.ref).join(User, User.person_id == Person.id)
-            .where(User.id == principal.user_id)
-        )  # fmt: skip
-    return ref or ""
-
-
 def _details(v: dict[str, str]) -> EventDetails:
     capacity = v["capacity"].strip()
     if capacity and not (capacity.isdigit() and len(capacity) < 10):
@@ -119,7 +113,7 @@ def new_page(request: Request, gs: GsApp) -> HTMLResponse:
     if not may_create(principal):
         raise PermissionDenied("organisers and admins create events; ask an admin")
     values = dict.fromkeys(EVENT_FIELDS, "")
-    values["hosts"] = _own_ref(gs, principal)
+    values["hosts"] = linked_person(gs, principal.user_id) or ""
     return _form(request, gs, values, editing=None)
 
 

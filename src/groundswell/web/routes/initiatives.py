@@ -5,42 +5,28 @@ the co-production log, pledge progress and published story titles. Member
 names are shown only to organisers and admins whose scope covers the
 initiative (its town or the initiative itself); they are also the ones who may
 create initiatives, shift a power mode and log decisions. Every form posts
-with a CSRF token and works without JavaScript (303 back to the page).
+with a CSRF token and works without JavaScript (303 back to the page). What a
+page shows is read by ``actions.initiatives`` and ``actions.initiative_page``;
+the one query left here finds an initiative's town to check who may edit it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Row, func, select
+from sqlalchemy import select
 
 from groundswell.actions import initiatives as ia
-from groundswell.actions.accounts import linked_person
-from groundswell.actions.audit import record_access
-from groundswell.actions.memberships import is_member
-from groundswell.actions.scopes import visible_people
+from groundswell.actions.initiative_page import initiative_page, may_edit
 from groundswell.app import App
-from groundswell.auth.permissions import Action, Principal, Subject, can, require
+from groundswell.auth.permissions import Action, Principal, Subject, require
 from groundswell.errors import Conflict, InvalidInput, NotFound
-from groundswell.measures import suppression
 from groundswell.store.models import (
-    Campaign,
-    Conversation,
-    CoproductionDecision,
     Initiative,
-    InitiativeModeChange,
-    MemberRole,
-    Membership,
-    Person,
-    Pledge,
-    PledgeStatus,
-    Story,
-    StoryStatus,
 )
 from groundswell.web import charts, templating
 from groundswell.web.auth import CurrentUser
@@ -54,7 +40,6 @@ GUIDE = {
     "ceding": "People lead and the system supports them (co-production).",
 }
 MODE_FILL = {"keeping": "#768692", "sharing": "#005eb8", "ceding": "#007f3b"}
-MEMBERS_PER_PAGE = 50
 METHOD_LABEL = {
     "staff_decision": "Staff decision",
     "consultation": "Consultation",
@@ -68,20 +53,10 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return templating.render(request, template, status, **{**base, **context})
 
 
-def _may_edit(user: Principal | None, town: str | None, slug: str | None = None) -> bool:
-    subject = Subject(town=town, initiatives=frozenset({slug} if slug else ()))
-    return can(user, Action.VIEW_PEOPLE, subject)
-
-
 def _portfolio(gs: App) -> dict[str, Any]:
     with gs.reading() as s:
         p = ia.portfolio(s)
-        rows = s.execute(
-            select(
-                Initiative.slug, Initiative.name, Initiative.hand, Initiative.power_mode,
-                Initiative.town,
-            ).order_by(Initiative.name, Initiative.id)
-        ).all()  # fmt: skip
+        rows = ia.listing(s)
     return {
         "p": p,
         "initiatives": rows,
@@ -106,100 +81,12 @@ def _portfolio(gs: App) -> dict[str, Any]:
 @router.api_route("/initiatives", methods=["GET", "HEAD"])
 async def portfolio(request: Request, gs: GsApp, user: CurrentUser) -> HTMLResponse:
     context = await anyio.to_thread.run_sync(lambda: _portfolio(gs))
-    return render(request, "initiatives/portfolio.html", may_create=_may_edit(user, None),
+    return render(request, "initiatives/portfolio.html", may_create=may_edit(user, None),
                   errors={}, form={}, **context)  # fmt: skip
 
 
 def _detail(gs: App, slug: str, user: Principal | None, page: int = 1) -> dict[str, Any]:
-    with gs.reading() as s:
-        i = s.scalar(select(Initiative).where(Initiative.slug == slug))
-        if i is None:
-            raise NotFound(f"no initiative {slug!r}; see the list at /initiatives")
-        may = _may_edit(user, i.town, i.slug)
-        roles = dict(
-            s.execute(
-                select(Membership.role, func.count())
-                .where(Membership.initiative_id == i.id, Membership.left_on.is_(None))
-                .group_by(Membership.role)
-            ).all()
-        )
-        # Names only of the members the reader's scopes cover (a town organiser
-        # of a Leeds initiative does not see its York members), a page at a
-        # time (641 names made a 26,000 px page), audited.
-        members: Sequence[Row[MemberRole, str | None, str]] = []
-        shown, pages = 0, 1
-        if may and user is not None:
-            named = (
-                visible_people(select(Membership.role, Person.display_name, Person.ref), user)
-                .join(Person, Person.id == Membership.person_id)
-                .where(Membership.initiative_id == i.id, Membership.left_on.is_(None))
-            )
-            shown = int(s.scalar(select(func.count()).select_from(named.subquery())) or 0)
-            pages = max(1, -(-shown // MEMBERS_PER_PAGE))
-            page = min(page, pages)
-            members = s.execute(
-                named.order_by(Membership.role, Person.display_name, Person.ref)
-                .offset((page - 1) * MEMBERS_PER_PAGE)
-                .limit(MEMBERS_PER_PAGE)
-            ).all()
-        if members and user is not None:
-            record_access(s, user.email, "initiatives.members", "initiative", i.slug,
-                          {"members": len(members)})  # fmt: skip
-            s.commit()
-        member_ids = select(Membership.person_id).where(
-            Membership.initiative_id == i.id, Membership.left_on.is_(None)
-        )
-        stories = s.scalars(
-            select(Story.title)
-            .where(Story.status == StoryStatus.PUBLISHED, Story.person_id.in_(member_ids))
-            .order_by(Story.id)
-            .limit(20)
-        ).all()
-        made = {str(getattr(k, "value", k)): (int(n), int(people)) for k, n, people in s.execute(
-            select(Pledge.status, func.count(), func.count(func.distinct(Pledge.person_id)))
-            .where(Pledge.initiative_id == i.id)
-            .group_by(Pledge.status)
-        )}  # fmt: skip
-        statuses = [st.value for st in PledgeStatus]
-        pledges = ia.counts_by({k: made.get(k, (0, 0))[0] for k in statuses},
-                               {k: made.get(k, (0, 0))[1] for k in statuses})  # fmt: skip
-        # The signed-in person's own membership, for the join or leave button.
-        me = linked_person(gs, user.user_id) if user is not None else None
-        return {
-            "i": i,
-            "may_edit": may,
-            "me": me,
-            "me_member": me is not None and is_member(gs, i.slug, me),
-            "roles": {str(getattr(k, "value", k)): n for k, n in roles.items()},
-            "members": members,
-            "members_page": {
-                "page": page,
-                "pages": pages,
-                "shown": shown,
-                "first": (page - 1) * MEMBERS_PER_PAGE + 1,
-            },
-            "conversations": s.execute(
-                select(Conversation.slug, Conversation.topic).where(
-                    Conversation.initiative_id == i.id
-                )
-            ).all(),
-            "campaigns": s.execute(
-                select(Campaign.slug, Campaign.name).where(Campaign.initiative_id == i.id)
-            ).all(),
-            "stories": stories,
-            # Pledges are people's: anyone may read the page, so small counts are suppressed.
-            "pledges": {k: suppression.show(c) for k, c in pledges.items()},
-            "decisions": s.scalars(
-                select(CoproductionDecision)
-                .where(CoproductionDecision.initiative_id == i.id)
-                .order_by(CoproductionDecision.decided_on.desc(), CoproductionDecision.id.desc())
-            ).all(),
-            "changes": s.scalars(
-                select(InitiativeModeChange)
-                .where(InitiativeModeChange.initiative_id == i.id)
-                .order_by(InitiativeModeChange.changed_on, InitiativeModeChange.id)
-            ).all(),
-        }
+    return initiative_page(gs, slug, user, page)
 
 
 @router.api_route("/initiatives/{slug}", methods=["GET", "HEAD"])
@@ -238,7 +125,7 @@ async def create(
     form = {"slug": slug, "name": name, "purpose": purpose, "hand": hand,
             "power_mode": power_mode, "town": town}  # fmt: skip
     errors: dict[str, str] = {}
-    if not _may_edit(user, town.strip() or None):
+    if not may_edit(user, town.strip() or None):
         errors["town"] = "Your account may only add initiatives in the towns it covers"
     if not errors:
         try:
