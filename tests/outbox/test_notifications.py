@@ -311,3 +311,20 @@ def test_erasing_a_person_takes_their_mail_and_their_story_address_with_them(
     with db_app.reading() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
         assert session.scalar(select(func.count()).select_from(StoryContact)) == 0
+
+
+def test_a_subject_access_export_holds_their_email_their_mail_and_their_story_address(
+    db_app: App,
+) -> None:
+    from groundswell.actions.privacy_export import subject_access_document
+
+    pid = person(db_app)
+    shared = story_actions.do_share_story(
+        db_app, title="Mine", body=STORY, consent="publish", person_id=pid,
+        contact_email="ann.story@example.org",
+    )  # fmt: skip
+    story_actions.do_moderate(db_app, shared.story_id, Kind.REQUEST_CHANGES, actor="mo")
+    tables = subject_access_document(db_app, "p1", actor="test")["tables"]
+    assert tables["people"][0]["email"] == ANN
+    assert tables["story_contacts"][0]["email"] == "ann.story@example.org"
+    assert tables["outbox_messages"][0]["to_address"] == "ann.story@example.org"

@@ -59,7 +59,11 @@ LEFT_OUT = {"users": ("password_hash",)}
 # Rows that belong to rows of theirs: (table, column) referring to the owner's id.
 BELONGING = {
     "participants": (("votes", "participant_id"), ("statements", "author_id")),
-    "stories": (("story_events", "story_id"), ("story_responses", "story_id")),
+    "stories": (
+        ("story_events", "story_id"),
+        ("story_responses", "story_id"),
+        ("story_contacts", "story_id"),  # the address they chose to hear about it at
+    ),
 }
 
 
