@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
-from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
 
 from groundswell.actions.pledges import pledges_by_month
 from groundswell.auth.permissions import Action, can, require, scopes_for

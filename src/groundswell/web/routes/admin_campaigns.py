@@ -12,9 +12,9 @@ from datetime import date
 from typing import Annotated, Any
 
 import anyio
-from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 
 from groundswell.actions.campaign_admin import do_add_campaign, do_edit_campaign
 from groundswell.actions.campaigns import UNITS, list_campaigns

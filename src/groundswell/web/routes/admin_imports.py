@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import anyio
-from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 
 from groundswell.actions.uploads import (
     KINDS,

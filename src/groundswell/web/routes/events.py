@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import segno
-from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from groundswell.actions.events import LOCAL, event_view, list_events, may_create, may_run

@@ -16,9 +16,9 @@ from html import escape
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import numpy as np
-from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
 
 from groundswell.actions.seeds import (
     BASELINE_NAMES,

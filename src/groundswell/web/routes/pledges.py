@@ -15,9 +15,9 @@ import contextlib
 from typing import Annotated, Any
 
 import anyio
-from fastapi.templating import Jinja2Templates
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from groundswell.actions import pledges as pa
