@@ -41,7 +41,7 @@ from groundswell.kernels import seeds_dual as k
 from groundswell.network.graph import Graph
 from groundswell.seeds.constraints import Resolved
 
-STEPS = 400  # subgradient steps at most; each is three sparse products
+STEPS = 100  # subgradient steps: a fixed count, so the same question gets the same bound
 PATIENCE = 10  # steps without a better bound before the step is halved
 SLACK = 1e-6  # taken off (relatively) before rounding up, for floating-point sums
 
