@@ -226,3 +226,12 @@ def test_review_a_lower_target_reached_says_nothing_of_the_3_percent_rule_by_its
     assert result["reached"]
     expected = None if result["rule_reach"] is None else result["rule_reach"] >= RULE_REACH
     assert result["holds"] == expected
+
+
+async def test_ic_with_p_1_is_counted_exactly(client: httpx.AsyncClient) -> None:
+    # Nothing is left to chance: the reach is who can be reached along ties.
+    for mode in ({"mode": "target", "target": "90"}, {"mode": "k", "k": "2"}):
+        r = await client.get("/network/seeds", params={"model": "ic", "p": "1", **mode})
+        assert r.status_code == 200, r.text
+        assert "counted exactly" in r.text and "independent simulations" not in r.text
+        assert "reach counted exactly for every person" in r.text

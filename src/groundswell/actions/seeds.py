@@ -110,7 +110,7 @@ def _people(gs: Database, n: int, principal: Principal | None) -> _People:
 
 def _choose(graph: Any, question: SeedsQuestion, constraints: Any) -> tuple[Any, Any, Any, str]:
     """(selection, report, curve, how it was worked out) under the page's work bounds."""
-    from groundswell.seeds import best_k, check_selection, fewest_seeds
+    from groundswell.seeds import best_k, check_selection, deterministic, fewest_seeds
     from groundswell.seeds.exact import exact_p, prefix_reach
     from groundswell.seeds.sampling import independent_prefix_coverage, rr_spec, stream_key
     from groundswell.seeds.target import error_for_budget, hoeffding_sets
@@ -131,6 +131,8 @@ def _choose(graph: Any, question: SeedsQuestion, constraints: Any) -> tuple[Any,
         how = (
             "lazy greedy on the exact reach, then dropping people not needed and swaps"
             if p is not None
+            else "lazy greedy on the exact reach"
+            if selection.verified is not None  # a deterministic rule (seeds.deterministic)
             else f"greedy on reverse-reachable sets; each share within +-{error:.0%} "
             f"with probability {CONFIDENCE:.0%} (Hoeffding)"
         )
@@ -141,6 +143,9 @@ def _choose(graph: Any, question: SeedsQuestion, constraints: Any) -> tuple[Any,
         if p is not None:
             curve = prefix_reach(graph, p, selection.seeds) / n
             how = "lazy greedy on the exact reach, then swaps"
+        elif selection.verified is not None:  # a deterministic rule (seeds.deterministic)
+            curve = deterministic.prefix_count(graph, model, selection.seeds) / n
+            how = "lazy greedy on the exact reach"
         else:
             sets = hoeffding_sets(BASE_ERROR, CONFIDENCE)
             counts = independent_prefix_coverage(
@@ -148,7 +153,8 @@ def _choose(graph: Any, question: SeedsQuestion, constraints: Any) -> tuple[Any,
             )
             curve = counts / sets
             how = f"OPIM-C with epsilon {EPSILON:g}; curve from {sets:,} fresh RR sets"
-    if p is not None:
+    counted = selection.verified is not None
+    if counted:
         how = f"reach counted exactly for every person (no sampling); {how}"
     report = check_selection(
         graph, model, selection, runs=MC_RUNS, seed=seed, baselines=True,
@@ -157,6 +163,8 @@ def _choose(graph: Any, question: SeedsQuestion, constraints: Any) -> tuple[Any,
     if report.selection.method.startswith("baseline "):  # a simple choice did better
         if p is not None:
             curve = prefix_reach(graph, p, report.selection.seeds) / n
+        elif counted:
+            curve = deterministic.prefix_count(graph, model, report.selection.seeds) / n
         else:
             curve = np.concatenate([curve[:1], np.full(len(report.selection.seeds), np.nan)])
             curve[-1] = report.check.reach_mean / n
