@@ -9,19 +9,23 @@ the same numbers as a table) and the people most likely to adopt.
 from __future__ import annotations
 
 import threading
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from groundswell.errors import InvalidInput
-from groundswell.web.deps import GsApp
 from groundswell.store.models import Person, Tie
+from groundswell.web.deps import GsApp
 from groundswell.web.forms import QueryForm, model_choices
 from groundswell.web.heavy import answer, data_version, job_key
 from groundswell.web.ratelimit import heavy_page
 from groundswell.web.templating import render
+
+if TYPE_CHECKING:  # imported where used: the spread engine loads numba
+    from groundswell.spread import Model
+    from groundswell.spread.models import Kind
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -43,7 +47,7 @@ class SpreadForm(QueryForm):
     }  # fmt: skip
 
 
-def _model(form: SpreadForm) -> Any:
+def _model(form: SpreadForm) -> Model:
     from groundswell.spread import Model
 
     kind = form.values["model"]
@@ -54,14 +58,14 @@ def _model(form: SpreadForm) -> Any:
         "direct": ("p",),
         "complex": ("threshold", "fraction"),
     }.get(kind, ())
-    params = {
-        "p": form.number("p", label="Chance p") if "p" in uses else None,
-        "threshold": form.number("threshold", int, label="K") if "threshold" in uses else None,
-        "fraction": form.number("fraction", label="Share F") if "fraction" in uses else None,
-        "recovery": form.number("recovery", label="Recovery") if "recovery" in uses else None,
-    }
-    never = form.number("never_adopt", label="Share who never adopt") or 0.0
-    return Model(kind, never_adopt=never, **params)  # type: ignore[arg-type]
+    return Model(
+        cast("Kind", kind),  # Model checks the kind and names the choices
+        p=form.number("p", label="Chance p") if "p" in uses else None,
+        threshold=form.number("threshold", int, label="K") if "threshold" in uses else None,
+        fraction=form.number("fraction", label="Share F") if "fraction" in uses else None,
+        recovery=form.number("recovery", label="Recovery") if "recovery" in uses else None,
+        never_adopt=form.number("never_adopt", label="Share who never adopt") or 0.0,
+    )
 
 
 def _seeds(form: SpreadForm, graph: Any, seed: int) -> np.ndarray:
