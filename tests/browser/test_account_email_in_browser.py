@@ -155,3 +155,53 @@ def test_sign_up_and_confirm_the_address(
     tab.get_by_role("button", name="Sign in").click()
     assert tab.get_by_role("heading", level=1).inner_text() == "Your account"
     check(tab)
+
+
+ADMIN = "browser-inviter@example.org"
+
+
+def test_an_admin_invites_and_the_invitee_accepts(
+    page: Any, browser: Any, base_url: str, movement: App, sink: SmtpSink,
+    assert_accessible: Callable[..., None],
+) -> None:  # fmt: skip
+    with contextlib.suppress(Conflict):
+        do_create_user(movement, email=ADMIN, display_name="Ida Admin", password=PASSWORD,
+                       role="admin")  # fmt: skip
+    invitee = "browser-invitee@example.org"
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(ADMIN)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/admin/users")
+    page.get_by_role("link", name="invite someone by email").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Invite someone"
+    assert_accessible(page)
+    page.get_by_label("Their email address").fill(invitee)
+    page.get_by_label("Role", exact=True).select_option("moderator")
+    page.get_by_role("button", name="Send invitation").click()
+    assert f"Invitation sent to {invitee}" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+    deliver(movement, sink)
+    [message] = sink.to(invitee)
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    found = re.search(r"https?://\S+/account/invitation/[A-Za-z0-9_-]+", text)
+    assert found, text
+    guest = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+    try:
+        tab = guest.new_page()
+        tab.goto(urlsplit(found.group(0)).path)
+        assert tab.get_by_role("heading", level=1).inner_text() == "Accept your invitation"
+        assert "Moderator" in tab.locator("main").inner_text()
+        assert_accessible(tab)
+        assert fits_the_screen(tab)
+        tab.get_by_label("Your name").fill("Ivo Invitee")
+        tab.get_by_label("Choose a password").fill(PASSWORD)
+        tab.get_by_role("button", name="Accept and start my account").click()
+        assert "Your account is ready" in tab.locator("main").inner_text()
+        tab.get_by_label("Email address").fill(invitee)
+        tab.get_by_label("Password").fill(PASSWORD)
+        tab.get_by_role("button", name="Sign in").click()
+        assert "Moderator (everywhere)" in tab.locator("main").inner_text()
+    finally:
+        guest.close()

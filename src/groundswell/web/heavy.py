@@ -42,7 +42,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from groundswell.web.ratelimit import Busy, RateLimiter, client_address
 
-__all__ = ["HeavyWork", "Job", "answer", "data_version", "heavy_work", "job_key"]
+__all__ = ["HeavyWork", "Job", "answer", "data_version", "heavy_work", "job_key", "shared_key"]
 
 T = TypeVar("T")
 INLINE_SECONDS = 1.0  # answers ready sooner than this are shown at once, as before
@@ -181,6 +181,12 @@ def data_version(gs: Any, *models: Any) -> tuple[int, ...]:
             for model in models
             for x in session.execute(select(func.count(), func.max(model.id))).one()
         )
+
+
+def shared_key(*parts: Hashable) -> str:
+    """A key for work whose answer is the same for every viewer and every page of it
+    (the page then picks what the viewer may see): one computation for all of them."""
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
 
 
 def job_key(request: Request, *parts: Hashable) -> str:
