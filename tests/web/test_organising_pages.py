@@ -370,3 +370,17 @@ async def test_an_attendance_sheet_needs_its_event(
                          {"kind": "attendance", "event": "nope"}, files)  # fmt: skip
     assert unknown.status_code == 422 and 'id="event-error"' in unknown.text
     assert not list((app.settings.data_dir / "uploads").glob("*.csv"))
+
+
+async def test_cancelling_a_preview_deletes_the_held_file(
+    clients: dict[str, httpx.AsyncClient], app: App
+) -> None:
+    ada, before = clients["admin"], people(app)
+    files = {"file": ("people.csv", PEOPLE_GOOD.encode(), "text/csv")}
+    preview = await post(ada, "/admin/imports", "/admin/imports", {"kind": "people"}, files)
+    fields = dict(re.findall(r'name="(token|kind|filename)" value="([^"]*)"', preview.text))
+    cancelled = await post(ada, "/admin/imports", "/admin/imports/confirm",
+                           {**fields, "cancel": "yes"})  # fmt: skip
+    assert cancelled.status_code == 303 and cancelled.headers["location"] == "/admin/imports"
+    assert not list((app.settings.data_dir / "uploads").glob("*.csv"))
+    assert people(app) == before
