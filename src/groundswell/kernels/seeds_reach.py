@@ -8,8 +8,8 @@ random, so one pass gives the reach exactly.
 Greedy keeps the state of the chosen set and evaluates a candidate by
 spreading from it alone over stamped scratch arrays (reset by stamp, not by
 clearing), so an evaluation costs the ties it touches, not the network.
-Every kernel counts the ties it scans and stops, returning ``ok = False``,
-once they pass ``work``: the caller then falls back to sampling.
+The greedy kernels count the ties they scan and stop, returning ``ok = False``,
+once they pass ``work``: the caller then falls back to sampling or heuristics.
 """
 
 from __future__ import annotations
