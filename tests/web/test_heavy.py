@@ -106,6 +106,12 @@ def test_a_full_queue_answers_busy(pool: HeavyWork) -> None:
 QUERY = {"choose": "labels", "labels": "p00", "model": "ic", "p": "1", "runs": "50"}
 
 
+@pytest.fixture(autouse=True)
+def as_served(web: FastAPI) -> None:
+    """Wait a second, then show progress, as ``groundswell serve`` sets it up."""
+    web.state.heavy_inline_seconds = 1.0
+
+
 @pytest.fixture
 def slow(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """``simulate_form`` that waits for ``release`` and counts its calls."""
@@ -191,6 +197,7 @@ async def test_anonymous_visitors_are_limited_per_address(
     )
     gs = App.build(settings)
     web: FastAPI = create_app(gs)
+    web.state.heavy_inline_seconds = 1.0
     transport = httpx.ASGITransport(app=web, raise_app_exceptions=False)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -230,3 +237,13 @@ async def test_a_conversation_report_is_worked_out_once_until_a_new_vote(
                          statement_id=statement.id, value=1))  # fmt: skip
     assert (await settled(client, {}, path)).status_code == 200
     assert len(calls) == 2  # a new vote: worked out anew
+
+
+@pytest.mark.anyio
+async def test_an_app_outside_serve_answers_in_the_request(
+    web: FastAPI, client: httpx.AsyncClient, slow: dict[str, Any]
+) -> None:
+    web.state.heavy_inline_seconds = None  # as create_app leaves it: tests, embedding
+    threading.Timer(1.5, slow["release"].set).start()
+    response = await client.get("/network/spread", params=QUERY)
+    assert response.status_code == 200 and 'data-reach="11.0' in response.text

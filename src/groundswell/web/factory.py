@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from groundswell.app import App
 from groundswell.compute.warm import warm
 from groundswell.web import auth, embedded_worker, errors
+from groundswell.web.heavy import INLINE_SECONDS
 from groundswell.web.inputs import InputGuard
 from groundswell.web.routes import (
     about,
@@ -138,6 +139,8 @@ def serve_app() -> FastAPI:
     # this process takes requests: the first "Find the 3%" or roles page would
     # otherwise wait for it (compute/warm.py).
     warm()
+    # Kernels loaded: a network answer taking over a second now shows a progress page.
+    web.state.heavy_inline_seconds = INLINE_SECONDS
     gc.collect()
     gc.freeze()
     return web

@@ -2,8 +2,9 @@
 
 A page that needs one asks ``answer(request, key, work)``. The work runs on a
 small pool of threads in this process; if it is done within ``INLINE_SECONDS``
-the page is answered as before, otherwise at once with a "working it out"
-page (202) that htmx polls and that, without JavaScript, has a refresh link.
+(set by ``groundswell serve``: ``app.state.heavy_inline_seconds``) the page is
+answered as before, otherwise at once with a "working it out" page (202) that
+htmx polls and that, without JavaScript, has a refresh link.
 When the answer is ready the poll asks the browser to reload (``HX-Refresh``)
 and the page is served from the cache.
 
@@ -71,9 +72,10 @@ class HeavyWork:
 
     def __init__(
         self, *, workers: int, anonymous_per_minute: int,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.monotonic, inline_seconds: float | None = None,
     ) -> None:  # fmt: skip
         self.workers = workers
+        self.inline_seconds = inline_seconds
         self.clock = clock
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="heavy")
         self._jobs: OrderedDict[str, Job] = OrderedDict()
@@ -165,6 +167,7 @@ def heavy_work(request: Request) -> HeavyWork:
             found = HeavyWork(
                 workers=settings.heavy_pages_at_once,
                 anonymous_per_minute=getattr(settings, "heavy_per_minute", 6),
+                inline_seconds=getattr(state, "heavy_inline_seconds", None),
             )
             state.heavy_work = found
         return found
@@ -218,8 +221,11 @@ def answer(
         key, work, ttl=ttl, address=client_address(request) if anonymous else None
     )
     # Only the request that started the job waits: the others have a page at once.
+    # An app that does not say how long to wait (one built by create_app outside
+    # ``groundswell serve``: tests, embedding) answers in the request, as before.
+    inline = pool.inline_seconds
     try:
-        job.future.exception(timeout=INLINE_SECONDS if started else 0.0)
+        job.future.exception(timeout=None if inline is None else inline if started else 0.0)
     except FutureTimeout:
         return _working(request, pool, job, title)
     if request.headers.get("hx-target") == "heavy-progress":
