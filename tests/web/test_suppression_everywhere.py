@@ -30,7 +30,8 @@ from groundswell.web import create_app
 pytestmark = pytest.mark.anyio
 # Pages that act rather than report, or answer only one person about themselves; and
 # the "who to ask" list, which names people (one row each, with their own ties) to an
-# organiser allowed to see them, audited: not a figure about a town.
+# organiser allowed to see them, audited: not a figure about a town (the page's CSV and
+# the API's JSON of the same list).
 SKIP = {
     "/sign-in",
     "/sign-out",
@@ -38,6 +39,7 @@ SKIP = {
     "/api/v1/openapi.json",
     "/healthz",
     "/network/seeds.csv",
+    "/api/v1/seeds",
 }
 REASONS = (sup.SMALL_CELL, sup.FEW_PAIRED, "suppressed (&lt;10)", "suppressed (&lt;30 paired)")
 EXTRA = [
