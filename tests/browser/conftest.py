@@ -111,11 +111,17 @@ def expected_counts(movement: App) -> dict[str, int]:
 
 
 @pytest.fixture(scope="session")
-def base_url(movement: App) -> Iterator[str]:
+def web_app(movement: App) -> Any:
+    """The FastAPI app the browser talks to (a test may lift its rate limits, and restore them)."""
+    return create_app(movement)
+
+
+@pytest.fixture(scope="session")
+def base_url(web_app: Any) -> Iterator[str]:
     """The real app on uvicorn, in a background thread on a free port."""
     port = _free_port()
     config = uvicorn.Config(
-        create_app(movement), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        web_app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="groundswell-test-server", daemon=True)

@@ -130,7 +130,9 @@ def _save(request: Request, gs: App, values: dict[str, str], editing: str | None
     except (InvalidInput, NotFound, Conflict) as exc:
         field, _, message = exc.message.partition(": ")
         name = FIELD_OF.get(field, "title")
-        return _form(request, gs, values, editing=editing, status=exc.http_status,
+        # A host or initiative that is not there is a mistake in the form, not a missing page.
+        status = 409 if isinstance(exc, Conflict) else 422
+        return _form(request, gs, values, editing=editing, status=status,
                      errors={name: (message or exc.message).capitalize()})  # fmt: skip
     return RedirectResponse(f"/events/{slug}", status_code=303)
 
