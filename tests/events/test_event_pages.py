@@ -98,6 +98,7 @@ async def test_rsvp_without_an_account_then_cancel(
     assert re.fullmatch(r"/events/prom-walk/rsvp/[A-Za-z0-9_-]+\?new=1", link)
     mine = await visitor.get(link)
     assert mine.status_code == 200 and "You are coming" in mine.text
+    assert mine.headers["cache-control"] == "no-store"  # a name behind a private link
     assert 'src="data:image/svg+xml' in mine.text  # the QR code, allowed by the CSP
     cancelled = await visitor.post(link.split("?")[0] + "/cancel",
                                    data={"csrf_token": csrf(mine.text)})  # fmt: skip

@@ -249,8 +249,8 @@ class AuthMiddleware:
 
 NO_STORE = b"no-store"
 # Pages with personal data that anonymous visitors reach too: a storyteller's
-# own page (their story, by its secret link).
-PRIVATE_PATHS = re.compile(r"^/stories/\d+/yours$")
+# own page (their story, by its secret link), and an RSVP's private link.
+PRIVATE_PATHS = re.compile(r"^/stories/\d+/yours$|^/events/[a-z0-9-]+/rsvp/[^/]+$")
 
 
 def request_is_private(scope: Scope) -> bool:
