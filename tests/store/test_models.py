@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from groundswell.app import App
 from groundswell.store.db import make_engine
 from groundswell.store.models import (
+    AccountToken,
     ActivityLog,
     Attendance,
     AuditEvent,
@@ -41,6 +42,10 @@ from groundswell.store.models import (
     MemberRole,
     Membership,
     Moderation,
+    NotificationOptOut,
+    OutboxJob,
+    OutboxMessage,
+    OutboxStatus,
     PackItem,
     Participant,
     Person,
@@ -56,8 +61,10 @@ from groundswell.store.models import (
     SafeguardingContact,
     SignInThrottle,
     Statement,
+    StatementAuthor,
     StatementStatus,
     Story,
+    StoryContact,
     StoryEvent,
     StoryFlag,
     StoryResponse,
@@ -66,6 +73,7 @@ from groundswell.store.models import (
     StoryTag,
     SurveyResponse,
     Tie,
+    TokenPurpose,
     TrainingPack,
     User,
     UserSession,
@@ -109,7 +117,8 @@ def build_world(session: Session) -> list[Base]:
     event = Event(
         title="Launch", held_on=date(2024, 4, 2), led_by_id=ann.id, slug="launch",
         description="Why we walk", place="The Platform", online_url="https://example.org/l",
-        starts_at=datetime(2024, 4, 2, 18, tzinfo=CEST), ends_at=datetime(2024, 4, 2, 20, tzinfo=UTC),
+        starts_at=datetime(2024, 4, 2, 18, tzinfo=CEST),
+        ends_at=datetime(2024, 4, 2, 20, tzinfo=UTC),
         capacity=40, campaign_id=campaign.id, status=EventStatus.CANCELLED,
     )  # fmt: skip
     participant = Participant(
@@ -197,6 +206,24 @@ def build_world(session: Session) -> list[Base]:
         InitiativeModeChange(initiative_id=initiative.id, from_mode=PowerMode.SHARING,
                              to_mode=PowerMode.CEDING, changed_on=date(2024, 9, 2),
                              note="walkers now lead"),
+        OutboxMessage(kind="story_published", to_address="ann@example.org", subject="Published",
+                      template="story_published", context='{"title": "Seen"}', person_id=ann.id,
+                      user_id=user.id, status=OutboxStatus.DEAD, attempts=5,
+                      lease_until=datetime(2024, 9, 3, 10, tzinfo=UTC),
+                      sent_at=datetime(2024, 9, 3, 9, tzinfo=UTC), last_error="550 no such user"),
+        OutboxJob(kind="close_conversation", payload='{"slug": "what-matters"}',
+                  run_at=datetime(2024, 9, 4, tzinfo=UTC), dedupe_key="close:what-matters",
+                  status=OutboxStatus.SKIPPED, attempts=1,
+                  finished_at=datetime(2024, 9, 4, 0, 1, tzinfo=UTC), last_error="closed already"),
+        NotificationOptOut(address_hash="2" * 64, kind="digest"),
+        StoryContact(story_id=story.id, email="ann@example.org"),
+        StatementAuthor(statement_id=statement.id, user_id=user.id),
+        AccountToken(token_hash="3" * 64, purpose=TokenPurpose.INVITE, email="new@example.org",
+                     user_id=user.id, display_name="New", password_hash="$argon2id$y",
+                     role="organiser", scope="town:Morecambe", person_id=bob.id,
+                     created_by="admin@example.org",
+                     expires_at=datetime(2024, 9, 5, tzinfo=UTC),
+                     used_at=datetime(2024, 9, 4, 12, tzinfo=UTC)),
     ]  # fmt: skip
     session.add_all(story_bank[1:])
     return objects + story_bank
