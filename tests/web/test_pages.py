@@ -22,6 +22,7 @@ NAV_PAGES = {
     "/campaigns": "Campaigns",
     "/stories": "Stories",
     "/initiatives": "Initiatives",
+    "/events": "Events",
     "/accessibility": "Accessibility statement",
 }
 
@@ -81,7 +82,7 @@ async def test_layout_is_an_nhs_service(client: httpx.AsyncClient):
     assert '<span class="nhsuk-header__service-name">Groundswell</span>' in html
     nav = re.search(r'<nav class="nhsuk-header__navigation"[^>]*>(.*?)</nav>', html, re.S)
     assert nav
-    assert re.findall(r'href="(/[a-z]+)"', nav.group(1)) == list(NAV_PAGES)[:6]
+    assert re.findall(r'href="(/[a-z]+)"', nav.group(1)) == list(NAV_PAGES)[:7]
     assert html.index("<h1") < html.index("<h2")
 
 

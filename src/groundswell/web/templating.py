@@ -35,6 +35,7 @@ NAVIGATION = [
     ("/campaigns", "Campaigns"),
     ("/stories", "Stories"),
     ("/initiatives", "Initiatives"),
+    ("/events", "Events"),
 ]
 
 

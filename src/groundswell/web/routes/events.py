@@ -80,7 +80,7 @@ def linked_person(gs: App, request: Request) -> tuple[int | None, str | None]:
     return (row[0], row[1] or principal.display_name) if row else (None, None)
 
 
-@router.get("/events")
+@router.api_route("/events", methods=["GET", "HEAD"])
 def events_page(request: Request, gs: GsApp) -> HTMLResponse:
     with gs.reading() as session:
         upcoming, past = list_events(session)
@@ -104,7 +104,7 @@ def _event_page(
                   over=view.is_over(utcnow()), **values)  # fmt: skip
 
 
-@router.get("/events/{slug}")
+@router.api_route("/events/{slug}", methods=["GET", "HEAD"])
 def event_page(request: Request, gs: GsApp, slug: str) -> HTMLResponse:
     return _event_page(request, gs, slug)
 
