@@ -61,10 +61,13 @@ class Job:
     ttl: float
     started: float | None = None
     finished: float | None = None
-    waiters: int = field(default=0)
+    delivered: bool = field(default=False)  # its answer has been shown to someone
 
     def expired(self, now: float) -> bool:
         return self.finished is not None and now - self.finished > self.ttl
+
+    def failed(self) -> bool:
+        return self.future.done() and self.future.exception() is not None
 
 
 class HeavyWork:
@@ -95,9 +98,13 @@ class HeavyWork:
             return found
 
     def submit(
-        self, key: str, work: Callable[[], Any], *, ttl: float, address: str | None
-    ) -> tuple[Job, bool]:
+        self, key: str, work: Callable[[], Any], *, ttl: float, address: str | None,
+        retry: bool = True,
+    ) -> tuple[Job, bool]:  # fmt: skip
         """The job for ``key``, started if there is none; (job, whether this call started it).
+
+        A job that failed is started again (``retry``): an error is shown once, not
+        kept, since what caused it (no consenting people yet) may change at any time.
 
         ``address`` is an anonymous visitor's: starting a new job costs them one of
         their per-minute allowance (``RateLimited`` past it). Signed-in people pass None.
@@ -105,7 +112,7 @@ class HeavyWork:
         with self._lock:
             now = self.clock()
             found = self._jobs.get(key)
-            if found is not None and not found.expired(now):
+            if found is not None and not found.expired(now) and not (retry and found.failed()):
                 self._jobs.move_to_end(key)
                 return found, False
             running = sum(1 for j in self._jobs.values() if j.finished is None)
@@ -123,8 +130,7 @@ class HeavyWork:
         job.started = self.clock()
         try:
             result = work()
-        except BaseException as exc:  # handed to whoever asks; an error is shown, not cached long
-            job.ttl = min(job.ttl, 30.0)
+        except BaseException as exc:  # handed to whoever asks (and started again after)
             job.finished = self.clock()
             job.future.set_exception(exc)
             return
@@ -174,16 +180,21 @@ def heavy_work(request: Request) -> HeavyWork:
 
 
 def data_version(gs: Any, *models: Any) -> tuple[int, ...]:
-    """How many rows, and the newest id, of each model: changes when the data an answer reads
-    does (an import, a new tie, a vote), so a cached answer is never one from before it."""
+    """What changes when the data an answer reads does, so a cached answer is never one
+    from before it: this process's version of each table (``actions.data_version``,
+    bumped by every write, a changed consent too) and, for writes by other processes,
+    how many rows each has and its newest id."""
     from sqlalchemy import func, select
 
+    from groundswell.actions import data_version as versions
+
     with gs.reading() as session:
-        return tuple(
+        counted = tuple(
             int(x or 0)
             for model in models
             for x in session.execute(select(func.count(), func.max(model.id))).one()
         )
+    return versions.current(m.__tablename__ for m in models) + counted
 
 
 def shared_key(*parts: Hashable) -> str:
@@ -217,9 +228,11 @@ def answer(
     """
     pool = heavy_work(request)
     anonymous = limited and getattr(request.state, "principal", None) is None
+    polled = request.headers.get("hx-target") == "heavy-progress"
     job, started = pool.submit(
-        key, work, ttl=ttl, address=client_address(request) if anonymous else None
-    )
+        key, work, ttl=ttl, address=client_address(request) if anonymous else None,
+        retry=not polled,  # a poll only asks whether it is done, error or not
+    )  # fmt: skip
     # Only the request that started the job waits: the others have a page at once.
     # An app that does not say how long to wait (one built by create_app outside
     # ``groundswell serve``: tests, embedding) answers in the request, as before.
@@ -228,12 +241,14 @@ def answer(
         job.future.exception(timeout=None if inline is None else inline if started else 0.0)
     except FutureTimeout:
         return _working(request, pool, job, title)
-    if request.headers.get("hx-target") == "heavy-progress":
+    if polled:
         # A poll from the working page: reload it, now that the answer (or error) is ready.
         return Response(status_code=200, headers={"HX-Refresh": "true"})
     result: T = job.future.result()
-    if reused is not None and not started:
+    # The job's own work covers the first showing of its answer; later ones are redone.
+    if reused is not None and job.delivered:
         reused(result)
+    job.delivered = True
     return result
 
 

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from groundswell.actions.audit import do_record_access
 from groundswell.actions.seeds import (
     BASELINE_NAMES,
     MAX_K,
@@ -29,10 +30,13 @@ from groundswell.actions.seeds import (
     answer_seeds_question,
     who_to_ask_csv,
 )
+from groundswell.auth.permissions import Principal
 from groundswell.errors import InvalidInput
+from groundswell.store.models import ConsentEvent, Person, Tie
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
 from groundswell.web.forms import QueryForm, model_choices
+from groundswell.web.heavy import answer, data_version, job_key
 from groundswell.web.ratelimit import heavy_page
 
 if TYPE_CHECKING:
@@ -167,8 +171,15 @@ def _bound_line(bound: int | None, n: int, x: Any) -> list[str]:
     ]
 
 
+def audit_again(gs: GsApp, principal: Principal | None, result: dict[str, Any]) -> None:
+    """A cached answer shown again names people again: audit this viewing too."""
+    if principal is not None and result.get("people"):
+        detail = {"people": len(result["people"])}
+        do_record_access(gs, principal.email, "network.seeds", None, None, detail)
+
+
 @router.api_route("/network/seeds", methods=["GET", "HEAD"], dependencies=[heavy_page()])
-def network_seeds(request: Request, gs: GsApp) -> HTMLResponse:
+def network_seeds(request: Request, gs: GsApp) -> Response:
     form = SeedsForm.from_query(request.query_params)
     context: dict[str, Any] = {
         "form": form.values,
@@ -181,7 +192,18 @@ def network_seeds(request: Request, gs: GsApp) -> HTMLResponse:
         try:
             asked = question(form)
             page = form.number("page", int, label="Page") or 1
-            result = answer_seeds_question(gs, asked, get_principal(request), page)
+            principal = get_principal(request)
+            # Off the request path when it takes over a second (web.heavy); one
+            # computation per question, viewer and state of the people, ties and consent.
+            key = job_key(request, data_version(gs, Person, Tie, ConsentEvent))
+            done = answer(
+                request, key, lambda: answer_seeds_question(gs, asked, principal, page),
+                ttl=300.0, title="Finding the fewest people",
+                reused=lambda again: audit_again(gs, principal, again),
+            )  # fmt: skip
+            if isinstance(done, Response):
+                return done
+            result = dict(done)  # shared with other views: this page adds to a copy
             curve = result.pop("curve")
             bound = result["lower_bound"]
             result["svg"] = coverage_svg(curve, result["n"], asked.target or RULE_REACH, bound)

@@ -17,11 +17,12 @@ from typing import Any
 
 import numpy as np
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from groundswell.actions.audit import do_record_access
 from groundswell.actions.roles_report import (
     RolesReport,
+    data_fingerprint,
     primary_role,
     role_tables,
     roles_report,
@@ -29,6 +30,7 @@ from groundswell.actions.roles_report import (
 )
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
+from groundswell.web.heavy import answer, shared_key
 from groundswell.web.ratelimit import heavy_page
 from groundswell.web.routes.roles_svg import COLOURS, HIDDEN, NO_ROLE, line_svg, network_svg
 from groundswell.web.templating import render
@@ -124,9 +126,21 @@ def _page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
+def roles_question(gs: GsApp) -> tuple[Any, ...]:
+    with gs.reading() as session:
+        return (gs.settings.resolved_database_url, data_fingerprint(session))
+
+
 @router.api_route("/roles", methods=["GET", "HEAD"], dependencies=[heavy_page()])
-def roles_page(request: Request, gs: GsApp) -> HTMLResponse:
-    c = roles_report(gs)
+def roles_page(request: Request, gs: GsApp) -> Response:
+    # Off the request path when it takes over a second (web.heavy): one computation
+    # for every viewer while the data stays the same; each page picks what its viewer sees.
+    c = answer(
+        request, shared_key("roles", roles_question(gs)), lambda: roles_report(gs),
+        title="Working out who leads",
+    )  # fmt: skip
+    if isinstance(c, Response):
+        return c
     role = request.query_params.get("role") or None
     role = role if role in ROLE_TITLES else None
     principal = get_principal(request)
