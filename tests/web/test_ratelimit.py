@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import AsyncIterator
 
 import httpx
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from groundswell.app import App
 from groundswell.settings import load_settings
 from groundswell.store.models import Story, StoryTag
+from groundswell.web.heavy import QUEUE_PER_WORKER, HeavyWork
 from groundswell.web.ratelimit import RateLimiter
 
 pytestmark = pytest.mark.anyio
@@ -114,12 +116,27 @@ async def test_finding_9_heavy_network_pages_answer_busy_rather_than_exhaust_the
     anon: httpx.AsyncClient, limited: FastAPI
 ):
     gate = limited.state.ratelimiter.heavy
-    assert gate.acquire(blocking=False)  # another visitor's answer is being worked out
+    assert gate.acquire(blocking=False)  # another visitor's download is being worked out
     try:
-        for path in ("/network/seeds", "/network/spread", "/roles"):
-            busy = await anon.get(path)
+        busy = await anon.get("/network/seeds.csv", params={"model": "direct", "p": "1"})
+        assert busy.status_code == 503
+        assert busy.headers["Retry-After"] == "5" and "Try again later" in busy.text
+    finally:
+        gate.release()
+    # The pages' answers are shared jobs (web.heavy): past the queue's bound, busy too.
+    pool = HeavyWork(workers=1, anonymous_per_minute=100)
+    limited.state.heavy_work = pool
+    hold = threading.Event()
+    try:
+        for i in range(QUEUE_PER_WORKER):
+            pool.submit(f"other-{i}", lambda: hold.wait(10), ttl=60, address=None)
+        asked = {"/network/seeds": {"model": "direct", "p": "1", "mode": "k", "k": "2"},
+                 "/network/spread": {"model": "ic", "p": "0.1"}, "/roles": {}}  # fmt: skip
+        for path, query in asked.items():
+            busy = await anon.get(path, params=query)
             assert busy.status_code == 503, path
             assert busy.headers["Retry-After"] == "5" and "Try again later" in busy.text
     finally:
-        gate.release()
+        hold.set()
+        del limited.state.heavy_work
     assert (await anon.get("/network/seeds")).status_code == 200

@@ -20,7 +20,6 @@ from groundswell.store.models import Person, Tie
 from groundswell.web.deps import GsApp
 from groundswell.web.forms import QueryForm, model_choices
 from groundswell.web.heavy import answer, data_version, job_key
-from groundswell.web.ratelimit import heavy_page
 from groundswell.web.templating import render
 
 if TYPE_CHECKING:  # imported where used: the spread engine loads numba
@@ -127,7 +126,8 @@ def simulate_form(gs: Any, form: SpreadForm) -> dict[str, Any]:
     }
 
 
-@router.api_route("/network/spread", methods=["GET", "HEAD"], dependencies=[heavy_page()])
+# No heavy_page() cap: the answer is a shared job, bounded by web.heavy's queue.
+@router.api_route("/network/spread", methods=["GET", "HEAD"])
 def network_spread(request: Request, gs: GsApp) -> Response:
     form = SpreadForm.from_query(request.query_params)
     context: dict[str, Any] = {"form": form.values, "models": MODELS, "max_runs": MAX_RUNS}
