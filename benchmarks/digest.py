@@ -127,7 +127,8 @@ def main() -> None:
         GROUNDSWELL_DATABASE_URL=app.engine.url.render_as_string(hide_password=False),
         GROUNDSWELL_DATA_DIR=str(data),
         GROUNDSWELL_SMTP_URL=f"smtp://127.0.0.1:{port}?connections={args.connections}",
-        GROUNDSWELL_MAIL_PER_SECOND="10000",  # the most allowed: measure the worker, not the throttle
+        # The most allowed: measure the worker, not the throttle.
+        GROUNDSWELL_MAIL_PER_SECOND="10000",
         GROUNDSWELL_BASE_URL=base_url,
     )
     load_before = os.getloadavg()[0]

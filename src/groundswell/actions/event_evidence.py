@@ -55,7 +55,7 @@ def hosted_titles(session: Session, person_ids: list[int]) -> dict[int, list[tup
 
 
 def naming(events: list[tuple[date, str]]) -> str:
-    """E.g. 'led or hosted Walk on the prom (1 May 2026), Bench repair (3 April 2026) and 4 more'."""
+    """E.g. 'led or hosted Prom walk (1 May 2026), Bench repair (3 April 2026) and 4 more'."""
     if not events:
         return ""
     shown = ", ".join(f"{title} ({day.day} {day:%B %Y})" for day, title in events[:MAX_NAMED])
