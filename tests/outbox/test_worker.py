@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from tests.smtp_sink import SmtpSink
 
 from groundswell.actions.outbox import do_retry, enqueue_email, list_outbox
 from groundswell.actions.worker import WorkerConfig, claim_messages, run_once
@@ -17,7 +18,6 @@ from groundswell.app import App
 from groundswell.mail.compose import MailConfig, message_id, read_unsubscribe_token
 from groundswell.mail.transport import FileTransport, smtp_transport
 from groundswell.store.models import NotificationOptOut, OutboxMessage, OutboxStatus, utcnow
-from tests.smtp_sink import SmtpSink
 
 MAIL = MailConfig(
     key=b"test-key", base_url="https://gs.example.org", org_name="Bay Moves",

@@ -18,8 +18,12 @@ from groundswell.web.routes import (
     about,
     account,
     account_email,
+    admin,
+    admin_campaigns,
+    admin_imports,
     admin_invite,
     admin_outbox,
+    admin_users,
     api,
     api_seeds,
     campaigns,
@@ -31,21 +35,15 @@ from groundswell.web.routes import (
     health,
     initiatives,
     measures,
+    memberships,
     network_seeds,
     network_spread,
     notifications,
     pages,
+    pledges,
     roles,
     stories,
     stories_admin,
-)
-from groundswell.web.routes import (
-    admin,
-    admin_campaigns,
-    admin_imports,
-    admin_users,
-    memberships,
-    pledges,
 )
 from groundswell.web.security import SecurityHeaders
 from groundswell.web.templating import STATIC_DIR, make_templates, vendor_present
