@@ -31,15 +31,13 @@ from groundswell.errors import Conflict, ExpiredLink, InvalidInput
 from groundswell.web.auth import SignedInUser
 from groundswell.web.deps import GsApp
 from groundswell.web.ratelimit import RateLimited, check_sign_in, client_address, limiter
+from groundswell.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
-    response: HTMLResponse = templates.TemplateResponse(
-        request, template, {"current_path": request.url.path, **context}, status_code=status
-    )
+    response = render_page(request, template, status, **context)
     # These pages carry single-use links and addresses: no cache keeps them.
     response.headers["Cache-Control"] = "no-store"
     return response

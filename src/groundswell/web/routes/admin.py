@@ -20,20 +20,19 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from groundswell.actions.pledges import pledges_by_month
 from groundswell.auth.permissions import Action, can, require, scopes_for
 from groundswell.measures import suppression
 from groundswell.web.auth import SignedInUser
 from groundswell.web.deps import GsApp
+from groundswell.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, {"current_path": "/admin", **context})
+    return render_page(request, template, current_path="/admin", **context)
 
 
 @router.get("/admin")

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from groundswell.actions.campaign_admin import do_add_campaign, do_edit_campaign
 from groundswell.actions.campaigns import UNITS, list_campaigns
@@ -22,6 +21,7 @@ from groundswell.auth.permissions import Action, Principal, Subject, require
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.web.auth import SignedInUser
 from groundswell.web.deps import GsApp
+from groundswell.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 UNIT_LABELS = {"miles": "Miles", "minutes": "Minutes", "yes_no": "Yes or no (done that day)"}
@@ -32,10 +32,9 @@ def _may(user: Principal) -> None:
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates: Jinja2Templates = request.app.state.templates
     base = {"current_path": "/admin", "errors": {}, "form": {},
             "units": {u: UNIT_LABELS.get(u, u) for u in UNITS}}  # fmt: skip
-    return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)
+    return render_page(request, template, status, **{**base, **context})
 
 
 @router.get("/admin/campaigns")

@@ -16,7 +16,6 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from groundswell.actions.uploads import (
     KINDS,
@@ -31,6 +30,7 @@ from groundswell.auth.permissions import Action, Principal, Subject, require
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.web.auth import SignedInUser
 from groundswell.web.deps import GsApp
+from groundswell.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -47,10 +47,9 @@ LABELS = {"people": "People", "ties": "Ties between people", "recruitment": "Who
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates: Jinja2Templates = request.app.state.templates
     base = {"current_path": "/admin", "columns": COLUMNS, "labels": LABELS, "errors": {},
             "form": {}}  # fmt: skip
-    return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)
+    return render_page(request, template, status, **{**base, **context})
 
 
 def _may_import(user: Principal) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,15 +23,9 @@ from groundswell.store.models import OutboxStatus
 from groundswell.web.auth import SignedInUser, secret_key
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id
+from groundswell.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
-
-
-def render(request: Request, template: str, **context: Any) -> HTMLResponse:
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request, template, {"current_path": request.url.path, **context}
-    )
-    return response
 
 
 STATUSES = [s.value for s in OutboxStatus]

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from groundswell.actions.accounts import (
@@ -28,6 +27,7 @@ from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.store.models import Person, User
 from groundswell.web.auth import allowed
 from groundswell.web.deps import GsApp
+from groundswell.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 Admin = Annotated[Principal, Depends(allowed(Action.MANAGE_USERS))]
@@ -51,13 +51,10 @@ def _page(
     request: Request, gs: GsApp, admin: Principal, status: int = 200, **context: Any
 ) -> HTMLResponse:
     users = list_users(gs, admin.email)
-    templates: Jinja2Templates = request.app.state.templates
     done = DONE.get(request.query_params.get("done", ""))
     values = {"current_path": "/admin", "users": users, "links": _links(gs), "roles": ROLES,
               "errors": {}, "form": {}, "done": done}  # fmt: skip
-    return templates.TemplateResponse(
-        request, "admin_users.html", {**values, **context}, status_code=status
-    )
+    return render_page(request, "admin_users.html", status, **{**values, **context})
 
 
 @router.get("/admin/users")

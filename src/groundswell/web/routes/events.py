@@ -16,7 +16,6 @@ from typing import Annotated, Any
 import segno
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from groundswell.actions.events import LOCAL, event_view, list_events, may_create, may_run
@@ -34,6 +33,7 @@ from groundswell.store.models import Person, User, utcnow
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
 from groundswell.web.ratelimit import rate_limit
+from groundswell.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -41,9 +41,9 @@ FIELDS = ("display_name", "email", "phone", "consent_contact", "accessibility")
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates: Jinja2Templates = request.app.state.templates
-    context = {"current_path": "/events", "when": when, **context}
-    return templates.TemplateResponse(request, template, context, status_code=status)
+    return render_page(
+        request, template, status, **{"current_path": "/events", "when": when, **context}
+    )
 
 
 def when(value: datetime | None, end: datetime | None = None) -> str:

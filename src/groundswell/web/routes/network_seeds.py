@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from groundswell.actions.audit import do_record_access
 from groundswell.actions.seeds import (
@@ -38,6 +37,7 @@ from groundswell.web.deps import GsApp
 from groundswell.web.forms import QueryForm, model_choices
 from groundswell.web.heavy import answer, data_version, job_key
 from groundswell.web.ratelimit import heavy_page
+from groundswell.web.templating import render as render_page
 
 if TYPE_CHECKING:
     from groundswell.spread.models import Kind
@@ -214,13 +214,7 @@ def network_seeds(request: Request, gs: GsApp) -> Response:
         except InvalidInput as exc:
             context["error"] = exc.message
             status = 422
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request,
-        "network_seeds.html",
-        {"current_path": "/network", **context},
-        status_code=status,
-    )
+    return render_page(request, "network_seeds.html", status, current_path="/network", **context)
 
 
 @router.get("/network/seeds.csv", dependencies=[heavy_page()])

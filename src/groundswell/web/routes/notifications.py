@@ -10,7 +10,7 @@ scanners follow links): it shows the choice, and its button POSTs.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,15 +22,9 @@ from groundswell.mail.compose import read_unsubscribe_token
 from groundswell.web.auth import SignedInUser, secret_key
 from groundswell.web.deps import GsApp
 from groundswell.web.ratelimit import rate_limit
+from groundswell.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
-
-
-def render(request: Request, template: str, **context: Any) -> HTMLResponse:
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request, template, {"current_path": request.url.path, **context}
-    )
-    return response
 
 
 BAD_LINK = "this link is not valid: use the newest link from one of our emails"

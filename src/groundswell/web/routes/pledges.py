@@ -17,7 +17,6 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from groundswell.actions import pledges as pa
@@ -30,14 +29,13 @@ from groundswell.web.auth import SignedInUser
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id
 from groundswell.web.ratelimit import rate_limit
+from groundswell.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    templates: Jinja2Templates = request.app.state.templates
-    base = {"current_path": request.url.path, "errors": {}, "form": {}}
-    return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)
+    return render_page(request, template, status, **{"errors": {}, "form": {}, **context})
 
 
 def share_path(request: Request, pledge_id: int) -> str:
