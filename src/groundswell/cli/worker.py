@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 import typer
 
 from groundswell.cli.main import app
+from groundswell.cli.options import JSON_OPTION
 
 if TYPE_CHECKING:
     from groundswell.actions.worker import WorkerConfig
     from groundswell.app import App
 
-JSON = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 
 outbox_app = typer.Typer(help="The outbox: list messages, retry a dead one.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
@@ -88,7 +88,7 @@ def worker(
         "another may resend it (a worker killed mid-batch).",
     ),
     batch: int = typer.Option(200, "--batch", min=1, max=10_000, help="Messages per claim."),
-    as_json: bool = JSON,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Send due email and run scheduled jobs (digests, reminders, closing, purges)."""
     from groundswell.actions.jobs import do_schedule
@@ -139,7 +139,7 @@ def list_messages(
         None, "--status", help="queued, sending, sent, dead or skipped (dead: the dead letters)."
     ),
     limit: int = typer.Option(50, "--limit", min=1, max=10_000),
-    as_json: bool = JSON,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """List the newest outbox messages."""
     from groundswell.actions.audit import do_record_access, operator
@@ -163,7 +163,7 @@ def list_messages(
 @outbox_app.command("retry")
 def retry(
     message_id: int = typer.Argument(..., help="The message's id (see outbox list)."),
-    as_json: bool = JSON,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Queue a dead message again, now (it keeps its Message-ID)."""
     from groundswell.actions.outbox import do_retry
