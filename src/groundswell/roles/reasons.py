@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from groundswell.wording import plural
+
 if TYPE_CHECKING:
     from groundswell.roles.assign import RoleAssignment
 
@@ -64,7 +66,9 @@ def _connector(result: RoleAssignment, i: int) -> str:
     parts, sole = [], []
     for c, k in zip(others[order].tolist(), counts[order].tolist(), strict=True):
         rest = result.pair_ties.get((min(own, c), max(own, c)), 0) - k
-        parts.append(f"#{c} ({k} ties; {rest} other ties between #{own} and #{c})")
+        parts.append(
+            f"#{c} ({plural(k, 'tie')}; {plural(rest, 'other tie')} between #{own} and #{c})"
+        )
         if rest < k:
             sole.append(f"#{c}")
     if sole:
@@ -72,6 +76,7 @@ def _connector(result: RoleAssignment, i: int) -> str:
     share = ev.bridges.betweenness[i] * 100
     return (
         f"links community #{own} with {int(result.linked[i])} others: "
-        f"{'; '.join(parts)}; {outside} of {nbrs.size} ties leave #{own}; "
+        f"{'; '.join(parts)}; {outside} of {plural(nbrs.size, 'tie')} "
+        f"{'leaves' if outside == 1 else 'leave'} #{own}; "
         f"on about {share:.1f}% of shortest paths between others"
     )

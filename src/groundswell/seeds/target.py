@@ -182,8 +182,7 @@ def _exact(
         f"{got['greedy_count']} people; dropping redundant ones and swapping "
         f"({got['swaps']} swaps tried) left {seeds.size}"
     ]
-    if bound is not None:
-        notes.append(f"lower bound on the people needed: {bound.method}")
+    # How the bound was proven is its own field (lower_bound_method), printed once.
     if not got["reached"]:
         notes.append(
             f"target {target:.0%} not reached: the best is {curve[-1]:.1%} "
