@@ -47,6 +47,9 @@ def test_import_report_export(database: App, real_data, tmp_path, capsys):
     text = " ".join(out.split())
     assert code == 0 and "27 participants" in text and "Group A" not in text
     assert "0 groups (24 people in groups too small to show)" in text
+    # Common ground says which way most people went, not only which statements.
+    assert "Common ground" in text and "most people" in text
+    assert "agreed" in text or "disagreed" in text
 
     target = tmp_path / "report.csv"
     code, out, _ = _run(

@@ -220,16 +220,28 @@ def report_conversation(
         for s in group["statements"]:
             table.add_row(str(s["tid"]), s["direction"], f"{s['pct']}%", _short(s["text"]))
         console.print(table)
-    for title, rows in (("Common ground", r.consensus), ("Divisive", r.divisive)):
-        if not rows:
-            console.print(f"{title}: none")
-            continue
-        table = Table(title=title, title_justify="left")
+    # Common ground says which way most people went (agreed or disagreed) and how many.
+    if r.consensus:
+        table = Table(title="Common ground", title_justify="left")
+        table.add_column("statement", justify="right")
+        table.add_column("most people")
+        table.add_column("share", justify="right")
+        table.add_column("text")
+        for s in r.consensus:
+            share = "-" if s["pct"] is None else f"{s['pct']}%"
+            table.add_row(str(s["tid"]), f"{s['direction']}d", share, _short(s["text"]))
+        console.print(table)
+    else:
+        console.print("Common ground: none")
+    if r.divisive:
+        table = Table(title="Divisive", title_justify="left")
         table.add_column("statement", justify="right")
         table.add_column("text")
-        for s in rows:
+        for s in r.divisive:
             table.add_row(str(s["tid"]), _short(s["text"]))
         console.print(table)
+    else:
+        console.print("Divisive: none")
     if csv_out is not None:
         console.print(f"Wrote {csv_out}", markup=False, soft_wrap=True)
 
