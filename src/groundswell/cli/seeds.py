@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import typer
 
+from groundswell.cli.graph_source import load_graph
 from groundswell.cli.main import app
 from groundswell.cli.options import (
     DIRECTED_OPTION,
@@ -31,21 +32,6 @@ if TYPE_CHECKING:  # imported where used: the engines load slowly
     from groundswell.seeds.report import Report
     from groundswell.spread import Model
     from groundswell.spread.models import Kind
-
-
-def _graph(path: str, directed: bool) -> Graph:
-    if path == "db":
-        from groundswell.cli.database import build_app
-        from groundswell.store.graph import read_store_graph
-
-        instance = build_app()
-        try:
-            return read_store_graph(instance, directed=directed)[0]
-        finally:
-            instance.close()
-    from groundswell.network import read_graph
-
-    return read_graph(path, directed=directed)[0]
 
 
 def _labels(value: str | None) -> list[str] | None:
@@ -119,7 +105,7 @@ def seeds(
 
     if (target is None) == (k is None):
         raise InvalidInput("give exactly one of --target SHARE or --k COUNT")
-    graph = _graph(graph_path, directed)
+    graph = load_graph(graph_path, directed=directed)
     spread_model = Model(
         cast("Kind", model),  # Model checks the kind and names the choices
         p=p,

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from groundswell.cli.graph_source import load_graph
 from groundswell.cli.main import app
 from groundswell.cli.options import (
     DIRECTED_OPTION,
@@ -33,22 +34,6 @@ if TYPE_CHECKING:
     from groundswell.spread.models import Kind
 
 err_console = Console(stderr=True, highlight=False)
-
-
-def load_graph(path: str, *, directed: bool, weighted: bool) -> Graph:
-    """A graph file, or ``db`` for the people and ties in the configured database."""
-    if path == "db":
-        from groundswell.cli.database import build_app
-        from groundswell.store.graph import read_store_graph
-
-        instance = build_app()
-        try:
-            return read_store_graph(instance, directed=directed, weighted=weighted)[0]
-        finally:
-            instance.close()
-    from groundswell.network import read_graph
-
-    return read_graph(path, directed=directed)[0]
 
 
 def choose_seeds(
