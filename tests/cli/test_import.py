@@ -263,7 +263,9 @@ def test_export_then_import_round_trips(db_app, tmp_path, monkeypatch, capsys):
     assert sorted(p.name for p in out.iterdir()) == [
         "attendance.csv",
         "events.csv",
+        "memberships.csv",
         "people.csv",
+        "pledges.csv",
         "recruitment.csv",
         "rsvps.csv",
         "ties.csv",

@@ -3,8 +3,9 @@
 CSV export writes ``people.csv``, ``ties.csv`` and ``recruitment.csv``; importing
 them, in that order, into an empty database gives the same people, ties and
 recruitment back. Events, their RSVPs and attendance follow in ``events.csv``,
-``rsvps.csv`` and ``attendance.csv`` (``actions.events_io``). JSON export is
-one document with the same lists and the same field names.
+``rsvps.csv`` and ``attendance.csv`` (``actions.events_io``), pledges and
+memberships in ``pledges.csv`` and ``memberships.csv`` (``actions.pledges_io``).
+JSON export is one document with the same lists and the same field names.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,6 +33,8 @@ from groundswell.actions.file_layout import (
     TIES_REQUIRED,
 )
 from groundswell.actions.outfiles import out_targets, write_csv, writing_into
+from groundswell.actions.pledges_io import COLUMNS as PLEDGE_COLUMNS
+from groundswell.actions.pledges_io import export_tables as pledge_tables
 from groundswell.csvsafe import write_private
 from groundswell.errors import InvalidInput
 from groundswell.store.models import Person, Recruitment, Tie, utcnow
@@ -42,6 +45,7 @@ COLUMNS = {
     "ties": [*TIES_REQUIRED, *TIES_OPTIONAL],
     "recruitment": [*RECRUITMENT_REQUIRED, *RECRUITMENT_OPTIONAL],
     **{name: list(columns) for name, columns in EVENT_COLUMNS.items()},
+    **{name: list(columns) for name, columns in PLEDGE_COLUMNS.items()},
 }
 JSON_NAME = "groundswell.json"
 
@@ -96,7 +100,7 @@ def do_export(
 
 def _json_record(columns: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
     return {
-        c: (v.isoformat() if isinstance(v, datetime) else v)
+        c: (v.isoformat() if isinstance(v, date) else v)  # days and date-times
         for c, v in zip(columns, row, strict=True)
     }
 
@@ -132,6 +136,7 @@ def _tables(session: Session) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]
     )
     yield "recruitment", (tuple(r) for r in session.execute(recruitment))
     yield from event_tables(session)
+    yield from pledge_tables(session)
 
 
 def _plain(row: Any) -> tuple[Any, ...]:

@@ -160,6 +160,32 @@ def import_attendance(
     run_import(do_import_attendance_rows, file, update, json_out)
 
 
+@import_app.command("pledges")
+def import_pledges(
+    file: Path = FILE_ARGUMENT, update: bool = UPDATE_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """Import pledges (as 'groundswell export' writes them), all or nothing.
+
+    Columns: person, text (required), initiative, campaign (slugs already in the
+    database), status (made|shared|done), made_at, shared_at, done_at."""
+    from groundswell.actions.pledges_io import do_import_pledges
+
+    run_import(do_import_pledges, file, update, json_out)
+
+
+@import_app.command("memberships")
+def import_memberships(
+    file: Path = FILE_ARGUMENT, update: bool = UPDATE_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """Import who belongs to which initiative, all or nothing.
+
+    Columns: initiative (its slug), person (required), role
+    (member|host|leader|sponsor), joined_on, left_on (YYYY-MM-DD)."""
+    from groundswell.actions.pledges_io import do_import_memberships
+
+    run_import(do_import_memberships, file, update, json_out)
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
