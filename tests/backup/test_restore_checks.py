@@ -56,7 +56,11 @@ def leftover_scratch(app: App) -> list[str]:
     if app.is_sqlite:
         return [p.name for p in Path(str(app.engine.url.database)).parent.glob(".restore-*")]
     with app.engine.connect() as conn:
-        rows = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE '%restore%'"))
+        # Only this database's scratch copies: other test processes restore beside it.
+        prefix = f"{(app.engine.url.database or 'groundswell')[:40]}_restore_"
+        rows = conn.execute(
+            text("SELECT datname FROM pg_database WHERE starts_with(datname, :p)"), {"p": prefix}
+        )
         return [r[0] for r in rows]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol, cast
 
 import numpy as np
@@ -76,6 +76,8 @@ PHASES = (
     "campaign", "surveys", "stories", "audit",
 )
 # fmt: on
+
+FORTNIGHT = timedelta(days=14)
 
 
 class DemoTarget(Database, Protocol):
@@ -295,6 +297,7 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
 
     phase("events")
     act = mv.activity
+    held = dates(at, act.event_day)
     event = bulk_insert(
         session,
         Event,
@@ -303,7 +306,12 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
             initiative_id=optional_keys(initiative, act.event_initiative),
             title=list(act.event_title),
             kind=list(act.event_kind),
-            held_on=dates(at, act.event_day),
+            held_on=held,
+            # Set up a fortnight before it was held: a demo built twice is the same.
+            created_at=[
+                None if d is None else datetime.combine(d, datetime.min.time(), UTC) - FORTNIGHT
+                for d in held
+            ],
             town=names_at(places.TOWN_NAMES, act.event_town),
             led_by_id=keys_at(person, act.event_leader),
         ),
