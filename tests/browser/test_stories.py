@@ -116,7 +116,9 @@ def test_a_signed_in_storyteller_keeps_a_story_with_their_record(
     keep = page.get_by_label("Keep this story with my record")
     assert_accessible(page)
     page.get_by_label("Title").fill("Kept with my record")
-    page.get_by_label("Your story", exact=True).fill("The physio came back the next day, as she said.")
+    page.get_by_label("Your story", exact=True).fill(
+        "The physio came back the next day, as she said."
+    )
     page.get_by_label("Keep it private", exact=False).check()
     keep.check()
     page.get_by_role("button", name="Share story").click()
