@@ -104,9 +104,9 @@ def test_rsvp_capacity_waiting_list_cancel_and_consent(db_app: App) -> None:
     c = rv.do_rsvp(db_app, "walk", rv.Contact("Cat", phone="01524 583000"), actor="web")
     assert (a.status, b.status, c.status) == ("going", "going", "waiting")
     assert a.token and rv.rsvp_by_token(db_app, "walk", a.token).display_name == "Ann"
-    # The same email again is the same person, who has answered already.
-    with pytest.raises(Conflict):
-        rv.do_rsvp(db_app, "walk", rv.Contact("Ann B", "ANN@example.org"), actor="web")
+    # The same email on the public form is someone new: it never finds Ann's record.
+    again = rv.do_rsvp(db_app, "walk", rv.Contact("Ann B", "ANN@example.org"), actor="web")
+    assert again.token and rv.rsvp_by_token(db_app, "walk", again.token).display_name == "Ann B"
     assert b.token is not None and c.token is not None
     cancelled = rv.do_cancel_rsvp(db_app, "walk", b.token)
     assert cancelled.status == "cancelled"
@@ -121,7 +121,9 @@ def test_rsvp_capacity_waiting_list_cancel_and_consent(db_app: App) -> None:
         ).all()
         stored = s.scalar(select(Rsvp.token_hash).where(Rsvp.id == a.id))
         email = s.scalar(select(Person.email).where(Person.display_name == "Ann"))
-    assert [tuple(r) for r in consents] == [("Ann", True), ("Bob", False), ("Cat", False)]
+    assert [tuple(r) for r in consents] == [
+        ("Ann", True), ("Bob", False), ("Cat", False), ("Ann B", False)
+    ]  # fmt: skip
     assert stored != a.token and len(stored or "") == 64  # only the hash is kept
     assert email == "ann@example.org"
 
@@ -201,3 +203,25 @@ def test_ties_weigh_events_shared_within_the_window(
     with db_app.reading() as s:
         weights = sorted(s.scalars(select(Tie.weight).where(Tie.kind == KIND)))
     assert weights == [1.0, 1.0, 1.0]
+
+
+def test_finding_an_anonymous_rsvp_with_someones_email_neither_names_them_nor_changes_consent(
+    db_app: App,
+) -> None:
+    ev.do_create_event(db_app, "walk", details(), actor="org")
+    ev.do_create_event(db_app, "talk", details(), actor="org")
+    rv.do_rsvp(db_app, "walk", rv.Contact("Ann Real", "ann@example.org", consent_contact=True),
+               actor="web")  # fmt: skip
+    # A stranger types Ann's email, another name and "no" to contact.
+    forged = rv.do_rsvp(db_app, "talk", rv.Contact("Mallory", "ann@example.org"), actor="web")
+    assert forged.display_name == "Mallory"  # Ann's name is not shown back
+    assert forged.token and rv.rsvp_by_token(db_app, "talk", forged.token).display_name == "Mallory"
+    with db_app.reading() as s:
+        ann = s.scalars(select(Person).where(Person.display_name == "Ann Real")).one()
+        assert ann.consent_contact is True  # her answer stands
+        talkers = s.scalars(
+            select(Rsvp.person_id)
+            .join(Event, Event.id == Rsvp.event_id)
+            .where(Event.slug == "talk")
+        ).all()
+    assert ann.id not in talkers  # nobody can say Ann is coming

@@ -230,6 +230,10 @@ async def test_a_conversation_report_is_worked_out_once_until_a_new_vote(
     path = "/conversations/what-would-help/report"
     first, again = await settled(client, {}, path), await client.get(path)
     assert first.status_code == again.status_code == 200 and len(calls) == 1
+    # Junk parameters are the same question: they cannot start new computations.
+    for junk in ("x=1", "x=2", "y=3"):
+        assert (await client.get(f"{path}?{junk}")).status_code == 200
+    assert len(calls) == 1
     with app.transaction() as session:  # someone votes
         conv = session.scalar(select(Conversation).where(Conversation.slug == "what-would-help"))
         assert conv is not None

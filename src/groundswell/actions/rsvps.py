@@ -6,9 +6,12 @@ asked every time and recorded in the consent registry (``consent_events``),
 the first answer of a new person included, so a "no" is on record too.
 
 Who the person is: a signed-in user linked to a person answers as that
-person; otherwise an email that an earlier RSVP or the person's record holds
-finds the same person again (so attendance adds up across events), and
-anyone else becomes a new person with a generated id (``rsvp-...``).
+person; anyone else answering on the web becomes a new person with a
+generated id (``rsvp-...``). An email typed on the public form never finds
+an existing person: that would let a stranger see someone's name, learn
+they are coming and change their consent. Hosts at the door and organisers
+importing a sign-in sheet (signed in, audited) do find people again by an
+email an earlier RSVP or the person's record holds, so attendance adds up.
 
 The private link (``/events/<slug>/rsvp/<token>``) is given once; only its
 SHA-256 is stored. When the event is full the RSVP waits; a cancellation
@@ -118,11 +121,21 @@ def record_contact_consent(
 
 
 def find_or_add_person(
-    session: Session, contact: Contact, *, person_id: int | None, actor: str, source: str
+    session: Session,
+    contact: Contact,
+    *,
+    person_id: int | None,
+    actor: str,
+    source: str,
+    match_email: bool = True,
 ) -> tuple[Person, bool]:
-    """The person answering (see the module docstring); (person, created)."""
+    """The person answering (see the module docstring); (person, created).
+
+    ``match_email`` finds a known person by email: only for callers who are
+    signed in and trusted with the list (hosts, organisers), never the public form.
+    """
     person = session.get(Person, person_id) if person_id is not None else None
-    if person is None and contact.email:
+    if person is None and contact.email and match_email:
         known = session.scalar(
             select(Rsvp.person_id).where(Rsvp.email == contact.email).order_by(Rsvp.id).limit(1)
         )
@@ -183,7 +196,7 @@ def do_rsvp(
             raise NotFound(f"there is no event '{slug}'; see the list at /events")
         _open_for_answers(event, now)
         person, _ = find_or_add_person(
-            session, contact, person_id=person_id, actor=actor, source="web"
+            session, contact, person_id=person_id, actor=actor, source="web", match_email=False
         )
         rsvp = session.scalar(
             select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.person_id == person.id)

@@ -23,7 +23,7 @@ from groundswell.actions.conversation_report import Report, report, report_csv
 from groundswell.measures.suppression import MIN_CELL
 from groundswell.store.models import Statement, Vote
 from groundswell.web.deps import GsApp
-from groundswell.web.heavy import answer, job_key
+from groundswell.web.heavy import answer, shared_key
 from groundswell.web.routes.conversations import may_moderate
 from groundswell.web.templating import render
 
@@ -120,8 +120,10 @@ def votes_and_statements(gs: GsApp) -> tuple[Any, ...]:
 
 def report_off_the_request_path(request: Request, gs: GsApp, slug: str) -> Report | Response:
     # Not limited per address: in a live meeting every new vote makes a new question, and
-    # the shared job and the heavy-answer queue bound the work (web.heavy).
-    key = job_key(request, slug, votes_and_statements(gs))
+    # the shared job and the heavy-answer queue bound the work (web.heavy). The report is
+    # the same for every viewer and query, so neither is in the key: junk parameters
+    # cannot start new computations.
+    key = shared_key("conversation-report", slug, votes_and_statements(gs))
     return answer(
         request, key, lambda: report(gs, slug), ttl=60.0, title="Working out what we heard",
         limited=False,
