@@ -1,6 +1,6 @@
 """listening
 
-Additive: listening events, their tables and hosts, harvest notes and curated themes.
+Additive: listening events, their tables and hosts, harvest notes and imported comments.
 
 Revision ID: 0017
 Revises: 0016
