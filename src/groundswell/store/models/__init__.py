@@ -63,6 +63,7 @@ from groundswell.store.models.story_bank import (
     StoryTag,
     TrainingPack,
 )
+from groundswell.store.models.themes import Theme, ThemeItem, ThemeRun, ThemeStatus
 
 __all__ = [
     "AccountToken",
@@ -123,6 +124,10 @@ __all__ = [
     "StoryStatus",
     "StoryTag",
     "SurveyResponse",
+    "Theme",
+    "ThemeItem",
+    "ThemeRun",
+    "ThemeStatus",
     "Tie",
     "TokenPurpose",
     "TrainingPack",
