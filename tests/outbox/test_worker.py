@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import json
 import stat
-from collections.abc import Callable, Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from tests.smtp_sink import SmtpSink
 
-from groundswell.actions.outbox import do_retry, enqueue_email, list_outbox
-from groundswell.actions.worker import WorkerConfig, claim_messages, run_once
+from groundswell.actions.outbox import do_retry, enqueue_email, enqueue_job, list_outbox
+from groundswell.actions.worker import (
+    WorkerConfig,
+    claim_job,
+    claim_messages,
+    deliver_due,
+    run_due_jobs,
+    run_once,
+)
 from groundswell.app import App
 from groundswell.mail.compose import MailConfig, message_id, read_unsubscribe_token
 from groundswell.mail.transport import FileTransport, smtp_transport
-from groundswell.store.models import NotificationOptOut, OutboxMessage, OutboxStatus, utcnow
+from groundswell.store.models import (
+    NotificationOptOut,
+    OutboxJob,
+    OutboxMessage,
+    OutboxStatus,
+    utcnow,
+)
 
 MAIL = MailConfig(
     key=b"test-key", base_url="https://gs.example.org", org_name="Bay Moves",
@@ -123,6 +136,48 @@ def test_a_claimed_batch_is_claimed_again_only_after_its_lease(app: App) -> None
         assert claim_messages(session, now + timedelta(minutes=6), 10, timedelta(minutes=5)) == ids
         attempts = session.scalars(select(OutboxMessage.attempts)).all()
     assert attempts == [2, 2, 2]
+
+
+class _OvertakenTransport:
+    """Accepts every message, but only after another worker has taken the batch over
+    (this worker's lease ran out while it was sending)."""
+
+    def __init__(self, app: App, later: datetime) -> None:
+        self.app, self.later = app, later
+
+    def send(self, messages: Sequence[object]) -> list[str | None]:
+        with self.app.transaction() as session:
+            assert claim_messages(session, self.later, 10, timedelta(minutes=5))
+        return [None] * len(messages)
+
+
+def test_a_worker_that_outlived_its_lease_leaves_the_new_owners_rows_alone(app: App) -> None:
+    mid = queue(app)
+    now = utcnow()
+    slow = WorkerConfig(mail=MAIL, transport=_OvertakenTransport(app, now + timedelta(minutes=6)))
+    assert deliver_due(app, slow, now).sent == 1  # it did hand the message over...
+    row = status_of(app, mid)
+    # ...but the row is the second worker's now: still sending, under its lease, so the
+    # second worker's outcome is the one recorded, not overwritten by the first's.
+    assert row.status is OutboxStatus.SENDING
+    assert row.lease_until == now + timedelta(minutes=11)
+    assert row.attempts == 2
+
+
+def test_a_job_overtaken_after_its_lease_is_finished_only_by_its_new_owner(app: App) -> None:
+    now = utcnow()
+    with app.transaction() as session:
+        enqueue_job(session, kind="digest", payload={}, run_at=now)
+
+    def slow_job(db: object, kind: str, payload: str, at: datetime) -> None:
+        with app.transaction() as session:  # meanwhile another worker takes the job over
+            assert claim_job(session, now + timedelta(minutes=6), timedelta(minutes=5))
+
+    config = WorkerConfig(mail=MAIL, transport=FileTransport(Path("unused")), run_job=slow_job)
+    assert run_due_jobs(app, config, now).jobs_done == 1
+    with app.reading() as session:
+        job = session.scalars(select(OutboxJob)).one()
+    assert job.status is OutboxStatus.SENDING and job.finished_at is None
 
 
 def test_without_a_mail_server_messages_are_private_eml_files(app: App, tmp_path: Path) -> None:

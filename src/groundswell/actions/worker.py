@@ -7,6 +7,13 @@ writer at a time, so its single statement is atomic anyway. A worker killed
 mid-batch leaves its rows ``sending``; once their lease runs out another
 claims them and sends them again with the same Message-ID (at-least-once:
 only the in-flight batch can be sent twice, never a message lost).
+
+Every outcome is written only while the row is still this worker's: its
+status is ``sending`` and its lease is the one this worker set. A worker
+that outlives its lease (a slow mail server, a paused machine) has lost the
+rows to whoever claimed them next, and its late "sent" or "retry" must not
+overwrite theirs: that would re-queue a message already delivered, or mark
+one sent that the new owner is still retrying.
 """
 
 from __future__ import annotations
@@ -117,13 +124,18 @@ def claim_messages(session: Session, now: datetime, limit: int, lease: timedelta
     return sorted(claimed.scalars())
 
 
-def _finish(session: Session, changes: list[dict[str, object]]) -> None:
+def _finish(session: Session, changes: list[dict[str, object]], lease_until: datetime) -> None:
+    """Record each outcome, on rows this worker still holds (status and lease unchanged)."""
     if not changes:
         return
     table = cast(Table, OutboxMessage.__table__)  # a mapped class's table is a Table
     session.execute(
         update(table)
-        .where(table.c.id == bindparam("row_id"))
+        .where(
+            table.c.id == bindparam("row_id"),
+            table.c.status == OutboxStatus.SENDING,
+            table.c.lease_until == lease_until,
+        )
         .values(
             status=bindparam("new_status"),
             not_before=bindparam("new_not_before"),
@@ -139,6 +151,7 @@ def _finish(session: Session, changes: list[dict[str, object]]) -> None:
 def deliver_due(db: Database, config: WorkerConfig, now: datetime | None = None) -> Pass:
     """Claim one batch of due messages, send it, and record each message's outcome."""
     now = now or utcnow()
+    lease_until = now + config.lease
     done = Pass()
     with db.transaction() as session:
         ids = claim_messages(session, now, config.batch, config.lease)
@@ -206,7 +219,7 @@ def deliver_due(db: Database, config: WorkerConfig, now: datetime | None = None)
             done.retried += 1
             done.errors.append(error)
     with db.transaction() as session:
-        _finish(session, changes)
+        _finish(session, changes, lease_until)
     return done
 
 
@@ -252,9 +265,20 @@ def claim_job(session: Session, now: datetime, lease: timedelta) -> OutboxJob | 
     return None if job_id is None else session.get(OutboxJob, job_id)
 
 
+def _still_held(job_id: int, lease_until: datetime) -> ColumnElement[bool]:
+    # Only the worker whose lease is on the row records the job's outcome (see the
+    # module docstring): a late finish after a re-claim leaves the new owner's state.
+    return and_(
+        OutboxJob.id == job_id,
+        OutboxJob.status == OutboxStatus.SENDING,
+        OutboxJob.lease_until == lease_until,
+    )
+
+
 def run_due_jobs(db: Database, config: WorkerConfig, now: datetime, limit: int = 50) -> Pass:
     """Run due jobs one at a time, each in its handler's own transaction."""
     done = Pass()
+    lease_until = now + config.lease
     if config.run_job is None:
         return done
     for _ in range(limit):
@@ -271,7 +295,7 @@ def run_due_jobs(db: Database, config: WorkerConfig, now: datetime, limit: int =
             with db.transaction() as session:
                 session.execute(
                     update(OutboxJob)
-                    .where(OutboxJob.id == job_id)
+                    .where(_still_held(job_id, lease_until))
                     .values(
                         status=OutboxStatus.DEAD if dead else OutboxStatus.QUEUED,
                         run_at=utcnow() + backoff(attempts),
@@ -285,7 +309,7 @@ def run_due_jobs(db: Database, config: WorkerConfig, now: datetime, limit: int =
         with db.transaction() as session:
             session.execute(
                 update(OutboxJob)
-                .where(OutboxJob.id == job_id)
+                .where(_still_held(job_id, lease_until))
                 .values(status=OutboxStatus.SENT, finished_at=utcnow(), lease_until=None)
             )
         done.jobs_done += 1
