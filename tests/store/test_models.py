@@ -24,6 +24,7 @@ from groundswell.store.models import (
     CampaignUnit,
     ChangeMarker,
     CollectionMode,
+    Comment,
     ConsentEvent,
     ConsentLevel,
     ConsentPurpose,
@@ -36,12 +37,19 @@ from groundswell.store.models import (
     EventStatus,
     FlagStatus,
     Hand,
+    HarvestNote,
     Initiative,
     InitiativeModeChange,
     Instrument,
+    ListeningEvent,
+    ListeningHost,
+    ListeningStatus,
+    ListeningTable,
     MemberRole,
     Membership,
     Moderation,
+    NoteSource,
+    NoteStatus,
     NotificationOptOut,
     OutboxJob,
     OutboxMessage,
@@ -226,7 +234,28 @@ def build_world(session: Session) -> list[Base]:
                      used_at=datetime(2024, 9, 4, 12, tzinfo=UTC)),
     ]  # fmt: skip
     session.add_all(story_bank[1:])
-    return objects + story_bank
+    listening = ListeningEvent(
+        slug="moving-more", title="Moving more", question="What would help?",
+        questions=["What gets in the way?"], event_id=event.id, town="Morecambe",
+        held_on=date(2024, 9, 6), status=ListeningStatus.CLOSED,
+    )  # fmt: skip
+    session.add(listening)
+    session.flush()
+    table = ListeningTable(listening_event_id=listening.id, name="Table 1", position=1)
+    session.add(table)
+    session.flush()
+    heard: list[Base] = [
+        listening,
+        table,
+        ListeningHost(listening_event_id=listening.id, user_id=user.id, table_id=table.id),
+        HarvestNote(listening_event_id=listening.id, table_id=table.id, text="Buses at 6",
+                    author_user_id=user.id, source=NoteSource.IMPORT,
+                    status=NoteStatus.REJECTED, town="Heysham"),
+        Comment(source="fft", text="Kind staff", town="Lancaster", received_on=date(2024, 9, 7),
+                external_id="fft-1", status=NoteStatus.VISIBLE),
+    ]  # fmt: skip
+    session.add_all(heard[2:])
+    return objects + story_bank + heard
 
 
 def columns(obj: Base) -> dict[str, Any]:
