@@ -80,6 +80,10 @@ from groundswell.store.models import (
     StoryStatus,
     StoryTag,
     SurveyResponse,
+    Theme,
+    ThemeItem,
+    ThemeRun,
+    ThemeStatus,
     Tie,
     TokenPurpose,
     TrainingPack,
@@ -255,7 +259,24 @@ def build_world(session: Session) -> list[Base]:
                 external_id="fft-1", status=NoteStatus.VISIBLE),
     ]  # fmt: skip
     session.add_all(heard[2:])
-    return objects + story_bank + heard
+    run = ThemeRun(sources=["notes", "comments"], seed=3, requested_n=2, texts=2, seconds=0.25,
+                   actor="olu@example.org")  # fmt: skip
+    session.add(run)
+    session.flush()
+    theme = Theme(run_id=run.id, position=1, label="buses · early", keywords=["buses", "early"],
+                  initiative_id=initiative.id, acting_on=True,
+                  what_changed="Earlier buses")  # fmt: skip
+    folded = Theme(run_id=run.id, position=2, label="kind staff", keywords=["kind"])
+    session.add_all([theme, folded])
+    session.flush()
+    folded.status, folded.merged_into_id = ThemeStatus.MERGED, theme.id
+    themed: list[Base] = [
+        run, theme, folded,
+        ThemeItem(run_id=run.id, theme_id=theme.id, source="notes", source_id=heard[3].id),
+        ThemeItem(run_id=run.id, theme_id=None, source="comments", source_id=heard[4].id),
+    ]  # fmt: skip
+    session.add_all(themed[3:])
+    return objects + story_bank + heard + themed
 
 
 def columns(obj: Base) -> dict[str, Any]:
