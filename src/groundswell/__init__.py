@@ -31,5 +31,6 @@ ENGINES: tuple[str, ...] = (
     "privacy",
     "auth",
     "stories",
+    "themes",
 )
 """Pure packages under ``groundswell``: maths and rules over arrays and plain values."""

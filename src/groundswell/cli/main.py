@@ -73,6 +73,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "conversations",
         "Opinion groups, representative statements and consensus from votes.",
     ),
+    "themes": (
+        "themes",
+        "Themes in free text: keywords, sizes and representative comments.",
+    ),
     "measures": (
         "measures",
         "Score wellbeing instruments (SWEMWBS, ONS4), import answers, report change.",
