@@ -11,10 +11,11 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from groundswell.actions.account_tokens import (
     RESETS_PER_HOUR,
+    SIGN_UPS_PER_HOUR,
     do_confirm_sign_up,
     do_request_password_reset,
     do_request_sign_up,
@@ -32,6 +33,7 @@ from groundswell.store.models import (
     Person,
     User,
     UserSession,
+    utcnow,
 )
 
 PASSWORD = "three random words"
@@ -190,6 +192,26 @@ def test_at_most_a_few_reset_emails_an_hour_to_one_address(db_app: App) -> None:
         5 - RESETS_PER_HOUR
     )
     assert request_reset(db_app, now=T0 + timedelta(minutes=65)) is not None
+
+
+def test_at_most_a_few_sign_up_emails_an_hour_to_one_address_either_way(db_app: App) -> None:
+    for _ in range(SIGN_UPS_PER_HOUR + 2):  # someone posts the form again and again
+        do_request_sign_up(
+            db_app, email="sam@example.org", display_name="Sam", password=PASSWORD, now=T0,
+            **SITE,
+        )  # fmt: skip
+    assert len(mail(db_app, "verify_email")) == SIGN_UPS_PER_HOUR
+    add_user(db_app)  # an address with an account: "you already have one" is limited too
+    for _ in range(SIGN_UPS_PER_HOUR + 2):
+        do_request_sign_up(
+            db_app, email="ada@example.org", display_name="Ada", password=PASSWORD, now=T0,
+            **SITE,
+        )  # fmt: skip
+    assert len(mail(db_app, "account_exists")) == SIGN_UPS_PER_HOUR
+    with db_app.transaction() as session:  # an hour on, the address can be mailed again
+        session.execute(update(OutboxMessage).values(created_at=utcnow() - timedelta(hours=2)))
+    sign_up(db_app)
+    assert len(mail(db_app, "verify_email")) == SIGN_UPS_PER_HOUR + 1
 
 
 def test_a_disabled_account_gets_no_reset_link(db_app: App) -> None:

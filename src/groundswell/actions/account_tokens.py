@@ -28,10 +28,12 @@ from groundswell.auth import passwords, throttle, tokens
 from groundswell.errors import Conflict, ExpiredLink, InvalidInput
 from groundswell.store.models import (
     AccountToken,
+    OutboxMessage,
     SignInThrottle,
     TokenPurpose,
     User,
     UserSession,
+    utcnow,
 )
 
 __all__ = [
@@ -58,6 +60,12 @@ RESET_FOR = timedelta(hours=1)
 # At most this many reset emails to one address an hour, whichever process is asked:
 # the in-process limits alone would let several processes mail-bomb someone.
 RESETS_PER_HOUR = 3
+# Sign-up mail ("confirm your address" or "you already have an account") to one
+# address in an hour: past this, a form posted again and again with someone else's
+# address sends them nothing more (the per-client rate limit alone cannot stop a
+# crowd of clients flooding one inbox).
+SIGN_UPS_PER_HOUR = 3
+_SIGN_UP_TEMPLATES = ("verify_email", "account_exists")
 KEEP_AFTER_EXPIRY = timedelta(days=7)  # then the row (an email address) is swept
 
 
@@ -154,12 +162,24 @@ def do_request_sign_up(
     A taken address gets an email saying so (with the reset link's page)
     instead: the page answers the same either way, so it tells nobody who has
     an account. The password is hashed before either path, so both take as long.
+    Past ``SIGN_UPS_PER_HOUR`` such emails in the last hour to one address, no
+    more are sent (silently: the page still answers the same).
     """
     email = normalise_email(email)
     name = _check_name(display_name)
     passwords.check_strength(password)
     hashed = passwords.hash_password(password)
     with db.transaction() as session:
+        # Outbox rows are stamped by the clock when queued, so the hour is the clock's.
+        recent = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(
+                OutboxMessage.to_address == email,
+                OutboxMessage.template.in_(_SIGN_UP_TEMPLATES),
+                OutboxMessage.created_at > utcnow() - timedelta(hours=1),
+            )
+        )  # fmt: skip
+        if (recent or 0) >= SIGN_UPS_PER_HOUR:
+            return
         user_id = session.scalar(select(User.id).where(User.email == email))
         context: dict[str, object] = {"name": name, "org_name": org_name}
         if user_id is not None:
