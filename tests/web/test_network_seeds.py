@@ -184,7 +184,7 @@ async def test_finding_page_chosen_people_are_all_listed_paged_and_downloadable(
     csv = await organiser.get("/network/seeds.csv", params=query)
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     lines = csv.text.strip().splitlines()
-    assert lines[0] == "order,id,name,town,ties"
+    assert lines[0] == "order,id,name,town,ties,tie_kinds"
     listed = [line.split(",")[1] for line in lines[1:]]
     assert listed and all(int(label[1:]) % 2 == 1 for label in listed)  # Leeds only
     assert "Leeds" in csv.text and "Bradford" not in csv.text
@@ -197,7 +197,7 @@ async def test_finding_page_anonymous_download_names_nobody(client: httpx.AsyncC
     query = {"model": "direct", "p": "1", "mode": "k", "k": "3"}
     csv = await client.get("/network/seeds.csv", params=query)
     assert csv.status_code == 200
-    assert csv.text.strip().splitlines() == ["order,id,name,town,ties"]
+    assert csv.text.strip().splitlines() == ["order,id,name,town,ties,tie_kinds"]
 
 
 async def test_finding_page_choice_is_not_beaten_by_a_simple_choice(

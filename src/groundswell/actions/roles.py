@@ -50,7 +50,7 @@ from groundswell.roles.activity import (
     RECRUITED,
     Activity,
 )
-from groundswell.store.graph import read_store_graph
+from groundswell.store.graph import TieKinds, read_chosen_ties, read_store_graph
 from groundswell.store.models import (
     Attendance,
     Event,
@@ -152,6 +152,20 @@ def gather_store(db: Database) -> tuple[Graph, Activity]:
     with db.reading() as session:
         graph = read_store_graph(session)[0]
         return graph, store_activity(session)
+
+
+def gather_store_kinds(
+    db: Database, kinds: Sequence[str] | None
+) -> tuple[Graph, Activity, TieKinds]:
+    """``gather_store`` on ties of ``kinds`` only (checked; None: every kind).
+
+    The kinds choose the network (ties); the activity is always read whole:
+    recruitment is its own tree (who brought whom), not a tie, so choosing
+    kinds of tie never drops or doubles it.
+    """
+    with db.reading() as session:
+        graph, _, used = read_chosen_ties(session, kinds)
+        return graph, store_activity(session), used
 
 
 def store_activity(session: Session) -> Activity:

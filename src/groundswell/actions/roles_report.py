@@ -40,7 +40,7 @@ from groundswell.roles.evidence import Evidence
 from groundswell.roles.indicators import movement_indicators
 from groundswell.roles.layout import Layout, pick_and_lay_out
 from groundswell.roles.reasons import reason
-from groundswell.store.graph import read_store_graph
+from groundswell.store.graph import TieKinds, read_chosen_ties
 from groundswell.store.models import Attendance, Event, Person, Pledge, Recruitment, Tie
 
 # The tables the report is computed from (``store_activity``, ``read_store_graph``, titles).
@@ -70,9 +70,11 @@ class RolesReport:
     alone: int  # people with no ties and no activity
     # graph index -> the events they led or hosted, named for their reasons
     hosted: dict[int, str] = field(default_factory=dict)
+    # Which kinds of tie the network was read from (the activity is always whole).
+    tie_kinds: TieKinds | None = None
 
 
-_CACHE: dict[str, RolesReport] = {}
+_CACHE: dict[tuple[str, tuple[str, ...] | None], RolesReport] = {}
 _LOCK = threading.Lock()
 
 
@@ -92,24 +94,28 @@ def data_fingerprint(session: Session) -> tuple[Any, ...]:
     return tuple(parts)
 
 
-def roles_report(db: Database) -> RolesReport:
-    """The report for the data as it is now: cached while its fingerprint stays the same."""
+def roles_report(db: Database, tie_kinds: Sequence[str] | None = None) -> RolesReport:
+    """The report for the data as it is now, on ties of ``tie_kinds`` (None: every kind):
+    cached per database and kinds while its fingerprint stays the same."""
+    kinds = tuple(sorted(set(tie_kinds))) if tie_kinds else None
     with _LOCK:  # one computation at a time; the next request finds it cached
         with reading_snapshot(db) as session:
             url = session.get_bind().engine.url.render_as_string(hide_password=False)
-            key = (url, data_fingerprint(session))
-            hit = _CACHE.get(url)
+            key = (url, kinds, data_fingerprint(session))
+            hit = _CACHE.get((url, kinds))
             if hit is None or hit.key != key:
-                _CACHE.pop(url, None)
-                while len(_CACHE) >= MAX_CACHED:  # oldest database first (dicts keep order)
+                _CACHE.pop((url, kinds), None)
+                while len(_CACHE) >= MAX_CACHED:  # oldest first (dicts keep order)
                     _CACHE.pop(next(iter(_CACHE)))
-                hit = _CACHE[url] = _compute(session, key)
+                hit = _CACHE[(url, kinds)] = _compute(session, key, kinds)
         return hit
 
 
-def _compute(session: Session, key: tuple[Any, ...]) -> RolesReport:
+def _compute(
+    session: Session, key: tuple[Any, ...], kinds: tuple[str, ...] | None = None
+) -> RolesReport:
     started = time.perf_counter()
-    graph = read_store_graph(session)[0]
+    graph, _, used = read_chosen_ties(session, kinds, label="Kind of tie")
     activity = store_activity(session)
     rows = session.execute(select(Person.id, Person.ref, Person.town).order_by(Person.id)).all()
     by_ref = {r.ref: r for r in rows}
@@ -117,7 +123,7 @@ def _compute(session: Session, key: tuple[Any, ...]) -> RolesReport:
     pids = np.array([p.id for p in people], np.int64)
     towns = [p.town for p in people]
     base: dict[str, Any] = dict(key=key, n=graph.n, m=graph.m, pids=pids, towns=towns,
-                                labels=[p.ref for p in people])  # fmt: skip
+                                labels=[p.ref for p in people], tie_kinds=used)  # fmt: skip
     if graph.n == 0:
         empty: dict[str, Any] = dict(result=None, indicators={}, layout=None, unreached=[], alone=0)
         return RolesReport(seconds=time.perf_counter() - started, **base, **empty)

@@ -32,6 +32,7 @@ from groundswell.errors import InvalidInput
 if TYPE_CHECKING:  # imported where used: numba and the seed engines load slowly
     from groundswell.network.graph import Graph
     from groundswell.seeds import Constraints
+    from groundswell.store.graph import TieKinds
 
 RULE_SHARE, RULE_REACH = 0.03, 0.90  # "3% of people reach 90%"
 EPSILON = 0.2  # best k: (1 - 1/e - 0.2) guarantee, a fraction of the sets 0.1 needs
@@ -61,7 +62,9 @@ BASELINE_NAMES = {
     "k-core": "Deepest k-core",
     "random": "At random",
 }
-CSV_COLUMNS = ("order", "id", "name", "town", "ties")
+# The last column says on every row which kinds of tie the choice was made on.
+CSV_COLUMNS = ("order", "id", "name", "town", "ties", "tie_kinds")
+TIE_KINDS_LABEL = "Kind of tie"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class SeedsQuestion:
     k: int | None
     consented: bool
     seed: int
+    # The kinds of tie read (None: every kind), checked against those in the store.
+    tie_kinds: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -199,11 +204,13 @@ def _fill(curve: np.ndarray) -> np.ndarray:
 
 def _graph_and_people(
     gs: Database, question: SeedsQuestion, principal: Principal | None
-) -> tuple[Graph, _People, Constraints]:
+) -> tuple[Graph, _People, Constraints, TieKinds]:
     from groundswell.seeds import Constraints
-    from groundswell.store.graph import read_store_graph
+    from groundswell.store.graph import read_chosen_ties
 
-    graph = read_store_graph(gs, weighted=question.model.kind == "lt")[0]
+    graph, _, used = read_chosen_ties(
+        gs, question.tie_kinds, weighted=question.model.kind == "lt", label=TIE_KINDS_LABEL
+    )
     if graph.n == 0:
         raise InvalidInput("there are no people in the database yet; import people and ties")
     people = _people(gs, graph.n, principal)
@@ -212,14 +219,14 @@ def _graph_and_people(
     if question.k is not None and not 1 <= question.k <= min(MAX_K, graph.n):
         raise InvalidInput(f"How many people: choose between 1 and {min(MAX_K, graph.n):,}")
     consented = np.nonzero(people.consent)[0] if question.consented else None
-    return graph, people, Constraints(consented=consented)
+    return graph, people, Constraints(consented=consented), used
 
 
 def answer_seeds_question(
     gs: Database, question: SeedsQuestion, principal: Principal | None, page: int = 1
 ) -> dict[str, Any]:
     """The page's answer: the chosen people (one page of them), reach, curve and baselines."""
-    graph, people, constraints = _graph_and_people(gs, question, principal)
+    graph, people, constraints, used = _graph_and_people(gs, question, principal)
     with _ONE_AT_A_TIME:
         selection, report, curve, how = _choose(graph, question, constraints)
     n, chosen, target = graph.n, selection.seeds, question.target
@@ -296,6 +303,7 @@ def answer_seeds_question(
         "mc_runs": 0 if exact else MC_RUNS,
         "consented": question.consented,
         "seconds": selection.seconds,
+        "tie_kinds": used,
     }
 
 
@@ -304,7 +312,7 @@ def who_to_ask_csv(
 ) -> tuple[str, int]:
     """ "Who to ask" as CSV (the people ``principal`` may see, most useful first), and
     how many are left out as out of their sight. One audit row when anyone is named."""
-    graph, people, constraints = _graph_and_people(gs, question, principal)
+    graph, people, constraints, used = _graph_and_people(gs, question, principal)
     with _ONE_AT_A_TIME:
         selection = _choose(graph, question, constraints)[0]
     degree = graph.out_degree()
@@ -315,7 +323,8 @@ def who_to_ask_csv(
     for order, i in enumerate(selection.seeds.tolist(), start=1):
         if not people.visible[i]:
             continue
-        row = (order, people.refs[i], people.names[i], people.towns[i], int(degree[i]))
+        row = (order, people.refs[i], people.names[i], people.towns[i], int(degree[i]),
+               used.statement())  # fmt: skip
         csv_out.writerow([csv_cell(value) for value in row])
         named += 1
     if named and principal is not None:

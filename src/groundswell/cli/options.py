@@ -23,3 +23,9 @@ RECOVERY_OPTION = typer.Option(None, "--recovery", help="sir: recovery per step.
 MAX_STEPS_OPTION = typer.Option(None, "--max-steps", help="Limit spread to N steps.")
 DIRECTED_OPTION = typer.Option(False, "--directed", help="Edge lines are one-way ties.")
 SEED_OPTION = typer.Option(0, "--seed", help="Random seed (the same seed gives the same answer).")
+# The kinds of tie read from GRAPH db (``spread``, ``seeds``, ``roles``): repeatable, default all.
+TIE_KIND_OPTION = typer.Option(
+    None,
+    "--tie-kind",
+    help="With GRAPH db: read only ties of this kind (repeatable; default every kind).",
+)

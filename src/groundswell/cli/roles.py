@@ -9,8 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from groundswell.cli.graph_source import refuse_kinds_for_file
 from groundswell.cli.main import app
-from groundswell.cli.options import DIRECTED_OPTION, JSON_OPTION
+from groundswell.cli.options import DIRECTED_OPTION, JSON_OPTION, TIE_KIND_OPTION
 from groundswell.cli.output import console, print_json
 from groundswell.errors import InvalidInput
 
@@ -20,6 +21,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 if TYPE_CHECKING:
     from groundswell.network.graph import Graph
     from groundswell.roles import Activity, RoleAssignment, Rules
+    from groundswell.store.graph import TieKinds
 
 
 def parse_percentiles(values: list[str]) -> Rules:
@@ -38,17 +40,26 @@ def parse_percentiles(values: list[str]) -> Rules:
     return Rules().with_percentiles(**given)
 
 
-def load(graph_path: str, activity_path: str | None, directed: bool) -> tuple[Graph, Activity]:
-    """The graph and its activity: from the store for ``db``, else from the files."""
-    from groundswell.actions.roles import gather_store, read_activity_csv
+def load(
+    graph_path: str,
+    activity_path: str | None,
+    directed: bool,
+    tie_kinds: list[str] | None = None,
+) -> tuple[Graph, Activity, TieKinds | None]:
+    """The graph and its activity: from the store for ``db`` (ties of ``tie_kinds`` only,
+    with the statement of which; recruitment, events and pledges always whole), else from
+    the files."""
+    from groundswell.actions.roles import gather_store_kinds, read_activity_csv
     from groundswell.roles import Activity
 
+    refuse_kinds_for_file(graph_path, tie_kinds)
+    used = None
     if graph_path == "db":
         from groundswell.cli.database import build_app
 
         instance = build_app()
         try:
-            graph, activity = gather_store(instance)
+            graph, activity, used = gather_store_kinds(instance, tie_kinds)
         finally:
             instance.close()
     else:
@@ -65,7 +76,7 @@ def load(graph_path: str, activity_path: str | None, directed: bool) -> tuple[Gr
             err_console.print(
                 f"note: {activity_path}: columns not read: {', '.join(extra)}", markup=False
             )
-    return graph, activity
+    return graph, activity, used
 
 
 @app.command("roles")
@@ -88,6 +99,7 @@ def roles(
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed (Leiden, betweenness sample)."),
     directed: bool = DIRECTED_OPTION,
+    tie_kind: list[str] | None = TIE_KIND_OPTION,
     top: int = typer.Option(30, "--top", help="People shown in the table."),
     json_out: bool = JSON_OPTION,
 ) -> None:
@@ -105,12 +117,14 @@ def roles(
         raise InvalidInput(f"--samples must be at least 1, got {samples}")
     if not resolution > 0:
         raise InvalidInput(f"--resolution must be above 0, got {resolution}")
-    graph, act = load(graph_path, activity, directed)
+    graph, act, used = load(graph_path, activity, directed, tie_kind)
     started = time.perf_counter()
     evidence = gather_evidence(graph, act, seed=seed, samples=samples, resolution=resolution)
     result = assign_roles(graph, evidence, rules)
     indicators = movement_indicators(graph, act, evidence, period=period)
     doc = as_json(graph, result, indicators, time.perf_counter() - started)
+    if used is not None:  # GRAPH db: which kinds of tie the network was read from
+        doc["tie_kinds"] = used.as_json()
     if json_out:
         print_json(doc)
     else:
@@ -162,6 +176,8 @@ def _print(doc: dict[str, Any], top: int) -> None:
     console.print(
         f"{doc['n']:,} people, {doc['m']:,} ties, {doc['communities']:,} communities: {counts}"
     )
+    if doc.get("tie_kinds"):
+        console.print(doc["tie_kinds"]["statement"], markup=False)
     table = Table(title="People with a role", show_lines=False)
     for col in ("person", "roles", "why"):
         table.add_column(col, overflow="fold")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import typer
 
-from groundswell.cli.graph_source import load_graph
+from groundswell.cli.graph_source import load_graph_kinds
 from groundswell.cli.main import app
 from groundswell.cli.options import (
     DIRECTED_OPTION,
@@ -21,6 +21,7 @@ from groundswell.cli.options import (
     RECOVERY_OPTION,
     SEED_OPTION,
     THRESHOLD_OPTION,
+    TIE_KIND_OPTION,
 )
 from groundswell.cli.output import console, print_json
 from groundswell.errors import InputFileError, InvalidInput
@@ -87,6 +88,7 @@ def seeds(
     runs: int = typer.Option(1000, "--runs", help="Monte Carlo runs for the check."),
     baselines: bool = typer.Option(False, "--baselines", help="Also check simple choices."),
     directed: bool = DIRECTED_OPTION,
+    tie_kind: list[str] | None = TIE_KIND_OPTION,
     seed: int = SEED_OPTION,
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Dask scheduler address; default: this computer."
@@ -105,7 +107,7 @@ def seeds(
 
     if (target is None) == (k is None):
         raise InvalidInput("give exactly one of --target SHARE or --k COUNT")
-    graph = load_graph(graph_path, directed=directed)
+    graph, used = load_graph_kinds(graph_path, directed=directed, tie_kinds=tie_kind)
     spread_model = Model(
         cast("Kind", model),  # Model checks the kind and names the choices
         p=p,
@@ -131,6 +133,8 @@ def seeds(
         if executor is not None:
             executor.close()
     doc = report.as_json(graph.labels)
+    if used is not None:  # GRAPH db: which kinds of tie, read which way
+        doc["tie_kinds"] = used.as_json()
     if json_out:
         print_json(doc)
         return
@@ -224,6 +228,8 @@ def _print(doc: dict[str, Any]) -> None:
                 console.print(f"  proven by: {doc['lower_bound_method']}", markup=False)
     for note in doc["notes"]:
         console.print(f"  {note}", markup=False)
+    if doc.get("tie_kinds"):
+        console.print(f"  {doc['tie_kinds']['statement']}", markup=False)
     if doc.get("guarantee"):
         console.print(f"  guarantee: {doc['guarantee']}", markup=False)
     for name, row in doc.get("baselines", {}).items():

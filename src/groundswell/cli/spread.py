@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from groundswell.cli.graph_source import load_graph
+from groundswell.cli.graph_source import load_graph_kinds
 from groundswell.cli.main import app
 from groundswell.cli.options import (
     DIRECTED_OPTION,
@@ -21,6 +21,7 @@ from groundswell.cli.options import (
     RECOVERY_OPTION,
     SEED_OPTION,
     THRESHOLD_OPTION,
+    TIE_KIND_OPTION,
 )
 from groundswell.cli.output import console, print_json
 from groundswell.errors import InvalidInput
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from groundswell.network.graph import Graph
     from groundswell.spread import Model, SpreadResult
     from groundswell.spread.models import Kind
+    from groundswell.store.graph import TieKinds
 
 err_console = Console(stderr=True, highlight=False)
 
@@ -46,6 +48,7 @@ def choose_seeds(
     graph_path: str = "",
     activity: str | None = None,
     directed: bool = False,
+    tie_kinds: list[str] | None = None,
 ) -> np.ndarray:
     """Seed ids from exactly one of labels, a role, a random draw or the top degrees."""
     from groundswell.spread import random_seeds, seeds_from_labels, top_degree_seeds
@@ -57,7 +60,7 @@ def choose_seeds(
             "--random-seeds K or --top-degree K"
         )
     if role is not None:
-        return role_seeds(graph, role, graph_path, activity, directed, seed)
+        return role_seeds(graph, role, graph_path, activity, directed, seed, tie_kinds)
     if activity is not None:
         raise InvalidInput("--activity is only used with --role")
     if labels is not None:
@@ -69,15 +72,22 @@ def choose_seeds(
 
 
 def role_seeds(
-    graph: Graph, role: str, graph_path: str, activity: str | None, directed: bool, seed: int
+    graph: Graph,
+    role: str,
+    graph_path: str,
+    activity: str | None,
+    directed: bool,
+    seed: int,
+    tie_kinds: list[str] | None = None,
 ) -> np.ndarray:
-    """Everyone the roles engine finds in ``role`` (from the store's activity for ``db``)."""
+    """Everyone the roles engine finds in ``role`` (from the store's activity for ``db``),
+    on the same kinds of tie as the spread."""
     from groundswell.cli.roles import load
     from groundswell.roles import ROLE_NAMES, assign_roles, gather_evidence
 
     if role not in ROLE_NAMES:
         raise InvalidInput(f"--role {role!r}: use one of {', '.join(ROLE_NAMES)}")
-    role_graph, act = load(graph_path, activity, directed)
+    role_graph, act, _ = load(graph_path, activity, directed, tie_kinds)
     found = assign_roles(role_graph, gather_evidence(role_graph, act, seed=seed))
     holders = [str(x) for x in role_graph.labels[found.holds[role]].tolist()]
     known = [x for x in holders if x in set(map(str, graph.labels.tolist()))]
@@ -106,6 +116,7 @@ def spread(
     runs: int = typer.Option(1000, "--runs", help="Monte Carlo runs (the most, with --tolerance)."),
     seed: int = SEED_OPTION,
     directed: bool = DIRECTED_OPTION,
+    tie_kind: list[str] | None = TIE_KIND_OPTION,
     threshold: int | None = THRESHOLD_OPTION,
     fraction: float | None = FRACTION_OPTION,
     recovery: float | None = RECOVERY_OPTION,
@@ -136,16 +147,19 @@ def spread(
         never_adopt=never_adopt,
         max_steps=max_steps,
     )
-    graph = load_graph(graph_path, directed=directed, weighted=model == "lt")
-    seed_ids = choose_seeds(
-        graph, seeds, random_seeds, top_degree, seed, role, graph_path, activity, directed
+    graph, used = load_graph_kinds(
+        graph_path, directed=directed, weighted=model == "lt", tie_kinds=tie_kind
     )
+    seed_ids = choose_seeds(
+        graph, seeds, random_seeds, top_degree, seed, role, graph_path, activity, directed,
+        tie_kind,
+    )  # fmt: skip
     executor = executor_for(scheduler or load_settings())
     try:
         result = _run(graph, spread_model, seed_ids, runs, seed, tolerance, executor)
     finally:
         executor.close()
-    doc = as_json(graph, result)
+    doc = as_json(graph, result, used)
     if plot is not None:
         write_plot(plot, result, doc)
     if json_out:
@@ -190,10 +204,11 @@ def _run(
         )
 
 
-def as_json(graph: Graph, result: SpreadResult) -> dict[str, object]:
-    """The ``spread --json`` document (docs/reference/json.md) with the reach curve."""
+def as_json(graph: Graph, result: SpreadResult, used: TieKinds | None = None) -> dict[str, object]:
+    """The ``spread --json`` document (docs/reference/json.md) with the reach curve, and
+    for GRAPH db which kinds of tie it read (``tie_kinds``)."""
     doc = result.to_dict()
-    return {
+    out: dict[str, object] = {
         "n": graph.n,
         "m": graph.m,
         "runs": result.runs,
@@ -208,6 +223,9 @@ def as_json(graph: Graph, result: SpreadResult) -> dict[str, object]:
         "curve_lo": doc["curve_lo"],
         "curve_hi": doc["curve_hi"],
     }
+    if used is not None:
+        out["tie_kinds"] = used.as_json()
+    return out
 
 
 def _summary(doc: dict[str, Any]) -> str:
@@ -260,6 +278,8 @@ def _print_table(doc: dict[str, Any]) -> None:
         ("95% CI", "-" if lo is None else f"{lo:,.1f} - {hi:,.1f}"),
         ("steps", str(len(doc["curve_mean"]) - 1)),
     ]
+    if doc.get("tie_kinds"):
+        rows.append(("ties read", doc["tie_kinds"]["statement"]))
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)

@@ -11,18 +11,24 @@ people came to together, ...). ``kinds`` chooses which are read (default: all)
 and the report's notes say which kinds the graph holds and how many rows of
 each, e.g. ``tie kinds: attended_together (3), knows (1)``, so an analysis
 never mixes kinds of tie without saying so.
+
+``read_chosen_ties`` is what the commands, pages and API call: it checks the
+kinds asked for against the kinds present (a kind with no ties is refused,
+naming those there are) and returns a ``TieKinds``, the statement every
+answer carries of which kinds it used and how ties were read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import replace
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from groundswell.errors import InvalidInput
 from groundswell.network.build import LoadReport, from_arrays
 from groundswell.network.graph import Graph
 from groundswell.store.models.people import Person, Tie
@@ -82,3 +88,75 @@ def _read(
         weights=weights,
     )
     return graph, replace(report, notes=(*report.notes, f"tie kinds: {held or 'none'}"))
+
+
+@dataclass(frozen=True)
+class TieKinds:
+    """Which tie kinds an answer used (kind, tie rows), and whether ties were read one way."""
+
+    used: tuple[tuple[str, int], ...]
+    directed: bool
+
+    def statement(self) -> str:
+        """``tie kinds: health_talk (212); nominations read both ways``."""
+        held = ", ".join(f"{kind} ({n})" for kind, n in self.used) or "none"
+        how = "as nominated, one way" if self.directed else "nominations read both ways"
+        return f"tie kinds: {held}; {how}"
+
+    def as_json(self) -> dict[str, object]:
+        """The ``tie_kinds`` field of ``spread``, ``seeds`` and ``roles --json`` and the API."""
+        return {
+            "used": dict(self.used),
+            "directed": self.directed,
+            "statement": self.statement(),
+        }
+
+
+def tie_kind_counts(source: Any) -> dict[str, int]:
+    """Every tie kind in the store and its tie rows, by kind name."""
+    if not isinstance(source, Session):
+        with source.reading() as session:
+            return tie_kind_counts(session)
+    query = select(Tie.kind, func.count()).group_by(Tie.kind).order_by(Tie.kind)
+    return {str(kind): int(n) for kind, n in source.execute(query)}
+
+
+def check_tie_kinds(
+    asked: Sequence[str] | None, present: dict[str, int], *, label: str = "--tie-kind"
+) -> tuple[str, ...] | None:
+    """The distinct kinds asked for, sorted (None: all kinds), each one present in the store.
+
+    ``label`` names the option or field in the message (``--tie-kind``, ``tie_kind``).
+    """
+    chosen = sorted({kind.strip() for kind in asked or () if kind.strip()})
+    if not chosen:
+        return None
+    missing = [kind for kind in chosen if kind not in present]
+    if missing:
+        there = ", ".join(f"{kind} ({n})" for kind, n in present.items()) or "none yet"
+        raise InvalidInput(
+            f"{label} {missing[0]}: no ties of that kind are recorded; "
+            f"choose from the kinds there are: {there}"
+        )
+    return tuple(chosen)
+
+
+def read_chosen_ties(
+    source: Any,
+    kinds: Sequence[str] | None,
+    *,
+    directed: bool = False,
+    weighted: bool = True,
+    label: str = "--tie-kind",
+) -> tuple[Graph, LoadReport, TieKinds]:
+    """``read_store_graph`` of the kinds asked for (checked; None: all) and its statement."""
+    if not isinstance(source, Session):
+        with source.reading() as session:
+            return read_chosen_ties(
+                session, kinds, directed=directed, weighted=weighted, label=label
+            )
+    present = tie_kind_counts(source)
+    chosen = check_tie_kinds(kinds, present, label=label)
+    graph, report = _read(source, directed, weighted, chosen)
+    used = tuple((k, n) for k, n in present.items() if chosen is None or k in chosen)
+    return graph, report, TieKinds(used, directed)

@@ -21,6 +21,7 @@ from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
 from groundswell.web.ratelimit import heavy_page
 from groundswell.web.schemas import ErrorDetail
+from groundswell.web.tie_kind_choice import checked_kinds
 
 router = APIRouter(tags=["network"])
 
@@ -37,6 +38,14 @@ class SeedBaseline(BaseModel):
     name: str
     reach: float = Field(description="people reached, checked the same way as the choice")
     seeds: int
+
+
+class TieKindsUsed(BaseModel):
+    used: dict[str, int] = Field(description="each kind of tie read, and its tie rows")
+    directed: bool = Field(description="ties read one way, as nominated (else both ways)")
+    statement: str = Field(
+        description="in words, e.g. 'tie kinds: knows (12); nominations read both ways'"
+    )
 
 
 class SeedsAnswer(BaseModel):
@@ -72,6 +81,7 @@ class SeedsAnswer(BaseModel):
     pages: int
     hidden: int = Field(description="chosen people not shown: outside what you may see")
     notes: list[str]
+    tie_kinds: TieKindsUsed = Field(description="which kinds of tie the answer read, and how")
 
 
 @router.get(
@@ -94,9 +104,14 @@ def seeds(
     consented: Annotated[bool, Query(description="only people who agreed to contact")] = False,
     seed: Annotated[int, Query(ge=0, description="same seed, same answer")] = 0,
     page: Annotated[int, Query(ge=1)] = 1,
+    tie_kind: Annotated[
+        list[str] | None,
+        Query(description="read only ties of this kind (repeatable; default every kind)"),
+    ] = None,
 ) -> dict[str, Any]:
     """Give ``target`` (fewest people) or ``k`` (best k people), not both; with
-    neither, the fewest people reaching 90%."""
+    neither, the fewest people reaching 90%. ``tie_kind`` must name kinds of tie
+    the database holds."""
     from groundswell.spread import Model
 
     if target is not None and k is not None:
@@ -110,7 +125,8 @@ def seeds(
     if target is None and k is None:
         target = 0.9
     mode = "target" if target is not None else "k"
-    question = SeedsQuestion(Model(model, p=p), mode, target, k, consented, seed)
+    kinds = checked_kinds(gs, tie_kind, label="tie_kind")
+    question = SeedsQuestion(Model(model, p=p), mode, target, k, consented, seed, kinds)
     got = answer_seeds_question(gs, question, get_principal(request), page)
     return {
         **{key: got[key] for key in ("n", "seeds_count", "seed_share", "target", "reached")},
@@ -139,4 +155,5 @@ def seeds(
         "pages": got["pages"],
         "hidden": got["hidden"],
         "notes": got["how"],
+        "tie_kinds": got["tie_kinds"].as_json(),
     }

@@ -38,6 +38,7 @@ from groundswell.web.forms import QueryForm, model_choices
 from groundswell.web.heavy import answer, data_version, job_key
 from groundswell.web.ratelimit import heavy_page
 from groundswell.web.templating import render as render_page
+from groundswell.web.tie_kind_choice import chosen_kinds, kinds_context, query_pairs
 
 if TYPE_CHECKING:
     from groundswell.spread.models import Kind
@@ -57,8 +58,9 @@ class SeedsForm(QueryForm):
     }  # fmt: skip
 
 
-def question(form: SeedsForm) -> SeedsQuestion:
-    """The form as a question for ``actions.seeds`` (``InvalidInput`` naming the field)."""
+def question(form: SeedsForm, tie_kinds: tuple[str, ...] | None = None) -> SeedsQuestion:
+    """The form as a question for ``actions.seeds`` (``InvalidInput`` naming the field),
+    on ties of ``tie_kinds`` (None: every kind)."""
     from groundswell.spread import Model
 
     kind = form.values["model"]
@@ -76,7 +78,7 @@ def question(form: SeedsForm) -> SeedsQuestion:
     else:
         k = form.number("k", int, label="How many people", required=True)  # range: the action
     consented = form.values["consented"] == "yes"
-    return SeedsQuestion(model, mode, target, k, consented, seed)
+    return SeedsQuestion(model, mode, target, k, consented, seed, tie_kinds)
 
 
 WIDTH, HEIGHT = 640, 320
@@ -187,16 +189,18 @@ def network_seeds(request: Request, gs: GsApp) -> Response:
         "models": MODELS,
         "baseline_names": BASELINE_NAMES,
         "max_k": MAX_K,
+        **kinds_context(gs, request.query_params),
     }
     status = 200
     if "model" in request.query_params:
         try:
-            asked = question(form)
+            kinds = chosen_kinds(gs, request.query_params)
+            asked = question(form, kinds)
             page = form.number("page", int, label="Page") or 1
             principal = get_principal(request)
             # Off the request path when it takes over a second (web.heavy); one
             # computation per question, viewer and state of the people, ties and consent.
-            key = job_key(request, data_version(gs, Person, Tie, ConsentEvent))
+            key = job_key(request, data_version(gs, Person, Tie, ConsentEvent), kinds)
             done = answer(
                 request, key, lambda: answer_seeds_question(gs, asked, principal, page),
                 ttl=300.0, title="Finding the fewest people",
@@ -210,7 +214,8 @@ def network_seeds(request: Request, gs: GsApp) -> Response:
             result["svg"] = coverage_svg(curve, result["n"], asked.target or RULE_REACH, bound)
             result["rows"] = coverage_rows(curve, result["n"])
             context["result"] = result
-            context["query"] = {k: v for k, v in form.values.items() if k != "page"}
+            values = {k: v for k, v in form.values.items() if k != "page"}
+            context["query"] = query_pairs(values, context["tie_kinds_chosen"])
         except InvalidInput as exc:
             context["error"] = exc.message
             status = 422
@@ -222,7 +227,8 @@ def network_seeds_csv(request: Request, gs: GsApp) -> Response:
     """ "Who to ask": the chosen people the asker may see, most useful first."""
     form = SeedsForm.from_query(request.query_params)
     try:
-        text, _hidden = who_to_ask_csv(gs, question(form), get_principal(request))
+        asked = question(form, chosen_kinds(gs, request.query_params))
+        text, _hidden = who_to_ask_csv(gs, asked, get_principal(request))
     except InvalidInput as exc:
         return Response(exc.message + "\n", status_code=422, media_type="text/plain")
     return Response(

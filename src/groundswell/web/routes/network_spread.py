@@ -21,6 +21,7 @@ from groundswell.web.deps import GsApp
 from groundswell.web.forms import QueryForm, model_choices
 from groundswell.web.heavy import answer, data_version, job_key
 from groundswell.web.templating import render
+from groundswell.web.tie_kind_choice import chosen_kinds, kinds_context
 
 if TYPE_CHECKING:  # imported where used: the spread engine loads numba
     from groundswell.spread import Model
@@ -82,19 +83,24 @@ def _seeds(form: SpreadForm, graph: Any, seed: int) -> np.ndarray:
     return top_degree_seeds(graph, k)
 
 
-def simulate_form(gs: Any, form: SpreadForm) -> dict[str, Any]:
-    """Run the form's simulation on the store's people and ties; the page's numbers."""
+def simulate_form(
+    gs: Any, form: SpreadForm, tie_kinds: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """Run the form's simulation on the store's people and ties (of ``tie_kinds``; None:
+    every kind); the page's numbers, with the statement of which ties were read."""
     from groundswell.compute import executor_for
     from groundswell.spread import simulate
     from groundswell.spread.chart import curve_rows, curve_svg
-    from groundswell.store.graph import read_store_graph
+    from groundswell.store.graph import read_chosen_ties
 
     model = _model(form)
     runs = form.number("runs", int, label="Runs") or 1000
     if not 1 <= runs <= MAX_RUNS:
         raise InvalidInput(f"Runs: choose between 1 and {MAX_RUNS:,}")
     seed = form.number("seed", int, label="Random seed") or 0
-    graph = read_store_graph(gs, weighted=model.kind == "lt")[0]
+    graph, _, used = read_chosen_ties(
+        gs, tie_kinds, weighted=model.kind == "lt", label="Kind of tie"
+    )
     if graph.n == 0:
         raise InvalidInput("there are no people in the database yet; import people and ties")
     seeds = _seeds(form, graph, seed)
@@ -123,6 +129,7 @@ def simulate_form(gs: Any, form: SpreadForm) -> dict[str, Any]:
         "svg": curve_svg(result, title=f"Adoption curve: {model.describe()}"),
         "rows": curve_rows(result),
         "people": people,
+        "tie_kinds_used": used,
     }
 
 
@@ -130,13 +137,17 @@ def simulate_form(gs: Any, form: SpreadForm) -> dict[str, Any]:
 @router.api_route("/network/spread", methods=["GET", "HEAD"])
 def network_spread(request: Request, gs: GsApp) -> Response:
     form = SpreadForm.from_query(request.query_params)
-    context: dict[str, Any] = {"form": form.values, "models": MODELS, "max_runs": MAX_RUNS}
+    context: dict[str, Any] = {
+        "form": form.values, "models": MODELS, "max_runs": MAX_RUNS,
+        **kinds_context(gs, request.query_params),
+    }  # fmt: skip
     status = 200
     if "model" in request.query_params:
         try:
-            key = job_key(request, data_version(gs, Person, Tie))
+            kinds = chosen_kinds(gs, request.query_params)
+            key = job_key(request, data_version(gs, Person, Tie), kinds)
             title = "Working out how far it spreads"
-            done = answer(request, key, lambda: simulate_form(gs, form), title=title)
+            done = answer(request, key, lambda: simulate_form(gs, form, kinds), title=title)
             if isinstance(done, Response):
                 return done
             context.update(done)

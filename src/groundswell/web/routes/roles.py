@@ -28,11 +28,13 @@ from groundswell.actions.roles_report import (
     roles_report,
     visible_mask,
 )
+from groundswell.errors import InvalidInput
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
 from groundswell.web.heavy import answer, shared_key
 from groundswell.web.routes.roles_svg import COLOURS, HIDDEN, NO_ROLE, line_svg, network_svg
 from groundswell.web.templating import render
+from groundswell.web.tie_kind_choice import chosen_kinds, kinds_context
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -125,19 +127,28 @@ def _page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
-def roles_question(gs: GsApp) -> tuple[Any, ...]:
+def roles_question(gs: GsApp, kinds: tuple[str, ...] | None = None) -> tuple[Any, ...]:
+    """What the shared roles job answers: the database, its data and the kinds of tie."""
     with gs.reading() as session:
-        return (gs.settings.resolved_database_url, data_fingerprint(session))
+        return (gs.settings.resolved_database_url, data_fingerprint(session), kinds)
 
 
 # No heavy_page() cap: the answer is a shared job, bounded by web.heavy's queue.
 @router.api_route("/roles", methods=["GET", "HEAD"])
 def roles_page(request: Request, gs: GsApp) -> Response:
     # Off the request path when it takes over a second (web.heavy): one computation
-    # for every viewer while the data stays the same; each page picks what its viewer sees.
+    # for every viewer while the data and kinds of tie stay the same; each page picks
+    # what its viewer sees.
+    try:
+        kinds = chosen_kinds(gs, request.query_params)
+    except InvalidInput as exc:
+        return render(
+            request, "roles.html", 422, current_path="/network", error=exc.message,
+            **kinds_context(gs, request.query_params),
+        )  # fmt: skip
     c = answer(
-        request, shared_key("roles", roles_question(gs)), lambda: roles_report(gs),
-        title="Working out who leads",
+        request, shared_key("roles", roles_question(gs, kinds)),
+        lambda: roles_report(gs, kinds), title="Working out who leads",
     )  # fmt: skip
     if isinstance(c, Response):
         return c
@@ -147,6 +158,7 @@ def roles_page(request: Request, gs: GsApp) -> Response:
     context: dict[str, Any] = {
         "current_path": "/network", "c": c, "role": role, "roles": ROLE_TITLES,
         "signed_in": principal is not None, "empty": c.result is None,
+        **kinds_context(gs, request.query_params),
     }  # fmt: skip
     if c.result is not None:
         mask = visible_mask(gs, c, principal)
