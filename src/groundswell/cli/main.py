@@ -69,6 +69,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "roles",
         "Find lone wolves, mobilisers, organisers and connectors; report movement indicators.",
     ),
+    "network": ("network", "The network picture's data for Gephi or Kumu: export GraphML or GEXF."),
     "conversations": (
         "conversations",
         "Opinion groups, representative statements and consensus from votes.",

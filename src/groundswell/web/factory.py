@@ -36,6 +36,7 @@ from groundswell.web.routes import (
     initiatives,
     measures,
     memberships,
+    network_picture,
     network_seeds,
     network_spread,
     notifications,
@@ -92,6 +93,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(initiatives.router)
     web.include_router(events_door.router)  # /events/new before /events/{slug}
     web.include_router(events.router)
+    web.include_router(network_picture.router)
     web.include_router(network_spread.router)
     web.include_router(network_seeds.router)
     web.include_router(roles.router)

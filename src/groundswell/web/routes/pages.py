@@ -50,11 +50,6 @@ def conversations(request: Request, session: ReadSession) -> HTMLResponse:
     )
 
 
-@page("/network")
-def network(request: Request, session: ReadSession) -> HTMLResponse:
-    return render(request, "network.html", network=queries.network(session))
-
-
 @page("/stories")
 def stories(request: Request, session: ReadSession) -> HTMLResponse:
     return render(request, "stories.html", stories=queries.stories(session))

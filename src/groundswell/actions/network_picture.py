@@ -1,0 +1,166 @@
+"""The network picture of the movement in the store: communities, layout, roles and seeds.
+
+The use case behind ``/network``. Reading 20,000 people, finding their
+communities and laying them out takes seconds, so each process keeps the
+result for the data it was computed from, keyed like the roles report
+(``actions.roles_report``): this process's versions of the tables read
+(``actions.data_version``, bumped by every write) and a cheap fingerprint
+read in the same session, for writes by other processes. An opened
+community is laid out on first request and kept with the rest.
+
+Roles come from the roles report (the Leadership page's, on every kind of
+tie: a role is about all a person does), seeds from the 3% page's default
+question (independent cascade, p = 0.1, 90% of everyone) on the ties drawn.
+What each viewer may see is decided per viewing in ``actions.network_view``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from groundswell.actions import Database, data_version
+from groundswell.actions.snapshot import reading_snapshot
+from groundswell.errors import InvalidInput, NotFound
+from groundswell.network.graph import Graph
+from groundswell.network.picture import OTHER, Picture, communities, draw, merged
+from groundswell.store.graph import read_store_graph
+from groundswell.store.models import Person, Tie
+
+READ_TABLES = ("people", "ties")
+MAX_CACHED = 8  # (database, kinds of tie) pictures one process keeps
+SEED = 0  # the picture's seed: the same data always gives the same picture
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkPicture:
+    """Everything about the picture that is the same for every viewer."""
+
+    key: tuple[Any, ...]
+    tie_kinds: tuple[str, ...] | None
+    graph: Graph
+    pids: np.ndarray  # database ids, in graph order
+    refs: list[str]
+    community: np.ndarray  # Leiden communities, largest first
+    resolution: float
+    overview: Picture
+    roles: list[str | None]  # each person's strongest role (None: no role)
+    seconds: float
+    _opened: dict[int, Picture] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def groups(self) -> np.ndarray:
+        """Communities as drawn: those under 10 people merged as ``OTHER``."""
+        return merged(self.community)
+
+    def opened(self, community: int) -> Picture:
+        """Community ``community`` laid out person by person (kept once computed)."""
+        with self._lock:
+            found = self._opened.get(community)
+            if found is None:
+                if community != OTHER and not 0 <= community <= int(self.groups.max(initial=-1)):
+                    raise NotFound(f"there is no community {community} in this picture")
+                try:
+                    found = draw(self.graph, self.community, seed=SEED, expand=community)
+                except ValueError:
+                    raise NotFound(f"community {community} has nobody in it to show") from None
+                self._opened[community] = found
+            return found
+
+
+_CACHE: dict[tuple[str, tuple[str, ...] | None], NetworkPicture] = {}
+_LOCK = threading.Lock()
+
+
+def fingerprint(session: Session) -> tuple[Any, ...]:
+    """What the picture is drawn from, cheaply: it changes whenever that data may have."""
+    parts: list[Any] = list(data_version.current(READ_TABLES))
+    for query in (
+        select(func.count(), func.max(Person.id)),
+        select(func.count(), func.max(Tie.id), func.sum(Tie.weight)),
+    ):
+        parts.extend(session.execute(query).one())
+    return tuple(parts)
+
+
+def check_kinds(session: Session, kinds: Sequence[str] | None) -> None:
+    """``InvalidInput`` naming any kind of tie asked for that the store has no ties of."""
+    if not kinds:
+        return
+    present = set(session.scalars(select(Tie.kind).distinct()))
+    unknown = sorted(set(kinds) - present)
+    if unknown:
+        raise InvalidInput(
+            f"Kind of tie: there are no ties of kind {', '.join(unknown)}; choose from "
+            + (", ".join(sorted(present)) or "none yet (import ties first)")
+        )
+
+
+def network_picture(db: Database, tie_kinds: Sequence[str] | None = None) -> NetworkPicture:
+    """The picture for the data as it is now, on ties of ``tie_kinds`` (None: every kind)."""
+    kinds = tuple(sorted(set(tie_kinds))) if tie_kinds else None
+    with _LOCK:  # one computation at a time; the next request finds it cached
+        with reading_snapshot(db) as session:
+            check_kinds(session, kinds)
+            url = session.get_bind().engine.url.render_as_string(hide_password=False)
+            key = (url, fingerprint(session))
+            hit = _CACHE.get((url, kinds))
+            if hit is None or hit.key != key:
+                _CACHE.pop((url, kinds), None)
+                while len(_CACHE) >= MAX_CACHED:  # oldest first (dicts keep order)
+                    _CACHE.pop(next(iter(_CACHE)))
+                hit = _CACHE[(url, kinds)] = _compute(db, session, key, kinds)
+        return hit
+
+
+def _compute(
+    db: Database, session: Session, key: tuple[Any, ...], kinds: tuple[str, ...] | None
+) -> NetworkPicture:
+    from groundswell.actions.roles_report import primary_role, roles_report
+
+    started = time.perf_counter()
+    graph = read_store_graph(session, kinds=kinds)[0]
+    pids = np.array(session.scalars(select(Person.id).order_by(Person.id)).all(), np.int64)
+    refs = [str(label) for label in graph.labels.tolist()]
+    community, resolution = communities(graph, SEED)
+    overview = draw(graph, community, seed=SEED)
+    roles: list[str | None] = [None] * graph.n
+    if graph.n:
+        report = roles_report(db)
+        if report.result is not None:
+            where = {int(pid): i for i, pid in enumerate(report.pids.tolist())}
+            for i, pid in enumerate(pids.tolist()):
+                j = where.get(int(pid))
+                roles[i] = None if j is None else primary_role(report.result, j)
+    return NetworkPicture(
+        key=key, tie_kinds=kinds, graph=graph, pids=pids, refs=refs, community=community,
+        resolution=resolution, overview=overview, roles=roles,
+        seconds=time.perf_counter() - started,
+    )  # fmt: skip
+
+
+def default_seeds(db: Database, tie_kinds: Sequence[str] | None = None) -> np.ndarray:
+    """Who the 3% page's default question chooses on these ties, as a mask in graph order:
+    independent cascade with p = 0.1, the fewest people reaching 90% of everyone."""
+    from groundswell.actions.seeds import _ONE_AT_A_TIME, SeedsQuestion, _choose
+    from groundswell.seeds import Constraints
+    from groundswell.spread import Model
+
+    kinds = tuple(sorted(set(tie_kinds))) if tie_kinds else None
+    graph = read_store_graph(db, kinds=kinds)[0]
+    if graph.n == 0:
+        raise InvalidInput("there are no people in the database yet; import people and ties")
+    question = SeedsQuestion(Model("ic", p=0.1), "target", 0.9, None, False, 0)
+    with _ONE_AT_A_TIME:
+        selection = _choose(graph, question, Constraints())[0]
+    mask = np.zeros(graph.n, bool)
+    mask[np.asarray(selection.seeds, np.int64)] = True
+    return mask
