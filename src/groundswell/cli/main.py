@@ -87,6 +87,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Challenges such as a mile a day: create, log days, import CSV or GPX, report.",
     ),
     "stories": ("stories", "Story bank: personal-data check, moderation and training packs."),
+    "listening": (
+        "listening",
+        "Listening events: set one up, its tables and hosts, harvest notes, imported comments.",
+    ),
     "events": (
         "events",
         "Events: create one, list them, import a sign-in sheet, rebuild attendance ties.",
