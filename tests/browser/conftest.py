@@ -136,8 +136,13 @@ def base_url(web_app: Any) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # One browser a module, not a session: Playwright's sync API marks its event loop
+    # as running in this thread for as long as it lives, and the async web tests'
+    # runner (anyio) refuses to start or close beside it. A module's tests run
+    # together on one xdist worker (--dist loadfile), so each module starts and
+    # stops its own browser and leaves the thread clean for the next module.
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
