@@ -260,6 +260,11 @@ def may_organise(listening: ListeningEvent, principal: Principal | None) -> bool
     return scopes_for(principal, Action.VIEW_PEOPLE).covers(Subject(town=listening.town))
 
 
+def may_organise_in(principal: Principal | None, town: str | None) -> bool:
+    """Whether ``principal`` would organise an event held in ``town`` (none: ``*`` grants only)."""
+    return may_organise(ListeningEvent(town=town or None), principal)
+
+
 def may_create(principal: Principal | None) -> bool:
     """Organisers and admins, of any scope, set up listening events."""
     return principal is not None and not scopes_for(principal, Action.VIEW_PEOPLE).nothing

@@ -34,6 +34,8 @@ from groundswell.web.routes import (
     events_door,
     health,
     initiatives,
+    listening,
+    listening_notes,
     measures,
     memberships,
     network_picture,
@@ -93,6 +95,8 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(initiatives.router)
     web.include_router(events_door.router)  # /events/new before /events/{slug}
     web.include_router(events.router)
+    web.include_router(listening_notes.router)
+    web.include_router(listening.router)
     web.include_router(network_picture.router)
     web.include_router(network_spread.router)
     web.include_router(network_seeds.router)
