@@ -155,6 +155,13 @@ class Settings(BaseSettings):
         "waits double from a minute between tries.",
     )  # fmt: skip
 
+    swemwbs_wording: Path | None = Field(
+        default=None,
+        description="The SWEMWBS item wording your organisation holds under its Warwick "
+        "licence: a TOML or JSON file with preamble, items (7), answers (5) and copyright "
+        "(see the wellbeing guide). Unset or unreadable: the survey asks ONS4 only.",
+    )
+
     @field_validator("org_logo")
     @classmethod
     def _check_logo(cls, value: Path | None) -> Path | None:

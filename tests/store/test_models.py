@@ -90,6 +90,7 @@ from groundswell.store.models import (
     User,
     UserSession,
     Vote,
+    WellbeingLink,
 )
 
 CEST = timezone(timedelta(hours=2))
@@ -236,6 +237,9 @@ def build_world(session: Session) -> list[Base]:
                      created_by="admin@example.org",
                      expires_at=datetime(2024, 9, 5, tzinfo=UTC),
                      used_at=datetime(2024, 9, 4, 12, tzinfo=UTC)),
+        WellbeingLink(person_id=bob.id, token_hash="4" * 64, campaign_id=campaign.id,
+                      expires_at=datetime(2024, 10, 1, tzinfo=UTC),
+                      used_at=datetime(2024, 9, 8, 18, tzinfo=UTC)),
     ]  # fmt: skip
     session.add_all(story_bank[1:])
     listening = ListeningEvent(

@@ -24,6 +24,7 @@ account_tokens      deleted: invitations linking to them, and every emailed link
 events.led_by_id    set to NULL: the event happened and others attended it
 event_hosts         deleted
 rsvps               deleted (with the email, phone and access needs given)
+wellbeing_links     deleted: their personal links to the wellbeing survey
 attendances.        set to NULL: the person they brought still came
  brought_by_id
 participants        anonymised (person_id and key_hash NULL): their votes stay with an
@@ -105,6 +106,7 @@ ERASURE: dict[str, Policy] = {
     "events.led_by_id": "detach",
     "event_hosts.person_id": "delete",
     "rsvps.person_id": "delete",
+    "wellbeing_links.person_id": "delete",  # a link to answer as them goes with them
     "attendances.brought_by_id": "detach",
     "participants.person_id": "detach",
 }

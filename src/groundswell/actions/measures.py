@@ -108,25 +108,42 @@ def do_record_survey(
         pid = session.scalar(select(Person.id).where(Person.ref == person))
         if pid is None:
             raise NotFound(f"'{person}' is not a person in the database; check the id")
-        existing = session.scalar(
-            select(SurveyResponse).where(
-                SurveyResponse.person_id == pid,
-                SurveyResponse.instrument == Instrument(instrument),
-                SurveyResponse.answered_on == answered_on,
-            )
-        )
-        if existing is not None and not update:
-            raise Conflict(
-                f"'{person}' already has {instrument} answers for {answered_on}; "
-                "use update to replace them"
-            )
-        row = existing or SurveyResponse(
-            person_id=pid, instrument=Instrument(instrument), answered_on=answered_on
-        )
-        row.answers, row.mode, row.consent_at = values, CollectionMode(mode), utcnow()
-        session.add(row)
+        created = store_answers(session, pid, person, instrument, answered_on, values, mode,
+                                update=update)  # fmt: skip
     scored = ins.score(instrument, values).to_dict()
-    return RecordedSurvey(person, instrument, answered_on, mode, scored, existing is None)
+    return RecordedSurvey(person, instrument, answered_on, mode, scored, created)
+
+
+def store_answers(
+    session: Session,
+    pid: int,
+    person: str,
+    instrument: str,
+    answered_on: date,
+    values: list[int],
+    mode: str,
+    *,
+    update: bool,
+) -> bool:
+    """Write checked answers, consented now, in the caller's transaction; True if new."""
+    existing = session.scalar(
+        select(SurveyResponse).where(
+            SurveyResponse.person_id == pid,
+            SurveyResponse.instrument == Instrument(instrument),
+            SurveyResponse.answered_on == answered_on,
+        )
+    )
+    if existing is not None and not update:
+        raise Conflict(
+            f"'{person}' already has {instrument} answers for {answered_on}; "
+            "use update to replace them"
+        )
+    row = existing or SurveyResponse(
+        person_id=pid, instrument=Instrument(instrument), answered_on=answered_on
+    )
+    row.answers, row.mode, row.consent_at = values, CollectionMode(mode), utcnow()
+    session.add(row)
+    return existing is None
 
 
 def do_import_surveys(

@@ -74,6 +74,7 @@ from groundswell.store.models.story_bank import (
     TrainingPack,
 )
 from groundswell.store.models.themes import Theme, ThemeItem, ThemeRun, ThemeStatus
+from groundswell.store.models.wellbeing_links import WellbeingLink
 
 __all__ = [
     "AccountToken",
@@ -153,5 +154,6 @@ __all__ = [
     "User",
     "UserSession",
     "Vote",
+    "WellbeingLink",
     "utcnow",
 ]
