@@ -113,3 +113,11 @@ class DatabaseError(GroundswellError):
 
 class ExpiredLink(NotFound):
     """An emailed link (sign-up, invitation, password reset) that is unknown, used or expired."""
+
+
+class LinkAlreadyUsed(Conflict):
+    """A personal link that answers once (a relationship survey) has been used."""
+
+
+class ConsentRequired(PermissionDenied):
+    """Something that needs the person's consent first (answering a survey)."""

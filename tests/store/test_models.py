@@ -92,6 +92,15 @@ from groundswell.store.models import (
     Vote,
     WellbeingLink,
 )
+from groundswell.store.models.surveys import (
+    NominationStatus,
+    RelationshipSurvey,
+    SurveyLink,
+    SurveyNomination,
+    SurveyQuestion,
+    SurveyStatus,
+)
+
 
 CEST = timezone(timedelta(hours=2))
 DETAIL = {"rows": 3, "nested": {"towns": ["Lancaster", "Kendal"], "share": 0.25}, "ok": True}
@@ -280,7 +289,29 @@ def build_world(session: Session) -> list[Base]:
         ThemeItem(run_id=run.id, theme_id=None, source="comments", source_id=heard[4].id),
     ]  # fmt: skip
     session.add_all(themed[3:])
-    return objects + story_bank + heard + themed
+    survey = RelationshipSurvey(slug="talk", title="Who we talk to", intro="Ten minutes.",
+                                both_ways=True, audience_town="Lancaster", audience_team="Reds",
+                                status=SurveyStatus.CLOSED)  # fmt: skip
+    session.add(survey)
+    session.flush()
+    question = SurveyQuestion(survey_id=survey.id, position=1, text="Who do you talk to?",
+                              tie_kind="health_talk", max_answers=5)  # fmt: skip
+    session.add(question)
+    session.flush()
+    surveyed: list[Base] = [
+        survey, question,
+        SurveyLink(survey_id=survey.id, person_id=ann.id, token_hash="5" * 64,
+                   answered_at=datetime(2024, 9, 9, tzinfo=UTC),
+                   consent_at=datetime(2024, 9, 9, tzinfo=UTC)),
+        SurveyNomination(survey_id=survey.id, question_id=question.id, respondent_id=ann.id,
+                         nominee_id=bob.id, status=NominationStatus.MATCHED),
+        SurveyNomination(survey_id=survey.id, question_id=question.id, respondent_id=ann.id,
+                         nominee_text="Jon Smyth", status=NominationStatus.DISMISSED),
+        ConsentEvent(person_id=ann.id, purpose=ConsentPurpose.NETWORK_SURVEY, granted=True,
+                     at=datetime(2024, 9, 9, tzinfo=UTC), source="web", actor="survey-link:1"),
+    ]  # fmt: skip
+    session.add_all(surveyed[2:])
+    return objects + story_bank + heard + themed + surveyed
 
 
 def columns(obj: Base) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
+from groundswell.actions.survey_withdrawal import forget_survey_answers
 from groundswell.errors import InvalidInput, NotFound
 from groundswell.store.models import ConsentEvent, ConsentPurpose, Person, utcnow
 
@@ -68,27 +69,47 @@ def do_record_consent(
         )
     if note is not None and len(note) > 280:
         raise InvalidInput("the note is longer than 280 characters; shorten it")
-    when = at or utcnow()
     with app.transaction() as session:
         person = find_person(session, ref)
-        session.add(
-            ConsentEvent(
-                person_id=person.id,
-                purpose=ConsentPurpose(purpose),
-                granted=granted,
-                at=when,
-                source=source[:32],
-                actor=actor[:80],
-                note=note,
-            )
+        return record_consent_event(
+            session, person, ConsentPurpose(purpose), granted,
+            actor=actor, source=source, note=note, at=at,
+        )  # fmt: skip
+
+
+def record_consent_event(
+    session: Session,
+    person: Person,
+    purpose: ConsentPurpose,
+    granted: bool,
+    *,
+    actor: str,
+    source: str,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> ConsentState:
+    """``do_record_consent`` inside a transaction an action already holds."""
+    session.add(
+        ConsentEvent(
+            person_id=person.id,
+            purpose=purpose,
+            granted=granted,
+            at=at or utcnow(),
+            source=source[:32],
+            actor=actor[:80],
+            note=note,
         )
-        session.flush()
-        state = _state(session, person)
-        # The flags mirror the registry: contact and analytics have columns on people.
-        for name in ("contact", "analytics"):
-            if name in state.current:
-                setattr(person, f"consent_{name}", state.current[name])
-                setattr(person, f"consent_{name}_at", _parse(state.since[name]))
+    )
+    session.flush()
+    if purpose is ConsentPurpose.NETWORK_SURVEY and not granted:
+        # Withdrawn: the names they gave, and the ties those wrote, go (GDPR Art. 7(3), 17).
+        forget_survey_answers(session, person.id)
+    state = _state(session, person)
+    # The flags mirror the registry: contact and analytics have columns on people.
+    for name in ("contact", "analytics"):
+        if name in state.current:
+            setattr(person, f"consent_{name}", state.current[name])
+            setattr(person, f"consent_{name}_at", _parse(state.since[name]))
     return state
 
 

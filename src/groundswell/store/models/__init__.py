@@ -73,6 +73,14 @@ from groundswell.store.models.story_bank import (
     StoryTag,
     TrainingPack,
 )
+from groundswell.store.models.surveys import (
+    NominationStatus,
+    RelationshipSurvey,
+    SurveyLink,
+    SurveyNomination,
+    SurveyQuestion,
+    SurveyStatus,
+)
 from groundswell.store.models.themes import Theme, ThemeItem, ThemeRun, ThemeStatus
 from groundswell.store.models.wellbeing_links import WellbeingLink
 
@@ -111,6 +119,7 @@ __all__ = [
     "MemberRole",
     "Membership",
     "Moderation",
+    "NominationStatus",
     "NoteSource",
     "NoteStatus",
     "NotificationOptOut",
@@ -125,6 +134,7 @@ __all__ = [
     "PledgeStatus",
     "PowerMode",
     "Recruitment",
+    "RelationshipSurvey",
     "Role",
     "RoleGrant",
     "Rsvp",
@@ -142,7 +152,11 @@ __all__ = [
     "StoryReview",
     "StoryStatus",
     "StoryTag",
+    "SurveyLink",
+    "SurveyNomination",
+    "SurveyQuestion",
     "SurveyResponse",
+    "SurveyStatus",
     "Theme",
     "ThemeItem",
     "ThemeRun",

@@ -16,6 +16,7 @@ class ConsentPurpose(enum.StrEnum):
     ANALYTICS = "analytics"  # may be counted in network and outcome analysis
     STORIES = "stories"  # stories may be used as the story's consent level says
     RESEARCH = "research"  # may be included in research exports
+    NETWORK_SURVEY = "network_survey"  # names given in a relationship survey are kept as ties
 
 
 class ConsentEvent(Base):

@@ -1,0 +1,322 @@
+"""Relationship surveys: who people talk to, asked through personal one-time links.
+
+A name-generator survey (the method of organisational network analysis:
+Borgatti, Everett & Johnson, *Analyzing Social Networks*, 2nd ed., Sage
+2018, ch. 4 "Research design" on name generators) asks each person in its
+audience questions such as "Who do you talk to about your health?". Each
+question writes ties of its own kind (``health_talk``) from the person who
+answered to each person they name, so ``seeds db --tie-kind health_talk``
+answers the 3% question on those ties alone.
+
+Honest about who did not answer: ties come only from people who answered;
+nobody is recorded as naming anyone on someone else's behalf. A survey's
+``both_ways`` flag says whether its nominations may be read as ties both ways
+(a common repair for non-response, which then says so on every result).
+
+Each person answers through their own link without an account, consent first
+(recorded in the consent registry as ``network_survey``); the link answers
+once. A name typed that matches exactly one person writes a tie at once;
+otherwise it waits for an organiser (``actions.survey_names``) and writes
+no tie until matched. This module re-exports those actions, the overview and
+the import, so pages and commands import from one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from groundswell.actions import Database
+from groundswell.actions.audit import record_access
+from groundswell.actions.privacy import record_consent_event
+from groundswell.actions.survey_common import (
+    ALREADY,
+    BOTH_WAYS_NOTE,
+    LINK_ACTOR,
+    REF_PREFIX,
+    AnswerReceipt,
+    IssuedLink,
+    LinkView,
+    PendingName,
+    QuestionSpec,
+    QuestionView,
+    RosterEntry,
+    Suggestion,
+    SurveySummary,
+    check_slug,
+    check_tie_kind,
+    check_usable,
+    clean_name,
+    in_audience,
+    questions_of,
+    require_link,
+    unique_by_name,
+    write_tie,
+)
+from groundswell.actions.survey_import import ImportSummary, import_answers
+from groundswell.actions.survey_links import do_issue_links, open_link, roster_search
+from groundswell.actions.survey_names import do_add_person, do_dismiss, do_match, pending_names
+from groundswell.actions.survey_overview import (
+    RateRow,
+    SurveyOverview,
+    list_surveys,
+    survey_overview,
+)
+from groundswell.errors import Conflict, ConsentRequired, InvalidInput, LinkAlreadyUsed
+from groundswell.measures.suppression import count_cell
+from groundswell.store.models import (
+    ConsentPurpose,
+    NominationStatus,
+    Person,
+    RelationshipSurvey,
+    SurveyLink,
+    SurveyNomination,
+    SurveyQuestion,
+    SurveyStatus,
+    utcnow,
+)
+
+__all__ = [
+    "BOTH_WAYS_NOTE",
+    "AnswerReceipt",
+    "ImportSummary",
+    "IssuedLink",
+    "LinkView",
+    "PendingName",
+    "QuestionSpec",
+    "QuestionView",
+    "RateRow",
+    "RosterEntry",
+    "Suggestion",
+    "SurveyOverview",
+    "SurveySummary",
+    "do_add_person",
+    "do_answer",
+    "do_create_survey",
+    "do_dismiss",
+    "do_issue_links",
+    "do_match",
+    "do_record_consent",
+    "import_answers",
+    "list_surveys",
+    "open_link",
+    "pending_names",
+    "roster_search",
+    "survey_overview",
+]
+
+MAX_QUESTIONS = 10
+
+
+def do_create_survey(
+    app: Database,
+    *,
+    slug: str,
+    title: str,
+    questions: Sequence[QuestionSpec],
+    intro: str = "",
+    audience_town: str | None = None,
+    audience_team: str | None = None,
+    both_ways: bool = False,
+    actor: str,
+) -> SurveySummary:
+    """Create an open survey with its questions, each writing ties of its own kind."""
+    slug = check_slug(slug)
+    title = (title or "").strip()
+    if not title or len(title) > 160:
+        raise InvalidInput("title: give the survey a title of 1 to 160 characters")
+    if len(intro or "") > 2000:
+        raise InvalidInput("intro: use 2000 characters or fewer")
+    if not questions:
+        raise InvalidInput("questions: give at least one question, with its tie kind")
+    if len(questions) > MAX_QUESTIONS:
+        raise InvalidInput(f"questions: ask at most {MAX_QUESTIONS} questions in one survey")
+    checked = [_check_question(i, q) for i, q in enumerate(questions, start=1)]
+    kinds = [q.tie_kind for q in checked]
+    if len(set(kinds)) != len(kinds):
+        raise InvalidInput(
+            "tie kind: each question needs its own tie kind (two questions name the same); "
+            "answers to one question are the ties of one kind"
+        )
+    town = (audience_town or "").strip() or None
+    team = (audience_team or "").strip() or None
+    for name, value in (("town", town), ("team", team)):
+        if value is not None and len(value) > 80:
+            raise InvalidInput(f"{name}: use 80 characters or fewer")
+    with app.transaction() as session:
+        if session.scalar(select(RelationshipSurvey.id).where(RelationshipSurvey.slug == slug)):
+            raise Conflict(f"slug: there is already a survey '{slug}'; choose another slug")
+        survey = RelationshipSurvey(
+            slug=slug,
+            title=title,
+            intro=(intro or "").strip(),
+            both_ways=both_ways,
+            audience_town=town,
+            audience_team=team,
+            status=SurveyStatus.OPEN,
+            created_at=utcnow(),
+        )
+        session.add(survey)
+        session.flush()
+        for position, q in enumerate(checked, start=1):
+            session.add(
+                SurveyQuestion(
+                    survey_id=survey.id,
+                    position=position,
+                    text=q.text,
+                    tie_kind=q.tie_kind,
+                    max_answers=q.max_answers,
+                )
+            )
+        record_access(session, actor, "survey_created", "relationship_survey", slug)
+        session.flush()
+        return _summary(survey, kinds, 0, 0)
+
+
+def _check_question(number: int, q: QuestionSpec) -> QuestionSpec:
+    text = " ".join((q.text or "").split())
+    if not text or len(text) > 300:
+        raise InvalidInput(f"question {number}: write the question, 1 to 300 characters")
+    kind = check_tie_kind(q.tie_kind, f"question {number}, tie kind")
+    if q.max_answers is not None and not 1 <= q.max_answers <= 100:
+        raise InvalidInput(
+            f"question {number}, most answers: give a whole number from 1 to 100, or none"
+        )
+    return QuestionSpec(text, kind, q.max_answers)
+
+
+def _summary(
+    survey: RelationshipSurvey, kinds: list[str], links: int, answered: int
+) -> SurveySummary:
+    return SurveySummary(
+        slug=survey.slug,
+        title=survey.title,
+        status=survey.status.value,
+        both_ways=survey.both_ways,
+        audience_town=survey.audience_town,
+        audience_team=survey.audience_team,
+        tie_kinds=kinds,
+        links_issued=links,
+        answered=count_cell(answered),
+        created_at=survey.created_at,
+    )
+
+
+def do_record_consent(app: Database, token: str, *, consent: bool) -> None:
+    """Record the person's answer to the consent question in the consent registry.
+
+    Consent is asked first, on its own step. Saying no (then or later,
+    through the link) is a withdrawal: any names they gave, and their ties,
+    are deleted (``actions.survey_withdrawal``).
+    """
+    now = utcnow()
+    with app.transaction() as session:
+        link, survey = require_link(session, token)
+        if consent:
+            check_usable(link, survey)
+        person = session.get(Person, link.person_id)
+        assert person is not None
+        record_consent_event(
+            session, person, ConsentPurpose.NETWORK_SURVEY, consent,
+            actor=f"{LINK_ACTOR}:{link.id}", source="web", note=f"survey {survey.slug}", at=now,
+        )  # fmt: skip
+        session.refresh(link)
+        link.consent_at = now if consent else None
+
+
+def do_answer(app: Database, token: str, answers: Mapping[int, Sequence[str]]) -> AnswerReceipt:
+    """Record a person's answers; the link is spent after.
+
+    ``answers`` maps a question's id to its entries: ``"ref:<ref>"`` for a
+    person picked from the list, anything else a typed name. A typed name
+    that is exactly one person's name (other than the person answering) is
+    matched; any other waits for an organiser and writes no tie yet.
+    """
+    now = utcnow()
+    with app.transaction() as session:
+        link, survey = require_link(session, token)
+        check_usable(link, survey)
+        if link.consent_at is None:
+            raise ConsentRequired(
+                "answer the consent question first: names are kept only with your consent"
+            )
+        # Claim the link first: of two answers sent at once, the second finds it spent.
+        claimed = session.execute(
+            update(SurveyLink)
+            .where(SurveyLink.id == link.id, SurveyLink.answered_at.is_(None))
+            .values(answered_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(claimed, "rowcount", 0) != 1:
+            raise LinkAlreadyUsed(ALREADY)
+        questions = {q.id: q for q in questions_of(session, survey.id)}
+        for qid in answers:
+            if qid not in questions:
+                raise InvalidInput(f"question {qid} is not a question of this survey")
+        matched = pending = 0
+        for qid, question in questions.items():
+            m, p = _record_question(
+                session, survey, link.person_id, question, answers.get(qid, ()), now
+            )
+            matched, pending = matched + m, pending + p
+        return AnswerReceipt(matched=matched, pending=pending)
+
+
+def _record_question(
+    session: Session,
+    survey: RelationshipSurvey,
+    respondent_id: int,
+    question: SurveyQuestion,
+    entries: Sequence[str],
+    now: datetime,
+) -> tuple[int, int]:
+    nominees: dict[int, None] = {}  # in order, once each
+    typed: dict[str, str] = {}  # normalised -> as typed, once each
+    for entry in entries:
+        entry = (entry or "").strip()
+        if not entry:
+            continue
+        if entry.startswith(REF_PREFIX):
+            nominees[_picked(session, survey, respondent_id, entry[len(REF_PREFIX) :])] = None
+            continue
+        name = clean_name(entry)
+        person = unique_by_name(session, name, besides=respondent_id)
+        if person is not None:
+            nominees[person.id] = None
+        else:
+            typed.setdefault(name.casefold(), name)
+    nominees.pop(respondent_id, None)
+    cap = question.max_answers
+    if cap is not None and len(nominees) + len(typed) > cap:
+        raise InvalidInput(
+            f"'{question.text}': choose up to {cap} people "
+            f"({len(nominees) + len(typed)} were given)"
+        )
+    for nominee_id in nominees:
+        session.add(
+            SurveyNomination(
+                survey_id=survey.id, question_id=question.id, respondent_id=respondent_id,
+                nominee_id=nominee_id, status=NominationStatus.MATCHED, created_at=now,
+            )
+        )  # fmt: skip
+        write_tie(session, respondent_id, nominee_id, question.tie_kind, now)
+    for name in typed.values():
+        session.add(
+            SurveyNomination(
+                survey_id=survey.id, question_id=question.id, respondent_id=respondent_id,
+                nominee_text=name, status=NominationStatus.PENDING, created_at=now,
+            )
+        )  # fmt: skip
+    return len(nominees), len(typed)
+
+
+def _picked(session: Session, survey: RelationshipSurvey, respondent_id: int, ref: str) -> int:
+    person_id = session.scalar(select(Person.id).where(Person.ref == ref.strip()))
+    if person_id is None or not in_audience(session, survey, person_id):
+        raise InvalidInput(
+            f"'{ref}' is not someone on this survey's list; search for the name again"
+        )
+    return person_id

@@ -1,0 +1,285 @@
+"""What the relationship-survey actions share: their answers' shapes and the lookups.
+
+The actions themselves are in ``actions.relationship_surveys`` (surveys,
+links, answers), ``actions.survey_names`` (typed names an organiser
+resolves), ``actions.survey_overview`` (response rates) and
+``actions.survey_import`` (answers from paper).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import Session
+
+from groundswell.actions.survey_withdrawal import SURVEY_ORIGIN
+from groundswell.auth.tokens import hash_token
+from groundswell.errors import Conflict, ExpiredLink, InvalidInput, LinkAlreadyUsed, NotFound
+from groundswell.measures.suppression import Cell
+from groundswell.network.name_match import normalise
+from groundswell.store.models import (
+    CampaignMember,
+    Person,
+    RelationshipSurvey,
+    SurveyLink,
+    SurveyQuestion,
+    SurveyStatus,
+    Tie,
+)
+
+TIE_KIND = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+REF_PREFIX = "ref:"  # an answer entry naming a person picked from the roster
+MAX_NAME = 120  # characters in a typed name (SurveyNomination.nominee_text)
+LINK_ACTOR = "survey-link"  # who acts when someone answers through their link
+ALREADY = "this link has already been used to answer: thank you, your answers are in"
+BOTH_WAYS_NOTE = {
+    True: "nominations may be read both ways: a tie counts for both people",
+    False: "nominations are read as given, one way: from the person who answered",
+}
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """A question as an organiser writes it: its text, tie kind and answer cap."""
+
+    text: str
+    tie_kind: str
+    max_answers: int | None = None
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: int
+    text: str
+    tie_kind: str
+    max_answers: int | None
+
+
+@dataclass(frozen=True)
+class SurveySummary:
+    slug: str
+    title: str
+    status: str
+    both_ways: bool
+    audience_town: str | None
+    audience_team: str | None
+    tie_kinds: list[str]
+    links_issued: int
+    answered: Cell  # a head count: fewer than 10 is not shown
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["answered"] = self.answered.to_dict()
+        out["created_at"] = self.created_at.isoformat()
+        return out
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    """A new personal link: the plain token is given here once and never stored."""
+
+    person_ref: str
+    display_name: str
+    town: str
+    token: str
+
+
+@dataclass(frozen=True)
+class LinkView:
+    slug: str
+    title: str
+    intro: str
+    questions: list[QuestionView]
+    respondent: str  # the display name of the person the link is for
+    answered: bool
+    consented: bool
+    closed: bool
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    ref: str
+    display_name: str
+    town: str
+
+
+@dataclass(frozen=True)
+class AnswerReceipt:
+    matched: int
+    pending: int
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    ref: str
+    display_name: str
+    town: str
+    score: float
+
+
+@dataclass(frozen=True)
+class PendingName:
+    name: str
+    tie_kind: str
+    nominations: int
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_slug(slug: str) -> str:
+    slug = (slug or "").strip().lower()
+    if not SLUG.match(slug):
+        raise InvalidInput(
+            "slug: use lower-case letters, digits and hyphens (80 at most), e.g. health-talk-2026"
+        )
+    return slug
+
+
+def check_tie_kind(kind: str, where: str = "tie kind") -> str:
+    kind = (kind or "").strip()
+    if not TIE_KIND.match(kind):
+        raise InvalidInput(
+            f"{where}: '{kind}' is not a tie kind; use 2 to 32 lower-case letters, digits "
+            "and underscores, starting with a letter, e.g. health_talk"
+        )
+    return kind
+
+
+def clean_name(text: str) -> str:
+    """A typed name with its spaces tidied; refused when too long to keep."""
+    name = " ".join((text or "").split())
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"'{name[:40]}...': a name is at most {MAX_NAME} characters")
+    return name
+
+
+def find_survey(session: Session, slug: str) -> RelationshipSurvey:
+    survey = session.scalar(
+        select(RelationshipSurvey).where(RelationshipSurvey.slug == (slug or "").strip())
+    )
+    if survey is None:
+        raise NotFound(f"there is no relationship survey '{slug}'; see 'groundswell surveys list'")
+    return survey
+
+
+def questions_of(session: Session, survey_id: int) -> list[SurveyQuestion]:
+    return list(
+        session.scalars(
+            select(SurveyQuestion)
+            .where(SurveyQuestion.survey_id == survey_id)
+            .order_by(SurveyQuestion.position)
+        )
+    )
+
+
+def question_view(q: SurveyQuestion) -> QuestionView:
+    return QuestionView(q.id, q.text, q.tie_kind, q.max_answers)
+
+
+def link_by_token(session: Session, token: str) -> SurveyLink | None:
+    if not token or len(token) > 128:
+        return None
+    return session.scalar(select(SurveyLink).where(SurveyLink.token_hash == hash_token(token)))
+
+
+def require_link(session: Session, token: str) -> tuple[SurveyLink, RelationshipSurvey]:
+    link = link_by_token(session, token)
+    if link is None:
+        raise ExpiredLink(
+            "this survey link is not known: check it was copied whole, or ask the "
+            "organiser who sent it for a new one"
+        )
+    survey = session.get(RelationshipSurvey, link.survey_id)
+    assert survey is not None  # the foreign key cascades
+    return link, survey
+
+
+def check_usable(link: SurveyLink, survey: RelationshipSurvey) -> None:
+    """Refuse a spent link, or a link to a closed survey."""
+    if link.answered_at is not None:
+        raise LinkAlreadyUsed(ALREADY)
+    if survey.status is SurveyStatus.CLOSED:
+        raise Conflict(f"the survey '{survey.title}' is closed: it takes no more answers")
+
+
+def audience(survey: RelationshipSurvey) -> Select[Person]:
+    """The people a survey asks: everyone, or those in its town and team."""
+    query = select(Person)
+    if survey.audience_town:
+        query = query.where(Person.town == survey.audience_town)
+    if survey.audience_team:
+        query = query.where(
+            exists().where(
+                CampaignMember.person_id == Person.id, CampaignMember.team == survey.audience_team
+            )
+        )
+    return query
+
+
+def in_audience(session: Session, survey: RelationshipSurvey, person_id: int) -> bool:
+    query = audience(survey).where(Person.id == person_id).with_only_columns(Person.id)
+    return session.scalar(query) is not None
+
+
+def unique_by_name(session: Session, name: str, *, besides: int) -> Person | None:
+    """The one person (other than ``besides``) whose name is ``name``, or None.
+
+    Candidates are found in the database by lower-cased name, then compared as
+    ``name_match.normalise`` does, so this costs one indexed-size query, not a
+    scan of the roster in Python.
+    """
+    key = normalise(name)
+    if not key:
+        return None
+    found = [
+        p
+        for p in session.scalars(
+            select(Person).where(
+                Person.display_name.ilike(_escape(name), escape="\\"), Person.id != besides
+            )
+        )
+        if normalise(p.display_name or "") == key
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def like_pattern(text: str) -> str:
+    """``text`` as a LIKE pattern matching itself anywhere (escape character: backslash)."""
+    return f"%{_escape(text)}%"
+
+
+def write_tie(session: Session, source_id: int, target_id: int, kind: str, at: datetime) -> bool:
+    """A survey tie ``source -> target`` unless that tie of that kind is there; True if new."""
+    if source_id == target_id:
+        return False
+    there = session.scalar(
+        select(Tie.id).where(
+            Tie.source_id == source_id, Tie.target_id == target_id, Tie.kind == kind
+        )
+    )
+    if there is not None:
+        return False
+    session.add(
+        Tie(
+            source_id=source_id,
+            target_id=target_id,
+            kind=kind,
+            weight=1.0,
+            origin=SURVEY_ORIGIN,
+            observed_at=at,
+        )
+    )
+    session.flush()
+    return True

@@ -1,0 +1,180 @@
+"""Typed names an organiser resolves: match to a person, add as a new person, or dismiss.
+
+A name typed in a survey that is not exactly one person's name waits
+(``pending``) and writes no tie. The organiser sees each such name once per
+tie kind, how many nominations carry it, and up to three people on the
+roster it most resembles (``network.name_match``); confirming one writes the
+ties of every nomination carrying that name in the survey.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from groundswell.actions import Database
+from groundswell.actions.audit import record_access
+from groundswell.actions.survey_common import (
+    PendingName,
+    Suggestion,
+    clean_name,
+    find_survey,
+    write_tie,
+)
+from groundswell.errors import InvalidInput, NotFound
+from groundswell.network.name_match import suggest
+from groundswell.store.models import (
+    NominationStatus,
+    Person,
+    RelationshipSurvey,
+    SurveyNomination,
+    SurveyQuestion,
+    utcnow,
+)
+
+
+def pending_names(app: Database, slug: str, *, actor: str = "unknown") -> list[PendingName]:
+    """Each name waiting in a survey, per tie kind, with up to three suggestions.
+
+    Most nominated first. The suggestions are read from the whole roster (a
+    name may be someone outside the survey's audience), and the read is
+    audited under ``actor``.
+    """
+    with app.transaction() as session:
+        survey = find_survey(session, slug)
+        rows = session.execute(
+            select(SurveyNomination.nominee_text, SurveyQuestion.tie_kind)
+            .join(SurveyQuestion, SurveyQuestion.id == SurveyNomination.question_id)
+            .where(
+                SurveyNomination.survey_id == survey.id,
+                SurveyNomination.status == NominationStatus.PENDING,
+            )
+            .order_by(SurveyNomination.id)
+        ).all()
+        counts: Counter[tuple[str, str]] = Counter()
+        shown: dict[str, str] = {}  # a name's key -> as first typed
+        for text, kind in rows:
+            key = clean_name(text or "").casefold()
+            shown.setdefault(key, clean_name(text or ""))
+            counts[(key, kind)] += 1
+        roster = session.execute(
+            select(Person.ref, Person.display_name, Person.town).order_by(Person.id)
+        ).all()
+        keys = list(shown)
+        found = suggest([shown[k] for k in keys], [r[1] for r in roster])
+        offers = {
+            k: [Suggestion(roster[c.index][0], roster[c.index][1] or "",
+                           roster[c.index][2] or "", round(c.score, 1)) for c in cands]
+            for k, cands in zip(keys, found, strict=True)
+        }  # fmt: skip
+        out = [
+            PendingName(shown[key], kind, n, offers[key])
+            for (key, kind), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        record_access(
+            session, actor, "survey_pending_names", "relationship_survey", survey.slug,
+            {"names": len(out)},
+        )  # fmt: skip
+    return out
+
+
+def _waiting(session: Session, survey: RelationshipSurvey, name: str) -> list[SurveyNomination]:
+    key = clean_name(name).casefold()
+    if not key:
+        raise InvalidInput("name: give the name as it was typed")
+    found = [
+        n
+        for n in session.scalars(
+            select(SurveyNomination)
+            .where(
+                SurveyNomination.survey_id == survey.id,
+                SurveyNomination.status == NominationStatus.PENDING,
+            )
+            .order_by(SurveyNomination.id)
+        )
+        if clean_name(n.nominee_text or "").casefold() == key
+    ]
+    if not found:
+        raise NotFound(
+            f"no name '{name}' waits in the survey '{survey.slug}'; "
+            f"see 'groundswell surveys show {survey.slug}'"
+        )
+    return found
+
+
+def _match(session: Session, survey: RelationshipSurvey, name: str, person: Person) -> int:
+    kinds = dict(
+        session.execute(
+            select(SurveyQuestion.id, SurveyQuestion.tie_kind).where(
+                SurveyQuestion.survey_id == survey.id
+            )
+        ).all()
+    )
+    now = utcnow()
+    written = 0
+    for nomination in _waiting(session, survey, name):
+        nomination.status = NominationStatus.MATCHED
+        nomination.nominee_id = person.id
+        # The typed text served its purpose; the person it named is kept instead.
+        nomination.nominee_text = None
+        written += write_tie(
+            session, nomination.respondent_id, person.id, kinds[nomination.question_id], now
+        )
+    return written
+
+
+def do_match(app: Database, slug: str, name: str, person_ref: str, *, actor: str) -> int:
+    """Match every nomination of ``name`` in the survey to a person; the ties written."""
+    with app.transaction() as session:
+        survey = find_survey(session, slug)
+        person = session.scalar(select(Person).where(Person.ref == (person_ref or "").strip()))
+        if person is None:
+            raise NotFound(
+                f"there is no person with id '{person_ref}'; check the id (the 'id' column)"
+            )
+        written = _match(session, survey, name, person)
+        record_access(
+            session, actor, "survey_name_matched", "person", person.ref,
+            {"survey": survey.slug, "ties": written},
+        )  # fmt: skip
+    return written
+
+
+def do_add_person(
+    app: Database, slug: str, name: str, *, actor: str, town: str | None = None
+) -> str:
+    """Add the name as a new person on the roster, then match it; the new person's id."""
+    display = clean_name(name)
+    town = (town or "").strip() or None
+    if town is not None and len(town) > 80:
+        raise InvalidInput("town: use 80 characters or fewer")
+    with app.transaction() as session:
+        survey = find_survey(session, slug)
+        _waiting(session, survey, display)  # refuse before adding anyone
+        person = Person(ref=f"survey-{secrets.token_hex(5)}", display_name=display, town=town)
+        session.add(person)
+        session.flush()
+        written = _match(session, survey, display, person)
+        record_access(
+            session, actor, "survey_person_added", "person", person.ref,
+            {"survey": survey.slug, "ties": written},
+        )  # fmt: skip
+        return person.ref
+
+
+def do_dismiss(app: Database, slug: str, name: str, *, actor: str) -> int:
+    """Dismiss every nomination of ``name`` (it names nobody to record); how many."""
+    with app.transaction() as session:
+        survey = find_survey(session, slug)
+        waiting = _waiting(session, survey, name)
+        for nomination in waiting:
+            nomination.status = NominationStatus.DISMISSED
+            nomination.nominee_text = None
+        record_access(
+            session, actor, "survey_name_dismissed", "relationship_survey", survey.slug,
+            {"nominations": len(waiting)},
+        )  # fmt: skip
+    return len(waiting)
