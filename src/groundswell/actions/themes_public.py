@@ -1,0 +1,101 @@
+"""The public "you said, we did" page: themes acted on, what changed, and what people said.
+
+What it shows, and why (the small-number and least-data rules of
+``groundswell.measures.suppression`` and the gate of ``themes_gather``):
+
+* only themes of the current run an organiser marked "we are acting on
+  this" (linked to an initiative, with what changed);
+* only themes with at least ``MIN_CELL`` (10) texts that may count in public
+  (``publishable``: notes, comments and statements that are visible, stories
+  that are published); a smaller theme is left off entirely, so a handful of
+  voices cannot be singled out;
+* up to three quotes, each re-checked for personal data as the page is built
+  (``quotable``); never a name, and no author;
+* the towns the texts came from only where 10 or more did, with one more
+  town hidden where the theme's size would give a hidden one away
+  (``protect``); texts with no town are never shown as a town.
+
+The page, its JSON and anything else published from it are built here, once,
+so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from groundswell.actions import Database
+from groundswell.actions.themes_gather import publishable, quotable
+from groundswell.actions.themes_runs import current_run, representative
+from groundswell.measures.suppression import MIN_CELL, protect
+from groundswell.store.models import Initiative, Theme, ThemeItem, ThemeStatus
+
+
+@dataclass
+class PublicTheme:
+    label: str
+    initiative_slug: str
+    initiative_name: str
+    what_changed: str
+    size: int
+    quotes: list[str] = field(default_factory=list)
+    towns: dict[str, int] = field(default_factory=dict)  # only towns of 10 or more, shown
+    towns_hidden: bool = False  # some towns were left out to protect small numbers
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label, "initiative": {"slug": self.initiative_slug,
+                                                "name": self.initiative_name},
+            "what_changed": self.what_changed, "texts": self.size, "quotes": self.quotes,
+            "towns": self.towns, "some_towns_not_shown": self.towns_hidden,
+        }  # fmt: skip
+
+
+def public_towns(towns: list[str | None]) -> tuple[dict[str, int], bool]:
+    """Town counts that may be shown (module docstring) and whether any were left out."""
+    counts: dict[str | None, int] = {}
+    for town in towns:
+        counts[town] = counts.get(town, 0) + 1
+    keys = sorted(counts, key=lambda k: (k is None, str(k)))
+    cells = [counts[k] for k in keys]
+    hidden = protect(cells, unpublished=[i for i, k in enumerate(keys) if k is None]).hidden
+    shown = {str(k): cells[i] for i, k in enumerate(keys) if i not in hidden and k is not None}
+    return shown, any(k is not None and i in hidden for i, k in enumerate(keys))
+
+
+def you_said_we_did(app: Database) -> list[PublicTheme]:
+    """The themes the public page lists, largest first (module docstring)."""
+    with app.reading() as session:
+        run = current_run(session)
+        if run is None:
+            return []
+        rows = session.execute(
+            select(Theme, Initiative)
+            .join(Initiative, Initiative.id == Theme.initiative_id)
+            .where(Theme.run_id == run.id, Theme.status == ThemeStatus.ACTIVE,
+                   Theme.acting_on.is_(True))
+            .order_by(Theme.position, Theme.id)
+        ).all()  # fmt: skip
+        out = []
+        for theme, initiative in rows:
+            keys = [
+                (s, i)
+                for s, i in session.execute(
+                    select(ThemeItem.source, ThemeItem.source_id)
+                    .where(ThemeItem.theme_id == theme.id).order_by(ThemeItem.id)
+                )
+            ]  # fmt: skip
+            texts = publishable(session, keys)
+            if len(texts) < MIN_CELL:
+                continue
+            said = [texts[k] for k in keys if k in texts]
+            fit = [t.text for t in said if quotable(t)]
+            towns, hidden = public_towns([t.town for t in said])
+            out.append(PublicTheme(
+                theme.label, initiative.slug, initiative.name, theme.what_changed or "",
+                len(said), [fit[i] for i in representative(fit)], towns, hidden,
+            ))  # fmt: skip
+    out.sort(key=lambda t: -t.size)
+    return out
