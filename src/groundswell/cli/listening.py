@@ -28,6 +28,7 @@ from groundswell.actions.listening_imports import (
 )
 from groundswell.actions.listening_notes import do_review_note, event_notes
 from groundswell.cli.database import opened_app
+from groundswell.cli.listening_themes import themes_app
 from groundswell.cli.main import app
 from groundswell.cli.options import FILE_ARGUMENT, JSON_OPTION
 from groundswell.cli.output import print_json, say
@@ -37,6 +38,7 @@ listening_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(listening_app, name="listening")
+listening_app.add_typer(themes_app, name="themes")
 
 SLUG_ARGUMENT = typer.Argument(..., help="The listening event's slug.")
 RELEASE_OPTION = typer.Option([], "--release", help="Show this held one (repeat for more).")
