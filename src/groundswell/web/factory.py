@@ -47,6 +47,8 @@ from groundswell.web.routes import (
     roles,
     stories,
     stories_admin,
+    surveys,
+    surveys_admin,
 )
 from groundswell.web.security import SecurityHeaders
 from groundswell.web.templating import STATIC_DIR, make_templates, vendor_present
@@ -103,6 +105,8 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(roles.router)
     web.include_router(stories.router)
     web.include_router(stories_admin.router)
+    web.include_router(surveys.router)
+    web.include_router(surveys_admin.router)
     web.include_router(account.router)
     for organising in (admin, admin_campaigns, admin_imports, admin_users, memberships, pledges):
         web.include_router(organising.router)
