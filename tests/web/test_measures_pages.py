@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -22,6 +23,7 @@ from groundswell.store.models import Instrument, Person, SurveyResponse
 from groundswell.web import create_app
 
 pytestmark = pytest.mark.anyio
+PLACEHOLDER = Path(__file__).parents[1] / "measures" / "data" / "swemwbs-wording-placeholder.toml"
 PAT = USERS["participant"][0]
 
 
@@ -83,11 +85,14 @@ async def test_survey_needs_sign_in(anon):
     assert response.status_code == 303 and "/sign-in" in response.headers["location"]
 
 
-async def test_survey_errors_then_saves(pat, app: App):
+async def test_survey_errors_then_saves(pat, app: App, monkeypatch: pytest.MonkeyPatch):
+    wording = app.settings.model_copy(update={"swemwbs_wording": PLACEHOLDER})
+    monkeypatch.setattr(app, "settings", wording)
     page = await pat.get("/measures/survey")
     assert page.status_code == 200
     assert "Overall, how satisfied are you with your life nowadays?" in page.text
-    assert "Item 7" in page.text and 'name="consent"' in page.text
+    assert "PLACEHOLDER statement seven" in page.text and 'name="consent"' in page.text
+    assert "Item 7" not in page.text and "PLACEHOLDER copyright line" in page.text
     token = csrf_from(page.text)
     answers = {f"ons4-{q}": "7" for q in ("satisfaction", "worthwhile", "happy", "anxious")}
     answers |= {f"swemwbs-{i}": "4" for i in range(1, 8)}
@@ -112,6 +117,39 @@ async def test_survey_errors_then_saves(pat, app: App):
             ).all()
         )
     assert stored == {Instrument.ONS4: [7, 7, 7, 7], Instrument.SWEMWBS: [4] * 7}
+
+
+async def test_survey_without_wording_asks_and_stores_ons4_only(pat, app: App):
+    page = await pat.get("/measures/survey")
+    assert "The short Warwick-Edinburgh scale is not set up here" in page.text
+    assert 'name="swemwbs-1"' not in page.text
+    answers = {f"ons4-{q}": "6" for q in ("satisfaction", "worthwhile", "happy", "anxious")}
+    answers |= {f"swemwbs-{i}": "4" for i in range(1, 8)}  # sent anyway: never stored
+
+    def todays() -> dict[Instrument, list[int]]:
+        with app.reading() as session:
+            return dict(session.execute(
+                select(SurveyResponse.instrument, SurveyResponse.answers)
+                .join(Person, Person.id == SurveyResponse.person_id)
+                .where(Person.ref == "big00", SurveyResponse.answered_on == date.today())
+            ).all())  # fmt: skip
+
+    before = todays()
+    saved = await pat.post("/measures/survey", data={"csrf_token": csrf_from(page.text),
+                                                      **answers, "consent": "yes"})  # fmt: skip
+    assert saved.status_code == 303
+    after = todays()
+    assert after[Instrument.ONS4] == [6, 6, 6, 6]
+    assert after.get(Instrument.SWEMWBS) == before.get(Instrument.SWEMWBS) != [4] * 7
+
+
+async def test_dashboard_sets_national_figures_beside_the_movement(anon):
+    page = (await anon.get("/measures")).text
+    assert 'id="norms"' in page and "not a random sample of the population" in page
+    assert 'data-norm="ons4-anxious"' in page and "3.23" in page and "23.7" in page
+    assert "Qual Life Res 2017;26:1129-1144" in page
+    assert 'href="https://doi.org/10.1007/s11136-016-1454-8"' in page
+    assert "Personal well-being in the UK: April 2022 to March 2023" in page
 
 
 async def test_unlinked_user_cannot_answer(towns: FastAPI):

@@ -131,6 +131,8 @@ def do_issue_links(
                               created_at=now, expires_at=expires)
             )  # fmt: skip
             issued.append(IssuedLink(person.ref, person.display_name, person.email, token, expires))
+        if not issued:
+            return issued  # nobody's details were read: nothing to audit
         record_access(
             session, actor, "issue_wellbeing_links", "people", None,
             {"people": len(issued), "campaign": campaign, "town": town, "team": team,

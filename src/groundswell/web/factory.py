@@ -49,6 +49,7 @@ from groundswell.web.routes import (
     stories_admin,
     surveys,
     surveys_admin,
+    wellbeing_links,
 )
 from groundswell.web.security import SecurityHeaders
 from groundswell.web.templating import STATIC_DIR, make_templates, vendor_present
@@ -92,6 +93,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(account.api_router, prefix=API_PREFIX)
     web.include_router(campaigns.router)
     web.include_router(measures.router)
+    web.include_router(wellbeing_links.router)
     web.include_router(pages.router)
     web.include_router(about.router)
     web.include_router(initiatives.router)

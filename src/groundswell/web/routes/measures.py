@@ -4,7 +4,10 @@ The dashboard reads :mod:`groundswell.actions.health_dashboard` (counts in SQL,
 every figure a suppression ``Cell``) and the took-part comparison from
 ``actions.measures.outcome_report``; the CSV holds exactly the figures shown.
 The wellbeing survey is answered by a signed-in user linked to a person
-(``groundswell users link``) and saved through ``do_record_survey``.
+(``groundswell users link``) and saved through ``do_record_survey``; the
+movement's means sit beside published national figures
+(``actions.wellbeing_norms``). Personal survey links are in
+``routes.wellbeing_links``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from groundswell import csvsafe
 from groundswell.actions import health_dashboard as mq
 from groundswell.actions.accounts import linked_person
 from groundswell.actions.measures import do_record_survey, outcome_csv, outcome_report
+from groundswell.actions.wellbeing_norms import movement_norms
 from groundswell.app import App
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.measures import instruments as ins
@@ -31,22 +35,10 @@ from groundswell.web.auth import SignedInUser
 from groundswell.web.deps import GsApp
 from groundswell.web.inputs import Id
 from groundswell.web.ratelimit import rate_limit
+from groundswell.web.survey_form import questions, read_answers, wording_of
 from groundswell.web.templating import cell, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
-
-# ONS's published wording of the four personal well-being questions (ONS, "Personal
-# well-being user guidance"), asked in this order on a scale of 0 (not at all) to 10 (completely).
-ONS4_WORDING = (
-    ("satisfaction", "Overall, how satisfied are you with your life nowadays?"),
-    ("worthwhile", "Overall, to what extent do you feel that the things you do in your life "
-                   "are worthwhile?"),
-    ("happy", "Overall, how happy did you feel yesterday?"),
-    ("anxious", "Overall, how anxious did you feel yesterday?"),
-)  # fmt: skip
-# SWEMWBS item wording is licensed (Warwick Medical School): the deploying
-# organisation enters it under its licence; the form shows item numbers until then.
-SWEMWBS_ANSWERS = ("None of the time", "Rarely", "Some of the time", "Often", "All of the time")
 
 
 def _filters(gs: App, town: str | None, period: int | None) -> tuple[str | None, int]:
@@ -79,8 +71,9 @@ async def dashboard(
             )
             for ind in board.indicators
         }
-        return {"board": board, "charts": charts_svg, "outcome": outcome_report(gs,
-                instrument="swemwbs", n_boot=500)}  # fmt: skip
+        outcome = outcome_report(gs, instrument="swemwbs", n_boot=500)
+        norms = movement_norms(gs, town=town)
+        return {"board": board, "charts": charts_svg, "outcome": outcome, "norms": norms}
 
     context = await anyio.to_thread.run_sync(load)
     return render(
@@ -122,11 +115,9 @@ async def outcomes_csv(gs: GsApp) -> Response:
 
 
 def _survey_page(request: Request, ref: str | None, status: int = 200, **extra: Any) -> Response:
+    gs: App = request.app.state.gs
     return render(
-        request, "measures/survey.html", status, ref=ref, ons4=ONS4_WORDING,
-        swemwbs_items=range(1, ins.SWEMWBS_ITEMS + 1),
-        ons4_choices=[(str(v), str(v)) for v in range(11)],
-        swemwbs_choices=[(str(i), label) for i, label in enumerate(SWEMWBS_ANSWERS, 1)],
+        request, "measures/survey.html", status, ref=ref, **questions(wording_of(gs)),
         errors=extra.pop("errors", {}), given=extra.pop("given", {}), **extra,
     )  # fmt: skip
 
@@ -145,21 +136,16 @@ async def survey_answer(request: Request, gs: GsApp, user: SignedInUser) -> Resp
     errors: dict[str, str] = {}
     if ref is None:
         errors["consent"] = "Your account is not linked to you in the movement; ask an organiser"
-    ons = [given.get(f"ons4-{q}", "") for q, _ in ONS4_WORDING]
-    swe = [given.get(f"swemwbs-{i}", "") for i in range(1, ins.SWEMWBS_ITEMS + 1)]
-    for (q, _), v in zip(ONS4_WORDING, ons, strict=True):
-        if not v:
-            errors[f"ons4-{q}"] = f"Choose a number from 0 to 10 for the {q} question"
-    for i, v in enumerate(swe, 1):
-        if not v:
-            errors[f"swemwbs-{i}"] = f"Choose an answer for item {i}"
+    # Without the licensed wording no SWEMWBS answer is read: none was asked.
+    ons, swe = read_answers(given, wording_of(gs), errors)
     if given.get("consent") != "yes":
         errors["consent"] = "Tick the box to agree that your answers are stored, or leave the form"
     if not errors:
         assert ref is not None
         today = datetime.now(UTC).date()
+        sets = [(ins.ONS4, ons)] + ([(ins.SWEMWBS, swe)] if swe is not None else [])
         try:
-            for instrument, answers in ((ins.ONS4, ons), (ins.SWEMWBS, swe)):
+            for instrument, answers in sets:
                 values = [int(x) for x in answers]
                 await anyio.to_thread.run_sync(
                     partial(
