@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from groundswell.actions import Database
 from groundswell.actions.audit import record_access
-from groundswell.actions.network_picture import default_seeds, network_picture
+from groundswell.actions.network_picture import default_seeds, network_picture, people_of
 from groundswell.actions.scopes import visible_people
 from groundswell.auth.permissions import Principal, scopes_for
 from groundswell.errors import InvalidInput
@@ -73,8 +73,10 @@ def network_graph(
         keep = np.isin(pic.pids, np.array(ids, np.int64))
     graph = nx.Graph()
     where: dict[int, str] = {}
-    for i in np.flatnonzero(keep).tolist():
-        ref = _text(pic.refs[i])
+    chosen = np.flatnonzero(keep).tolist()
+    refs = people_of(db, [int(pic.pids[i]) for i in chosen])
+    for i in chosen:
+        ref = _text(refs[int(pic.pids[i])][0])
         where[int(pic.pids[i])] = ref
         graph.add_node(ref, label=ref, community=int(pic.community[i]) + 1,
                        role=pic.roles[i] or "", seed=bool(seeds[i]))  # fmt: skip

@@ -8,8 +8,8 @@ result for the data it was computed from, keyed like the roles report
 read in the same session, for writes by other processes. An opened
 community is laid out on first request and kept with the rest.
 
-Roles come from the roles report (the Leadership page's, on every kind of
-tie: a role is about all a person does), seeds from the 3% page's default
+Roles come from the roles report (the Leadership page's, on the same kinds
+of tie), seeds from the 3% page's default
 question (independent cascade, p = 0.1, 90% of everyone) on the ties drawn.
 What each viewer may see is decided per viewing in ``actions.network_view``.
 """
@@ -31,12 +31,13 @@ from groundswell.actions.snapshot import reading_snapshot
 from groundswell.errors import InvalidInput, NotFound
 from groundswell.network.graph import Graph
 from groundswell.network.picture import OTHER, Picture, communities, draw, merged
-from groundswell.store.graph import read_store_graph
+from groundswell.store.graph import check_tie_kinds, read_store_graph, tie_kind_counts
 from groundswell.store.models import Person, Tie
 
 READ_TABLES = ("people", "ties")
 MAX_CACHED = 8  # (database, kinds of tie) pictures one process keeps
 SEED = 0  # the picture's seed: the same data always gives the same picture
+TIE_KINDS_LABEL = "Kind of tie"
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,8 +47,7 @@ class NetworkPicture:
     key: tuple[Any, ...]
     tie_kinds: tuple[str, ...] | None
     graph: Graph
-    pids: np.ndarray  # database ids, in graph order
-    refs: list[str]
+    pids: np.ndarray  # database ids, in graph order (refs and names are read afresh)
     community: np.ndarray  # Leiden communities, largest first
     resolution: float
     overview: Picture
@@ -91,27 +91,20 @@ def fingerprint(session: Session) -> tuple[Any, ...]:
     return tuple(parts)
 
 
-def check_kinds(session: Session, kinds: Sequence[str] | None) -> None:
-    """``InvalidInput`` naming any kind of tie asked for that the store has no ties of."""
-    if not kinds:
-        return
-    present = set(session.scalars(select(Tie.kind).distinct()))
-    unknown = sorted(set(kinds) - present)
-    if unknown:
-        raise InvalidInput(
-            f"Kind of tie: there are no ties of kind {', '.join(unknown)}; choose from "
-            + (", ".join(sorted(present)) or "none yet (import ties first)")
-        )
+def check_kinds(session: Session, kinds: Sequence[str] | None) -> tuple[str, ...] | None:
+    """The kinds of tie asked for, sorted (None: every kind); ``InvalidInput`` naming any
+    the store has no ties of."""
+    return check_tie_kinds(kinds, tie_kind_counts(session), label=TIE_KINDS_LABEL)
 
 
 def network_picture(db: Database, tie_kinds: Sequence[str] | None = None) -> NetworkPicture:
     """The picture for the data as it is now, on ties of ``tie_kinds`` (None: every kind)."""
-    kinds = tuple(sorted(set(tie_kinds))) if tie_kinds else None
     with _LOCK:  # one computation at a time; the next request finds it cached
         with reading_snapshot(db) as session:
-            check_kinds(session, kinds)
+            kinds = check_kinds(session, tie_kinds)
             url = session.get_bind().engine.url.render_as_string(hide_password=False)
-            key = (url, fingerprint(session))
+            # A new engine (a new App) has not seen the writes made before it was watched.
+            key = (url, id(session.get_bind().engine), fingerprint(session))
             hit = _CACHE.get((url, kinds))
             if hit is None or hit.key != key:
                 _CACHE.pop((url, kinds), None)
@@ -129,22 +122,32 @@ def _compute(
     started = time.perf_counter()
     graph = read_store_graph(session, kinds=kinds)[0]
     pids = np.array(session.scalars(select(Person.id).order_by(Person.id)).all(), np.int64)
-    refs = [str(label) for label in graph.labels.tolist()]
     community, resolution = communities(graph, SEED)
     overview = draw(graph, community, seed=SEED)
     roles: list[str | None] = [None] * graph.n
     if graph.n:
-        report = roles_report(db)
+        report = roles_report(db, kinds)
         if report.result is not None:
             where = {int(pid): i for i, pid in enumerate(report.pids.tolist())}
             for i, pid in enumerate(pids.tolist()):
                 j = where.get(int(pid))
                 roles[i] = None if j is None else primary_role(report.result, j)
     return NetworkPicture(
-        key=key, tie_kinds=kinds, graph=graph, pids=pids, refs=refs, community=community,
+        key=key, tie_kinds=kinds, graph=graph, pids=pids, community=community,
         resolution=resolution, overview=overview, roles=roles,
         seconds=time.perf_counter() - started,
     )  # fmt: skip
+
+
+def people_of(db: Database, pids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+    """Ref and display name of each of ``pids``, read now: a renamed person shows at once."""
+    found: dict[int, tuple[str, str | None]] = {}
+    with db.reading() as session:
+        for start in range(0, len(pids), 5_000):  # bound the IN list
+            chunk = [int(p) for p in pids[start : start + 5_000]]
+            query = select(Person.id, Person.ref, Person.display_name).where(Person.id.in_(chunk))
+            found.update({int(pid): (ref, name) for pid, ref, name in session.execute(query)})
+    return found
 
 
 def default_seeds(db: Database, tie_kinds: Sequence[str] | None = None) -> np.ndarray:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from groundswell.actions import Database
 from groundswell.actions.audit import do_record_access
-from groundswell.actions.network_picture import NetworkPicture
+from groundswell.actions.network_picture import NetworkPicture, people_of
 from groundswell.actions.scopes import visible_people
 from groundswell.auth.permissions import Action, Principal, can, scopes_for
 from groundswell.errors import PermissionDenied
@@ -58,14 +58,6 @@ def _visible(db: Database, pic: NetworkPicture, principal: Principal | None) -> 
     with db.reading() as session:
         ids = np.array(session.scalars(visible_people(select(Person.id), principal)).all())
     return np.isin(pic.pids, ids.astype(np.int64))
-
-
-def _names(db: Database, pids: list[int]) -> dict[int, str | None]:
-    if not pids:
-        return {}
-    with db.reading() as session:
-        query = select(Person.id, Person.display_name).where(Person.id.in_(pids))
-        return {int(pid): name for pid, name in session.execute(query)}
 
 
 def community_rows(
@@ -161,7 +153,7 @@ def _people_nodes(
     """One node per person, named where the viewer may see them, and the people table."""
     ids = picture.nodes.tolist()
     named = [i for i in ids if visible[i]]
-    names = _names(db, [int(pic.pids[i]) for i in named])
+    names = people_of(db, [int(pic.pids[i]) for i in named])
     degree = pic.graph.out_degree()
     nodes, people = [], []
     for k, i in enumerate(ids):
@@ -172,13 +164,14 @@ def _people_nodes(
         if visible[i]:
             role = pic.roles[i]
             seed = seeds is not None and bool(seeds[i])
-            name = names.get(int(pic.pids[i])) or pic.refs[i]
-            words = [f"{name} ({pic.refs[i]})", community_name(c).lower()]
+            ref, name = names.get(int(pic.pids[i]), ("", None))
+            name = name or ref
+            words = [f"{name} ({ref})", community_name(c).lower()]
             words += [ROLES[role]] if role else []
             words += ["a seed"] if seed else []
             node.update(name=", ".join(words), seed=seed, role=role, anchor=f"person-{k}")
             people.append({
-                "anchor": f"person-{k}", "ref": pic.refs[i], "name": name,
+                "anchor": f"person-{k}", "ref": ref, "name": name,
                 "community": community_name(c), "role": ROLES[role] if role else "",
                 "seed": seed, "ties": int(degree[i]),
             })  # fmt: skip

@@ -120,12 +120,40 @@ def lay_out(n: int, edges: np.ndarray, weights: np.ndarray | None, seed: Seed) -
 
 
 def _fit(xy: np.ndarray) -> np.ndarray:
-    """Scale positions into ``PAD..SIZE-PAD`` keeping the aspect ratio."""
-    xy = xy - xy.min(axis=0)
-    span = float(max(xy.max(), 1e-9))
-    centred = xy / span * (SIZE - 2 * PAD)
-    centred += (SIZE - 2 * PAD - centred.max(axis=0)) / 2  # centre the shorter side
-    return np.asarray(PAD + centred, np.float64)
+    """Scale positions into ``PAD..SIZE-PAD`` around their median, keeping the aspect ratio.
+
+    Scaled so that 98% of nodes fit (the rest are held at the edge): a force
+    layout throws unconnected nodes far out, and scaling to the extremes would
+    squeeze everyone else into a corner.
+    """
+    centre = np.median(xy, axis=0)
+    reach = float(np.quantile(np.linalg.norm(xy - centre, axis=1), 0.98))
+    half = SIZE / 2 - PAD
+    fitted = SIZE / 2 + (xy - centre) * (half / max(reach, 1e-9))
+    return np.asarray(np.clip(fitted, PAD, SIZE - PAD), np.float64)
+
+
+def _separate(xy: np.ndarray, radius: np.ndarray, rounds: int = 60) -> np.ndarray:
+    """Push overlapping circles apart, a little each round, keeping them in the picture."""
+    xy = xy.copy()
+    n = xy.shape[0]
+    if n < 2:
+        return xy
+    gap = 2.0
+    # Coincident centres need a direction: a fixed one per pair, so the result repeats.
+    nudge = np.stack([np.cos(np.arange(n)), np.sin(np.arange(n))], axis=1)
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        dist = np.linalg.norm(delta, axis=2)
+        need = radius[:, None] + radius[None, :] + gap
+        overlap = np.where(np.eye(n, dtype=bool), 0.0, np.maximum(need - dist, 0.0))
+        if not overlap.any():
+            break
+        unit = np.where(dist[..., None] > 1e-9, delta / np.maximum(dist, 1e-9)[..., None],
+                        nudge[:, None, :])  # fmt: skip
+        xy += 0.5 * (overlap[..., None] * unit).sum(axis=1)
+        xy = np.clip(xy, PAD + radius[:, None] * 0, SIZE - PAD)
+    return xy
 
 
 def _undirected_pairs(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
@@ -166,9 +194,10 @@ def _communities(graph: Graph, community: np.ndarray, seed: Seed) -> Picture:
     width = max(ids.size, 1)
     keys, counts = np.unique(lo * width + hi, return_counts=True)
     edges = np.column_stack([keys // width, keys % width]).astype(np.int64)
-    xy = lay_out(int(ids.size), edges, counts.astype(np.float64), seed)
-    # Area proportional to people: radius ~ sqrt(size), the largest at 1/10 of the picture.
-    radius = 6.0 + (SIZE / 10 - 6.0) * np.sqrt(sizes / max(int(sizes.max()), 1))
+    # Area proportional to people, all circles together about a fifth of the picture.
+    scale = np.sqrt(0.2 * (SIZE - 2 * PAD) ** 2 / (np.pi * max(int(sizes.sum()), 1)))
+    radius = np.clip(scale * np.sqrt(sizes), 5.0, SIZE / 8)
+    xy = _separate(lay_out(int(ids.size), edges, counts.astype(np.float64), seed), radius)
     order = np.argsort(-counts, kind="stable")[:MAX_LINKS]
     return Picture(
         kind="communities", nodes=ids.astype(np.int64), xy=xy, radius=radius,

@@ -19,11 +19,10 @@ from urllib.parse import urlencode
 import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
 from groundswell.actions import public_summaries as queries
 from groundswell.actions.network_export import FORMATS, export_network
-from groundswell.actions.network_picture import check_kinds, default_seeds, network_picture
+from groundswell.actions.network_picture import default_seeds, network_picture
 from groundswell.actions.network_view import ROLES, picture_view
 from groundswell.auth.permissions import Action, require
 from groundswell.errors import InvalidInput
@@ -34,6 +33,7 @@ from groundswell.web.deps import GsApp
 from groundswell.web.heavy import answer, data_version, heavy_work, shared_key
 from groundswell.web.ratelimit import heavy_page
 from groundswell.web.templating import render
+from groundswell.web.tie_kind_choice import chosen_kinds, kinds_context
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -62,16 +62,6 @@ def shape_points(shape: str, x: float, y: float, r: float) -> str:
     return " ".join(f"{x + size * np.cos(a):.1f},{y + size * np.sin(a):.1f}" for a in angles)
 
 
-def tie_kinds(gs: GsApp, request: Request) -> tuple[str, ...] | None:
-    """The ``tie_kind`` values asked for, checked against the kinds in the store."""
-    asked = sorted({v for v in request.query_params.getlist("tie_kind") if v.strip()})
-    if not asked:
-        return None
-    with gs.reading() as session:
-        check_kinds(session, asked)
-    return tuple(asked)
-
-
 def _community(raw: str | None) -> int | None:
     """``?community=N`` as on the page (1 is the largest; ``other`` the small ones)."""
     if raw is None or raw == "":
@@ -90,7 +80,7 @@ def _link(kinds: tuple[str, ...] | None, **params: str) -> str:
 
 @router.api_route("/network", methods=["GET", "HEAD"])
 def network(request: Request, gs: GsApp) -> Response:
-    kinds = tie_kinds(gs, request)
+    kinds = chosen_kinds(gs, request.query_params)
     opened = _community(request.query_params.get("community"))
     version = (gs.settings.resolved_database_url, data_version(gs, Person, Tie), kinds)
     pic = answer(request, shared_key("network-picture", version),
@@ -125,10 +115,9 @@ def network(request: Request, gs: GsApp) -> Response:
         row["href"] = _link(kinds, community=number) if may_open else None
     with gs.reading() as session:
         summary = queries.network(session)
-        kinds_present = sorted(session.scalars(select(Tie.kind).distinct()))
     context: dict[str, Any] = {
         "network": summary, "view": view, "size": SIZE, "roles": ROLES, "shapes": SHAPES,
-        "kinds": kinds or (), "kinds_present": kinds_present, "seconds": pic.seconds,
+        "seconds": pic.seconds, **kinds_context(gs, request.query_params),
         "overview_href": _link(kinds), "seeds_href": _link(kinds, seeds="target",
         community=request.query_params.get("community", "")),
         "opened_name": None if opened is None else view["communities"][0]["name"]
@@ -170,7 +159,7 @@ def network_export(request: Request, gs: GsApp, fmt: str) -> Response:
     principal = get_principal(request)
     require(principal, Action.VIEW_PEOPLE)
     assert principal is not None  # require refuses anonymous viewers
-    kinds = tie_kinds(gs, request)
+    kinds = chosen_kinds(gs, request.query_params)
     body = export_network(gs, fmt, actor=principal.email, principal=principal, tie_kinds=kinds)
     return Response(
         body,
