@@ -95,6 +95,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "events",
         "Events: create one, list them, import a sign-in sheet, rebuild attendance ties.",
     ),
+    "surveys": (
+        "surveys",
+        "Relationship surveys: who people talk to, by personal link; links, answers, names.",
+    ),
     "users": ("users", "Accounts: create users, grant and revoke roles, list them."),
     "pledges": ("pledges", "Pledges: make one for a person, share it, mark it done, list them."),
     "initiatives": ("initiatives", "Initiatives' members: a person joins or leaves."),
