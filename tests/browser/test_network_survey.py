@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from groundswell.actions.accounts import do_create_user
@@ -147,6 +148,7 @@ def answer_with_type_ahead(
             label = f"{name}, {TOWN}"
             group.get_by_role("button", name=f"Add {label}", exact=True).click()
             assert group.get_by_role("checkbox", name=label, exact=True).is_checked()
+            expect(box).to_be_focused()  # back in the name box for the next person
         if check:
             check(page)  # the type-ahead's list and the chosen names
     if i in TYPED:
@@ -289,6 +291,11 @@ def test_a_relationship_survey_from_links_to_the_three_percent(
             Tie.kind == "health_talk", Tie.origin == "survey"))}  # fmt: skip
         total = s.scalar(select(func.count()).select_from(Tie).where(Tie.kind == "health_talk"))
     assert grace in into and len(named) + 3 == total
+    # The organiser's pages work on a phone too.
+    sign_in(phone, ORGANISER)
+    for path in ("/admin/surveys", "/admin/surveys/new", f"/admin/surveys/{SLUG}"):
+        phone.goto(path)
+        on_phone(phone)
 
     # The 3% question on the health_talk ties alone.
     page.goto("/network/seeds?tie_kind=health_talk&model=direct&target=0.01")
