@@ -80,7 +80,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "measures": (
         "measures",
-        "Score wellbeing instruments (SWEMWBS, ONS4), import answers, report change.",
+        "Score wellbeing instruments (SWEMWBS, ONS4), import answers, issue survey links, "
+        "report change.",
     ),
     "campaigns": (
         "campaigns",
