@@ -49,6 +49,8 @@ from groundswell.web.routes import (
     stories_admin,
     surveys,
     surveys_admin,
+    themes,
+    themes_public,
     wellbeing_links,
 )
 from groundswell.web.security import SecurityHeaders
@@ -99,6 +101,8 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(initiatives.router)
     web.include_router(events_door.router)  # /events/new before /events/{slug}
     web.include_router(events.router)
+    web.include_router(themes.router)  # /listening/themes before /listening/{slug}
+    web.include_router(themes_public.router)
     web.include_router(listening_notes.router)
     web.include_router(listening.router)
     web.include_router(network_picture.router)
