@@ -14,7 +14,7 @@ import typer
 
 from groundswell.cli.database import opened_app
 from groundswell.cli.main import app
-from groundswell.cli.options import JSON_OPTION, TIE_KIND_OPTION
+from groundswell.cli.options import JSON_OPTION
 from groundswell.cli.output import print_json, say
 from groundswell.errors import InvalidInput
 
@@ -28,7 +28,9 @@ app.add_typer(network_app, name="network")
 def export(
     fmt: str = typer.Option("graphml", "--format", help="graphml or gexf."),
     out: Path = typer.Option(..., "--out", help="The file to write (replaced if it exists)."),
-    tie_kind: list[str] | None = TIE_KIND_OPTION,
+    tie_kind: list[str] | None = typer.Option(
+        None, "--tie-kind", help="Only ties of this kind (repeatable; default every kind)."
+    ),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Write the people and ties with community, role and seed attributes."""
