@@ -74,11 +74,13 @@ format: ## Fix lint and formatting in place
 .PHONY: bench
 bench: install ## Run every benchmark side by side with its peers (PG_BENCH_URL=scratch db: load on PostgreSQL too)
 	$(BIN)/uv sync --frozen --inexact --extra dev --extra bench --quiet
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps bertopic==0.17.4
 	$(BIN)/python benchmarks/spread.py
 	$(BIN)/python benchmarks/load_graph.py
 	$(BIN)/python benchmarks/seeds.py
 	$(BIN)/python benchmarks/roles.py
 	$(BIN)/python benchmarks/conversations.py
+	$(BIN)/python benchmarks/themes.py
 	$(BIN)/python benchmarks/load.py
 	if [ -n "$(PG_BENCH_URL)" ]; then $(BIN)/python benchmarks/load.py --postgres "$(PG_BENCH_URL)"; fi
 

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from groundswell.errors import InvalidInput
-from groundswell.themes.cluster import cluster
+from groundswell.themes.cluster import assign_themes
 from groundswell.themes.embed import embed_texts
 from groundswell.themes.keywords import class_keywords, label_of
 from groundswell.themes.result import Theme, ThemeResult
@@ -62,7 +62,7 @@ def find_themes(
     if usable < MIN_TEXTS and n_themes is None:
         return ThemeResult((), (None,) * len(texts), time.perf_counter() - start)
     smallest = min_size if min_size is not None else max(3, math.ceil(0.005 * len(texts)))
-    labels = cluster(x, n_themes=n_themes, seed=seed, min_size=smallest)
+    labels = assign_themes(x, n_themes=n_themes, seed=seed, min_size=smallest)
     k = int(labels.max()) + 1 if labels.size else 0
     keywords = class_keywords(texts, labels, k)
     themes = tuple(

@@ -1,23 +1,40 @@
 """Grouping embedded texts into themes, choosing how many, and leaving outliers unthemed.
 
-Texts are clustered by spherical k-means (k-means on unit vectors, so on
-cosine similarity; Dhillon & Modha 2001). Unless a number is asked for, k is
-the one with the best silhouette (Rousseeuw 1987) on a sample. A text much
-further from its centre than the rest of its theme (below the lower Tukey
-fence, Q1 - 1.5 IQR, of its theme's similarities) is left unthemed rather
-than forced in, and so is every text of a theme smaller than ``min_size``.
+1. The embeddings are centred and projected on their first 64 principal
+   components (Pearson 1901): the dimensions that vary across these texts,
+   without the direction every sentence shares.
+2. Each text is linked to its 15 most similar texts (cosine), and the themes
+   are the communities of that graph found by Leiden (Traag, Waltman & van
+   Eck 2019, Sci. Rep. 9, 5233) maximising modularity (Newman & Girvan 2004):
+   the number of themes is the one modularity favours, not a guess. The
+   nearest-neighbour graph plays the part UMAP's graph plays in BERTopic
+   (Grootendorst 2022), without the layout.
+3. Asked for ``n_themes``, k-means (Lloyd 1982, k-means++ starts, Arthur &
+   Vassilvitskii 2007) on the same vectors gives exactly that many.
+4. A text is left unthemed rather than forced into the nearest theme, in
+   the spirit of HDBSCAN's noise (Campello, Moulavi & Sander 2013), when
+   fewer than a third of its nearest neighbours share its theme (it sits
+   between themes), when its similarity to its theme's centre is below the
+   theme's lower Tukey fence, Q1 - 1.5 IQR (Tukey 1977: it is far from the
+   rest), or when its theme has fewer than ``min_size`` texts.
 """
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 from numpy.typing import NDArray
 
-SAMPLE = 2000  # texts the silhouette is measured on: enough to rank k, quick at 10,000
-MAX_THEMES = 30
+COMPONENTS = 64
+NEIGHBOURS = 15
+RESOLUTION = 1.0  # modularity's own (Newman & Girvan 2004); higher gives more, smaller themes
+AGREEMENT = 1 / 3  # share of a text's neighbours in its theme below which it is unthemed
+FENCE = 1.5  # Tukey's (1977) outer-ish fence: Q1 - 1.5 IQR
+BLOCK = 1024  # rows of the similarity matrix held at once: 1024 x n float32
 
 
-def cluster(
+def assign_themes(
     x: NDArray[np.float32], *, n_themes: int | None, seed: int, min_size: int
 ) -> NDArray[np.int64]:
     """A theme per row of ``x`` (unit rows; zero rows are never themed), -1 for unthemed.
@@ -25,59 +42,113 @@ def cluster(
     Themes are numbered 0..k-1 from the largest; with ``n_themes`` there are
     exactly that many, each keeping at least its most central text.
     """
-    from sklearn.cluster import KMeans
-
     n = x.shape[0]
     labels = np.full(n, -1, dtype=np.int64)
     usable = np.flatnonzero(np.linalg.norm(x, axis=1) > 0)
     if usable.size == 0:
         return labels
-    data = x[usable]
-    rng = np.random.default_rng(seed)
-    k = n_themes if n_themes is not None else _choose_k(data, min_size, rng)
-    model = KMeans(n_clusters=k, n_init=3, random_state=_seed(rng)).fit(data)
-    found = model.labels_.astype(np.int64)
-    centres = model.cluster_centers_ / np.maximum(
-        np.linalg.norm(model.cluster_centers_, axis=1, keepdims=True), 1e-12
-    )
-    sims = np.einsum("ij,ij->i", data, centres[found])
-    keep = np.ones(data.shape[0], dtype=bool)
-    for c in range(k):
-        members = np.flatnonzero(found == c)
-        if members.size == 0:
-            continue
-        q1, q3 = np.percentile(sims[members], [25, 75])
-        outliers = members[sims[members] < q1 - 1.5 * (q3 - q1)]
-        keep[outliers] = False
-        keep[members[np.argmax(sims[members])]] = True
-        if n_themes is None and np.count_nonzero(keep[members]) < min_size:
-            keep[members] = False
-    found[~keep] = -1
-    labels[usable] = _by_size(found)
+    z = reduce(x[usable])
+    k = min(NEIGHBOURS, usable.size - 1)
+    neighbours = nearest(z, k) if k > 0 else np.zeros((usable.size, 0), dtype=np.int64)
+    seeds = np.random.SeedSequence(seed).generate_state(2)
+    if n_themes is None:
+        found = _leiden(neighbours, int(seeds[0]))
+    else:
+        found = _kmeans(z, n_themes, int(seeds[1]))
+    found = _drop_outliers(z, found, neighbours, keep_every_theme=n_themes is not None)
+    if n_themes is None:
+        counts = np.bincount(found[found >= 0], minlength=1)
+        found = np.where((found >= 0) & (counts[np.maximum(found, 0)] < min_size), -1, found)
+    labels[usable] = by_size(found)
     return labels
 
 
-def _choose_k(data: NDArray[np.float32], min_size: int, rng: np.random.Generator) -> int:
+def reduce(x: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Centred rows on their first principal components, L2-normalised (cosine geometry)."""
+    centred = (x - x.mean(axis=0)).astype(np.float64)
+    dims = min(COMPONENTS, x.shape[1], max(x.shape[0] - 1, 1))
+    # Eigenvectors of the d x d covariance: cheaper than an SVD of the n x d data, and exact.
+    # Their signs are arbitrary, but flipping an axis changes no cosine similarity.
+    _, vectors = np.linalg.eigh(centred.T @ centred)
+    z = (centred @ vectors[:, ::-1][:, :dims]).astype(np.float32)
+    norms = np.linalg.norm(z, axis=1, keepdims=True)
+    out: NDArray[np.float32] = np.divide(z, norms, out=np.zeros_like(z), where=norms > 0)
+    return out
+
+
+def nearest(z: NDArray[np.float32], k: int) -> NDArray[np.int64]:
+    """The ``k`` most similar other rows of each row (exact, by blocks of the Gram matrix)."""
+    n = z.shape[0]
+    out = np.empty((n, k), dtype=np.int64)
+    for start in range(0, n, BLOCK):
+        sims = z[start : start + BLOCK] @ z.T
+        rows = np.arange(sims.shape[0])
+        sims[rows, rows + start] = -np.inf  # a text is not its own neighbour
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        # Sorted by similarity, ties by index, so the graph never depends on the partition.
+        order = np.lexsort((part, -np.take_along_axis(sims, part, axis=1)), axis=1)
+        out[start : start + sims.shape[0]] = np.take_along_axis(part, order, axis=1)
+    return out
+
+
+def _leiden(neighbours: NDArray[np.int64], seed: int) -> NDArray[np.int64]:
+    import igraph as ig
+
+    n, k = neighbours.shape
+    if k == 0:
+        return np.zeros(n, dtype=np.int64)
+    src = np.repeat(np.arange(n, dtype=np.int64), k)
+    dst = neighbours.ravel()
+    low, high = np.minimum(src, dst), np.maximum(src, dst)
+    edges = np.unique(low * n + high)  # the union of both directions, once each
+    graph = ig.Graph(n=n, edges=np.column_stack([edges // n, edges % n]).tolist())
+    # igraph draws from Python's random module: lend it a private generator so the
+    # result repeats for a seed and the caller's random state is left alone.
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        parts = graph.community_leiden(
+            objective_function="modularity", resolution=RESOLUTION, n_iterations=-1
+        )
+    finally:
+        ig.set_random_number_generator(random)
+    return np.asarray(parts.membership, dtype=np.int64)
+
+
+def _kmeans(z: NDArray[np.float32], k: int, seed: int) -> NDArray[np.int64]:
     from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
 
-    n = data.shape[0]
-    top = min(MAX_THEMES, n // max(min_size, 1), n - 1)
-    if top < 2:
-        return 1
-    sample = data[np.sort(rng.choice(n, size=min(n, SAMPLE), replace=False))]
-    best, best_score = 2, -np.inf
-    for k in range(2, top + 1):
-        labels = KMeans(n_clusters=k, n_init=1, random_state=_seed(rng)).fit_predict(sample)
-        if len(np.unique(labels)) < 2:
-            continue
-        score = silhouette_score(sample, labels, metric="cosine")
-        if score > best_score:
-            best, best_score = k, score
-    return best
+    model = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(z)
+    labels: NDArray[np.int64] = np.asarray(model.labels_, dtype=np.int64)
+    return labels
 
 
-def _by_size(found: NDArray[np.int64]) -> NDArray[np.int64]:
+def _drop_outliers(
+    z: NDArray[np.float32],
+    found: NDArray[np.int64],
+    neighbours: NDArray[np.int64],
+    *,
+    keep_every_theme: bool,
+) -> NDArray[np.int64]:
+    if neighbours.shape[1] == 0:
+        return found
+    agree = (found[neighbours] == found[:, None]).mean(axis=1)
+    out = np.where(agree < AGREEMENT, -1, found)
+    # Far from its theme: similarity to the theme's centre below the lower Tukey fence.
+    for c in np.unique(found):
+        members = np.flatnonzero(found == c)
+        centre = z[members].mean(axis=0)
+        sims = z[members] @ (centre / max(float(np.linalg.norm(centre)), 1e-12))
+        q1, q3 = np.percentile(sims, [25, 75])
+        out[members[sims < q1 - FENCE * (q3 - q1)]] = -1
+    if keep_every_theme:
+        # A theme asked for keeps at least the text most agreed with its neighbours.
+        for c in np.setdiff1d(np.unique(found), np.unique(out)):
+            members = np.flatnonzero(found == c)
+            out[members[np.argmax(agree[members])]] = c
+    return out
+
+
+def by_size(found: NDArray[np.int64]) -> NDArray[np.int64]:
     """Renumber themes 0..k-1 from the largest (ties by the old number); -1 stays."""
     themed = found[found >= 0]
     if themed.size == 0:
@@ -87,8 +158,5 @@ def _by_size(found: NDArray[np.int64]) -> NDArray[np.int64]:
     order = present[np.lexsort((present, -counts[present]))]
     mapping = np.full(counts.size, -1, dtype=np.int64)
     mapping[order] = np.arange(order.size)
-    return np.where(found >= 0, mapping[np.maximum(found, 0)], -1)
-
-
-def _seed(rng: np.random.Generator) -> int:
-    return int(rng.integers(0, 2**31 - 1))
+    out: NDArray[np.int64] = np.where(found >= 0, mapping[np.maximum(found, 0)], -1)
+    return out

@@ -56,7 +56,7 @@ def load_model() -> tuple[NDArray[np.float32], Tokenizer]:
 
 
 def embed_texts(texts: Sequence[str]) -> NDArray[np.float32]:
-    """One float32 row per text, L2-normalised; a text with no tokens gets a row of zeros.
+    """One float32 row per text, L2-normalised; a blank text gets a row of zeros.
 
     >>> rows = embed_texts(["The car park is full", "Parking was impossible", "A kind nurse", ""])
     >>> rows.shape, bool(rows[0] @ rows[1] > rows[0] @ rows[2]), float(abs(rows[3]).sum())
@@ -66,7 +66,10 @@ def embed_texts(texts: Sequence[str]) -> NDArray[np.float32]:
     out = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
     if not texts:
         return out
-    encodings = tokenizer.encode_batch(list(texts), add_special_tokens=False)
+    # Blank texts are not tokenized: the tokenizer would make a word-start token of spaces.
+    encodings = tokenizer.encode_batch(
+        [t if t.strip() else "" for t in texts], add_special_tokens=False
+    )
     lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
     ids = np.fromiter(
         (i for e in encodings for i in e.ids), dtype=np.int64, count=int(lengths.sum())

@@ -19,8 +19,10 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-# Words a patient comment uses whatever it is about: kept out of keywords.
+# Words a comment uses whatever it is about: kept out of keywords.
 STOP_EXTRA = frozenset({"did", "didn", "don", "just", "really", "ve", "ll", "im", "got", "get"})
+# Stop words that carry the answer in feedback ("Nothing", "No", "None") stay in.
+KEEP = frozenset({"nothing", "no", "none", "never", "nobody", "cannot", "not"})
 
 
 def class_keywords(
@@ -38,7 +40,7 @@ def class_keywords(
         return []
     vectorizer = CountVectorizer(
         ngram_range=(1, 2),
-        stop_words=sorted(ENGLISH_STOP_WORDS | STOP_EXTRA),
+        stop_words=sorted((ENGLISH_STOP_WORDS | STOP_EXTRA) - KEEP),
         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
         min_df=1 if len(texts) < 50 else 2,
     )
