@@ -303,8 +303,10 @@ def test_a_relationship_survey_from_links_to_the_three_percent(
     used = page.locator("#tie-kinds-used").inner_text()
     assert f"health_talk ({total})" in used and "energy" not in used
     assert_accessible(page)
-    # And the picture of them.
-    page.goto("/network?tie_kind=health_talk")
+    # And the picture of them, from the survey's page.
+    page.goto(f"/admin/surveys/{SLUG}")
+    page.get_by_role("link", name="see the network of the health_talk links").click()
+    page.wait_for_url(re.compile(r"/network\?tie_kind=health_talk$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Network"
     assert_accessible(page)
     assert console_errors == []

@@ -201,6 +201,8 @@ async def test_an_organiser_creates_a_survey_downloads_links_and_resolves_names(
         assert gone.status_code == 303
         final = await admin.get(f"/admin/surveys/{SLUG}")
         assert "None: every name typed so far matched someone." in final.text
+        assert 'href="/network/seeds?tie_kind=health_talk"' in final.text
+        assert 'href="/network/seeds?tie_kind=energy"' not in final.text  # no energy links yet
     assert ("s01", "s03") in ties(app, "health_talk")
     with app.reading() as s:
         zed = s.scalar(select(Person.ref).where(Person.display_name == "Zed Unknown"))
