@@ -130,13 +130,15 @@ def _community_nodes(
         size = int(picture.sizes[k])
         people = _count(size, exact)
         shown = f"{people:,} people" if people is not None else "fewer than 10 people"
-        has_seeds = seeds is not None and bool(seeds[groups == c].any())
-        marks = ", with seeds" if has_seeds and may_see else ""
+        # Whether it holds seeds is a count too: shown as the viewer's counts are.
+        held = 0 if seeds is None or not may_see else int(seeds[groups == c].sum())
+        has_seeds = held > 0 and _count(held, exact) is not None
+        marks = ", with seeds" if has_seeds else ""
         nodes.append({
             "x": float(picture.xy[k, 0]), "y": float(picture.xy[k, 1]),
             "r": float(picture.radius[k]), "community": c, "label": _short(c),
             "name": f"{community_name(c)}: {shown}{marks}; open it",
-            "seed": has_seeds and may_see, "role": None,
+            "seed": has_seeds, "role": None,
             "open": c != OTHER or may_see,
         })  # fmt: skip
     return nodes
