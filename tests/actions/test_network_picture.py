@@ -95,3 +95,17 @@ def test_a_write_draws_a_new_picture_and_kinds_of_tie_are_checked(db_app: App):
     again = network_picture(db_app)
     assert again is not pic and again.graph.m == pic.graph.m - 1
     assert np.array_equal(again.pids, pic.pids)
+
+
+def test_the_same_data_draws_the_same_picture(db_app: App):
+    from groundswell.actions import network_picture as module
+
+    do_build_demo(db_app, seed=3, people=800)
+    first = network_picture(db_app)
+    opened = first.opened(0)
+    module._CACHE.clear()  # as a fresh server process would
+    second = network_picture(db_app)
+    assert second is not first
+    assert np.array_equal(first.community, second.community)
+    assert np.array_equal(first.overview.xy, second.overview.xy)
+    assert np.array_equal(opened.xy, second.opened(0).xy)

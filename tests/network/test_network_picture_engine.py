@@ -61,7 +61,10 @@ def test_above_the_limit_one_node_per_community_with_weighted_ties():
     # The two communities under 10 are one node, "other".
     assert sorted(p.nodes.tolist()) == [OTHER, 0, 1, 2]
     assert dict(zip(p.nodes.tolist(), p.sizes.tolist(), strict=True)) == {
-        OTHER: 5, 0: 20, 1: 15, 2: 12
+        OTHER: 5,
+        0: 20,
+        1: 15,
+        2: 12,
     }
     ties = {
         tuple(sorted((int(p.nodes[a]), int(p.nodes[b])))): int(w)
