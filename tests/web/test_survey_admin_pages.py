@@ -83,6 +83,10 @@ async def test_only_organisers_over_the_audience_see_the_survey(web: FastAPI, ap
                 got = await client.get(path)
                 assert got.status_code == status, (role, path)
                 assert "Traceback" not in got.text
+            if role in ("organiser", "admin"):
+                listed = (await client.get("/admin/surveys")).text
+                assert "Who do you talk to?" in listed
+                assert ("Everyone" in listed) is (role == "admin")
             if role == "organiser":
                 page = await client.get("/admin/surveys/new")
                 wide = {"csrf_token": csrf_from(page.text), "title": "All", "slug": "all",

@@ -9,11 +9,11 @@ import httpx
 import pytest
 from auth_helpers import client_for, csrf_from
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 from survey_setup import HEALTH, consented, leeds_survey, question_ids, ties
 
 from groundswell.app import App
-from groundswell.store.models import SurveyNomination
+from groundswell.store.models import RelationshipSurvey, SurveyNomination, SurveyStatus
 from groundswell.web import create_app
 
 pytestmark = pytest.mark.anyio
@@ -245,3 +245,17 @@ async def test_csrf_and_rate_limit_guard_the_public_forms(web: FastAPI, visitor,
     ]
     assert [a.status_code for a in answers] == [422, 422, 429, 429]
     assert "Retry-After" in answers[-1].headers
+
+
+async def test_a_closed_survey_says_so_and_takes_no_answers(visitor, tokens, app: App):
+    token = tokens["s02"]
+    page = await visitor.get(f"/s/{token}")
+    with app.transaction() as s:
+        s.execute(update(RelationshipSurvey).values(status=SurveyStatus.CLOSED))
+    closed = await visitor.get(f"/s/{token}")
+    assert closed.status_code == 200 and "This survey has closed" in closed.text
+    late = await visitor.post(
+        f"/s/{token}/consent", data={"consent": "yes", "csrf_token": csrf_from(page.text)}
+    )
+    assert late.status_code == 303
+    assert "This survey has closed" in (await visitor.get(f"/s/{token}")).text

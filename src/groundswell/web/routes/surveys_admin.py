@@ -70,7 +70,9 @@ async def _summary(gs: GsApp, user: Principal, slug: str) -> rs.SurveySummary:
 async def surveys(request: Request, gs: GsApp, user: SignedInUser) -> HTMLResponse:
     require(user, Action.VIEW_PEOPLE)
     found = await anyio.to_thread.run_sync(lambda: rs.list_surveys(gs))
-    return _render(request, "surveys/admin_list.html", surveys=found)
+    # Only the surveys this account may run: a town's organiser sees that town's.
+    mine = [s for s in found if can(user, Action.VIEW_PEOPLE, Subject(town=s.audience_town))]
+    return _render(request, "surveys/admin_list.html", surveys=mine)
 
 
 def _rows(form: dict[str, str], count: int) -> list[dict[str, str]]:
