@@ -129,6 +129,20 @@ def test_a_typed_name_writes_no_tie_until_matched_then_exactly_one(town: App) ->
             AuditEvent.action == "survey_pending_names")) == 2  # fmt: skip
 
 
+def test_suggestions_put_the_people_asked_first_among_equals(town: App) -> None:
+    people(town, [("x1", "Sam Lee", "Morecambe"), ("x2", "Sam Lee", "Heysham")])
+    rs.do_create_survey(
+        town, slug="talk", title="T", questions=QUESTIONS, audience_town="Heysham", actor="org"
+    )
+    links = {x.person_ref: x.token for x in rs.do_issue_links(town, "talk", actor="org")}
+    # Two people share the name: it cannot be matched on its own, and waits.
+    assert answer(town, links["cat"], {"energy": ["Sam Lee"]}).pending == 1
+    [waiting] = rs.pending_names(town, "talk")
+    assert [s.ref for s in waiting.suggestions] == ["x2", "x1"]
+    assert [s.score for s in waiting.suggestions] == [100.0, 100.0]
+    assert rs.survey_overview(town, "talk").by_team == []  # no campaign teams: no split
+
+
 def test_add_as_new_person_and_dismiss(town: App) -> None:
     links = survey_with_links(town)
     answer(town, links["ann"], {"health_talk": ["Grace Hopper"], "energy": ["Nobody Really"]})

@@ -20,12 +20,13 @@ from groundswell.actions.audit import record_access
 from groundswell.actions.survey_common import (
     PendingName,
     Suggestion,
+    audience,
     clean_name,
     find_survey,
     write_tie,
 )
 from groundswell.errors import InvalidInput, NotFound
-from groundswell.network.name_match import suggest
+from groundswell.network.name_match import LIMIT, suggest
 from groundswell.store.models import (
     NominationStatus,
     Person,
@@ -34,6 +35,8 @@ from groundswell.store.models import (
     SurveyQuestion,
     utcnow,
 )
+
+LOOK_AT = 20  # candidates scored before the best LIMIT are chosen (see pending_names)
 
 
 def pending_names(app: Database, slug: str, *, actor: str = "unknown") -> list[PendingName]:
@@ -61,15 +64,21 @@ def pending_names(app: Database, slug: str, *, actor: str = "unknown") -> list[P
             shown.setdefault(key, clean_name(text or ""))
             counts[(key, kind)] += 1
         roster = session.execute(
-            select(Person.ref, Person.display_name, Person.town).order_by(Person.id)
+            select(Person.id, Person.ref, Person.display_name, Person.town).order_by(Person.id)
         ).all()
+        asked = set(session.scalars(audience(survey).with_only_columns(Person.id)))
         keys = list(shown)
-        found = suggest([shown[k] for k in keys], [r[1] for r in roster])
-        offers = {
-            k: [Suggestion(roster[c.index][0], roster[c.index][1] or "",
-                           roster[c.index][2] or "", round(c.score, 1)) for c in cands]
-            for k, cands in zip(keys, found, strict=True)
-        }  # fmt: skip
+        found = suggest([shown[k] for k in keys], [r[2] for r in roster], limit=LOOK_AT)
+        offers = {}
+        for key, cands in zip(keys, found, strict=True):
+            # Of equally good matches, people the survey asked come first: most
+            # people name others in their own town or team.
+            best = sorted(cands, key=lambda c: (-c.score, roster[c.index][0] not in asked))
+            offers[key] = [
+                Suggestion(roster[c.index][1], roster[c.index][2] or "",
+                           roster[c.index][3] or "", round(c.score, 1))
+                for c in best[:LIMIT]
+            ]  # fmt: skip
         out = [
             PendingName(shown[key], kind, n, offers[key])
             for (key, kind), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -165,7 +165,8 @@ def survey_overview(app: Database, slug: str) -> SurveyOverview:
             answered=count_cell(answered),
             response_rate=_rate(answered, issued),
             by_town=rate_rows(towns_issued, towns_answered, adds_up=True),
-            by_team=rate_rows(teams_issued, teams_answered, adds_up=False),
+            # Without campaign teams there is nothing to split by.
+            by_team=rate_rows(teams_issued, teams_answered, adds_up=False) if teams else [],
             ties_by_kind=_ties_by_kind(session, survey, questions),
             pending_names=_pending(session, survey),
             nominations=_by_status(session, survey),

@@ -256,6 +256,8 @@ def _print_overview(o: SurveyOverview) -> None:
         f"response rate {_percent(o.response_rate.value, show(o.response_rate))}"
     )
     for heading, rows in (("By town", o.by_town), ("By team", o.by_team)):
+        if not rows:
+            continue
         say(f"{heading}:")
         for r in rows:
             rate = _percent(r.rate.value, show(r.rate))
