@@ -19,7 +19,8 @@ from groundswell.cli.output import print_json, say
 from groundswell.errors import InvalidInput
 
 network_app = typer.Typer(
-    help="The network picture's data: export it as GraphML or GEXF.", no_args_is_help=True
+    help="The network picture's data for Gephi or Kumu: export GraphML or GEXF.",
+    no_args_is_help=True,
 )
 app.add_typer(network_app, name="network")
 
