@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -115,3 +119,67 @@ def test_the_public_types_are_frozen() -> None:
     with pytest.raises(AttributeError):
         theme.size = 2  # type: ignore[misc]
     assert ThemeResult((theme,), (0,), 0.1).unthemed == 0
+
+
+OFF_TOPIC = [
+    "Quantum chromodynamics on a lattice needs supercomputers.",
+    "My tax return is due in January.",
+    "The football season starts in August.",
+    "Volcanoes erupt when magma rises.",
+    "Shakespeare wrote thirty-seven plays.",
+    "The stock market fell sharply on Tuesday.",
+    "Penguins live in the southern hemisphere.",
+    "Jazz began in New Orleans.",
+]
+
+
+def test_texts_about_nothing_in_common_go_to_the_unthemed_bucket(topics) -> None:
+    texts, _ = topics
+    result = find_themes([*texts, *OFF_TOPIC], seed=0)
+    assert len(result.themes) == 3
+    noise = result.assignments[len(texts) :]
+    assert sum(a is None for a in noise) >= len(OFF_TOPIC) // 2
+    assert sum(a is None for a in result.assignments[: len(texts)]) <= 0.05 * len(texts)
+
+
+PROBE = """
+import hashlib, json, sys
+sys.path.insert(0, {folder!r})
+from themes_corpus import topic_corpus
+from groundswell.themes import find_themes
+texts, _ = topic_corpus()
+r = find_themes(texts, seed=11)
+print(json.dumps([r.assignments, [(t.label, t.keywords, t.size, t.examples) for t in r.themes]]))
+"""
+
+
+def test_the_same_seed_gives_the_same_result_in_a_new_process(topics) -> None:
+    folder = str(Path(__file__).parent)
+    runs = []
+    for hash_seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE.format(folder=folder)],
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )  # fmt: skip
+        runs.append(json.loads(done.stdout))
+    here = find_themes(topics[0], seed=11)
+    mine = [list(here.assignments), [[t.label, list(t.keywords), t.size, list(t.examples)]
+                                     for t in here.themes]]  # fmt: skip
+    assert runs[0] == runs[1] == mine
+
+
+def test_ten_thousand_real_comments_in_well_under_thirty_seconds(feedback) -> None:
+    texts = [row["feedback"] for row in feedback]
+    find_themes(texts[:500])  # warm: the model is read once per process
+    result = find_themes(texts, seed=0)
+    assert result.seconds < 30
+    assert 5 <= len(result.themes) <= 60
+    assert result.unthemed < 0.15 * len(texts)
+    # People answered "what could we do better?"; many said "nothing": a theme says so.
+    assert any(t.keywords and t.keywords[0] == "nothing" for t in result.themes)
+    labels = [row["label"] for row in feedback]
+    found = [-1 if a is None else a for a in result.assignments]
+    from sklearn.metrics import normalized_mutual_info_score
+
+    assert normalized_mutual_info_score(labels, found) > 0.2

@@ -82,12 +82,18 @@ def nearest(z: NDArray[np.float32], k: int) -> NDArray[np.int64]:
     out = np.empty((n, k), dtype=np.int64)
     for start in range(0, n, BLOCK):
         sims = z[start : start + BLOCK] @ z.T
-        rows = np.arange(sims.shape[0])
-        sims[rows, rows + start] = -np.inf  # a text is not its own neighbour
-        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        # Sorted by similarity, ties by index, so the graph never depends on the partition.
-        order = np.lexsort((part, -np.take_along_axis(sims, part, axis=1)), axis=1)
-        out[start : start + sims.shape[0]] = np.take_along_axis(part, order, axis=1)
+        m = sims.shape[0]
+        sims[np.arange(m), np.arange(m) + start] = -np.inf  # a text is not its own neighbour
+        # The k-th largest similarity of each row (np.partition moves values only, several
+        # times quicker than argpartition), then every column at or above it: k or more.
+        kth = np.partition(sims, n - k, axis=1)[:, n - k]
+        rows, cols = np.nonzero(sims >= kth[:, None])
+        # Best first, ties by index, so the graph never depends on the partition's order.
+        order = np.lexsort((cols, -sims[rows, cols], rows))
+        rows, cols = rows[order], cols[order]
+        first = np.searchsorted(rows, np.arange(m))
+        take = (first[:, None] + np.arange(k)).ravel()
+        out[start : start + m] = cols[take].reshape(m, k)
     return out
 
 

@@ -57,13 +57,25 @@ def class_keywords(
         (np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n_classes + 1, len(rows))
     )
     per_class = np.asarray((member @ counts).todense(), dtype=np.float64)
+    weights = ctfidf(per_class, n_classes)
+    return [_best_terms(weights[c], per_class[c], vocabulary, top) for c in range(n_classes)]
+
+
+def ctfidf(per_class: NDArray[np.float64], n_classes: int) -> NDArray[np.float64]:
+    """c-TF-IDF weights of the first ``n_classes`` rows of a class x term count matrix.
+
+    Rows past ``n_classes`` (the unthemed texts) count in tf(t) but get no weights.
+
+    >>> ctfidf(np.array([[3.0, 2.0, 0.0], [0.0, 1.0, 3.0]]), 2).round(3).tolist()
+    [[0.55, 0.367, 0.0], [0.0, 0.229, 0.687]]
+    """
     totals = per_class.sum(axis=1, keepdims=True)
     tf = np.divide(per_class, totals, out=np.zeros_like(per_class), where=totals > 0)
     term_total = per_class.sum(axis=0)
-    average_words = totals[:n_classes].mean()
+    average_words = float(totals[:n_classes].mean())
     idf = np.log(1.0 + average_words / np.maximum(term_total, 1.0))
-    weights = tf[:n_classes] * idf
-    return [_best_terms(weights[c], per_class[c], vocabulary, top) for c in range(n_classes)]
+    weights: NDArray[np.float64] = tf[:n_classes] * idf
+    return weights
 
 
 def _best_terms(
@@ -71,8 +83,9 @@ def _best_terms(
 ) -> tuple[str, ...]:
     chosen: list[str] = []
     shown: set[str] = set()
-    # Ties broken by the term itself so the order never depends on the platform's sort.
-    for i in np.lexsort((vocabulary, -weight)):
+    # Ties go to the single word, then the term itself: the order never depends on the sort.
+    words_in = np.char.count(vocabulary.astype(str), " ")
+    for i in np.lexsort((vocabulary, words_in, -weight)):
         if weight[i] <= 0 or count[i] < 1:
             break
         term = str(vocabulary[i])
