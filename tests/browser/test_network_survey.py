@@ -271,6 +271,7 @@ def test_a_relationship_survey_from_links_to_the_three_percent(
 
     # The organiser sees the three names with suggestions and resolves them.
     page.goto(f"/admin/surveys/{SLUG}")
+    assert page.locator("#answered").inner_text() == "30 (75% of links)"
     pending = page.locator("#pending ~ section.gs-pending")
     assert pending.count() == 3
     assert_accessible(page)
