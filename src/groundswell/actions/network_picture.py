@@ -55,6 +55,12 @@ class NetworkPicture:
     seconds: float
     _opened: dict[int, Picture] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _seeds: list[np.ndarray] = field(default_factory=list, repr=False)
+    _seeds_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def known_seeds(self) -> np.ndarray | None:
+        """The seeds (``default_seeds``), if they have been worked out for this picture."""
+        return self._seeds[0] if self._seeds else None
 
     @property
     def groups(self) -> np.ndarray:
@@ -152,18 +158,21 @@ def people_of(db: Database, pids: Sequence[int]) -> dict[int, tuple[str, str | N
 
 def default_seeds(db: Database, tie_kinds: Sequence[str] | None = None) -> np.ndarray:
     """Who the 3% page's default question chooses on these ties, as a mask in graph order:
-    independent cascade with p = 0.1, the fewest people reaching 90% of everyone."""
+    independent cascade with p = 0.1, the fewest people reaching 90% of everyone.
+    Worked out once per picture and kept with it."""
     from groundswell.actions.seeds import _ONE_AT_A_TIME, SeedsQuestion, _choose
     from groundswell.seeds import Constraints
     from groundswell.spread import Model
 
-    kinds = tuple(sorted(set(tie_kinds))) if tie_kinds else None
-    graph = read_store_graph(db, kinds=kinds)[0]
-    if graph.n == 0:
+    pic = network_picture(db, tie_kinds)
+    if pic.graph.n == 0:
         raise InvalidInput("there are no people in the database yet; import people and ties")
-    question = SeedsQuestion(Model("ic", p=0.1), "target", 0.9, None, False, 0)
-    with _ONE_AT_A_TIME:
-        selection = _choose(graph, question, Constraints())[0]
-    mask = np.zeros(graph.n, bool)
-    mask[np.asarray(selection.seeds, np.int64)] = True
-    return mask
+    with pic._seeds_lock:
+        if not pic._seeds:
+            question = SeedsQuestion(Model("ic", p=0.1), "target", 0.9, None, False, 0)
+            with _ONE_AT_A_TIME:
+                selection = _choose(pic.graph, question, Constraints())[0]
+            mask = np.zeros(pic.graph.n, bool)
+            mask[np.asarray(selection.seeds, np.int64)] = True
+            pic._seeds.append(mask)
+        return pic._seeds[0]

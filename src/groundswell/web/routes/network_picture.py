@@ -22,15 +22,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from groundswell.actions import public_summaries as queries
 from groundswell.actions.network_export import FORMATS, export_network
-from groundswell.actions.network_picture import default_seeds, network_picture
-from groundswell.actions.network_view import ROLES, picture_view
-from groundswell.auth.permissions import Action, require
+from groundswell.actions.network_picture import NetworkPicture, default_seeds, network_picture
+from groundswell.actions.network_view import ROLES, community_name, picture_view
+from groundswell.auth.permissions import Action, can, require
 from groundswell.errors import InvalidInput
 from groundswell.network.picture import OTHER, SIZE
 from groundswell.store.models import Person, Tie
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
-from groundswell.web.heavy import answer, data_version, heavy_work, shared_key
+from groundswell.web.heavy import answer, data_version, shared_key
 from groundswell.web.ratelimit import heavy_page
 from groundswell.web.templating import render
 from groundswell.web.tie_kind_choice import chosen_kinds, kinds_context
@@ -87,7 +87,7 @@ def network(request: Request, gs: GsApp) -> Response:
                  lambda: network_picture(gs, kinds), title="Drawing the network")  # fmt: skip
     if isinstance(pic, Response):
         return pic
-    seeds = _seeds(request, gs, version, kinds)
+    seeds = _seeds(request, gs, version, pic)
     if isinstance(seeds, Response):
         return seeds
     if opened is not None:  # laid out on first request, then kept with the picture
@@ -120,35 +120,24 @@ def network(request: Request, gs: GsApp) -> Response:
         "seconds": pic.seconds, **kinds_context(gs, request.query_params),
         "overview_href": _link(kinds), "seeds_href": _link(kinds, seeds="target",
         community=request.query_params.get("community", "")),
-        "opened_name": None if opened is None else view["communities"][0]["name"]
-        if view["communities"] else None,
-        "export": principal is not None and principal.roles and _may_export(principal),
+        "opened_name": None if opened is None else community_name(opened),
+        "export": can(principal, Action.VIEW_PEOPLE),
         "export_query": urlencode([("tie_kind", k) for k in kinds or ()]),
     }  # fmt: skip
     return render(request, "network.html", **context)
 
 
-def _may_export(principal: Any) -> bool:
-    from groundswell.auth.permissions import can
-
-    return can(principal, Action.VIEW_PEOPLE)
-
-
 def _seeds(
-    request: Request, gs: GsApp, version: tuple[Any, ...], kinds: tuple[str, ...] | None
+    request: Request, gs: GsApp, version: tuple[Any, ...], pic: NetworkPicture
 ) -> np.ndarray | Response | None:
     """The default 3% question's seeds: worked out when asked, or already known."""
-    key = shared_key("network-seeds", version)
     if request.query_params.get("seeds") == "target":
         found: np.ndarray | Response = answer(
-            request, key, lambda: default_seeds(gs, kinds), title="Finding the fewest people"
-        )
+            request, shared_key("network-seeds", version),
+            lambda: default_seeds(gs, pic.tie_kinds), title="Finding the fewest people",
+        )  # fmt: skip
         return found
-    job = heavy_work(request).job(key)
-    if job is None or not job.future.done() or job.failed():
-        return None
-    done: np.ndarray = job.future.result()
-    return done
+    return pic.known_seeds()
 
 
 @router.get("/network/export.{fmt}", dependencies=[heavy_page()])
