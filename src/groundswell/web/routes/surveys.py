@@ -217,7 +217,7 @@ async def pick(request: Request, gs: GsApp, token: str, question: int, ref: str)
         return _private(HTMLResponse("", status_code=404))
     name = request.query_params.get("name", "")[:MAX_QUERY]
     # The roster says who this is: a crafted link cannot put words in the page.
-    entries = await anyio.to_thread.run_sync(lambda: rs.roster_search(gs, token, name))
+    entries = await anyio.to_thread.run_sync(lambda: rs.roster_search(gs, token, name, limit=50))
     entry = next((e for e in entries if e.ref == ref), None)
     if entry is None or question not in {q.id for q in view.questions}:
         return _private(HTMLResponse("", status_code=404))
