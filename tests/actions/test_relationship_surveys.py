@@ -339,6 +339,24 @@ def test_response_rates_by_town_and_team_hide_small_numbers(db_app: App) -> None
 def test_a_closed_or_unknown_survey(town: App) -> None:
     with pytest.raises(NotFound, match="no relationship survey 'nope'"):
         rs.survey_overview(town, "nope")
-    survey_with_links(town)
+    links = survey_with_links(town)
     overview = rs.survey_overview(town, "talk")
     assert overview.links_issued == 5 and overview.answered.suppressed
+    rs.do_record_consent(town, links["bob"], consent=True)
+    closed = rs.do_close_survey(town, "talk", actor="org")
+    assert closed.status == "closed" and closed.links_issued == 5
+    view = rs.open_link(town, links["ann"])
+    assert view is not None and view.closed
+    for refused in (
+        lambda: rs.do_record_consent(town, links["ann"], consent=True),
+        lambda: rs.do_answer(town, links["bob"], {}),
+        lambda: rs.roster_search(town, links["ann"], "bob"),
+        lambda: rs.do_issue_links(town, "talk", actor="org"),
+    ):
+        with pytest.raises(Conflict, match="closed"):
+            refused()
+    # Saying no still works on a closed survey: withdrawal is never refused.
+    rs.do_record_consent(town, links["bob"], consent=False)
+    assert rs.do_close_survey(town, "talk", actor="org", reopen=True).status == "open"
+    rs.do_record_consent(town, links["ann"], consent=True)
+    assert rs.do_answer(town, links["ann"], {}) == rs.AnswerReceipt(matched=0, pending=0)

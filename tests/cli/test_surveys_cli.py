@@ -124,3 +124,7 @@ def test_refusals_name_the_row_and_field_and_write_nothing(
     assert run("surveys", "dismiss", "talk", "Nobody").code == 4
     taken = create(run)
     assert taken.code == 5 and "already a survey" in taken.err
+    assert json.loads(run("surveys", "close", "talk", "--json").out)["status"] == "closed"
+    refused = run("surveys", "links", "talk", "--out", str(tmp_path / "l.csv"))
+    assert refused.code == 5 and "closed" in refused.err and not (tmp_path / "l.csv").exists()
+    assert "talk is open" in run("surveys", "close", "talk", "--reopen").out

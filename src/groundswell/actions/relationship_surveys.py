@@ -50,6 +50,7 @@ from groundswell.actions.survey_common import (
     check_tie_kind,
     check_usable,
     clean_name,
+    find_survey,
     in_audience,
     questions_of,
     require_link,
@@ -95,6 +96,7 @@ __all__ = [
     "SurveySummary",
     "do_add_person",
     "do_answer",
+    "do_close_survey",
     "do_create_survey",
     "do_dismiss",
     "do_issue_links",
@@ -174,6 +176,23 @@ def do_create_survey(
         record_access(session, actor, "survey_created", "relationship_survey", slug)
         session.flush()
         return _summary(survey, kinds, 0, 0)
+
+
+def do_close_survey(app: Database, slug: str, *, actor: str, reopen: bool = False) -> SurveySummary:
+    """Close a survey (its links then take no consent or answers), or open it again."""
+    with app.transaction() as session:
+        survey = find_survey(session, slug)
+        survey.status = SurveyStatus.OPEN if reopen else SurveyStatus.CLOSED
+        record_access(
+            session, actor, "survey_reopened" if reopen else "survey_closed",
+            "relationship_survey", survey.slug,
+        )  # fmt: skip
+        session.flush()
+        kinds = [q.tie_kind for q in questions_of(session, survey.id)]
+        links = session.scalars(
+            select(SurveyLink.answered_at).where(SurveyLink.survey_id == survey.id)
+        ).all()
+        return _summary(survey, kinds, len(links), sum(1 for at in links if at is not None))
 
 
 def _check_question(number: int, q: QuestionSpec) -> QuestionSpec:

@@ -13,6 +13,7 @@ from groundswell.actions.relationship_surveys import (
     QuestionSpec,
     SurveyOverview,
     do_add_person,
+    do_close_survey,
     do_create_survey,
     do_dismiss,
     do_issue_links,
@@ -200,6 +201,22 @@ def dismiss(
         print_json({"survey": slug, "name": name, "dismissed": count})
         return
     say(f"'{name}' dismissed ({plural(count, 'nomination')}).")
+
+
+@surveys_app.command("close")
+def close(
+    slug: str = SLUG_ARGUMENT,
+    reopen: bool = typer.Option(False, "--reopen", help="Open a closed survey again."),
+    actor: str | None = ACTOR_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Close a survey: its links then take no more answers (--reopen opens it again)."""
+    with opened_app() as instance:
+        summary = do_close_survey(instance, slug, actor=actor or operator(), reopen=reopen)
+    if json_out:
+        print_json(summary.to_dict())
+        return
+    say(f"{summary.slug} is {summary.status}.")
 
 
 @surveys_app.command("list")
