@@ -46,16 +46,16 @@ from groundswell.actions.survey_common import (
     RosterEntry,
     Suggestion,
     SurveySummary,
+    audience,
     check_slug,
     check_tie_kind,
     check_usable,
     clean_name,
     find_survey,
-    in_audience,
+    names_to_people,
     questions_of,
     require_link,
-    unique_by_name,
-    write_tie,
+    write_ties,
 )
 from groundswell.actions.survey_import import ImportSummary, import_answers
 from groundswell.actions.survey_links import do_issue_links, open_link, roster_search
@@ -68,6 +68,7 @@ from groundswell.actions.survey_overview import (
 )
 from groundswell.errors import Conflict, ConsentRequired, InvalidInput, LinkAlreadyUsed
 from groundswell.measures.suppression import count_cell
+from groundswell.network.name_match import normalise
 from groundswell.store.models import (
     ConsentPurpose,
     NominationStatus,
@@ -275,13 +276,24 @@ def do_answer(app: Database, token: str, answers: Mapping[int, Sequence[str]]) -
         for qid in answers:
             if qid not in questions:
                 raise InvalidInput(f"question {qid} is not a question of this survey")
+        entries = {qid: _entries(answers.get(qid, ())) for qid in questions}
+        # Every name of the whole answer is looked up at once: two queries, not one a name.
+        picked = _picked(session, survey, link.person_id, entries)
+        named = names_to_people(
+            session, [e for es in entries.values() for e in es if not e.startswith(REF_PREFIX)],
+            besides=link.person_id,
+        )  # fmt: skip
         matched = pending = 0
         for qid, question in questions.items():
             m, p = _record_question(
-                session, survey, link.person_id, question, answers.get(qid, ()), now
+                session, survey, link.person_id, question, entries[qid], picked, named, now
             )
             matched, pending = matched + m, pending + p
         return AnswerReceipt(matched=matched, pending=pending)
+
+
+def _entries(given: Sequence[str]) -> list[str]:
+    return [e.strip() for e in given if e and e.strip()]
 
 
 def _record_question(
@@ -290,21 +302,20 @@ def _record_question(
     respondent_id: int,
     question: SurveyQuestion,
     entries: Sequence[str],
+    picked: Mapping[str, int],
+    named: Mapping[str, int | None],
     now: datetime,
 ) -> tuple[int, int]:
     nominees: dict[int, None] = {}  # in order, once each
     typed: dict[str, str] = {}  # normalised -> as typed, once each
     for entry in entries:
-        entry = (entry or "").strip()
-        if not entry:
-            continue
         if entry.startswith(REF_PREFIX):
-            nominees[_picked(session, survey, respondent_id, entry[len(REF_PREFIX) :])] = None
+            nominees[picked[entry[len(REF_PREFIX) :].strip()]] = None
             continue
         name = clean_name(entry)
-        person = unique_by_name(session, name, besides=respondent_id)
-        if person is not None:
-            nominees[person.id] = None
+        person_id = named.get(normalise(name))
+        if person_id is not None:
+            nominees[person_id] = None
         else:
             typed.setdefault(name.casefold(), name)
     nominees.pop(respondent_id, None)
@@ -314,28 +325,49 @@ def _record_question(
             f"'{question.text}': choose up to {cap} people "
             f"({len(nominees) + len(typed)} were given)"
         )
-    for nominee_id in nominees:
-        session.add(
-            SurveyNomination(
-                survey_id=survey.id, question_id=question.id, respondent_id=respondent_id,
-                nominee_id=nominee_id, status=NominationStatus.MATCHED, created_at=now,
-            )
-        )  # fmt: skip
-        write_tie(session, respondent_id, nominee_id, question.tie_kind, now)
-    for name in typed.values():
-        session.add(
-            SurveyNomination(
-                survey_id=survey.id, question_id=question.id, respondent_id=respondent_id,
-                nominee_text=name, status=NominationStatus.PENDING, created_at=now,
-            )
-        )  # fmt: skip
+    session.add_all(
+        SurveyNomination(
+            survey_id=survey.id, question_id=question.id, respondent_id=respondent_id,
+            nominee_id=nominee_id, status=NominationStatus.MATCHED, created_at=now,
+        )
+        for nominee_id in nominees
+    )  # fmt: skip
+    write_ties(session, respondent_id, list(nominees), question.tie_kind, now)
+    session.add_all(
+        SurveyNomination(
+            survey_id=survey.id, question_id=question.id, respondent_id=respondent_id,
+            nominee_text=name, status=NominationStatus.PENDING, created_at=now,
+        )
+        for name in typed.values()
+    )  # fmt: skip
     return len(nominees), len(typed)
 
 
-def _picked(session: Session, survey: RelationshipSurvey, respondent_id: int, ref: str) -> int:
-    person_id = session.scalar(select(Person.id).where(Person.ref == ref.strip()))
-    if person_id is None or not in_audience(session, survey, person_id):
+def _picked(
+    session: Session,
+    survey: RelationshipSurvey,
+    respondent_id: int,
+    entries: Mapping[int, Sequence[str]],
+) -> dict[str, int]:
+    """The people picked from the list, by ref; each must be someone the survey asks."""
+    refs = {
+        e[len(REF_PREFIX) :].strip()
+        for es in entries.values()
+        for e in es
+        if e.startswith(REF_PREFIX)
+    }
+    if not refs:
+        return {}
+    found = {
+        ref: pid
+        for ref, pid in session.execute(
+            audience(survey)
+            .with_only_columns(Person.ref, Person.id)
+            .where(Person.ref.in_(sorted(refs)))
+        )
+    }
+    for ref in sorted(refs - set(found)):
         raise InvalidInput(
             f"'{ref}' is not someone on this survey's list; search for the name again"
         )
-    return person_id
+    return found

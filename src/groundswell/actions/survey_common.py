@@ -9,11 +9,12 @@ resolves), ``actions.survey_overview`` (response rates) and
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions.survey_withdrawal import SURVEY_ORIGIN
@@ -229,26 +230,38 @@ def in_audience(session: Session, survey: RelationshipSurvey, person_id: int) ->
     return session.scalar(query) is not None
 
 
-def unique_by_name(session: Session, name: str, *, besides: int) -> Person | None:
-    """The one person (other than ``besides``) whose name is ``name``, or None.
+def names_to_people(
+    session: Session, names: Sequence[str], *, besides: int
+) -> dict[str, int | None]:
+    """Each name (by its ``name_match.normalise`` key) to the one person, other than
+    ``besides``, whose name it is; None where nobody's or several people's.
 
-    Candidates are found in the database by lower-cased name, then compared as
-    ``name_match.normalise`` does, so this costs one indexed-size query, not a
-    scan of the roster in Python.
+    One query for all the names: candidates are found in the database by
+    lower-cased name, then compared as ``normalise`` does.
     """
-    key = normalise(name)
-    if not key:
-        return None
-    found = [
-        p
-        for p in session.scalars(
-            select(Person).where(
-                Person.display_name.ilike(_escape(name), escape="\\"), Person.id != besides
+    keys = {normalise(n): " ".join(n.split()).lower() for n in names if normalise(n)}
+    if not keys:
+        return {}
+    found: dict[str, list[int]] = {key: [] for key in keys}
+    lowered = sorted(set(keys.values()))
+    for start in range(0, len(lowered), 500):  # below SQLite's bound-parameter limit
+        rows = session.execute(
+            select(Person.id, Person.display_name).where(
+                func.lower(Person.display_name).in_(lowered[start : start + 500]),
+                Person.id != besides,
             )
         )
-        if normalise(p.display_name or "") == key
-    ]
-    return found[0] if len(found) == 1 else None
+        for pid, display in rows:
+            key = normalise(display or "")
+            if key in found:
+                found[key].append(pid)
+    return {key: ids[0] if len(ids) == 1 else None for key, ids in found.items()}
+
+
+def unique_by_name(session: Session, name: str, *, besides: int) -> Person | None:
+    """The one person (other than ``besides``) whose name is ``name``, or None."""
+    person_id = names_to_people(session, [name], besides=besides).get(normalise(name))
+    return None if person_id is None else session.get(Person, person_id)
 
 
 def _escape(text: str) -> str:
@@ -260,26 +273,30 @@ def like_pattern(text: str) -> str:
     return f"%{_escape(text)}%"
 
 
+def write_ties(
+    session: Session, source_id: int, target_ids: Sequence[int], kind: str, at: datetime
+) -> int:
+    """Survey ties ``source -> each target`` not already there (of that kind); how many new."""
+    targets = [t for t in dict.fromkeys(target_ids) if t != source_id]
+    if not targets:
+        return 0
+    there = set(
+        session.scalars(
+            select(Tie.target_id).where(
+                Tie.source_id == source_id, Tie.kind == kind, Tie.target_id.in_(targets)
+            )
+        )
+    )
+    new = [t for t in targets if t not in there]
+    session.add_all(
+        Tie(source_id=source_id, target_id=t, kind=kind, weight=1.0, origin=SURVEY_ORIGIN,
+            observed_at=at)
+        for t in new
+    )  # fmt: skip
+    session.flush()
+    return len(new)
+
+
 def write_tie(session: Session, source_id: int, target_id: int, kind: str, at: datetime) -> bool:
     """A survey tie ``source -> target`` unless that tie of that kind is there; True if new."""
-    if source_id == target_id:
-        return False
-    there = session.scalar(
-        select(Tie.id).where(
-            Tie.source_id == source_id, Tie.target_id == target_id, Tie.kind == kind
-        )
-    )
-    if there is not None:
-        return False
-    session.add(
-        Tie(
-            source_id=source_id,
-            target_id=target_id,
-            kind=kind,
-            weight=1.0,
-            origin=SURVEY_ORIGIN,
-            observed_at=at,
-        )
-    )
-    session.flush()
-    return True
+    return write_ties(session, source_id, [target_id], kind, at) == 1
