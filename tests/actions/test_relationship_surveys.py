@@ -258,6 +258,7 @@ def test_prefix_matches_come_first(db_app: App) -> None:
     links = survey_with_links(db_app)
     found = rs.roster_search(db_app, links["me"], "ann")
     assert [e.ref for e in found] == ["b", "a"]
+    assert rs.roster_search(db_app, links["me"], "_b") == []  # LIKE's wildcards are plain text
 
 
 def test_reissue_replaces_the_link_and_keeps_the_answer(town: App) -> None:
@@ -279,6 +280,8 @@ def test_create_refuses_bad_questions_and_a_taken_slug(town: App) -> None:
 
     with pytest.raises(InvalidInput, match="is not a tie kind"):
         create(questions=[rs.QuestionSpec("Who?", "Health Talk")])
+    with pytest.raises(InvalidInput, match="written by events"):
+        create(questions=[rs.QuestionSpec("Who?", "attended_together")])
     with pytest.raises(InvalidInput, match="its own tie kind"):
         create(questions=[rs.QuestionSpec("A?", "knows"), rs.QuestionSpec("B?", "knows")])
     with pytest.raises(InvalidInput, match="at least one question"):

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
+from groundswell.actions.attendance_ties import KIND as ATTENDED
 from groundswell.actions.survey_withdrawal import SURVEY_ORIGIN
 from groundswell.auth.tokens import hash_token
 from groundswell.errors import Conflict, ExpiredLink, InvalidInput, LinkAlreadyUsed, NotFound
@@ -151,6 +152,9 @@ def check_tie_kind(kind: str, where: str = "tie kind") -> str:
             f"{where}: '{kind}' is not a tie kind; use 2 to 32 lower-case letters, digits "
             "and underscores, starting with a letter, e.g. health_talk"
         )
+    if kind == ATTENDED:
+        # Events rebuild these ties from attendance, which would delete a survey's.
+        raise InvalidInput(f"{where}: '{kind}' is written by events; choose another kind")
     return kind
 
 
@@ -262,6 +266,11 @@ def unique_by_name(session: Session, name: str, *, besides: int) -> Person | Non
     """The one person (other than ``besides``) whose name is ``name``, or None."""
     person_id = names_to_people(session, [name], besides=besides).get(normalise(name))
     return None if person_id is None else session.get(Person, person_id)
+
+
+def prefix_pattern(text: str) -> str:
+    """``text`` as a LIKE pattern matching what starts with it (escape character: backslash)."""
+    return f"{_escape(text)}%"
 
 
 def _escape(text: str) -> str:

@@ -21,6 +21,7 @@ from groundswell.actions.survey_common import (
     find_survey,
     like_pattern,
     link_by_token,
+    prefix_pattern,
     question_view,
     questions_of,
     require_link,
@@ -128,7 +129,7 @@ def roster_search(app: Database, token: str, query: str, *, limit: int = 10) -> 
         link, survey = require_link(session, token)
         check_usable(link, survey)
         lowered = func.lower(Person.display_name)
-        starts = case((lowered.like(text.lower() + "%"), 0), else_=1)
+        starts = case((lowered.like(prefix_pattern(text.lower()), escape="\\"), 0), else_=1)
         rows = session.execute(
             audience(survey)
             .with_only_columns(Person.ref, Person.display_name, Person.town)
