@@ -17,6 +17,7 @@ from groundswell.app import App
 from groundswell.auth.permissions import Scopes
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.store.models import (
+    ActivityLog,
     AuditEvent,
     Campaign,
     CampaignMember,
@@ -48,6 +49,9 @@ def add_movement(gs: App) -> None:
             CampaignMember(campaign_id=walk.id, person_id=people[ref].id, team=team)
             for ref, team in (("a1", "Red"), ("a2", "Blue"), ("a3", "Red"), ("b1", "Red"))
         )
+        # b2 never joined the walk but logged a day of it: one of its people too.
+        s.add(ActivityLog(campaign_id=walk.id, person_id=people["b2"].id,
+                          day=datetime(2026, 1, 2).date(), amount=1.0))  # fmt: skip
 
 
 def refs(links: list) -> list[str]:
@@ -69,13 +73,13 @@ def test_links_go_only_to_people_who_agreed_to_be_contacted(db_app: App) -> None
     add_movement(db_app)
     assert refs(do_issue_links(db_app, actor="olu")) == ["a1", "a2", "b1", "b2"]
     assert refs(do_issue_links(db_app, actor="olu", town="ashby")) == ["a1", "a2"]
-    assert refs(do_issue_links(db_app, actor="olu", campaign="walk")) == ["a1", "a2", "b1"]
+    assert refs(do_issue_links(db_app, actor="olu", campaign="walk")) == ["a1", "a2", "b1", "b2"]
     assert refs(do_issue_links(db_app, actor="olu", campaign="walk", team="red")) == ["a1", "b1"]
     scoped = Scopes(towns=frozenset({"bexley"}))
     assert refs(do_issue_links(db_app, actor="olu", scopes=scoped)) == ["b1", "b2"]
     with db_app.reading() as s:
         audit = s.scalars(select(AuditEvent).where(AuditEvent.action == "issue_wellbeing_links"))
-        assert [e.detail["people"] for e in audit] == [4, 2, 3, 2, 2]
+        assert [e.detail["people"] for e in audit] == [4, 2, 4, 2, 2]
         stored = s.scalars(select(WellbeingLink.token_hash)).all()
     issued = do_issue_links(db_app, actor="olu", town="Bexley")
     assert all(link.token not in stored and len(link.token) >= 43 for link in issued)

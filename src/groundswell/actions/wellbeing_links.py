@@ -1,9 +1,10 @@
 """Personal links to the wellbeing survey: issue them, open one, answer through it.
 
 An organiser issues links for the people who agreed to be contacted (all of
-them, a town's, a campaign's members or one team of a campaign), within the
-people their grants cover, and sends them out themselves (mail merge,
-text message); the CSV of links is a read of personal data and is audited.
+them, a town's, a campaign's people, who joined it or logged days in it, or
+one team of a campaign), within the people their grants cover, and sends
+them out themselves (mail merge, text message); the CSV of links is a read
+of personal data and is audited.
 Issuing again for the same people and campaign ends their earlier open links,
 so only the newest list works.
 
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
@@ -33,7 +34,14 @@ from groundswell.auth.permissions import Scopes
 from groundswell.auth.tokens import hash_token, new_token
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.measures import instruments as ins
-from groundswell.store.models import Campaign, CampaignMember, Person, WellbeingLink, utcnow
+from groundswell.store.models import (
+    ActivityLog,
+    Campaign,
+    CampaignMember,
+    Person,
+    WellbeingLink,
+    utcnow,
+)
 
 LINK_DAYS = 30
 MOST_DAYS = 365
@@ -100,10 +108,15 @@ def do_issue_links(
         )
         cid = _campaign_id(session, campaign) if campaign else None
         if cid is not None:
+            # A campaign's people: those who joined it (a team is part of joining) and,
+            # without a team asked for, those who logged days in it, as outcome reports count.
             members = select(CampaignMember.person_id).where(CampaignMember.campaign_id == cid)
             if team:
                 members = members.where(func.lower(CampaignMember.team) == team.strip().lower())
-            query = query.where(Person.id.in_(members))
+                query = query.where(Person.id.in_(members))
+            else:
+                logged = select(ActivityLog.person_id).where(ActivityLog.campaign_id == cid)
+                query = query.where(or_(Person.id.in_(members), Person.id.in_(logged)))
         if town:
             query = query.where(func.lower(Person.town) == town.strip().lower())
         people = session.execute(query.order_by(Person.ref)).all()
