@@ -131,7 +131,7 @@ def _print_norms(report: NormsReport) -> None:
 def links(
     out: Path = typer.Option(..., "--out", help="The CSV file to write (replaced if it exists)."),
     campaign: str | None = typer.Option(
-        None, "--campaign", help="Only this campaign's members, for its before-and-after survey."
+        None, "--campaign", help="Only its people (who joined or logged days in it)."
     ),
     team: str | None = typer.Option(None, "--team", help="Only this team of --campaign."),
     town: str | None = typer.Option(None, "--town", help="Only people in this town."),
