@@ -66,9 +66,9 @@ def pending_names(app: Database, slug: str, *, actor: str = "unknown") -> list[P
         roster = session.execute(
             select(Person.id, Person.ref, Person.display_name, Person.town).order_by(Person.id)
         ).all()
-        asked = set(session.scalars(audience(survey).with_only_columns(Person.id)))
         keys = list(shown)
         found = suggest([shown[k] for k in keys], [r[2] for r in roster], limit=LOOK_AT)
+        asked = _asked(session, survey, {roster[c.index][0] for cs in found for c in cs})
         offers = {}
         for key, cands in zip(keys, found, strict=True):
             # Of equally good matches, people the survey asked come first: most
@@ -88,6 +88,18 @@ def pending_names(app: Database, slug: str, *, actor: str = "unknown") -> list[P
             {"names": len(out)},
         )  # fmt: skip
     return out
+
+
+def _asked(session: Session, survey: RelationshipSurvey, ids: set[int]) -> set[int]:
+    """Which of ``ids`` the survey asked."""
+    if not (survey.audience_town or survey.audience_team):
+        return ids
+    ordered, asked = sorted(ids), set()
+    for start in range(0, len(ordered), 500):  # below SQLite's bound-parameter limit
+        part = ordered[start : start + 500]
+        query = audience(survey).with_only_columns(Person.id).where(Person.id.in_(part))
+        asked |= set(session.scalars(query))
+    return asked
 
 
 def _waiting(session: Session, survey: RelationshipSurvey, name: str) -> list[SurveyNomination]:

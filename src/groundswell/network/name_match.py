@@ -40,7 +40,6 @@ CUTOFF = 75.0  # the lowest score offered as a suggestion (0-100)
 LIMIT = 3  # suggestions offered per name
 _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")  # O'Brien is obrien, not "o brien"
 _NOT_WORD = re.compile(r"[^\w\s]")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -53,10 +52,12 @@ class Candidate:
 
 def normalise(name: str) -> str:
     """A name as it is compared: no accents, case, punctuation or extra spaces."""
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = name or ""
+    if not text.isascii():  # most names are: they skip the Unicode decomposition
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _NOT_WORD.sub(" ", _APOSTROPHES.sub("", text.casefold()))
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def exact_index(names: Sequence[str | None]) -> dict[str, list[int]]:
