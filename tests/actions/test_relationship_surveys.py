@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 
 import pytest
 from sqlalchemy import func, select
@@ -44,7 +45,7 @@ def survey_with_links(app: App, **kw: object) -> dict[str, str]:
     """A two-question survey with a link for everyone: person ref -> token."""
     rs.do_create_survey(
         app, slug="talk", title="Who we talk to", questions=QUESTIONS, actor="org", **kw
-    )  # type: ignore[arg-type]
+    )
     return {link.person_ref: link.token for link in rs.do_issue_links(app, "talk", actor="org")}
 
 
@@ -64,7 +65,7 @@ def ties(app: App) -> set[tuple[str, str, str, str]]:
     with app.reading() as s:
         src = select(Person.ref).where(Person.id == Tie.source_id).scalar_subquery()
         dst = select(Person.ref).where(Person.id == Tie.target_id).scalar_subquery()
-        return {tuple(r) for r in s.execute(select(src, dst, Tie.kind, Tie.origin))}  # type: ignore[misc]
+        return {(a, b, k, o) for a, b, k, o in s.execute(select(src, dst, Tie.kind, Tie.origin))}
 
 
 @pytest.fixture
@@ -213,6 +214,32 @@ def test_a_spent_link_refuses_a_second_answer(town: App) -> None:
     assert rs.open_link(town, "not-a-token") is None
 
 
+def test_two_answers_sent_at_once_through_one_link_record_one(town: App) -> None:
+    links = survey_with_links(town)
+    rs.do_record_consent(town, links["ann"], consent=True)
+    ids = qids(town, links["ann"])
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send(refs: list[str]) -> None:
+        start.wait()
+        try:
+            rs.do_answer(town, links["ann"], {ids["health_talk"]: refs})
+            outcomes.append("recorded")
+        except LinkAlreadyUsed:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=send, args=(r,)) for r in (["ref:bob"], ["ref:cat"])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["recorded", "refused"]
+    assert len(ties(town)) == 1
+    with town.reading() as s:
+        assert s.scalar(select(func.count()).select_from(SurveyNomination)) == 1
+
+
 def test_caps_unknown_picks_and_questions_refuse_and_write_nothing(town: App) -> None:
     links = survey_with_links(town)
     rs.do_record_consent(town, links["ann"], consent=True)
@@ -247,6 +274,11 @@ def test_roster_search_is_the_audience_by_name_without_the_respondent(town: App)
     assert rs.roster_search(town, links["cat"], "cat") == []  # herself
     assert rs.roster_search(town, links["cat"], "lee") == []  # Ann is in Morecambe
     assert rs.roster_search(town, links["cat"], "%") == []
+    with town.reading() as s:
+        searches = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "survey_roster_search")
+        ).all()
+    assert len(searches) == 3 and searches[0].actor.startswith("survey-link:")  # 2+ letters
     rs.do_record_consent(town, links["cat"], consent=True)
     ids = qids(town, links["cat"])
     with pytest.raises(InvalidInput, match="not someone on this survey's list"):
@@ -350,12 +382,13 @@ def test_a_closed_or_unknown_survey(town: App) -> None:
     assert closed.status == "closed" and closed.links_issued == 5
     view = rs.open_link(town, links["ann"])
     assert view is not None and view.closed
-    for refused in (
+    refusals: list[Callable[[], object]] = [
         lambda: rs.do_record_consent(town, links["ann"], consent=True),
         lambda: rs.do_answer(town, links["bob"], {}),
         lambda: rs.roster_search(town, links["ann"], "bob"),
         lambda: rs.do_issue_links(town, "talk", actor="org"),
-    ):
+    ]
+    for refused in refusals:
         with pytest.raises(Conflict, match="closed"):
             refused()
     # Saying no still works on a closed survey: withdrawal is never refused.
