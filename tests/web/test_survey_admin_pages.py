@@ -218,3 +218,33 @@ async def test_an_organiser_creates_a_survey_downloads_links_and_resolves_names(
         )
     assert zed is not None and ("s04", zed) in ties(app, "health_talk")
     assert audited, "the organiser's reads of names are audited"
+
+
+GOOD = {"title": "Bay talk", "slug": "bay-talk", "text1": HEALTH, "tie_kind1": "health_talk"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"text1": "", "tie_kind1": ""}, "text1", "Enter at least one question"),
+        ({"text1": ""}, "text1", "Enter question 1, or clear its other boxes"),
+        ({"tie_kind1": ""}, "tie_kind1", "Enter the kind of link question 1 records"),
+        ({"max_answers1": "0"}, "max_answers1", "Enter a whole number from 1 to 50"),
+        ({"slug": "Bay Talk!"}, "slug", "Use lower-case letters, digits and hyphens"),
+        ({"title": ""}, "title", "Give the survey a title"),
+        ({"text2": "And?", "tie_kind2": "health_talk"}, "tie_kind1", "its own tie kind"),
+        ({"slug": SLUG}, "slug", "There is already a survey"),
+    ],
+)
+async def test_a_refused_survey_form_names_the_field(
+    web: FastAPI, app: App, tokens, changes: dict[str, str], field: str, words: str
+):
+    add_users(app)
+    async for admin in client_for(web, "admin"):
+        csrf = csrf_from((await admin.get("/admin/surveys/new")).text)
+        refused = await admin.post(
+            "/admin/surveys/new", data={**GOOD, **changes, "rows": "2", "csrf_token": csrf}
+        )
+    assert refused.status_code == 422, refused.text
+    assert f'id="{field}-error"' in refused.text and words in refused.text
+    assert f'href="#{field}"' in refused.text  # the error summary links to the field

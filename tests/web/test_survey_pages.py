@@ -99,6 +99,10 @@ async def test_answering_without_javascript_search_tick_and_type(visitor, tokens
     # Nobody is offered themselves, and nobody outside the survey's town.
     assert "ref:s01" not in found.text and "Erin" not in found.text
     assert "No one on the list matches “am”" in found.text
+    short = await visitor.post(
+        f"/s/{token}", data={"csrf_token": csrf, "search": str(health), f"find{health}": "b"}
+    )
+    assert "Type at least 2 letters of their name." in short.text
     # A tick survives the next search; a typed name with a typo waits for an organiser.
     kept = await visitor.post(
         f"/s/{token}",
@@ -197,6 +201,8 @@ async def test_type_ahead_lists_names_and_adds_a_ticked_box(visitor, tokens, app
         f"/s/{token}/roster", params={"question": health, f"find{health}": "c"}
     )
     assert "Type at least 2 letters" in short.text
+    unknown = await visitor.get(f"/s/{token}/roster", params={"question": 999999, "q": "ch"})
+    assert "Chloe Davies, Leeds" in unknown.text  # an unknown question: the first one's box
     already = await visitor.get(
         f"/s/{token}/roster",
         params={"question": health, f"find{health}": "ch", f"q{health}": "ref:s03"},
