@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -93,15 +94,14 @@ async def consent(request: Request, gs: GsApp, token: str) -> Response:
     return RedirectResponse(f"/s/{token}", status_code=303)
 
 
+@dataclass
 class Answers:
     """What the form holds per question: ticked people, their labels, typed names, searches."""
 
-    def __init__(self, picks: dict[int, list[str]], labels: dict[str, str],
-                 typed: dict[int, str], finds: dict[int, str]) -> None:  # fmt: skip
-        self.picks = picks
-        self.labels = labels
-        self.typed = typed
-        self.finds = finds
+    picks: dict[int, list[str]]  # question id -> "ref:<person>" ticked, in order
+    labels: dict[str, str]  # "ref:<person>" -> "Name, Town", to show a tick again
+    typed: dict[int, str]  # question id -> "someone not on the list", as typed
+    finds: dict[int, str]  # question id -> the name box's text
 
     @classmethod
     def empty(cls, view: rs.LinkView) -> Answers:
