@@ -101,6 +101,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Relationship surveys: who people talk to, by personal link; links, answers, names.",
     ),
     "users": ("users", "Accounts: create users, grant and revoke roles, list them."),
+    "people": ("people", "People: their personal join links."),
     "pledges": ("pledges", "Pledges: make one for a person, share it, mark it done, list them."),
     "initiatives": ("initiatives", "Initiatives' members: a person joins or leaves."),
     "privacy": (

@@ -34,6 +34,7 @@ from groundswell.web.routes import (
     events_door,
     health,
     initiatives,
+    join,
     listening,
     listening_notes,
     measures,
@@ -101,6 +102,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(initiatives.router)
     web.include_router(events_door.router)  # /events/new before /events/{slug}
     web.include_router(events.router)
+    web.include_router(join.router)
     web.include_router(themes.router)  # /listening/themes before /listening/{slug}
     web.include_router(themes_public.router)
     web.include_router(listening_notes.router)

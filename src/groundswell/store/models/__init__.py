@@ -39,6 +39,7 @@ from groundswell.store.models.initiatives_log import (
     DecisionMethod,
     InitiativeModeChange,
 )
+from groundswell.store.models.join_links import JoinLink
 from groundswell.store.models.listening import (
     Comment,
     HarvestNote,
@@ -112,6 +113,7 @@ __all__ = [
     "Initiative",
     "InitiativeModeChange",
     "Instrument",
+    "JoinLink",
     "ListeningEvent",
     "ListeningHost",
     "ListeningStatus",

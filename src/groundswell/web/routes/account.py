@@ -20,6 +20,7 @@ from groundswell.actions.accounts import (
     do_sign_out,
     list_people,
 )
+from groundswell.actions.join_links import do_account_join_link, link_url
 from groundswell.auth.permissions import Action, Principal
 from groundswell.errors import TooManyAttempts
 from groundswell.web.auth import (
@@ -33,6 +34,7 @@ from groundswell.web.auth import (
 )
 from groundswell.web.deps import GsApp
 from groundswell.web.ratelimit import RateLimited, check_sign_in
+from groundswell.web.routes.events import qr_data_uri
 from groundswell.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -113,8 +115,16 @@ async def sign_out(request: Request, gs: GsApp) -> Response:
 
 
 @router.get("/account")
-def account(request: Request, user: SignedInUser) -> HTMLResponse:
-    return render(request, "account.html", user=user)
+def account(request: Request, user: SignedInUser, gs: GsApp) -> HTMLResponse:
+    # A person's own join link, made the first time they look (actions.join_links).
+    link = do_account_join_link(gs, user.user_id)
+    join_link = None
+    if link is not None:
+        url = link_url(gs.settings.base_url, link[0])
+        join_link = {"url": url, "joins": link[1], "qr": qr_data_uri(url)}
+    response = render(request, "account.html", user=user, join_link=join_link)
+    response.headers["Cache-Control"] = "no-store"  # the link is the person's own
+    return response
 
 
 PeopleViewer = Annotated[Principal | None, Depends(allowed(Action.VIEW_PEOPLE))]
