@@ -30,6 +30,7 @@ from groundswell.store.models import (
     SurveyResponse,
     Tie,
     Vote,
+    WellbeingLink,
 )
 
 SUBJECT = "subj-7731"
@@ -113,6 +114,10 @@ def build_movement(app: App) -> dict[str, int]:
                     answers=[3] * 7,
                 )
             )
+            s.add(
+                WellbeingLink(person_id=p.id, token_hash=f"{p.id:064d}", campaign_id=camp.id,
+                              expires_at=datetime(2025, 4, 1, tzinfo=UTC))
+            )  # fmt: skip
         s.add(Story(person_id=me.id, title=f"{NAME}'s night", body=STORY))
         s.add(
             AuditEvent(

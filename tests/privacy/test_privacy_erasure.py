@@ -76,7 +76,7 @@ def test_erasure_leaves_no_trace_and_keeps_only_aggregates(any_db: App) -> None:
     assert summary.deleted == {
         "activity_logs": 1, "attendances": 1, "campaign_members": 1, "consent_events": 2,
         "memberships": 1, "people": 1, "pledges": 1, "recruitments": 2, "stories": 1,
-        "survey_responses": 1, "ties": 2,
+        "survey_responses": 1, "ties": 2, "wellbeing_links": 1,
     }  # fmt: skip
     assert summary.anonymised == {"audit_events": 2, "events": 1, "participants": 1}
     for table, n in summary.deleted.items():

@@ -31,7 +31,7 @@ def test_subject_access_holds_every_table_about_them(any_db: App) -> None:
     assert set(tables) == {
         "people", "ties", "recruitments", "memberships", "events", "attendances", "pledges",
         "participants", "statements", "votes", "campaign_members", "activity_logs",
-        "survey_responses", "stories", "consent_events", "audit_events",
+        "survey_responses", "stories", "consent_events", "audit_events", "wellbeing_links",
     }  # fmt: skip
     assert len(tables["ties"]) == 2 and len(tables["recruitments"]) == 2
     assert len(tables["votes"]) == 2 and len(tables["statements"]) == 1
@@ -49,7 +49,7 @@ def test_subject_access_files(app: App, tmp_path: Path) -> None:
     cs = do_subject_access_export(app, SUBJECT, tmp_path / "c", fmt="csv", actor="dpo")
     with (tmp_path / "c" / "stories.csv").open(encoding="utf-8") as handle:
         assert next(csv.DictReader(handle))["body"] == STORY
-    assert len(cs.files) == len(cs.counts) == 16
+    assert len(cs.files) == len(cs.counts) == 17
     with pytest.raises(Conflict, match="already exists"):
         do_subject_access_export(app, SUBJECT, tmp_path / "c", fmt="csv", actor="dpo")
 
