@@ -75,6 +75,7 @@ def test_answering_on_a_phone_with_the_wording(
     main = page.locator("main")
     assert "PLACEHOLDER copyright line" in main.inner_text()
     assert page.locator("fieldset").count() == 11
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
     for question in ONS4:
         page.locator(f"#ons4-{question}-7").check()
