@@ -25,6 +25,10 @@ events.led_by_id    set to NULL: the event happened and others attended it
 event_hosts         deleted
 rsvps               deleted (with the email, phone and access needs given)
 wellbeing_links     deleted: their personal links to the wellbeing survey
+survey_links        deleted: their personal links to relationship surveys
+survey_nominations  deleted, as the person answering and as the person named: a
+                    nomination says something about both (the ties it wrote go
+                    with ``ties``)
 attendances.        set to NULL: the person they brought still came
  brought_by_id
 participants        anonymised (person_id and key_hash NULL): their votes stay with an
@@ -107,6 +111,9 @@ ERASURE: dict[str, Policy] = {
     "event_hosts.person_id": "delete",
     "rsvps.person_id": "delete",
     "wellbeing_links.person_id": "delete",  # a link to answer as them goes with them
+    "survey_links.person_id": "delete",
+    "survey_nominations.respondent_id": "delete",
+    "survey_nominations.nominee_id": "delete",  # a name given says something about them
     "attendances.brought_by_id": "detach",
     "participants.person_id": "detach",
 }
