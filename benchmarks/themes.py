@@ -18,7 +18,8 @@ adjusted Rand index (Hubert & Arabie 1985) over every comment, an unthemed
 comment (BERTopic's topic -1) counting as one more group, so that leaving
 comments out is not free. NMI grows with the number of groups whatever they
 hold, so the adjusted mutual information (AMI, corrected for chance; Vinh,
-Epps & Bailey 2010) is printed too. Times are wall seconds from embeddings to themes
+Epps & Bailey 2010) is printed too. Times are wall seconds, and CPU seconds
+of this process over all its threads (steadier on a shared machine), from embeddings to themes
 (the embeddings, shared by ours and BERTopic, are timed once on their own);
 each side is warmed up first (BERTopic's numba code compiles on first use),
 then run with seeds 0..repeats-1, and the medians are printed with ratios.
@@ -152,15 +153,16 @@ def main() -> None:
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in METHODS}
     header = (f"{'seed':>4}  {'method':<17}{'themes':>7}{'unthemed':>9}{'NMI label':>10}"
               f"{'NMI sub':>9}{'AMI label':>10}{'AMI sub':>9}{'ARI label':>10}{'ARI sub':>9}"
-              f"{'seconds':>9}")  # fmt: skip
+              f"{'seconds':>9}{'cpu s':>8}")  # fmt: skip
     say(header)
     for seed in range(args.repeats):
         k: int | None = None
         for name, method in METHODS.items():
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             found = method(texts, x, seed, k)
             seconds = time.perf_counter() - start
-            result = score(found, truth) | {"seconds": seconds}
+            cpu = time.process_time() - cpu_start
+            result = score(found, truth) | {"seconds": seconds, "cpu": cpu}
             if name == "ours":
                 k = int(result["themes"])
             runs[name].append(result)
@@ -179,12 +181,15 @@ def main() -> None:
             f"{key} {_ratio(mine[key], other[key])}"
             for key in ("NMI label", "NMI subcategory", "AMI label", "AMI subcategory")
         )
-        faster = other["seconds"] / mine["seconds"]
-        say(f"ours against {peer}: {ratios}; time {faster:.1f}x faster" if faster >= 1
-            else f"ours against {peer}: {ratios}; time {1 / faster:.1f}x slower")  # fmt: skip
+        say(f"ours against {peer}: {ratios}; wall time {_times(mine['seconds'], other['seconds'])}"
+            f", CPU time {_times(mine['cpu'], other['cpu'])}")  # fmt: skip
     say(f"ours from the texts (embedding included): {mine['seconds'] + embed_seconds:.2f} s")
     if args.out:
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _times(mine: float, other: float) -> str:
+    return f"{other / mine:.1f}x less" if other >= mine else f"{mine / other:.1f}x more"
 
 
 def _ratio(mine: float, other: float) -> str:
@@ -195,7 +200,7 @@ def _row(seed: str, name: str, r: dict[str, float]) -> str:
     return (f"{seed:>4}  {name:<17}{int(r['themes']):>7}{r['unthemed']:>9.1%}"
             f"{r['NMI label']:>10.3f}{r['NMI subcategory']:>9.3f}"
             f"{r['AMI label']:>10.3f}{r['AMI subcategory']:>9.3f}{r['ARI label']:>10.3f}"
-            f"{r['ARI subcategory']:>9.3f}{r['seconds']:>9.2f}")  # fmt: skip
+            f"{r['ARI subcategory']:>9.3f}{r['seconds']:>9.2f}{r['cpu']:>8.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

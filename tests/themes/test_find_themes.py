@@ -183,3 +183,11 @@ def test_ten_thousand_real_comments_in_well_under_thirty_seconds(feedback) -> No
     from sklearn.metrics import normalized_mutual_info_score
 
     assert normalized_mutual_info_score(labels, found) > 0.2
+
+
+def test_the_same_text_many_times_is_one_theme() -> None:
+    result = find_themes(["Nothing."] * 25)
+    assert len(result.themes) == 1 and result.assignments == (0,) * 25
+    assert result.themes[0].examples == (0,) and result.themes[0].keywords[0] == "nothing"
+    with pytest.raises(InvalidInput, match="only 1 different things"):
+        find_themes(["Nothing."] * 25, n_themes=2)

@@ -53,12 +53,15 @@ def find_themes(
     texts = list(texts)
     _check(texts, n_themes, min_size)
     x = embed_texts(texts) if embeddings is None else _checked_embeddings(embeddings, len(texts))
-    usable = int(np.count_nonzero(np.linalg.norm(x, axis=1) > 0))
-    if n_themes is not None and n_themes > usable:
-        raise InvalidInput(
-            f"{n_themes} themes were asked for but only {usable} texts have words in them; "
-            "ask for fewer themes"
-        )
+    rows = x[np.linalg.norm(x, axis=1) > 0]
+    usable = rows.shape[0]
+    if n_themes is not None:
+        different = len(np.unique(rows, axis=0)) if usable else 0
+        if n_themes > different:
+            raise InvalidInput(
+                f"{n_themes} themes were asked for but the texts with words in them "
+                f"say only {different} different things; ask for fewer themes"
+            )
     if usable < MIN_TEXTS and n_themes is None:
         return ThemeResult((), (None,) * len(texts), time.perf_counter() - start)
     smallest = min_size if min_size is not None else max(3, math.ceil(0.005 * len(texts)))

@@ -30,7 +30,7 @@ COMPONENTS = 64
 NEIGHBOURS = 15
 RESOLUTION = 1.0  # modularity's own (Newman & Girvan 2004); higher gives more, smaller themes
 AGREEMENT = 1 / 3  # share of a text's neighbours in its theme below which it is unthemed
-FENCE = 1.5  # Tukey's (1977) outer-ish fence: Q1 - 1.5 IQR
+FENCE = 1.5  # Tukey's (1977) inner fence: Q1 - 1.5 IQR
 BLOCK = 1024  # rows of the similarity matrix held at once: 1024 x n float32
 
 
@@ -46,6 +46,9 @@ def assign_themes(
     labels = np.full(n, -1, dtype=np.int64)
     usable = np.flatnonzero(np.linalg.norm(x, axis=1) > 0)
     if usable.size == 0:
+        return labels
+    if n_themes is None and np.ptp(x[usable], axis=0).max() == 0:
+        labels[usable] = 0  # the same text every time: one theme, nothing to tell apart
         return labels
     z = reduce(x[usable])
     k = min(NEIGHBOURS, usable.size - 1)
