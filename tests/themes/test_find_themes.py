@@ -189,5 +189,7 @@ def test_the_same_text_many_times_is_one_theme() -> None:
     result = find_themes(["Nothing."] * 25)
     assert len(result.themes) == 1 and result.assignments == (0,) * 25
     assert result.themes[0].examples == (0,) and result.themes[0].keywords[0] == "nothing"
-    with pytest.raises(InvalidInput, match="only 1 different things"):
-        find_themes(["Nothing."] * 25, n_themes=2)
+    # Asked for two, identical texts still share one.
+    assert find_themes(["Nothing."] * 25, n_themes=2).assignments == (0,) * 25
+    two = find_themes(["Nothing."] * 20 + ["The car park was full."] * 5, n_themes=4)
+    assert [t.size for t in two.themes] == [20, 5]

@@ -39,7 +39,8 @@ def find_themes(
 ) -> ThemeResult:
     """Themes of ``texts``: keywords, size and representative texts of each, and who is in which.
 
-    ``n_themes`` asks for that many themes (None: the engine chooses);
+    ``n_themes`` asks for that many themes (None: the engine chooses), or
+    as many as there are different texts when there are fewer;
     ``min_size`` is the smallest theme kept when the engine chooses (None:
     0.5% of the texts, at least 3). ``embeddings`` (from ``embed_texts``)
     skips embedding. The same texts and seed give the same result.
@@ -56,12 +57,13 @@ def find_themes(
     rows = x[np.linalg.norm(x, axis=1) > 0]
     usable = rows.shape[0]
     if n_themes is not None:
-        different = len(np.unique(rows, axis=0)) if usable else 0
-        if n_themes > different:
+        if n_themes > usable:
             raise InvalidInput(
-                f"{n_themes} themes were asked for but the texts with words in them "
-                f"say only {different} different things; ask for fewer themes"
+                f"{n_themes} themes were asked for but only {usable} texts have words in "
+                "them; ask for fewer themes"
             )
+        # Identical texts share a theme: there cannot be more themes than different texts.
+        n_themes = min(n_themes, len(np.unique(rows, axis=0)))
     if usable < MIN_TEXTS and n_themes is None:
         return ThemeResult((), (None,) * len(texts), time.perf_counter() - start)
     smallest = min_size if min_size is not None else max(3, math.ceil(0.005 * len(texts)))

@@ -140,7 +140,11 @@ def _drop_outliers(
 ) -> NDArray[np.int64]:
     if neighbours.shape[1] == 0:
         return found
-    agree = (found[neighbours] == found[:, None]).mean(axis=1)
+    # The share of a text's neighbours in its theme, out of as many as the theme could hold
+    # (a text in a theme of 5 has at most 4 neighbours in it, however many it has).
+    sizes = np.bincount(found)[found]
+    possible = np.minimum(neighbours.shape[1], np.maximum(sizes - 1, 1))
+    agree = (found[neighbours] == found[:, None]).sum(axis=1) / possible
     out = np.where(agree < AGREEMENT, -1, found)
     # Far from its theme: similarity to the theme's centre below the lower Tukey fence.
     for c in np.unique(found):
