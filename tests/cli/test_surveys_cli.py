@@ -128,3 +128,59 @@ def test_refusals_name_the_row_and_field_and_write_nothing(
     refused = run("surveys", "links", "talk", "--out", str(tmp_path / "l.csv"))
     assert refused.code == 5 and "closed" in refused.err and not (tmp_path / "l.csv").exists()
     assert "talk is open" in run("surveys", "close", "talk", "--reopen").out
+
+
+def test_import_checks_the_audience_and_one_answer_each(
+    db_app: App, cli: Callable[[App], Runner], tmp_path: Path
+) -> None:
+    people(db_app)
+    run = cli(db_app)
+    assert create(run, "--town", "Heysham", "--max-answers", "2", "--max-answers", "3").code == 0
+    out = tmp_path / "links.csv"
+    issued = json.loads(run("surveys", "links", "talk", "--out", str(out), "--json").out)
+    assert issued == {"survey": "talk", "links": 2, "out": str(out)}
+    cat = next(r["link"] for r in csv.DictReader(out.open()) if r["person"] == "c1")
+    token = cat.rsplit("/", 1)[1]
+    rs.do_record_consent(db_app, token, consent=True)
+    view = rs.open_link(db_app, token)
+    assert view is not None and [q.max_answers for q in view.questions] == [2, 3]
+    rs.do_answer(db_app, token, {view.questions[0].id: ["ref:d1"]})
+    answers = tmp_path / "answers.csv"
+    for body, message in {
+        "a1,energy,b1\n": "line 2, field 'respondent': 'a1' is not in this survey's audience",
+        "c1,energy,d1\n": "line 2, field 'respondent': 'c1' has already answered",
+    }.items():
+        answers.write_text("respondent,tie_kind,nominee\n" + body, encoding="utf-8")
+        refused = run("surveys", "import", "talk", str(answers))
+        assert refused.code == 3 and message in refused.err, refused.err
+    answers.write_text(
+        "respondent,tie_kind,nominee\nd1,energy,Cat Price\nd1,health_talk,Nobody Known\n",
+        encoding="utf-8",
+    )
+    done = run("surveys", "import", "talk", str(answers))
+    assert "answers from 1 person; 1 matched, 0 with suggestions, 1 unmatched" in done.out
+    dismissed = run("surveys", "dismiss", "talk", "nobody known")
+    assert dismissed.code == 0 and "dismissed (1 nomination)" in dismissed.out
+    # d1's link was handed out: it is now spent, as if they had answered online.
+    d1 = next(r["link"] for r in csv.DictReader(out.open()) if r["person"] == "d1")
+    seen = rs.open_link(db_app, d1.rsplit("/", 1)[1])
+    assert seen is not None and seen.answered and seen.consented
+    shown = run("surveys", "show", "talk")
+    assert "Names waiting: 0" in shown.out and "By team" not in shown.out
+    assert run("surveys", "close", "talk").code == 0
+    closed = run("surveys", "import", "talk", str(answers))
+    assert closed.code == 5 and "closed" in closed.err
+
+
+def test_command_line_refusals_before_the_database(
+    db_app: App, cli: Callable[[App], Runner], tmp_path: Path
+) -> None:
+    run = cli(db_app)
+    caps = create(run, "--max-answers", "1", "--max-answers", "2", "--max-answers", "3")
+    assert caps.code == 3 and "--max-answers" in caps.err
+    assert create(run).code == 0
+    nowhere = run("surveys", "links", "talk", "--out", str(tmp_path / "no" / "l.csv"))
+    assert nowhere.code == 3 and "cannot write in" in nowhere.err
+    ftp = run("surveys", "links", "talk", "--out", str(tmp_path / "l.csv"), "--base-url", "ftp://x")
+    assert ftp.code == 3 and "not a web address" in ftp.err
+    assert not (tmp_path / "l.csv").exists()
