@@ -63,15 +63,14 @@ def do_issue_links(
         ).all()
         issued: list[IssuedLink] = []
         new_rows: list[dict[str, object]] = []
+        replaced: list[dict[str, object]] = []
         for pid, ref, name, town in people:
             if pid in have and not reissue:
                 continue
             token = new_token()
             if pid in have:
-                session.execute(
-                    update(SurveyLink)
-                    .where(SurveyLink.id == have[pid])
-                    .values(token_hash=hash_token(token), created_at=now)
+                replaced.append(
+                    {"id": have[pid], "token_hash": hash_token(token), "created_at": now}
                 )
             else:
                 new_rows.append(
@@ -85,6 +84,8 @@ def do_issue_links(
             issued.append(IssuedLink(ref, name or "", town or "", token))
         if new_rows:
             session.execute(insert(SurveyLink), new_rows)
+        if replaced:  # one executemany by primary key, not a statement a person
+            session.execute(update(SurveyLink), replaced)
         # The names and towns of everyone given a link leave the database here.
         record_access(
             session, actor, "survey_links_issued", "relationship_survey", survey.slug,
