@@ -249,6 +249,8 @@ def test_caps_unknown_picks_and_questions_refuse_and_write_nothing(town: App) ->
         rs.do_answer(town, links["ann"], {ids["health_talk"]: too_many})
     with pytest.raises(InvalidInput, match="not someone on this survey's list"):
         rs.do_answer(town, links["ann"], {ids["health_talk"]: ["ref:nobody"]})
+    with pytest.raises(InvalidInput, match="a name is at most 120 characters"):
+        rs.do_answer(town, links["ann"], {ids["energy"]: ["x" * 121]})
     with pytest.raises(InvalidInput, match="not a question"):
         rs.do_answer(town, links["ann"], {999999: ["ref:bob"]})
     assert ties(town) == set()

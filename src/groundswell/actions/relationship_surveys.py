@@ -278,7 +278,7 @@ def do_answer(app: Database, token: str, answers: Mapping[int, Sequence[str]]) -
                 raise InvalidInput(f"question {qid} is not a question of this survey")
         entries = {qid: _entries(answers.get(qid, ())) for qid in questions}
         # Every name of the whole answer is looked up at once: two queries, not one a name.
-        picked = _picked(session, survey, link.person_id, entries)
+        picked = _picked(session, survey, entries)
         named = names_to_people(
             session, [e for es in entries.values() for e in es if not e.startswith(REF_PREFIX)],
             besides=link.person_id,
@@ -293,7 +293,9 @@ def do_answer(app: Database, token: str, answers: Mapping[int, Sequence[str]]) -
 
 
 def _entries(given: Sequence[str]) -> list[str]:
-    return [e.strip() for e in given if e and e.strip()]
+    """The entries given, blanks left out and typed names tidied (and refused when too long)."""
+    entries = [e.strip() for e in given if e and e.strip()]
+    return [e if e.startswith(REF_PREFIX) else clean_name(e) for e in entries]
 
 
 def _record_question(
@@ -312,12 +314,11 @@ def _record_question(
         if entry.startswith(REF_PREFIX):
             nominees[picked[entry[len(REF_PREFIX) :].strip()]] = None
             continue
-        name = clean_name(entry)
-        person_id = named.get(normalise(name))
+        person_id = named.get(normalise(entry))
         if person_id is not None:
             nominees[person_id] = None
         else:
-            typed.setdefault(name.casefold(), name)
+            typed.setdefault(entry.casefold(), entry)
     nominees.pop(respondent_id, None)
     cap = question.max_answers
     if cap is not None and len(nominees) + len(typed) > cap:
@@ -344,10 +345,7 @@ def _record_question(
 
 
 def _picked(
-    session: Session,
-    survey: RelationshipSurvey,
-    respondent_id: int,
-    entries: Mapping[int, Sequence[str]],
+    session: Session, survey: RelationshipSurvey, entries: Mapping[int, Sequence[str]]
 ) -> dict[str, int]:
     """The people picked from the list, by ref; each must be someone the survey asks."""
     refs = {
