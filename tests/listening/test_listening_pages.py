@@ -105,6 +105,7 @@ async def add_note(client: httpx.AsyncClient, text: str, *, htmx: bool = False) 
 
 
 async def test_organiser_sets_up_an_event_from_the_list_page(org: httpx.AsyncClient) -> None:
+    assert 'href="/listening">Listening events' in (await org.get("/admin")).text
     page = await org.get("/listening")
     assert page.status_code == 200 and "Moving more" in page.text
     assert "Set up a listening event" in page.text
