@@ -30,6 +30,7 @@ from groundswell.actions.bulk_insert import (
 )
 from groundswell.actions.demo_campaign import write_campaign, write_surveys
 from groundswell.actions.demo_conversations import write_conversation, write_live_conversation
+from groundswell.actions.demo_listening import listening_counts, write_listening
 from groundswell.demo import DemoMovement, generate, places
 from groundswell.demo import conversation as dconv
 from groundswell.demo import events as dev
@@ -45,9 +46,14 @@ from groundswell.store.models import (
     AuditEvent,
     Base,
     Campaign,
+    Comment,
     Conversation,
     Event,
+    HarvestNote,
     Initiative,
+    ListeningEvent,
+    ListeningHost,
+    ListeningTable,
     Membership,
     Participant,
     Person,
@@ -70,10 +76,11 @@ Progress = Callable[[str, int, int], None]
 MODELS = (
     Person, Tie, Recruitment, Initiative, Membership, Event, Attendance, Pledge, Conversation,
     Participant, Statement, Vote, Campaign, ActivityLog, SurveyResponse, Story,
+    ListeningEvent, ListeningTable, ListeningHost, HarvestNote, Comment,
 )
 PHASES = (
     "generate", "clear", "people", "ties", "initiatives", "events", "conversation",
-    "campaign", "surveys", "stories", "audit",
+    "campaign", "surveys", "stories", "listening", "audit",
 )
 # fmt: on
 
@@ -369,6 +376,8 @@ def _write(session: Session, mv: DemoMovement, phase: Callable[[str], None]) -> 
             created_at=utc_times(at, st.day),
         ),
     )
+    phase("listening")
+    write_listening(session, mv)
     return movement_counts(mv)
 
 
@@ -392,4 +401,5 @@ def movement_counts(mv: DemoMovement) -> dict[str, int]:
         "activity_logs": int(mv.campaign.log_person.size),
         "survey_responses": int(mv.surveys.person.size),
         "stories": int(mv.stories.person.size),
+        **listening_counts(),
     }
