@@ -92,3 +92,16 @@ def test_nearest_breaks_ties_by_index() -> None:
     z = np.vstack([z, np.eye(4, dtype=np.float32)[1:]])
     got = nearest(z, 3)
     assert got[0].tolist() == [1, 2, 3] and got[5].tolist() == [0, 1, 2]
+
+
+def test_nearest_is_exact_when_it_first_bounds_on_a_sample_of_columns() -> None:
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal((6000, 8)).astype(np.float32)
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    got = nearest(z, 15)
+    rows = rng.choice(len(z), size=40, replace=False)
+    sims = z[rows] @ z.T
+    sims[np.arange(len(rows)), rows] = -np.inf
+    for r, row in zip(rows, sims, strict=True):
+        want = np.lexsort((np.arange(len(z)), -row))[:15]
+        assert got[r].tolist() == want.tolist()
