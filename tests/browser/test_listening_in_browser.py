@@ -25,6 +25,7 @@ PHONE = {"width": 390, "height": 844}
 PASSWORD = "three random words"
 ORGANISER = "listening-organiser@example.org"
 HOST = "listening-host@example.org"
+EVERYWHERE = "listening-everywhere@example.org"
 SLUG = "browser-moving-more"
 
 
@@ -35,6 +36,8 @@ def accounts(movement: App) -> App:
                        password=PASSWORD, role="organiser", scope="town:Morecambe")  # fmt: skip
         do_create_user(movement, email=HOST, display_name="Hari Host", password=PASSWORD,
                        role="participant", scope="*")  # fmt: skip
+        do_create_user(movement, email=EVERYWHERE, display_name="Wren Organiser",
+                       password=PASSWORD, role="organiser", scope="*")  # fmt: skip
     return movement
 
 
@@ -136,3 +139,13 @@ def test_organiser_and_host_pages(
     assert "Ring Jo on 07700 900123 about the walks" in page.content()
     assert_accessible(page)
     assert console_errors == []
+
+
+def test_imported_comments_review_page(
+    accounts: App, phone: Any, assert_accessible: Callable[..., None]
+) -> None:
+    sign_in(phone, EVERYWHERE)
+    phone.goto("/listening/comments")
+    assert phone.get_by_role("heading", level=1).inner_text() == "Imported comments"
+    assert fits(phone)
+    assert_accessible(phone)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,10 +13,11 @@ from sqlalchemy import func, select
 
 from groundswell.actions.accounts import do_create_user
 from groundswell.actions.listening import ListeningDetails, do_add_host, do_create_listening
+from groundswell.actions.listening_imports import do_import_comments
 from groundswell.app import App
 from groundswell.auth import passwords
 from groundswell.settings import load_settings
-from groundswell.store.models import AuditEvent, HarvestNote, NoteStatus
+from groundswell.store.models import AuditEvent, Comment, HarvestNote, NoteStatus
 from groundswell.web import create_app
 from groundswell.web.ratelimit import RateLimiter
 
@@ -243,3 +245,38 @@ async def test_notes_are_rate_limited(heard: App) -> None:
         for _ in range(2):
             assert (await add_note(limited, "Benches")).status_code == 303
         assert (await add_note(limited, "Benches")).status_code == 429
+
+
+async def test_held_comments_are_reviewed_by_movement_wide_organisers(
+    heard: App, org: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "fft.csv"
+    path.write_text("id,comment\n1,Kind staff\n2,Call me on 07700 900123\n", encoding="utf-8")
+    do_import_comments(heard, path, source="fft", text_column="comment", id_column="id",
+                       actor="t")  # fmt: skip
+    assert (await org.get("/listening/comments")).status_code == 403  # a town's organiser
+    do_create_user(heard, email="all@example.org", display_name="All", password=PASSWORD,
+                   role="organiser", scope="*")  # fmt: skip
+    async for everywhere in client_as(heard, "all@example.org"):
+        page = await everywhere.get("/listening/comments")
+        assert page.status_code == 200 and "Seems to contain a phone number" in page.text
+        assert "Kind staff" not in page.text  # shown comments are counted, not listed
+        found = re.search(r"/listening/comments/(\d+)/reject", page.text)
+        assert found is not None
+        done = await everywhere.post(found.group(0), data={"csrf_token": csrf(page.text)})
+        assert done.status_code == 303
+        after = await everywhere.get(done.headers["location"])
+        assert f"Comment {found.group(1)} rejected." in after.text
+        assert "No comments are waiting for review." in after.text
+    with heard.reading() as s:
+        statuses = s.scalars(select(Comment.status).order_by(Comment.id)).all()
+    assert statuses == [NoteStatus.VISIBLE, NoteStatus.REJECTED]
+
+
+async def test_reserved_slugs_are_refused(org: httpx.AsyncClient) -> None:
+    page = await org.get("/listening")
+    for slug in ("comments", "themes"):
+        refused = await org.post("/listening", data={
+            "csrf_token": csrf(page.text), "title": "T", "slug": slug, "question": "Q?",
+            "town": "Morecambe"})  # fmt: skip
+        assert refused.status_code == 422 and "taken by a page of its own" in refused.text

@@ -81,8 +81,14 @@ class ListeningDetails:
         )
 
 
+# Addresses under /listening/ that are pages of their own, not listening events.
+RESERVED = frozenset({"comments", "new", "themes"})
+
+
 def check_slug(slug: str) -> str:
     slug = (slug or "").strip().lower()
+    if slug in RESERVED:
+        raise InvalidInput(f"slug: '{slug}' is taken by a page of its own; choose another slug")
     if not SLUG.match(slug):
         raise InvalidInput(
             "slug: use lower-case letters, digits and hyphens (80 at most), e.g. moving-more-may"
@@ -263,6 +269,11 @@ def may_organise(listening: ListeningEvent, principal: Principal | None) -> bool
 def may_organise_in(principal: Principal | None, town: str | None) -> bool:
     """Whether ``principal`` would organise an event held in ``town`` (none: ``*`` grants only)."""
     return may_organise(ListeningEvent(town=town or None), principal)
+
+
+def may_review_comments(principal: Principal | None) -> bool:
+    """Movement-wide organisers and admins: imported comments belong to no one event."""
+    return principal is not None and scopes_for(principal, Action.VIEW_PEOPLE).everything
 
 
 def may_create(principal: Principal | None) -> bool:

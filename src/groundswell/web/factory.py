@@ -36,6 +36,7 @@ from groundswell.web.routes import (
     initiatives,
     join,
     listening,
+    listening_comments,
     listening_notes,
     measures,
     memberships,
@@ -105,6 +106,7 @@ def create_app(app: App | None = None) -> FastAPI:
     web.include_router(join.router)
     web.include_router(themes.router)  # /listening/themes before /listening/{slug}
     web.include_router(themes_public.router)
+    web.include_router(listening_comments.router)  # /listening/comments before /{slug}
     web.include_router(listening_notes.router)
     web.include_router(listening.router)
     web.include_router(network_picture.router)
