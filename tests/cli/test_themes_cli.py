@@ -88,3 +88,11 @@ def test_a_missing_file_and_too_many_themes(tmp_path, comments, capsys) -> None:
         capsys, "themes", "analyse", str(comments), "--text-column", "comment", "--themes", "500"
     )
     assert many.code == ExitStatus.INPUT and "ask for fewer themes" in many.err
+
+
+def test_too_few_comments_are_all_unthemed(tmp_path, capsys) -> None:
+    path = tmp_path / "few.csv"
+    path.write_text("comment\nThe food was cold\nParking was full\n\nGreat nurses\n", "utf-8")
+    result = run_cli(capsys, "themes", "analyse", str(path), "--text-column", "comment")
+    assert result.code == 0, result.err
+    assert "0 themes in 3 comments; 3 unthemed" in result.out

@@ -105,3 +105,17 @@ def test_nearest_is_exact_when_it_first_bounds_on_a_sample_of_columns() -> None:
     for r, row in zip(rows, sims, strict=True):
         want = np.lexsort((np.arange(len(z)), -row))[:15]
         assert got[r].tolist() == want.tolist()
+
+
+def test_a_theme_asked_for_keeps_its_best_text_even_when_all_are_outliers() -> None:
+    x = _blobs([40, 40])
+    odd = np.zeros((1, x.shape[1]), dtype=np.float32)
+    odd[0, 0] = 1.0
+    labels = assign_themes(np.vstack([x, odd]), n_themes=3, seed=0, min_size=3)
+    assert sorted(set(labels.tolist()) - {-1}) == [0, 1, 2]
+    assert labels[-1] >= 0
+
+
+def test_one_text_asked_for_one_theme() -> None:
+    one = np.ones((1, 8), dtype=np.float32) / np.sqrt(8)
+    assert assign_themes(one, n_themes=1, seed=0, min_size=1).tolist() == [0]

@@ -60,3 +60,29 @@ def test_each_text_is_embedded_alone() -> None:
     # Batching and padding must not leak between texts.
     together = embed_texts(["short", "a much longer sentence about the waiting room chairs"])
     assert np.allclose(together[0], embed_texts(["short"])[0], atol=1e-6)
+
+
+def test_a_missing_model_package_is_a_settings_error(monkeypatch) -> None:
+    from groundswell.errors import ConfigError
+
+    monkeypatch.setattr(embed.importlib.util, "find_spec", lambda name: None)
+    load_model.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="wordllama"):
+            load_model()
+    finally:
+        monkeypatch.undo()
+        load_model.cache_clear()
+
+
+def test_missing_model_files_are_named(monkeypatch, tmp_path) -> None:
+    from groundswell.errors import ConfigError
+
+    monkeypatch.setattr(embed, "_package_folder", lambda: tmp_path)
+    load_model.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=r"l2_supercat_256\.safetensors"):
+            load_model()
+    finally:
+        monkeypatch.undo()
+        load_model.cache_clear()

@@ -193,3 +193,8 @@ def test_the_same_text_many_times_is_one_theme() -> None:
     assert find_themes(["Nothing."] * 25, n_themes=2).assignments == (0,) * 25
     two = find_themes(["Nothing."] * 20 + ["The car park was full."] * 5, n_themes=4)
     assert [t.size for t in two.themes] == [20, 5]
+
+
+def test_texts_must_be_strings() -> None:
+    with pytest.raises(InvalidInput, match="string"):
+        find_themes(["a", 3, "b"])  # type: ignore[list-item]

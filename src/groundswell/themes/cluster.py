@@ -103,9 +103,7 @@ def nearest(z: NDArray[np.float32], k: int) -> NDArray[np.int64]:
 def _leiden(neighbours: NDArray[np.int64], seed: int) -> NDArray[np.int64]:
     import igraph as ig
 
-    n, k = neighbours.shape
-    if k == 0:
-        return np.zeros(n, dtype=np.int64)
+    n, k = neighbours.shape  # k >= 1: assign_themes has at least two different rows here
     src = np.repeat(np.arange(n, dtype=np.int64), k)
     dst = neighbours.ravel()
     low, high = np.minimum(src, dst), np.maximum(src, dst)
