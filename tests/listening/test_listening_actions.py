@@ -25,6 +25,7 @@ from groundswell.actions.listening_notes import (
     host_notes,
 )
 from groundswell.actions.listening_visibility import gate, is_visible, reason, visible_only
+from groundswell.actions.themes_gather import gather_texts
 from groundswell.app import App
 from groundswell.errors import Conflict, InvalidInput, NotFound
 from groundswell.store.models import AuditEvent, HarvestNote, NoteStatus, User
@@ -188,3 +189,12 @@ def test_a_town_less_event_is_organised_by_movement_wide_grants_only(heard: App)
         listening = find_listening(s, "anywhere")
         assert may_organise(listening, users["all@example.org"])
         assert not may_organise(listening, users["org@example.org"])
+
+
+def test_themes_gather_only_what_the_gate_shows(heard: App) -> None:
+    host = user_id(heard, "host@example.org")
+    do_add_note(heard, "moving-more", text="Buses after 6pm", actor_user_id=host)
+    held = do_add_note(heard, "moving-more", text=NHS, actor_user_id=host)
+    assert [t.text for t in gather_texts(heard, {"notes"})] == ["Buses after 6pm"]
+    do_review_note(heard, "moving-more", held.note.id, "release", actor="org")
+    assert [t.text for t in gather_texts(heard, {"notes"})] == ["Buses after 6pm", NHS]
