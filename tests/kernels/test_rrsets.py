@@ -256,3 +256,9 @@ def test_min_bound_over_sentinel_cut_sets_bounds_the_best_k_over_full_sets():
         mask[[sentinel, *order.tolist()]] = True
         assert after[-1] == k.covered_count(offsets, members, mask)
         assert forced_after[0] == k.covered_count(offsets, members, stop)
+
+
+def test_a_vanishing_probability_skips_past_every_edge_instead_of_wrapping() -> None:
+    # ln(u) / ln(1 - 1e-38) passes 2**63: the skip is capped, never cast to a negative index.
+    skips = k.geometric_sample(1.1754943508222875e-38, np.uint64(7), 2_000)
+    assert skips.min() >= 0 and (skips > 2**40).mean() > 0.9

@@ -67,6 +67,7 @@ def _uniform(state):
 _GEO_BITS = 8
 _GEO_SIZE = 1 << _GEO_BITS
 _GEO_TAIL = _GEO_SIZE - 1
+_GEO_CAP = float(2**62)  # the longest skip drawn: past the edges of any graph
 _GEO_SHIFT = np.uint64(64 - _GEO_BITS)
 _GEO_LOW = np.uint64((1 << (64 - _GEO_BITS)) - 1)
 _GEO_ONE = 72057594037927936.0  # 2**56: a coin threshold of 1
@@ -126,7 +127,9 @@ def _skip(state, thresholds, alias, inv_log_q):
     g = col if (z & _GEO_LOW) < thresholds[col] else alias[col]
     if g == _GEO_TAIL:
         state, u = _uniform(state)
-        g = _GEO_TAIL + np.int64(np.log(u) * inv_log_q)
+        # Capped before the cast: with p near 0 (1e-38) the skip passes 2**63 and the
+        # cast would wrap to a negative index. Any skip past every edge means the same.
+        g = _GEO_TAIL + np.int64(min(np.log(u) * inv_log_q, _GEO_CAP))
     return state, g
 
 
