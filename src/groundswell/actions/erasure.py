@@ -26,6 +26,9 @@ event_hosts         deleted
 rsvps               deleted (with the email, phone and access needs given)
 wellbeing_links     deleted: their personal links to the wellbeing survey
 survey_links        deleted: their personal links to relationship surveys
+join_links          deleted: their personal join link stops working (the people who
+                    joined through it keep their own records; the recruitment rows
+                    that name the erased person go with ``recruitments``)
 survey_nominations  deleted, as the person answering and as the person named: a
                     nomination says something about both (the ties it wrote go
                     with ``ties``)
@@ -112,6 +115,7 @@ ERASURE: dict[str, Policy] = {
     "rsvps.person_id": "delete",
     "wellbeing_links.person_id": "delete",  # a link to answer as them goes with them
     "survey_links.person_id": "delete",
+    "join_links.person_id": "delete",  # a link that says "invited by them" goes with them
     "survey_nominations.respondent_id": "delete",
     "survey_nominations.nominee_id": "delete",  # a name given says something about them
     "attendances.brought_by_id": "detach",
