@@ -35,10 +35,14 @@ def test_json_output_as_documented(comments, capsys) -> None:
     )  # fmt: skip
     assert result.code == 0, result.err
     doc = json.loads(result.out)
-    assert set(doc) == {"themes", "assignments", "seconds"}
+    assert set(doc) == {"themes", "assignments", "seconds", "sub_assignments"}
     assert len(doc["themes"]) == 3
-    assert [set(t) for t in doc["themes"]] == [{"id", "label", "keywords", "size", "examples"}] * 3
+    keys = {"id", "label", "keywords", "size", "examples", "subthemes"}
+    assert [set(t) for t in doc["themes"]] == [keys] * 3
     assert len(doc["assignments"]) == 108 and "r000" in doc["assignments"]
+    assert list(doc["sub_assignments"]) == list(doc["assignments"])
+    sub_ids = {s["id"] for t in doc["themes"] for s in t["subthemes"]}
+    assert sub_ids and set(doc["sub_assignments"].values()) <= sub_ids | {None}
     again = run_cli(
         capsys, "themes", "analyse", str(comments), "--text-column", "Comment",
         "--id-column", "Ref", "--themes", "3", "--seed", "4", "--json",
@@ -57,6 +61,11 @@ def test_ids_default_to_row_numbers_and_the_table_shows_each_theme(comments, cap
     assert list(doc["assignments"])[:3] == ["1", "2", "3"]
     for theme in doc["themes"]:
         assert theme["label"] in result.out.replace("\n", " ") or theme["label"][:20] in result.out
+    lines = result.out.splitlines()
+    for sub in (s for t in doc["themes"] for s in t["subthemes"]):
+        # Indented under its theme: the row with its id in the sub-theme column.
+        row = next(line for line in lines if line.split("│")[2:3] == [f" {sub['id']:>9} "])
+        assert row.split("│")[1].strip() == "" and row.split("│")[4].startswith("   ")
 
 
 @pytest.mark.parametrize(

@@ -103,8 +103,9 @@ def test_to_json_has_the_documented_shape(topics) -> None:
     ids = [f"c{i}" for i in range(len(texts))]
     result = find_themes(texts, n_themes=3)
     doc = json.loads(json.dumps(result.to_json(ids, texts)))
-    assert set(doc) == {"themes", "assignments", "seconds"}
-    assert [set(t) for t in doc["themes"]] == [{"id", "label", "keywords", "size", "examples"}] * 3
+    assert set(doc) == {"themes", "assignments", "seconds", "sub_assignments"}
+    keys = {"id", "label", "keywords", "size", "examples", "subthemes"}
+    assert [set(t) for t in doc["themes"]] == [keys] * 3
     assert doc["themes"][0]["examples"][0] in texts
     assert list(doc["assignments"]) == ids
     assert set(doc["assignments"].values()) <= {0, 1, 2, None}

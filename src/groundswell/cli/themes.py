@@ -40,7 +40,9 @@ def analyse(
     """Find the themes in a column of comments: keywords, size and examples of each.
 
     Comments that fit no theme well are left unthemed (null in --json's
-    assignments) rather than forced into one.
+    assignments) rather than forced into one. Each large theme is split into
+    sub-themes, shown indented under it (--json: each theme's "subthemes" and
+    "sub_assignments"); its comments in no sub-theme are its general ones.
     """
     from groundswell.themes import find_themes
 
@@ -86,20 +88,41 @@ def _short(text: str, width: int = 90) -> str:
 
 def _show(doc: dict[str, Any], total: int, unthemed: int) -> None:
     themes = doc["themes"]
-    say(
-        f"{plural(len(themes), 'theme')} in {plural(total, 'comment')}; "
-        f"{unthemed} unthemed ({doc['seconds']:.1f} s)."
-    )
+    subthemes = sum(len(t["subthemes"]) for t in themes)
+    counted = plural(len(themes), "theme")
+    if subthemes:
+        counted += f" and {plural(subthemes, 'sub-theme')}"
+    say(f"{counted} in {plural(total, 'comment')}; {unthemed} unthemed ({doc['seconds']:.1f} s).")
     if not themes:
         return
     table = Table(show_lines=False)
     table.add_column("theme", justify="right")
+    table.add_column("sub-theme", justify="right")
     table.add_column("size", justify="right")
-    table.add_column("label")
+    # Labels are short and say what a theme is: they keep their width, examples wrap.
+    longest = max(len(t["label"]) for t in themes)
+    table.add_column("label", min_width=min(longest, 40))
     table.add_column("example")
     for theme in themes:
         example = theme["examples"][0] if theme["examples"] else ""
         table.add_row(
-            str(theme["id"]), str(theme["size"]), escape(theme["label"]), escape(_short(example))
+            str(theme["id"]),
+            "",
+            str(theme["size"]),
+            escape(theme["label"]),
+            escape(_short(example)),
         )
+        # Each sub-theme indented under its theme, then the theme's texts in none of them.
+        for sub in theme["subthemes"]:
+            example = sub["examples"][0] if sub["examples"] else ""
+            table.add_row(
+                "",
+                str(sub["id"]),
+                str(sub["size"]),
+                "  " + escape(sub["label"]),
+                escape(_short(example, 80)),
+            )
+        general = theme["size"] - sum(sub["size"] for sub in theme["subthemes"])
+        if theme["subthemes"] and general:
+            table.add_row("", "", str(general), "  (general: in no sub-theme)", "")
     console.print(table)

@@ -4,11 +4,14 @@
 its wheel), groups the texts (``cluster``), names each group by its most
 distinctive words (``keywords``: class-based TF-IDF) and picks three
 representative texts for it. Texts that fit no theme well are left unthemed
-rather than forced into one. Pure: no database, web or network.
+rather than forced into one. Each theme large enough is then split the same
+way into sub-themes (``subthemes``), its texts in none of them being its
+"general" texts. Pure: no database, web or network.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Sequence
@@ -17,12 +20,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from groundswell.errors import InvalidInput
-from groundswell.themes.cluster import assign_themes
+from groundswell.themes.cluster import themes_and_graph
 from groundswell.themes.embed import embed_texts
-from groundswell.themes.keywords import class_keywords, label_of
-from groundswell.themes.result import Theme, ThemeResult
+from groundswell.themes.keywords import class_keywords, label_of, term_counts
+from groundswell.themes.result import Subtheme, Theme, ThemeResult
+from groundswell.themes.subthemes import split_themes
 
-__all__ = ["Theme", "ThemeResult", "embed_texts", "find_themes"]
+__all__ = ["Subtheme", "Theme", "ThemeResult", "embed_texts", "find_themes"]
 
 MIN_TEXTS = 10
 """Fewer texts than this (with words in them) are all left unthemed: too few to find themes in."""
@@ -36,6 +40,7 @@ def find_themes(
     seed: int = 0,
     min_size: int | None = None,
     embeddings: NDArray[np.float32] | None = None,
+    subthemes: bool = True,
 ) -> ThemeResult:
     """Themes of ``texts``: keywords, size and representative texts of each, and who is in which.
 
@@ -43,7 +48,10 @@ def find_themes(
     as many as there are different texts when there are fewer;
     ``min_size`` is the smallest theme kept when the engine chooses (None:
     0.5% of the texts, at least 3). ``embeddings`` (from ``embed_texts``)
-    skips embedding. The same texts and seed give the same result.
+    skips embedding. With ``subthemes`` each theme of at least twice
+    ``min_size`` texts is split into sub-themes (``subthemes=False`` skips
+    that: no sub-themes, every sub-assignment None, the themes unchanged).
+    The same texts and seed give the same result.
 
     >>> texts = ["The car park was full"] * 6 + ["The nurse was kind and caring"] * 6
     >>> result = find_themes(texts, n_themes=2)
@@ -67,9 +75,10 @@ def find_themes(
     if usable < MIN_TEXTS and n_themes is None:
         return ThemeResult((), (None,) * len(texts), time.perf_counter() - start)
     smallest = min_size if min_size is not None else max(3, math.ceil(0.005 * len(texts)))
-    labels = assign_themes(x, n_themes=n_themes, seed=seed, min_size=smallest)
+    labels, graph = themes_and_graph(x, n_themes=n_themes, seed=seed, min_size=smallest)
     k = int(labels.max()) + 1 if labels.size else 0
-    keywords = class_keywords(texts, labels, k)
+    counts = term_counts(texts)
+    keywords = class_keywords(texts, labels, k, counts=counts)
     themes = tuple(
         Theme(
             id=c,
@@ -81,7 +90,21 @@ def find_themes(
         for c in range(k)
     )
     assignments = tuple(int(a) if a >= 0 else None for a in labels)
-    return ThemeResult(themes, assignments, time.perf_counter() - start)
+    if not subthemes:
+        return ThemeResult(themes, assignments, time.perf_counter() - start)
+    split, sub = split_themes(
+        x,
+        labels,
+        texts,
+        graph=graph,
+        counts=counts,
+        seed=seed,
+        min_size=smallest,
+        examples=_examples,
+    )
+    themes = tuple(dataclasses.replace(t, subthemes=s) for t, s in zip(themes, split, strict=True))
+    sub_assignments = tuple(int(a) if a >= 0 else None for a in sub)
+    return ThemeResult(themes, assignments, time.perf_counter() - start, sub_assignments)
 
 
 def _check(texts: list[str], n_themes: int | None, min_size: int | None) -> None:

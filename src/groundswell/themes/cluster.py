@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +35,18 @@ FENCE = 1.5  # Tukey's (1977) inner fence: Q1 - 1.5 IQR
 BLOCK = 1024  # rows of the similarity matrix held at once: 1024 x n float32
 
 
+@dataclass(frozen=True)
+class Graph:
+    """The nearest-neighbour graph the themes were found on, kept for the sub-themes."""
+
+    rows: NDArray[np.int64]
+    """Row of ``x`` of each node (the rows with words in them)."""
+    z: NDArray[np.float32]
+    """Each node's reduced, unit-length vector."""
+    neighbours: NDArray[np.int64]
+    """Each node's nearest other nodes, most similar first."""
+
+
 def assign_themes(
     x: NDArray[np.float32], *, n_themes: int | None, seed: int, min_size: int
 ) -> NDArray[np.int64]:
@@ -42,14 +55,21 @@ def assign_themes(
     Themes are numbered 0..k-1 from the largest; with ``n_themes`` there are
     exactly that many, each keeping at least its most central text.
     """
+    return themes_and_graph(x, n_themes=n_themes, seed=seed, min_size=min_size)[0]
+
+
+def themes_and_graph(
+    x: NDArray[np.float32], *, n_themes: int | None, seed: int, min_size: int
+) -> tuple[NDArray[np.int64], Graph | None]:
+    """``assign_themes``, and the graph it used (None when it needed none)."""
     n = x.shape[0]
     labels = np.full(n, -1, dtype=np.int64)
     usable = np.flatnonzero(np.linalg.norm(x, axis=1) > 0)
     if usable.size == 0:
-        return labels
+        return labels, None
     if n_themes is None and np.ptp(x[usable], axis=0).max() == 0:
         labels[usable] = 0  # the same text every time: one theme, nothing to tell apart
-        return labels
+        return labels, None
     z = reduce(x[usable])
     k = min(NEIGHBOURS, usable.size - 1)
     neighbours = nearest(z, k) if k > 0 else np.zeros((usable.size, 0), dtype=np.int64)
@@ -58,12 +78,12 @@ def assign_themes(
         found = _leiden(neighbours, int(seeds[0]))
     else:
         found = _kmeans(z, n_themes, int(seeds[1]))
-    found = _drop_outliers(z, found, neighbours, keep_every_theme=n_themes is not None)
+    found = drop_outliers(z, found, neighbours, keep_every_theme=n_themes is not None)
     if n_themes is None:
         counts = np.bincount(found[found >= 0], minlength=1)
         found = np.where((found >= 0) & (counts[np.maximum(found, 0)] < min_size), -1, found)
     labels[usable] = by_size(found)
-    return labels
+    return labels, Graph(usable, z, neighbours)
 
 
 def reduce(x: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -101,11 +121,14 @@ def nearest(z: NDArray[np.float32], k: int) -> NDArray[np.int64]:
 
 
 def _leiden(neighbours: NDArray[np.int64], seed: int) -> NDArray[np.int64]:
+    n, k = neighbours.shape  # k >= 1: assign_themes has at least two different rows here
+    return leiden(n, np.repeat(np.arange(n, dtype=np.int64), k), neighbours.ravel(), seed)
+
+
+def leiden(n: int, src: NDArray[np.int64], dst: NDArray[np.int64], seed: int) -> NDArray[np.int64]:
+    """Leiden communities maximising modularity of the undirected graph of edges src-dst."""
     import igraph as ig
 
-    n, k = neighbours.shape  # k >= 1: assign_themes has at least two different rows here
-    src = np.repeat(np.arange(n, dtype=np.int64), k)
-    dst = neighbours.ravel()
     low, high = np.minimum(src, dst), np.maximum(src, dst)
     edges = np.unique(low * n + high)  # the union of both directions, once each
     graph = ig.Graph(n=n, edges=np.column_stack([edges // n, edges % n]).tolist())
@@ -129,7 +152,7 @@ def _kmeans(z: NDArray[np.float32], k: int, seed: int) -> NDArray[np.int64]:
     return labels
 
 
-def _drop_outliers(
+def drop_outliers(
     z: NDArray[np.float32],
     found: NDArray[np.int64],
     neighbours: NDArray[np.int64],
@@ -140,9 +163,12 @@ def _drop_outliers(
         return found
     # The share of a text's neighbours in its theme, out of as many as the theme could hold
     # (a text in a theme of 5 has at most 4 neighbours in it, however many it has).
+    # A neighbour of -1 is none (a sub-theme's graph keeps only neighbours in its theme).
+    present = neighbours >= 0
     sizes = np.bincount(found)[found]
-    possible = np.minimum(neighbours.shape[1], np.maximum(sizes - 1, 1))
-    agree = (found[neighbours] == found[:, None]).sum(axis=1) / possible
+    possible = np.minimum(present.sum(axis=1), np.maximum(sizes - 1, 1))
+    same = (found[np.maximum(neighbours, 0)] == found[:, None]) & present
+    agree = same.sum(axis=1) / np.maximum(possible, 1)
     out = np.where(agree < AGREEMENT, -1, found)
     # Far from its theme: similarity to the theme's centre below the lower Tukey fence.
     for c in np.unique(found):

@@ -15,9 +15,14 @@ shown is skipped so that a label does not say the same thing twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 # Words a comment uses whatever it is about: kept out of keywords.
 STOP_EXTRA = frozenset({"did", "didn", "don", "just", "really", "ve", "ll", "im", "got", "get"})
@@ -25,19 +30,23 @@ STOP_EXTRA = frozenset({"did", "didn", "don", "just", "really", "ve", "ll", "im"
 KEEP = frozenset({"nothing", "no", "none", "never", "nobody", "cannot", "not"})
 
 
-def class_keywords(
-    texts: Sequence[str], labels: NDArray[np.int64], n_classes: int, *, top: int = 8
-) -> list[tuple[str, ...]]:
-    """The ``top`` most distinctive terms of each class 0..n_classes-1, best first.
+@dataclass(frozen=True)
+class TermCounts:
+    """How often each term occurs in each text (None: the texts have no terms at all)."""
 
-    ``labels`` holds a class per text, or -1 for a text outside every class
-    (it still counts towards the term frequencies, so words common everywhere
-    stay undistinctive).
-    """
+    counts: csr_matrix | None
+    vocabulary: NDArray[np.str_]
+
+    def of(self, rows: NDArray[np.int64]) -> TermCounts:
+        """The counts of these texts only, over the same terms."""
+        return TermCounts(None if self.counts is None else self.counts[rows], self.vocabulary)
+
+
+def term_counts(texts: Sequence[str]) -> TermCounts:
+    """Words and two-word phrases of ``texts``, stop words left out, counted per text."""
+    from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-    if n_classes == 0:
-        return []
     vectorizer = CountVectorizer(
         ngram_range=(1, 2),
         stop_words=sorted((ENGLISH_STOP_WORDS | STOP_EXTRA) - KEEP),
@@ -45,10 +54,33 @@ def class_keywords(
         min_df=1 if len(texts) < 50 else 2,
     )
     try:
-        counts = vectorizer.fit_transform(texts)
+        counts = csr_matrix(vectorizer.fit_transform(texts))
     except ValueError:  # nothing but stop words and numbers
+        return TermCounts(None, np.array([], dtype=np.str_))
+    return TermCounts(counts, vectorizer.get_feature_names_out())
+
+
+def class_keywords(
+    texts: Sequence[str],
+    labels: NDArray[np.int64],
+    n_classes: int,
+    *,
+    top: int = 8,
+    counts: TermCounts | None = None,
+) -> list[tuple[str, ...]]:
+    """The ``top`` most distinctive terms of each class 0..n_classes-1, best first.
+
+    ``labels`` holds a class per text, or -1 for a text outside every class
+    (it still counts towards the term frequencies, so words common everywhere
+    stay undistinctive). ``counts`` (from ``term_counts``, one row per text)
+    saves counting the texts again.
+    """
+    if n_classes == 0:
+        return []
+    terms = term_counts(texts) if counts is None else counts
+    if terms.counts is None:
         return [() for _ in range(n_classes)]
-    vocabulary = vectorizer.get_feature_names_out()
+    vocabulary = terms.vocabulary
     # One row per class (and a last row for the texts outside every class).
     rows = np.where(labels >= 0, labels, n_classes)
     from scipy.sparse import csr_matrix
@@ -56,7 +88,7 @@ def class_keywords(
     member = csr_matrix(
         (np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n_classes + 1, len(rows))
     )
-    per_class = np.asarray((member @ counts).todense(), dtype=np.float64)
+    per_class = np.asarray((member @ terms.counts).todense(), dtype=np.float64)
     weights = ctfidf(per_class, n_classes)
     return [_best_terms(weights[c], per_class[c], vocabulary, top) for c in range(n_classes)]
 

@@ -1,4 +1,4 @@
-"""What the themes engine returns: themes, one assignment per text, and the time taken."""
+"""What the themes engine returns: themes and their sub-themes, who is in which, and the time."""
 
 from __future__ import annotations
 
@@ -7,6 +7,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from groundswell.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Subtheme:
+    """One sub-theme of a theme: ids run 0..m-1 across all themes, theme by theme."""
+
+    id: int
+    theme: int
+    """The id of the theme it is part of."""
+    label: str
+    keywords: tuple[str, ...]
+    """Class-based TF-IDF terms against the theme's other sub-themes, most distinctive first."""
+    size: int
+    examples: tuple[int, ...]
+    """Indices into the texts of up to 3 representative texts, most typical first."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +36,8 @@ class Theme:
     size: int
     examples: tuple[int, ...]
     """Indices into the texts of up to 3 representative texts, most typical first."""
+    subthemes: tuple[Subtheme, ...] = ()
+    """Its sub-themes, largest first; its texts in none of them are its "general" texts."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +46,18 @@ class ThemeResult:
     assignments: tuple[int | None, ...]
     """The theme id of each text, or None for a text in no theme (unthemed)."""
     seconds: float
+    sub_assignments: tuple[int | None, ...] = ()
+    """The sub-theme id of each text, or None for a text in no sub-theme (unthemed, or
+    one of its theme's general texts); left empty, None for every text."""
+
+    def __post_init__(self) -> None:
+        if not self.sub_assignments:
+            object.__setattr__(self, "sub_assignments", (None,) * len(self.assignments))
+        elif len(self.sub_assignments) != len(self.assignments):
+            raise InvalidInput(
+                f"{len(self.sub_assignments)} sub-theme assignments for "
+                f"{len(self.assignments)} texts; give one per text"
+            )
 
     @property
     def unthemed(self) -> int:
@@ -36,7 +65,9 @@ class ThemeResult:
         return sum(1 for a in self.assignments if a is None)
 
     def to_json(self, ids: Sequence[str], texts: Sequence[str]) -> dict[str, Any]:
-        """``{"themes": [...], "assignments": {id: theme id | None}, "seconds"}``.
+        """``{"themes": [...], "assignments": {id: theme id | None}, "seconds",
+        "sub_assignments": {id: sub-theme id | None}}``; each theme carries a
+        ``"subthemes"`` list of ``{"id", "label", "keywords", "size", "examples"}``.
 
         ``ids`` and ``texts`` are in the order the texts were given; the
         examples are written out as their texts.
@@ -56,9 +87,20 @@ class ThemeResult:
                     "keywords": list(t.keywords),
                     "size": t.size,
                     "examples": [texts[i] for i in t.examples],
+                    "subthemes": [
+                        {
+                            "id": s.id,
+                            "label": s.label,
+                            "keywords": list(s.keywords),
+                            "size": s.size,
+                            "examples": [texts[i] for i in s.examples],
+                        }
+                        for s in t.subthemes
+                    ],
                 }
                 for t in self.themes
             ],
             "assignments": dict(zip(ids, self.assignments, strict=True)),
             "seconds": round(self.seconds, 3),
+            "sub_assignments": dict(zip(ids, self.sub_assignments, strict=True)),
         }
