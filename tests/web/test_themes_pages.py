@@ -9,6 +9,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 from auth_helpers import BASE, PASSWORD, add_users, client_for, csrf_from, fast_hashing  # noqa: F401
@@ -155,3 +156,19 @@ async def test_bad_input_and_forged_posts(convener, web: FastAPI) -> None:
     assert forged.status_code == 403
     assert (await convener.get("/listening/themes/999")).status_code == 404
     assert (await convener.get("/listening/themes/run?job=nope")).status_code == 303
+
+
+async def test_a_slow_run_shows_the_progress_page(convener, web: FastAPI) -> None:
+    web.state.heavy_inline_seconds = 0.0  # as under "groundswell serve": answer at once
+    started = await _post(convener, "/listening/themes", "/listening/themes/run", {})
+    url = started.headers["location"]
+    waiting = await convener.get(url)
+    assert waiting.status_code in (202, 303)
+    if waiting.status_code == 202:
+        assert "Finding themes" in waiting.text and url.replace("&", "&amp;") in waiting.text
+    for _ in range(200):
+        waiting = await convener.get(url)
+        if waiting.status_code == 303:
+            break
+        await anyio.sleep(0.1)
+    assert waiting.status_code == 303 and "done=Found" in waiting.headers["location"]
