@@ -192,6 +192,13 @@ def test_from_listening_to_you_said_we_did(
     assert "Acting on" in page.content()
     assert_accessible(page)
 
+    # The organiser's pages fit a phone too.
+    with phone(browser, base_url) as organiser_phone:
+        sign_in(organiser_phone, ORGANISER)
+        for url in ("/listening/themes", f"/listening/themes/{parking}"):
+            organiser_phone.goto(url)
+            assert fits(organiser_phone), url
+
     # The public page shows it to anyone, from every page's footer, with or without JavaScript.
     for js in (False, True):
         with phone(browser, base_url, js=js) as visitor:

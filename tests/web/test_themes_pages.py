@@ -172,3 +172,15 @@ async def test_a_slow_run_shows_the_progress_page(convener, web: FastAPI) -> Non
             break
         await anyio.sleep(0.1)
     assert waiting.status_code == 303 and "done=Found" in waiting.headers["location"]
+
+
+async def test_the_engines_refusal_comes_back_to_the_page(convener) -> None:
+    started = await _post(convener, "/listening/themes", "/listening/themes/run",
+                          {"themes": "100", "source": "stories"})  # fmt: skip
+    refused = await convener.get(started.headers["location"])
+    assert refused.status_code == 303 and "error=" in refused.headers["location"]
+    shown = await convener.get(refused.headers["location"])
+    assert "There is a problem" in shown.text and "ask for fewer themes" in shown.text
+    too_many = await _post(convener, "/listening/themes", "/listening/themes/run",
+                           {"themes": "500"})  # fmt: skip
+    assert "between+1+and+200" in too_many.headers["location"]
