@@ -155,7 +155,7 @@ async def test_bad_input_and_forged_posts(convener, web: FastAPI) -> None:
     forged = await convener.post("/listening/themes/run", data={"themes": "3"})
     assert forged.status_code == 403
     assert (await convener.get("/listening/themes/999")).status_code == 404
-    assert (await convener.get("/listening/themes/run?job=nope")).status_code == 303
+    assert (await convener.get("/listening/themes/run?job=nope")).status_code == 404
 
 
 async def test_a_slow_run_shows_the_progress_page(convener, web: FastAPI) -> None:

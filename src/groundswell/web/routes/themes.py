@@ -143,10 +143,15 @@ def _gone() -> RunSummary:
 @router.get("/listening/themes/run")
 def run_progress(request: Request, gs: GsApp, job: str = "") -> Response:
     organiser(request)
-    if heavy_work(request).job(job) is None:
-        return RedirectResponse("/listening/themes", status_code=303)
+    found = heavy_work(request).job(job)
+    if found is None:
+        raise NotFound("no run is being worked out at this address: see the current themes "
+                       "at /listening/themes")  # fmt: skip
     try:
-        result = answer(request, job, _gone, title="Finding themes", limited=False)
+        if found.future.done():  # finished: its answer or its error, never a new start
+            result: RunSummary | Response = found.future.result()
+        else:
+            result = answer(request, job, _gone, title="Finding themes", limited=False)
     except GroundswellError as exc:
         return RedirectResponse(f"/listening/themes?{_query(error=exc.message)}", status_code=303)
     if isinstance(result, Response):
