@@ -51,7 +51,7 @@ def test_each_command_reads_only_the_kinds_chosen(movement: App, cli: Any) -> No
         assert talk["tie_kinds"] == {
             "used": {"health_talk": 3},
             "directed": False,
-            "statement": "tie kinds: health_talk (3); nominations read both ways",
+            "statement": "tie kinds: health_talk (3); each tie read both ways",
         }
         assert both["tie_kinds"] == every["tie_kinds"]
         if "m" in every:
@@ -63,7 +63,7 @@ def test_each_command_reads_only_the_kinds_chosen(movement: App, cli: Any) -> No
 
 def test_human_output_states_the_kinds(movement: App, cli: Any) -> None:
     run = cli(movement)
-    statement = "tie kinds: knows (5); nominations read both ways"
+    statement = "tie kinds: knows (5); each tie read both ways"
     for argv in (
         ["spread", "db", "--random-seeds", "2", "--p", "0.5", "--runs", "20"],
         ["seeds", "db", "--model", "direct", "--p", "1", "--k", "2"],
@@ -80,7 +80,7 @@ def test_directed_reading_is_stated(movement: App, cli: Any) -> None:
         "--directed", "--tie-kind", "health_talk",
     )  # fmt: skip
     assert doc["tie_kinds"]["directed"] is True
-    assert doc["tie_kinds"]["statement"].endswith("as nominated, one way")
+    assert doc["tie_kinds"]["statement"].endswith("each tie read one way, as named")
     assert doc["seeds"] == ["f"]
 
 

@@ -102,7 +102,6 @@ from groundswell.store.models.surveys import (
     SurveyStatus,
 )
 
-
 CEST = timezone(timedelta(hours=2))
 DETAIL = {"rows": 3, "nested": {"towns": ["Lancaster", "Kendal"], "share": 0.25}, "ok": True}
 

@@ -23,8 +23,8 @@ from groundswell.store.models import Person, Tie
 
 pytestmark = pytest.mark.anyio
 
-TALK = "tie kinds: health_talk (3); nominations read both ways"
-EVERY = "tie kinds: health_talk (3), knows (11); nominations read both ways"
+TALK = "tie kinds: health_talk (3); each tie read both ways"
+EVERY = "tie kinds: health_talk (3), knows (11); each tie read both ways"
 
 
 @pytest.fixture

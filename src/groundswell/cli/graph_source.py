@@ -3,7 +3,7 @@
 ``db`` reads the people and ties in the configured database, of the kinds
 ``--tie-kind`` names (repeatable; default every kind), and says which kinds
 the graph holds and how ties were read (``tie kinds: attended_together (3),
-knows (1); nominations read both ways``), so an answer never mixes kinds of
+knows (1); each tie read both ways``), so an answer never mixes kinds of
 tie without saying so. An edge-list file has no kinds: ``--tie-kind`` with
 one is refused rather than silently ignored.
 """

@@ -98,9 +98,9 @@ class TieKinds:
     directed: bool
 
     def statement(self) -> str:
-        """``tie kinds: health_talk (212); nominations read both ways``."""
+        """``tie kinds: health_talk (212); each tie read both ways``."""
         held = ", ".join(f"{kind} ({n})" for kind, n in self.used) or "none"
-        how = "as nominated, one way" if self.directed else "nominations read both ways"
+        how = "each tie read one way, as named" if self.directed else "each tie read both ways"
         return f"tie kinds: {held}; {how}"
 
     def as_json(self) -> dict[str, object]:

@@ -44,7 +44,7 @@ class TieKindsUsed(BaseModel):
     used: dict[str, int] = Field(description="each kind of tie read, and its tie rows")
     directed: bool = Field(description="ties read one way, as nominated (else both ways)")
     statement: str = Field(
-        description="in words, e.g. 'tie kinds: knows (12); nominations read both ways'"
+        description="in words, e.g. 'tie kinds: knows (12); each tie read both ways'"
     )
 
 
