@@ -90,23 +90,32 @@ def list_(
 
 @themes_app.command("rename")
 def rename(
-    theme: int = THEME_ARGUMENT, label: str = typer.Argument(..., help="New label.")
+    theme: int = THEME_ARGUMENT,
+    label: str = typer.Argument(..., help="New label."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Give a theme a label in your own words."""
     with opened_app() as instance:
         kept = do_rename(instance, theme, label, actor=operator())
-    say(f"Theme {theme} is now '{kept}'.")
+    if json_out:
+        print_json({"theme": theme, "label": kept})
+    else:
+        say(f"Theme {theme} is now '{kept}'.")
 
 
 @themes_app.command("merge")
 def merge(
     into: int = typer.Argument(..., help="The theme that stays."),
     other: int = typer.Argument(..., help="The theme folded into it."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Fold theme OTHER into theme INTO: its texts move there."""
     with opened_app() as instance:
         moved = do_merge(instance, into, other, actor=operator())
-    say(f"Merged theme {other} into theme {into}: {moved} texts moved.")
+    if json_out:
+        print_json({"into": into, "merged": other, "moved": moved})
+    else:
+        say(f"Merged theme {other} into theme {into}: {moved} texts moved.")
 
 
 @themes_app.command("link")
@@ -116,9 +125,13 @@ def link(
     what_changed: str = typer.Option(
         ..., "--what-changed", help="What changed because of it, for 'you said, we did'."
     ),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Mark a theme 'we are acting on this', linked to an initiative."""
     with opened_app() as instance:
         name = do_link_initiative(instance, theme, initiative, what_changed, actor=operator())
+    if json_out:
+        print_json({"theme": theme, "initiative": name, "what_changed": what_changed})
+        return
     say(f"Theme {theme} is linked to {name}; it shows on /you-said-we-did once 10 or more "
         "people's words are in it.")  # fmt: skip

@@ -73,7 +73,7 @@ def _read(
         chosen = chosen.where(Tie.kind.in_(sorted(kinds)))
         per_kind = per_kind.where(Tie.kind.in_(sorted(kinds)))
     rows = session.execute(chosen).all()
-    held = ", ".join(f"{kind} ({n})" for kind, n in session.execute(per_kind))
+    held = ", ".join(f"{kind} ({n:,})" for kind, n in session.execute(per_kind))
     count = len(rows)
     ends = np.fromiter((x for r in rows for x in r[:2]), dtype=np.int64, count=2 * count)
     weights = np.fromiter((r[2] for r in rows), dtype=np.float64, count=count) if weighted else None
@@ -99,7 +99,7 @@ class TieKinds:
 
     def statement(self) -> str:
         """``tie kinds: health_talk (212); each tie read both ways``."""
-        held = ", ".join(f"{kind} ({n})" for kind, n in self.used) or "none"
+        held = ", ".join(f"{kind} ({n:,})" for kind, n in self.used) or "none"
         how = "each tie read one way, as named" if self.directed else "each tie read both ways"
         return f"tie kinds: {held}; {how}"
 
