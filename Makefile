@@ -52,7 +52,7 @@ test: install system ## Set up and run everything CI runs: lint, type and archit
 	@export PG_TEST_URL="$$(bash scripts/postgres.sh)" && \
 	$(MAKE) --no-print-directory lint && \
 	$(MAKE) --no-print-directory docs && \
-	$(BIN)/python -m pytest -q -p no:cacheprovider --cov --cov-report=term-missing:skip-covered
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile --cov --cov-report=term-missing:skip-covered
 
 .PHONY: lint
 lint: ## ruff (lint + format check), mypy over the whole package, import-linter contracts

@@ -77,7 +77,7 @@ def test_the_join_link_on_the_account_page_and_joining_on_a_phone(
     assert page.locator(".nhsuk-error-summary").is_visible()
     assert_accessible(page)
     page.get_by_label("Your name").fill("Wren Browser")
-    page.get_by_label("Town or village").fill("Silverdale")
+    page.get_by_label("Town or village").fill("Yealand")
     page.get_by_label("Email (optional)").fill("wren.browser@example.org")
     page.get_by_label("The organisers may contact me about the movement").check()
     _fits(page, "button.nhsuk-button")

@@ -121,10 +121,10 @@ def slow(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     state: dict[str, Any] = {"calls": 0, "release": threading.Event()}
     real = network_spread.simulate_form
 
-    def slowed(gs: Any, form: Any) -> dict[str, Any]:
+    def slowed(gs: Any, *args: Any) -> dict[str, Any]:
         state["calls"] += 1
         state["release"].wait(10)
-        return real(gs, form)
+        return real(gs, *args)
 
     monkeypatch.setattr(network_spread, "simulate_form", slowed)
     return state
@@ -299,9 +299,9 @@ async def test_a_slow_roles_page_shows_progress_then_fills_in(
     release = threading.Event()
     real = roles_route.roles_report
 
-    def slowed(gs: Any) -> Any:
+    def slowed(gs: Any, *args: Any) -> Any:
         release.wait(10)
-        return real(gs)
+        return real(gs, *args)
 
     monkeypatch.setattr(roles_route, "roles_report", slowed)
     waiting = await client.get("/roles")
