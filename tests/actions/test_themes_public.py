@@ -6,12 +6,18 @@ import pytest
 from sqlalchemy import select
 from themes_world import KIND, World, build
 
-from groundswell.actions.themes_curation import do_link_initiative, do_move_item
-from groundswell.actions.themes_public import PublicTheme, public_towns, you_said_we_did
+from groundswell.actions.themes_curation import do_link_initiative, do_move_item, do_rename
+from groundswell.actions.themes_public import (
+    PublicTheme,
+    public_label,
+    public_towns,
+    you_said_we_did,
+)
 from groundswell.actions.themes_runs import current_themes, do_run_themes
 from groundswell.actions.themes_views import theme_detail
 from groundswell.app import App
-from groundswell.store.models import HarvestNote
+from groundswell.store.models import HarvestNote, Theme
+from groundswell.themes.keywords import label_of
 
 WHO = "olu@example.org"
 
@@ -111,3 +117,26 @@ def test_quotes_are_checked_for_personal_data_as_the_page_is_built(linked) -> No
 
 def test_nothing_before_any_run(db_app: App) -> None:
     assert you_said_we_did(db_app) == []
+
+
+def test_a_label_naming_someone_is_never_shown(linked) -> None:
+    app, _, ids = linked
+    with app.transaction() as s:
+        # The engine's keywords can come from training-only stories and released notes.
+        for word in ("park", "wait"):
+            theme = s.get(Theme, ids[word])
+            assert theme is not None
+            theme.keywords = [word, "patel", "spaces"]
+            theme.label = label_of(theme.keywords)
+    do_rename(app, ids["wait"], "Waiting times at the front desk", actor=WHO)
+    page = _page(app)
+    assert page["park"].label.startswith("Theme ") and "patel" not in page["park"].label
+    assert page["wait"].label == "Waiting times at the front desk"
+    assert "kind" in page["kind"].label
+    assert all("patel" not in str(t.to_dict()) for t in you_said_we_did(app))
+
+
+def test_public_label_keeps_the_organisers_words() -> None:
+    assert public_label("parking · spaces", ["parking", "spaces"], 2) == "parking · spaces"
+    assert public_label("dr · smith", ["dr", "smith", "ward"], 2) == "Theme 2"
+    assert public_label("Ask for Sam", ["dr", "smith"], 2) == "Ask for Sam"

@@ -11,6 +11,10 @@ What it shows, and why (the small-number and least-data rules of
   voices cannot be singled out;
 * up to three quotes, each re-checked for personal data as the page is built
   (``quotable``); never a name, and no author;
+* the label only where it is the organisers' own words (renamed) or the
+  engine's keywords pass the personal-data check: the keywords come from
+  every text organisers can read, training-only stories included, so a
+  flagged engine label becomes a neutral "Theme N" (``public_label``);
 * the towns the texts came from only where 10 or more did, with one more
   town hidden where the theme's size would give a hidden one away
   (``protect``); texts with no town are never shown as a town.
@@ -27,10 +31,12 @@ from typing import Any
 from sqlalchemy import select
 
 from groundswell.actions import Database
+from groundswell.actions.statement_check import personal_data
 from groundswell.actions.themes_gather import publishable, quotable
 from groundswell.actions.themes_runs import current_run, representative
 from groundswell.measures.suppression import MIN_CELL, protect
 from groundswell.store.models import Initiative, Theme, ThemeItem, ThemeStatus
+from groundswell.themes.keywords import label_of
 
 
 @dataclass
@@ -65,6 +71,20 @@ def public_towns(towns: list[str | None]) -> tuple[dict[str, int], bool]:
     return shown, any(k is not None and i in hidden for i, k in enumerate(keys))
 
 
+def _flagged(word: str) -> bool:
+    # Keywords are lower-cased; names are only found capitalised.
+    return bool(personal_data(word) or personal_data(word.title()))
+
+
+def public_label(label: str, keywords: list[str], number: int) -> str:
+    """The label the public sees (module docstring): ``number`` names a flagged engine label."""
+    if not keywords or not label_of(keywords).startswith(label):
+        return label  # renamed: the organisers' own words
+    if _flagged(label) or any(_flagged(k) for k in label.split(" · ")):
+        return f"Theme {number}"
+    return label
+
+
 def you_said_we_did(app: Database) -> list[PublicTheme]:
     """The themes the public page lists, largest first (module docstring)."""
     with app.reading() as session:
@@ -79,7 +99,7 @@ def you_said_we_did(app: Database) -> list[PublicTheme]:
             .order_by(Theme.position, Theme.id)
         ).all()  # fmt: skip
         out = []
-        for theme, initiative in rows:
+        for number, (theme, initiative) in enumerate(rows, start=1):
             keys = [
                 (s, i)
                 for s, i in session.execute(
@@ -93,8 +113,9 @@ def you_said_we_did(app: Database) -> list[PublicTheme]:
             said = [texts[k] for k in keys if k in texts]
             fit = [t.text for t in said if quotable(t)]
             towns, hidden = public_towns([t.town for t in said])
+            label = public_label(theme.label, list(theme.keywords), number)
             out.append(PublicTheme(
-                theme.label, initiative.slug, initiative.name, theme.what_changed or "",
+                label, initiative.slug, initiative.name, theme.what_changed or "",
                 len(said), [fit[i] for i in representative(fit)], towns, hidden,
             ))  # fmt: skip
     out.sort(key=lambda t: -t.size)
