@@ -193,9 +193,28 @@ def test_saying_no_through_the_link_is_recorded_and_answering_is_refused(town: A
     with pytest.raises(ConsentRequired, match="consent question first"):
         rs.do_answer(town, links["cat"], {ids["energy"]: ["ref:ann"]})
     with town.reading() as s:
-        [event] = s.scalars(select(ConsentEvent)).all()
-    assert not event.granted and event.source == "web"
+        assert s.scalars(select(ConsentEvent)).all() == []
+        [declined] = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "survey_declined")
+        ).all()
+    assert declined.subject_id == "talk"
     assert ties(town) == set()
+
+
+def test_saying_no_to_one_survey_keeps_answers_to_another(town: App) -> None:
+    first = survey_with_links(town)
+    answer(town, first["ann"], {"health_talk": ["ref:bob"]})
+    rs.do_create_survey(town, slug="energy", title="Energy", questions=QUESTIONS[1:], actor="org")
+    second = {x.person_ref: x.token for x in rs.do_issue_links(town, "energy", actor="org")}
+    rs.do_record_consent(town, second["ann"], consent=False)
+    assert ("ann", "bob", "health_talk", "survey") in ties(town)
+    view = rs.open_link(town, first["ann"])
+    assert view is not None and view.consented
+    # Withdrawing outright still deletes every survey's answers.
+    rs.do_withdraw(town, second["ann"])
+    assert ties(town) == set()
+    view = rs.open_link(town, first["ann"])
+    assert view is not None and not view.consented
 
 
 def test_a_spent_link_refuses_a_second_answer(town: App) -> None:

@@ -103,6 +103,7 @@ __all__ = [
     "do_issue_links",
     "do_match",
     "do_record_consent",
+    "do_withdraw",
     "import_answers",
     "list_surveys",
     "open_link",
@@ -226,25 +227,43 @@ def _summary(
 
 
 def do_record_consent(app: Database, token: str, *, consent: bool) -> None:
-    """Record the person's answer to the consent question in the consent registry.
+    """Record the person's answer to this survey's consent question.
 
-    Consent is asked first, on its own step. Saying no (then or later,
-    through the link) is a withdrawal: any names they gave, and their ties,
-    are deleted (``actions.survey_withdrawal``).
+    Consent is asked first, on its own step. Yes is recorded in the consent
+    registry. No declines this link only: nothing is stored from it, and the
+    registry and their answers to other surveys are left alone (a no to one
+    survey is not a withdrawal from all; that is ``do_withdraw``).
     """
     now = utcnow()
     with app.transaction() as session:
         link, survey = require_link(session, token)
-        if consent:
-            check_usable(link, survey)
+        if not consent:
+            link.consent_at = None
+            record_access(session, f"{LINK_ACTOR}:{link.id}", "survey_declined",
+                          "relationship_survey", survey.slug)  # fmt: skip
+            return
+        check_usable(link, survey)
         person = session.get(Person, link.person_id)
         assert person is not None
         record_consent_event(
-            session, person, ConsentPurpose.NETWORK_SURVEY, consent,
+            session, person, ConsentPurpose.NETWORK_SURVEY, True,
             actor=f"{LINK_ACTOR}:{link.id}", source="web", note=f"survey {survey.slug}", at=now,
         )  # fmt: skip
-        session.refresh(link)
-        link.consent_at = now if consent else None
+        link.consent_at = now
+
+
+def do_withdraw(app: Database, token: str) -> None:
+    """Withdraw ``network_survey`` consent through a link: every survey's names they gave,
+    and the ties those wrote, are deleted (``actions.survey_withdrawal``)."""
+    with app.transaction() as session:
+        link, survey = require_link(session, token)
+        person = session.get(Person, link.person_id)
+        assert person is not None
+        record_consent_event(
+            session, person, ConsentPurpose.NETWORK_SURVEY, False,
+            actor=f"{LINK_ACTOR}:{link.id}", source="web", note=f"survey {survey.slug}",
+            at=utcnow(),
+        )  # fmt: skip
 
 
 def do_answer(app: Database, token: str, answers: Mapping[int, Sequence[str]]) -> AnswerReceipt:

@@ -185,7 +185,7 @@ async def withdraw(request: Request, gs: GsApp, token: str) -> Response:
     if view is None:
         return _unknown(request)
     if view.consented:
-        await anyio.to_thread.run_sync(lambda: rs.do_record_consent(gs, token, consent=False))
+        await anyio.to_thread.run_sync(lambda: rs.do_withdraw(gs, token))
     return _page(request, "surveys/declined.html", view=view, token=token, withdrawn=True)
 
 
