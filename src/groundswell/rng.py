@@ -8,6 +8,11 @@ never on the number of threads or workers.
 
 from __future__ import annotations
 
+import random
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 
 Seed = int | np.random.SeedSequence | np.random.Generator | None
@@ -42,3 +47,25 @@ def child_states(seed: Seed, count: int) -> np.ndarray:
     """
     children = seed_sequence(seed).spawn(count)
     return np.array([c.generate_state(1, dtype=np.uint64)[0] for c in children], dtype=np.uint64)
+
+
+# igraph draws from one process-wide generator; runs on the heavy pool and on request
+# threads would otherwise reseed it under each other and a seed would not repeat.
+_IGRAPH_RNG = threading.RLock()
+
+
+@contextmanager
+def igraph_seeded(state: random.Random) -> Iterator[None]:
+    """Lend igraph the generator ``state`` for the block, one user at a time.
+
+    igraph's generator is process-global, so it is set, used and restored to
+    Python's ``random`` under one lock; the caller's random state is left alone.
+    """
+    import igraph as ig
+
+    with _IGRAPH_RNG:
+        ig.set_random_number_generator(state)
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)

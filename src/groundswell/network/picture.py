@@ -28,7 +28,7 @@ import numpy as np
 
 from groundswell.network.convert import edge_arrays
 from groundswell.network.graph import Graph
-from groundswell.rng import Seed, generator
+from groundswell.rng import Seed, generator, igraph_seeded
 from groundswell.roles.communities import leiden
 
 PERSON_LIMIT = 500
@@ -108,14 +108,11 @@ def lay_out(n: int, edges: np.ndarray, weights: np.ndarray | None, seed: Seed) -
     start = rng.random((n, 2)).tolist()
     state = random.Random(int(rng.integers(0, 2**63 - 1)))
     g = ig.Graph(n=n, edges=edges.tolist())
-    ig.set_random_number_generator(state)
-    try:
+    with igraph_seeded(state):
         w = None if weights is None else np.log1p(weights).tolist()
         # The grid variant is approximate; fine for drawing, and linear-time for large n.
         grid = "grid" if n > 1_000 else "nogrid"
         coords = g.layout_fruchterman_reingold(seed=start, weights=w, niter=500, grid=grid).coords
-    finally:
-        ig.set_random_number_generator(random)
     return _fit(np.asarray(coords, np.float64))
 
 

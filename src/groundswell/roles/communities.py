@@ -21,7 +21,7 @@ from numba import get_num_threads
 from groundswell.kernels import roles as role_kernels
 from groundswell.network.convert import edge_arrays
 from groundswell.network.graph import Graph
-from groundswell.rng import Seed, generator
+from groundswell.rng import Seed, generator, igraph_seeded
 
 DEFAULT_SAMPLES = 64
 
@@ -77,13 +77,10 @@ def leiden(
     keep = src < dst
     ig_graph = ig.Graph(n=g.n, edges=np.column_stack([src[keep], dst[keep]]))
     state = random.Random(int(generator(seed).integers(0, 2**63 - 1)))
-    ig.set_random_number_generator(state)
-    try:
+    with igraph_seeded(state):
         parts = ig_graph.community_leiden(
             objective_function="modularity", resolution=resolution, n_iterations=iterations
         )
-    finally:
-        ig.set_random_number_generator(random)
     return renumber(np.asarray(parts.membership, dtype=np.int64))
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from groundswell.rng import igraph_seeded
+
 COMPONENTS = 64
 NEIGHBOURS = 15
 RESOLUTION = 1.0  # modularity's own (Newman & Girvan 2004); higher gives more, smaller themes
@@ -134,13 +136,10 @@ def leiden(n: int, src: NDArray[np.int64], dst: NDArray[np.int64], seed: int) ->
     graph = ig.Graph(n=n, edges=np.column_stack([edges // n, edges % n]).tolist())
     # igraph draws from Python's random module: lend it a private generator so the
     # result repeats for a seed and the caller's random state is left alone.
-    ig.set_random_number_generator(random.Random(seed))
-    try:
+    with igraph_seeded(random.Random(seed)):
         parts = graph.community_leiden(
             objective_function="modularity", resolution=RESOLUTION, n_iterations=-1
         )
-    finally:
-        ig.set_random_number_generator(random)
     return np.asarray(parts.membership, dtype=np.int64)
 
 
