@@ -109,6 +109,22 @@ def test_answers_write_ties_of_each_questions_kind_only(town: App) -> None:
     assert view is not None and view.answered and view.consented
 
 
+def test_a_typed_name_matches_only_within_the_audience_and_never_a_namesake(town: App) -> None:
+    people(town, [("zoe", "Zoë Hart", "Lancaster"), ("zo2", "ZOË HART", "Heysham"),
+                  ("kit", "Kit O'Neil", "Heysham")])  # fmt: skip
+    links = survey_with_links(town, audience_town="Heysham")
+    # Eve Stone lives in Lancaster, outside the audience: her name waits.
+    # Zoë Hart is two people (the case and accent aside): neither is picked.
+    # Kit O'Neil is matched however the accent, case and apostrophe are typed.
+    names = ["Eve Stone", "zoe hart", "KIT ONEIL", "john smith"]
+    got = answer(town, links["cat"], {"health_talk": names})
+    assert got == rs.AnswerReceipt(matched=2, pending=2)
+    assert ties(town) == {
+        ("cat", "dan", "health_talk", "survey"),
+        ("cat", "kit", "health_talk", "survey"),
+    }
+
+
 def test_a_typed_name_writes_no_tie_until_matched_then_exactly_one(town: App) -> None:
     links = survey_with_links(town)
     got = answer(town, links["ann"], {"health_talk": ["Jon Smyth", "jon  smyth"]})

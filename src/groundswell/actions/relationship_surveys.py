@@ -298,10 +298,8 @@ def do_answer(app: Database, token: str, answers: Mapping[int, Sequence[str]]) -
         entries = {qid: _entries(answers.get(qid, ())) for qid in questions}
         # Every name of the whole answer is looked up at once: two queries, not one a name.
         picked = _picked(session, survey, entries)
-        named = names_to_people(
-            session, [e for es in entries.values() for e in es if not e.startswith(REF_PREFIX)],
-            besides=link.person_id,
-        )  # fmt: skip
+        typed = [e for es in entries.values() for e in es if not e.startswith(REF_PREFIX)]
+        named = names_to_people(session, survey, typed, besides=link.person_id)
         matched = pending = 0
         for qid, question in questions.items():
             m, p = _record_question(

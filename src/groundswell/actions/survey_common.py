@@ -9,12 +9,12 @@ resolves), ``actions.survey_overview`` (response rates) and
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions.attendance_ties import KIND as ATTENDED
@@ -234,38 +234,46 @@ def in_audience(session: Session, survey: RelationshipSurvey, person_id: int) ->
     return session.scalar(query) is not None
 
 
+def audience_names(
+    session: Session, survey: RelationshipSurvey
+) -> dict[str, list[tuple[int, bool]]]:
+    """Each ``name_match.normalise`` key of a name on the roster, to its people, each
+    with whether the survey asks them.
+
+    Compared in Python, not by the database's ``lower()``: SQLite's lower-cases
+    ASCII only, and ``normalise`` also drops accents and punctuation.
+    """
+    asked = Person.id.in_(audience(survey).with_only_columns(Person.id))
+    found: dict[str, list[tuple[int, bool]]] = {}
+    for pid, display, in_it in session.execute(select(Person.id, Person.display_name, asked)):
+        key = normalise(display or "")
+        if key:
+            found.setdefault(key, []).append((pid, bool(in_it)))
+    return found
+
+
+def one_named(
+    index: Mapping[str, list[tuple[int, bool]]], name: str, *, besides: int
+) -> int | None:
+    """The one person (other than ``besides``) named ``name``, if the survey asks them.
+
+    None where nobody is, where they are outside the audience, or where
+    anyone else carries the name too: a namesake is never picked silently.
+    """
+    found = [(pid, asked) for pid, asked in index.get(normalise(name), ()) if pid != besides]
+    return found[0][0] if len(found) == 1 and found[0][1] else None
+
+
 def names_to_people(
-    session: Session, names: Sequence[str], *, besides: int
+    session: Session, survey: RelationshipSurvey, names: Sequence[str], *, besides: int
 ) -> dict[str, int | None]:
     """Each name (by its ``name_match.normalise`` key) to the one person, other than
-    ``besides``, whose name it is; None where nobody's or several people's.
-
-    One query for all the names: candidates are found in the database by
-    lower-cased name, then compared as ``normalise`` does.
-    """
-    keys = {normalise(n): " ".join(n.split()).lower() for n in names if normalise(n)}
+    ``besides``, whose name it is, if the survey asks them (``one_named``)."""
+    keys = {normalise(n) for n in names} - {""}
     if not keys:
         return {}
-    found: dict[str, list[int]] = {key: [] for key in keys}
-    lowered = sorted(set(keys.values()))
-    for start in range(0, len(lowered), 500):  # below SQLite's bound-parameter limit
-        rows = session.execute(
-            select(Person.id, Person.display_name).where(
-                func.lower(Person.display_name).in_(lowered[start : start + 500]),
-                Person.id != besides,
-            )
-        )
-        for pid, display in rows:
-            key = normalise(display or "")
-            if key in found:
-                found[key].append(pid)
-    return {key: ids[0] if len(ids) == 1 else None for key, ids in found.items()}
-
-
-def unique_by_name(session: Session, name: str, *, besides: int) -> Person | None:
-    """The one person (other than ``besides``) whose name is ``name``, or None."""
-    person_id = names_to_people(session, [name], besides=besides).get(normalise(name))
-    return None if person_id is None else session.get(Person, person_id)
+    index = audience_names(session, survey)
+    return {key: one_named(index, key, besides=besides) for key in keys}
 
 
 def prefix_pattern(text: str) -> str:

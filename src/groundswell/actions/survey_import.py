@@ -28,11 +28,12 @@ from groundswell.actions.csvfiles import read_csv, required_text
 from groundswell.actions.privacy import record_consent_event
 from groundswell.actions.survey_common import (
     MAX_NAME,
+    audience_names,
     clean_name,
     find_survey,
     in_audience,
+    one_named,
     questions_of,
-    unique_by_name,
     write_tie,
 )
 from groundswell.auth.tokens import hash_token
@@ -82,6 +83,7 @@ def import_answers(
         )
         people: dict[str, Person] = {}
         given: dict[tuple[int, str], dict[object, str]] = {}  # (respondent, kind) -> names
+        index: dict[str, list[tuple[int, bool]]] | None = None
         for line, row in table:
             ref = required_text(table, line, row, "respondent", 64)
             respondent = people.get(ref) or session.scalar(select(Person).where(Person.ref == ref))
@@ -102,7 +104,10 @@ def import_answers(
             text = required_text(table, line, row, "nominee", MAX_NAME)
             nominee = session.scalar(select(Person).where(Person.ref == text))
             if nominee is None:
-                nominee = unique_by_name(session, clean_name(text), besides=respondent.id)
+                if index is None:  # the audience's names, read once for the whole file
+                    index = audience_names(session, survey)
+                found = one_named(index, clean_name(text), besides=respondent.id)
+                nominee = None if found is None else session.get(Person, found)
             if nominee is not None and nominee.id == respondent.id:
                 raise table.error(line, "nominee", "this is the respondent themselves",
                                   "a person cannot name themselves; remove the row")  # fmt: skip
