@@ -86,3 +86,33 @@ def test_cli_writes_the_file_and_refuses_a_bad_format(
                    for _, d in g.nodes(data=True)])  # fmt: skip
     bad = run("network", "export", "--format", "dot", "--out", str(out))
     assert bad.code == 3 and "graphml, gexf" in bad.err
+
+
+def test_seeds_come_from_the_picture_exported_not_a_later_read(
+    db_app: App, monkeypatch: pytest.MonkeyPatch
+):
+    import groundswell.actions.network_export as export
+    import groundswell.actions.seeds as seeds_action
+
+    do_build_demo(db_app, seed=3, people=300)
+    drawn: list[Any] = []
+    chosen_on: list[Any] = []
+
+    def picture_then_a_write(db: App, kinds: Any = None) -> Any:
+        pic = network_picture(db, kinds)
+        drawn.append(pic)
+        with db.transaction() as session:  # someone joins while the export is written
+            session.add(Person(ref="p-late", display_name="Late", town="Lancaster"))
+        return pic
+
+    choose = seeds_action._choose
+
+    def recording(graph: Any, *args: Any, **kw: Any) -> Any:
+        chosen_on.append(graph)
+        return choose(graph, *args, **kw)
+
+    monkeypatch.setattr(export, "network_picture", picture_then_a_write)
+    monkeypatch.setattr(seeds_action, "_choose", recording)
+    g = network_graph(db_app)
+    assert len(chosen_on) == 1 and chosen_on[0] is drawn[0].graph
+    assert g.number_of_nodes() == drawn[0].graph.n

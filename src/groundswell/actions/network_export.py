@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from groundswell.actions import Database
 from groundswell.actions.audit import record_access
-from groundswell.actions.network_picture import default_seeds, network_picture, people_of
+from groundswell.actions.network_picture import network_picture, people_of, picture_seeds
 from groundswell.actions.scopes import visible_people
 from groundswell.auth.permissions import Principal, scopes_for
 from groundswell.errors import InvalidInput
@@ -65,7 +65,7 @@ def network_graph(
     pic = network_picture(db, kinds)
     if pic.graph.n == 0:
         raise InvalidInput("there are no people in the database yet; import people and ties")
-    seeds = default_seeds(db, kinds)
+    seeds = picture_seeds(pic)  # of this very picture: a write since would shift them
     keep = np.ones(pic.graph.n, bool)
     if principal is not None and not scopes_for(principal).everything:
         with db.reading() as session:

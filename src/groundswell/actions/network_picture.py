@@ -38,6 +38,7 @@ READ_TABLES = ("people", "ties")
 MAX_CACHED = 8  # (database, kinds of tie) pictures one process keeps
 SEED = 0  # the picture's seed: the same data always gives the same picture
 TIE_KINDS_LABEL = "Kind of tie"
+_PUBLIC = -2  # where ``NetworkPicture.public`` is kept among the opened (no community's id)
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,13 +60,25 @@ class NetworkPicture:
     _seeds_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def known_seeds(self) -> np.ndarray | None:
-        """The seeds (``default_seeds``), if they have been worked out for this picture."""
+        """The seeds (``picture_seeds``), if they have been worked out for this picture."""
         return self._seeds[0] if self._seeds else None
 
     @property
     def groups(self) -> np.ndarray:
         """Communities as drawn: those under 10 people merged as ``OTHER``."""
         return merged(self.community)
+
+    def public(self) -> Picture:
+        """The overview for a viewer who may not see people: without the people of
+        communities under 10 (``draw``'s ``leave_out_small``), laid out once and kept."""
+        if self.overview.kind != "people" or not (self.groups == OTHER).any():
+            return self.overview
+        with self._lock:
+            found = self._opened.get(_PUBLIC)
+            if found is None:
+                found = draw(self.graph, self.community, seed=SEED, leave_out_small=True)
+                self._opened[_PUBLIC] = found
+            return found
 
     def opened(self, community: int) -> Picture:
         """Community ``community`` laid out person by person (kept once computed)."""
@@ -157,14 +170,21 @@ def people_of(db: Database, pids: Sequence[int]) -> dict[int, tuple[str, str | N
 
 
 def default_seeds(db: Database, tie_kinds: Sequence[str] | None = None) -> np.ndarray:
-    """Who the 3% page's default question chooses on these ties, as a mask in graph order:
-    independent cascade with p = 0.1, the fewest people reaching 90% of everyone.
-    Worked out once per picture and kept with it."""
+    """``picture_seeds`` of the picture of the data as it is now."""
+    return picture_seeds(network_picture(db, tie_kinds))
+
+
+def picture_seeds(pic: NetworkPicture) -> np.ndarray:
+    """Who the 3% page's default question chooses on ``pic``'s ties, as a mask in its graph
+    order: independent cascade with p = 0.1, the fewest people reaching 90% of everyone.
+
+    Worked out from the graph in hand, never from a second read: a write in between
+    would give seeds of another version of the network, in another order. Worked out
+    once per picture and kept with it."""
     from groundswell.actions.seeds import _ONE_AT_A_TIME, SeedsQuestion, _choose
     from groundswell.seeds import Constraints
     from groundswell.spread import Model
 
-    pic = network_picture(db, tie_kinds)
     if pic.graph.n == 0:
         raise InvalidInput("there are no people in the database yet; import people and ties")
     with pic._seeds_lock:

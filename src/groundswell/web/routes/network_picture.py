@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from groundswell.actions import public_summaries as queries
 from groundswell.actions.network_export import FORMATS, export_network
-from groundswell.actions.network_picture import NetworkPicture, default_seeds, network_picture
+from groundswell.actions.network_picture import NetworkPicture, network_picture, picture_seeds
 from groundswell.actions.network_view import ROLES, community_name, picture_view
 from groundswell.auth.permissions import Action, can, require
 from groundswell.errors import InvalidInput
@@ -117,7 +117,7 @@ def network(request: Request, gs: GsApp) -> Response:
         summary = queries.network(session)
     context: dict[str, Any] = {
         "network": summary, "view": view, "size": SIZE, "roles": ROLES, "shapes": SHAPES,
-        "seconds": pic.seconds, **kinds_context(gs, request.query_params),
+        "seconds": pic.seconds, **kinds_context(gs, request),
         "overview_href": _link(kinds), "seeds_href": _link(kinds, seeds="target",
         community=request.query_params.get("community", "")),
         "opened_name": None if opened is None else community_name(opened),
@@ -134,7 +134,7 @@ def _seeds(
     if request.query_params.get("seeds") == "target":
         found: np.ndarray | Response = answer(
             request, shared_key("network-seeds", version),
-            lambda: default_seeds(gs, pic.tie_kinds), title="Finding the fewest people",
+            lambda: picture_seeds(pic), title="Finding the fewest people",
         )  # fmt: skip
         return found
     return pic.known_seeds()
