@@ -109,3 +109,20 @@ def test_the_same_data_draws_the_same_picture(db_app: App):
     assert np.array_equal(first.community, second.community)
     assert np.array_equal(first.overview.xy, second.overview.xy)
     assert np.array_equal(opened.xy, second.opened(0).xy)
+
+
+def test_small_communities_left_out_of_the_people_for_viewers_who_may_not_see_them(
+    db_app: App,
+):
+    do_build_demo(db_app, seed=3, people=300)
+    pic = network_picture(db_app)
+    small = int((pic.groups == OTHER).sum())
+    assert small > 0  # the demo town has pairs and lone people
+    seen = picture_view(db_app, pic, ADMIN)
+    assert len(seen["nodes"]) == 300 and not seen["small_left_out"]
+    for viewer in (None, PARTICIPANT):
+        public = picture_view(db_app, pic, viewer)
+        assert public["small_left_out"] and len(public["nodes"]) == 300 - small
+        assert all(n["community"] != OTHER for n in public["nodes"])
+        assert [r["id"] for r in public["communities"]][-1] == OTHER  # still counted, together
+    assert pic.public() is pic.public()  # laid out once

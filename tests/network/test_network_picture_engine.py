@@ -114,3 +114,15 @@ def test_wrong_number_of_labels_and_empty_graph():
     empty = from_arrays([], [], n=0)[0]
     p = draw(empty, np.empty(0, np.int64))
     assert p.nodes.size == 0 and p.xy.shape == (0, 2)
+
+
+def test_people_of_small_communities_can_be_left_out():
+    graph, label = cliques([12, 3, 12, 2])
+    whole = draw(graph, label, seed=1)
+    assert whole.nodes.size == graph.n and (whole.community == OTHER).sum() == 5
+    public = draw(graph, label, seed=1, leave_out_small=True)
+    assert public.kind == "people" and OTHER not in public.community.tolist()
+    assert public.nodes.tolist() == [i for i in range(graph.n) if merged(label)[i] != OTHER]
+    # Only ties between two people drawn: none to or among the people left out.
+    assert int(public.edges.max()) < public.nodes.size
+    assert public.edges_total == 2 * (12 * 11 // 2)

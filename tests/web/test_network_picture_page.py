@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import networkx as nx
@@ -76,7 +77,11 @@ async def test_people_named_by_scope_roles_shaped_seeds_ringed(db_app: App):
     html = anonymous.text
     assert "Coming next" not in html and " style=" not in html
     svg = svg_of(html)
-    assert svg.count("<circle") >= 300 and "<line" in svg
+    small = int((network_picture(db_app).groups == OTHER).sum())
+    assert small > 0  # pairs and lone people: communities under 10
+    # Their people are not drawn, so no small group can be counted from the dots.
+    assert svg.count('class="gs-net-focus"') == 300 - small and "<line" in svg
+    assert "People in communities of fewer than 10 are not drawn" in html
     assert "<a href" not in svg and 'id="people-table"' not in html
     assert not any(name in html for name in names(db_app))
     for cell in re.findall(r'numeric">(\d+)</td>', html.split('id="communities-table"')[1]):
@@ -86,6 +91,7 @@ async def test_people_named_by_scope_roles_shaped_seeds_ringed(db_app: App):
     assert admin.status_code == 200
     svg = svg_of(admin.text)
     assert svg.count('<a href="#person-') == 300
+    assert "People in communities of fewer than 10 are not drawn" not in admin.text
     assert 'stroke-width="2"/>' in svg  # a seed's ring
     assert "<rect" in svg or "<polygon" in svg  # a role's shape
     assert re.search(r"<title>[^<]+, community \d+, (organiser|mobiliser|connector)", svg)
@@ -129,6 +135,36 @@ async def test_communities_open_one_and_choose_kinds_of_tie(db_app: App):
     one = await get(web, "anonymous", f"/network?tie_kind={kind}")
     assert one.status_code == 200 and f'value="{kind}" checked' in one.text
     assert f'<a href="/network?tie_kind={kind}&amp;community=' in svg_of(one.text)
+
+
+async def test_seeds_are_of_the_picture_shown_though_a_write_comes_between(
+    db_app: App, monkeypatch: pytest.MonkeyPatch
+):
+    import groundswell.actions.seeds as seeds_action
+    import groundswell.web.routes.network_picture as route
+
+    web = movement(db_app, 300)
+    drawn: list[Any] = []
+    chosen_on: list[Any] = []
+
+    def picture_then_a_write(gs: App, kinds: Any = None) -> Any:
+        pic = network_picture(gs, kinds)
+        drawn.append(pic)
+        with gs.transaction() as session:  # someone joins while the page is drawn
+            session.add(Person(ref="p-late", display_name="Late", town=TOWN))
+        return pic
+
+    choose = seeds_action._choose
+
+    def recording(graph: Any, *args: Any, **kw: Any) -> Any:
+        chosen_on.append(graph)
+        return choose(graph, *args, **kw)
+
+    monkeypatch.setattr(route, "network_picture", picture_then_a_write)
+    monkeypatch.setattr(seeds_action, "_choose", recording)
+    page = await get(web, "admin", "/network?seeds=target")
+    assert page.status_code == 200 and ", a seed</title>" in svg_of(page.text)
+    assert len(chosen_on) == 1 and chosen_on[0] is drawn[0].graph
 
 
 def _kinds(gs: App) -> list[str]:

@@ -133,3 +133,16 @@ async def test_heavy_job_keys_differ_by_kinds(web: FastAPI, app: App, talk: None
             for kinds in ([], ["knows"], ["health_talk"], ["health_talk"]):
                 await client.get(path, params=[*query.items(), *(("tie_kind", k) for k in kinds)])
             assert len(set(web.state.heavy_work._jobs) - before) == 3, path
+
+
+async def test_counts_of_ties_under_10_only_to_those_who_may_see_people(
+    web: FastAPI, app: App, talk: None
+) -> None:
+    add_users(app)
+    async for client in client_for(web, "anonymous"):
+        page = (await client.get("/network")).text
+        assert "health talk (fewer than 10 ties)" in page and "(3 ties)" not in page
+        assert "knows (11 ties)" in page
+    async for client in client_for(web, "organiser"):
+        page = (await client.get("/network")).text
+        assert "health talk (3 ties)" in page

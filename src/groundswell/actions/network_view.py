@@ -9,7 +9,8 @@ this decides, per viewing, what goes on it:
   Every viewing that names anyone is audited.
 - anyone else sees anonymous dots coloured by community, and communities of
   fewer than 10 people only merged into "other" (``network.picture.OTHER``),
-  which they cannot open.
+  which they cannot open; where the picture is of people, the people of the
+  small communities are left out of it, so those groups cannot be counted.
 - counts per community (people, seeds, each role) are exact for a viewer
   who may see everyone, and otherwise follow the small-number rule
   (``measures.suppression``): under 10 is not shown.
@@ -97,19 +98,25 @@ def picture_view(
         raise PermissionDenied(
             "the small communities are shown together only: sign in as an organiser to open them"
         )
-    picture = pic.overview if community is None else pic.opened(community)
+    if community is not None:
+        picture = pic.opened(community)
+    else:
+        picture = pic.overview if may_see else pic.public()
+    left_out = picture is not pic.overview and community is None
     exact = may_see and scopes_for(principal).everything
     visible = _visible(db, pic, principal)
     out: dict[str, Any] = {"kind": picture.kind, "expanded": picture.expanded,
                            "edges_total": picture.edges_total, "may_see": may_see,
-                           "exact": exact, "seeds_known": seeds is not None}  # fmt: skip
+                           "exact": exact, "seeds_known": seeds is not None,
+                           "small_left_out": left_out}  # fmt: skip
     if picture.kind == "communities":
         out["nodes"] = _community_nodes(pic, picture, seeds, exact, may_see)
         out["communities"] = community_rows(pic, picture.nodes.tolist(), seeds, exact)
         out["people"] = []
     else:
         out["nodes"], out["people"] = _people_nodes(db, pic, picture, visible, seeds)
-        shown = sorted(set(picture.community.tolist()), key=lambda c: (c == OTHER, c))
+        drawn = set(picture.community.tolist()) | ({OTHER} if left_out else set())
+        shown = sorted(drawn, key=lambda c: (c == OTHER, c))
         out["communities"] = community_rows(pic, shown, seeds, exact)
         if out["people"] and principal is not None:
             detail = {"people": len(out["people"]), "community": community}

@@ -10,7 +10,9 @@ Pure (numpy, igraph): the web draws the SVG from a ``Picture``.
 - Communities smaller than ``MIN_COMMUNITY`` are drawn as one node, "other"
   (``OTHER``): hundreds of pairs and lone people would bury the communities
   that matter, and a group of under 10 is too small to show on its own to
-  someone who may not see names (the small-number rule).
+  someone who may not see names (the small-number rule). For such a viewer
+  the picture of people leaves the small communities' members out
+  (``leave_out_small``): drawn one by one they could be counted.
 - Layouts are Fruchterman & Reingold's force-directed placement (Softw.
   Pract. Exper. 21(11), 1991) through igraph, weighted by ties between
   communities. igraph draws from Python's ``random``; we lend it a private
@@ -210,12 +212,15 @@ def draw(
     seed: Seed = 0,
     expand: int | None = None,
     limit: int = PERSON_LIMIT,
+    leave_out_small: bool = False,
 ) -> Picture:
     """The picture of ``graph``: people up to ``limit``, else communities (or one opened).
 
     ``community`` labels each person (any integers; small communities are
     merged as ``OTHER`` here). ``expand`` opens one community (an id of the
     merged labelling, ``OTHER`` included); ``ValueError`` when it has nobody.
+    ``leave_out_small`` drops the people of communities under ``MIN_COMMUNITY``
+    (and their ties) from a picture of people, so none of them can be counted.
 
     Examples
     --------
@@ -224,6 +229,8 @@ def draw(
     >>> p = draw(g, np.zeros(3, np.int64), seed=1)
     >>> p.kind, p.nodes.tolist(), p.edges.tolist()
     ('people', [0, 1, 2], [[0, 1], [1, 2]])
+    >>> draw(g, np.zeros(3, np.int64), seed=1, leave_out_small=True).nodes.tolist()
+    []
     """
     if len(community) != graph.n:
         raise ValueError(f"{len(community)} community labels for {graph.n} people")
@@ -234,7 +241,8 @@ def draw(
             raise ValueError(f"community {expand} has nobody in it")
         return _people(graph, members, labels, seed, expand)
     if graph.n <= limit:
-        return _people(graph, np.arange(graph.n), labels, seed, None)
+        members = np.flatnonzero(labels != OTHER) if leave_out_small else np.arange(graph.n)
+        return _people(graph, members, labels, seed, None)
     return _communities(graph, labels, seed)
 
 

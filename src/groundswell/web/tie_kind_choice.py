@@ -14,8 +14,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
+from starlette.requests import Request
 
+from groundswell.auth.permissions import Action, can
 from groundswell.store.graph import check_tie_kinds, tie_kind_counts
+from groundswell.web.auth import get_principal
 
 PARAM = "tie_kind"
 LABEL = "Kind of tie"
@@ -38,12 +41,16 @@ def checked_kinds(
     return check_tie_kinds(asked, tie_kind_counts(gs), label=label) if asked else None
 
 
-def kinds_context(gs: Any, query: QueryParams) -> dict[str, Any]:
+def kinds_context(gs: Any, request: Request) -> dict[str, Any]:
     """What ``partials/tie_kinds.html`` needs: the kinds in the store and those ticked, and
-    ``tie_kinds_suffix`` (``&tie_kind=...`` for each) for links that keep the choice."""
-    asked = asked_kinds(query)
+    ``tie_kinds_suffix`` (``&tie_kind=...`` for each) for links that keep the choice.
+
+    A count of ties under 10 is shown only to a viewer who may see people: to anyone
+    else it is "fewer than 10" (the small-number rule)."""
+    asked = asked_kinds(request.query_params)
     return {
         "tie_kinds_present": tie_kind_counts(gs),
+        "tie_kinds_exact": can(get_principal(request), Action.VIEW_PEOPLE),
         "tie_kinds_chosen": asked,
         "tie_kinds_suffix": "".join("&" + urlencode({PARAM: kind}) for kind in asked),
     }

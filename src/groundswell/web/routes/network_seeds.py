@@ -189,7 +189,7 @@ def network_seeds(request: Request, gs: GsApp) -> Response:
         "models": MODELS,
         "baseline_names": BASELINE_NAMES,
         "max_k": MAX_K,
-        **kinds_context(gs, request.query_params),
+        **kinds_context(gs, request),
     }
     status = 200
     if "model" in request.query_params:

@@ -139,7 +139,7 @@ def network_spread(request: Request, gs: GsApp) -> Response:
     form = SpreadForm.from_query(request.query_params)
     context: dict[str, Any] = {
         "form": form.values, "models": MODELS, "max_runs": MAX_RUNS,
-        **kinds_context(gs, request.query_params),
+        **kinds_context(gs, request),
     }  # fmt: skip
     status = 200
     if "model" in request.query_params:

@@ -144,7 +144,7 @@ def roles_page(request: Request, gs: GsApp) -> Response:
     except InvalidInput as exc:
         return render(
             request, "roles.html", 422, current_path="/network", error=exc.message,
-            **kinds_context(gs, request.query_params),
+            **kinds_context(gs, request),
         )  # fmt: skip
     c = answer(
         request, shared_key("roles", roles_question(gs, kinds)),
@@ -158,7 +158,7 @@ def roles_page(request: Request, gs: GsApp) -> Response:
     context: dict[str, Any] = {
         "current_path": "/network", "c": c, "role": role, "roles": ROLE_TITLES,
         "signed_in": principal is not None, "empty": c.result is None,
-        **kinds_context(gs, request.query_params),
+        **kinds_context(gs, request),
     }  # fmt: skip
     if c.result is not None:
         mask = visible_mask(gs, c, principal)
