@@ -280,3 +280,22 @@ async def test_reserved_slugs_are_refused(org: httpx.AsyncClient) -> None:
             "csrf_token": csrf(page.text), "title": "T", "slug": slug, "question": "Q?",
             "town": "Morecambe"})  # fmt: skip
         assert refused.status_code == 422 and "taken by a page of its own" in refused.text
+
+
+async def test_digits_int_refuses_are_not_numbers(host: httpx.AsyncClient) -> None:
+    # "²".isdigit() is true, yet int("²") fails.
+    for query in ("?table=²", "?added=²", "?table=١"):
+        assert (await host.get(f"/listening/moving-more/notes{query}")).status_code == 200
+    page = await host.get("/listening/moving-more/notes")
+    form = {"csrf_token": csrf(page.text), "text": "Benches", "table": "²"}
+    sent = await host.post("/listening/moving-more/notes", data=form)
+    assert sent.status_code == 303
+
+
+@pytest.mark.parametrize("name", ["..", ".", "a" * 300 + ".csv"])
+async def test_any_file_name_is_imported(org: httpx.AsyncClient, name: str) -> None:
+    token = csrf((await org.get("/listening/moving-more")).text)
+    upload = {"file": (name, b"table,text\nTable 1,Benches\n", "text/csv")}
+    done = await org.post("/listening/moving-more/import", data={"csrf_token": token}, files=upload)
+    assert done.status_code == 303
+    assert "1 notes imported from" in (await org.get(done.headers["location"])).text

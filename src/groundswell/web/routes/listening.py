@@ -202,7 +202,9 @@ async def import_notes(request: Request, gs: GsApp, slug: str,
                        file: Annotated[UploadFile | None, File()] = None) -> Response:  # fmt: skip
     principal = organiser(request, gs, slug)
     data = await file.read(MAX_UPLOAD + 1) if file is not None else b""
-    name = Path(file.filename or "notes.csv").name if file is not None else "notes.csv"
+    # The organiser's file name is only shown in messages, never used as a path ("..", "."
+    # or over 255 bytes would not be written).
+    name = (Path(file.filename or "").name if file is not None else "")[:120] or "notes.csv"
     if not data:
         return _event_page(request, gs, slug, 422, errors={"file": "Choose a CSV file of notes"})
     if len(data) > MAX_UPLOAD:
@@ -213,7 +215,7 @@ async def import_notes(request: Request, gs: GsApp, slug: str,
         # Written to a private temporary folder (0700) so that errors name the file
         # the organiser chose, not where the server put it.
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / name
+            path = Path(folder) / "notes.csv"
             path.write_bytes(data)
             try:
                 summary = do_import_notes(gs, slug, path, actor=principal.email)

@@ -42,6 +42,11 @@ def host(request: Request, gs: App, slug: str) -> Principal:
     return principal
 
 
+def _number(text: str) -> bool:
+    # Not isdigit(): "²" is a digit that int() refuses.
+    return text.isascii() and text.isdecimal()
+
+
 def _table(gs: App, slug: str, principal: Principal, asked: str) -> tuple[Any, int | None]:
     """The event, and the table asked for (else the host's own, else the first)."""
     with gs.reading() as session:
@@ -53,7 +58,7 @@ def _table(gs: App, slug: str, principal: Principal, asked: str) -> tuple[Any, i
             )
         )
     ids = [t.id for t in view.tables]
-    if asked.isdigit() and int(asked) in ids:
+    if _number(asked) and int(asked) in ids:
         return view, int(asked)
     if own in ids:
         return view, own
@@ -82,7 +87,7 @@ def _page(request: Request, gs: App, slug: str, table: str, *, status: int = 200
 @router.get("/listening/{slug}/notes")
 def notes_page(request: Request, gs: GsApp, slug: str, table: str = "",
                added: str = "") -> HTMLResponse:  # fmt: skip
-    added_id = int(added) if added.isdigit() and len(added) < 10 else None
+    added_id = int(added) if _number(added) and len(added) < 10 else None
     return _page(request, gs, slug, table[:10], added_id=added_id)
 
 
@@ -93,7 +98,7 @@ def add_note(request: Request, gs: GsApp, slug: str, text: Annotated[str, Form()
     principal = host(request, gs, slug)
     table = table[:10]
     partial = request.headers.get("hx-request") == "true"
-    table_id = int(table) if table.isdigit() else None
+    table_id = int(table) if _number(table) else None
     try:
         added = do_add_note(gs, slug, text=text, table=table_id, actor_user_id=principal.user_id,
                             actor=principal.email)  # fmt: skip
