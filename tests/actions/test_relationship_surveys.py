@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from groundswell.actions import relationship_surveys as rs
 from groundswell.actions.privacy import do_record_consent as record_registry_consent
 from groundswell.app import App
+from groundswell.auth.permissions import Grant, Principal, Role
 from groundswell.errors import (
     Conflict,
     ConsentRequired,
@@ -158,6 +159,26 @@ def test_suggestions_put_the_people_asked_first_among_equals(town: App) -> None:
     assert [s.ref for s in waiting.suggestions] == ["x2", "x1"]
     assert [s.score for s in waiting.suggestions] == [100.0, 100.0]
     assert rs.survey_overview(town, "talk").by_team == []  # no campaign teams: no split
+
+
+def test_a_town_organiser_is_offered_and_may_match_only_people_in_their_town(town: App) -> None:
+    rs.do_create_survey(
+        town, slug="talk", title="T", questions=QUESTIONS, audience_town="Heysham", actor="org"
+    )
+    links = {x.person_ref: x.token for x in rs.do_issue_links(town, "talk", actor="org")}
+    answer(town, links["cat"], {"energy": ["Eve Ston", "Jon Smyth"]})
+    heysham = Principal(7, "olu@example.org", "Olu", (Grant(Role.ORGANISER, "town:Heysham"),))
+    offered = {p.name: [s.ref for s in p.suggestions] for p in
+               rs.pending_names(town, "talk", actor="olu", viewer=heysham)}  # fmt: skip
+    assert "eve" not in offered["Eve Ston"] and offered["Jon Smyth"][0] == "dan"
+    everyone = {p.name: [s.ref for s in p.suggestions] for p in rs.pending_names(town, "talk")}
+    assert everyone["Eve Ston"][0] == "eve"
+    with pytest.raises(NotFound, match="among the people you may see"):
+        rs.do_match(town, "talk", "Eve Ston", "eve", actor="olu", viewer=heysham)
+    with pytest.raises(InvalidInput, match="town you organise in"):
+        rs.do_add_person(town, "talk", "Eve Ston", actor="olu", town="Lancaster", viewer=heysham)
+    assert ties(town) == set()
+    assert rs.do_match(town, "talk", "Jon Smyth", "dan", actor="olu", viewer=heysham) == 1
 
 
 def test_add_as_new_person_and_dismiss(town: App) -> None:

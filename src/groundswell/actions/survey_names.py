@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from typing import TypeVarTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from groundswell.actions import Database
 from groundswell.actions.audit import record_access
+from groundswell.actions.scopes import visible_people
 from groundswell.actions.survey_common import (
     PendingName,
     Suggestion,
@@ -25,6 +27,7 @@ from groundswell.actions.survey_common import (
     find_survey,
     write_tie,
 )
+from groundswell.auth.permissions import Action, Principal, Subject, scopes_for
 from groundswell.errors import InvalidInput, NotFound
 from groundswell.network.name_match import LIMIT, suggest
 from groundswell.store.models import (
@@ -36,15 +39,19 @@ from groundswell.store.models import (
     utcnow,
 )
 
+Ts = TypeVarTuple("Ts")  # the columns of a query that _seen_by narrows
 LOOK_AT = 20  # candidates scored before the best LIMIT are chosen (see pending_names)
 
 
-def pending_names(app: Database, slug: str, *, actor: str = "unknown") -> list[PendingName]:
+def pending_names(
+    app: Database, slug: str, *, actor: str = "unknown", viewer: Principal | None = None
+) -> list[PendingName]:
     """Each name waiting in a survey, per tie kind, with up to three suggestions.
 
-    Most nominated first. The suggestions are read from the whole roster (a
-    name may be someone outside the survey's audience), and the read is
-    audited under ``actor``.
+    Most nominated first. The suggestions are read from the people ``viewer``
+    may see (the whole roster for the operator, ``viewer`` None: a name may
+    be someone outside the survey's audience), and the read is audited under
+    ``actor``.
     """
     with app.transaction() as session:
         survey = find_survey(session, slug)
@@ -64,7 +71,9 @@ def pending_names(app: Database, slug: str, *, actor: str = "unknown") -> list[P
             shown.setdefault(key, clean_name(text or ""))
             counts[(key, kind)] += 1
         roster = session.execute(
-            select(Person.id, Person.ref, Person.display_name, Person.town).order_by(Person.id)
+            _seen_by(
+                select(Person.id, Person.ref, Person.display_name, Person.town), viewer
+            ).order_by(Person.id)
         ).all()
         keys = list(shown)
         found = suggest([shown[k] for k in keys], [r[2] for r in roster], limit=LOOK_AT)
@@ -88,6 +97,11 @@ def pending_names(app: Database, slug: str, *, actor: str = "unknown") -> list[P
             {"names": len(out)},
         )  # fmt: skip
     return out
+
+
+def _seen_by(query: Select[*Ts], viewer: Principal | None) -> Select[*Ts]:
+    """``query`` over people narrowed to those ``viewer`` may see; all for the operator."""
+    return query if viewer is None else visible_people(query, viewer)
 
 
 def _asked(session: Session, survey: RelationshipSurvey, ids: set[int]) -> set[int]:
@@ -147,14 +161,20 @@ def _match(session: Session, survey: RelationshipSurvey, name: str, person: Pers
     return written
 
 
-def do_match(app: Database, slug: str, name: str, person_ref: str, *, actor: str) -> int:
-    """Match every nomination of ``name`` in the survey to a person; the ties written."""
+def do_match(
+    app: Database, slug: str, name: str, person_ref: str, *, actor: str,
+    viewer: Principal | None = None,
+) -> int:  # fmt: skip
+    """Match every nomination of ``name`` in the survey to a person ``viewer`` may
+    see (anyone, for the operator); the ties written."""
     with app.transaction() as session:
         survey = find_survey(session, slug)
-        person = session.scalar(select(Person).where(Person.ref == (person_ref or "").strip()))
+        query = _seen_by(select(Person), viewer)
+        person = session.scalar(query.where(Person.ref == (person_ref or "").strip()))
         if person is None:
+            among = "" if viewer is None else " among the people you may see"
             raise NotFound(
-                f"there is no person with id '{person_ref}'; check the id (the 'id' column)"
+                f"there is no person with id '{person_ref}'{among}; check the id (the 'id' column)"
             )
         written = _match(session, survey, name, person)
         record_access(
@@ -165,13 +185,19 @@ def do_match(app: Database, slug: str, name: str, person_ref: str, *, actor: str
 
 
 def do_add_person(
-    app: Database, slug: str, name: str, *, actor: str, town: str | None = None
-) -> str:
-    """Add the name as a new person on the roster, then match it; the new person's id."""
+    app: Database, slug: str, name: str, *, actor: str, town: str | None = None,
+    viewer: Principal | None = None,
+) -> str:  # fmt: skip
+    """Add the name as a new person on the roster, then match it; the new person's id.
+
+    The new person must lie within ``viewer``'s scope (any town, for the operator).
+    """
     display = clean_name(name)
     town = (town or "").strip() or None
     if town is not None and len(town) > 80:
         raise InvalidInput("town: use 80 characters or fewer")
+    if viewer is not None and not scopes_for(viewer, Action.VIEW_PEOPLE).covers(Subject(town)):
+        raise InvalidInput("town: give a town you organise in, so you can see the person added")
     with app.transaction() as session:
         survey = find_survey(session, slug)
         _waiting(session, survey, display)  # refuse before adding anyone

@@ -172,11 +172,13 @@ async def create(request: Request, gs: GsApp, user: SignedInUser) -> Response:
 DONE = {"match": "matched", "add": "added as a new person", "dismiss": "dismissed"}
 
 
-async def _survey_page(request: Request, gs: GsApp, survey: rs.SurveySummary, actor: str,
+async def _survey_page(request: Request, gs: GsApp, survey: rs.SurveySummary, user: Principal,
                        status: int = 200, **context: Any) -> HTMLResponse:  # fmt: skip
     slug = survey.slug
     overview = await anyio.to_thread.run_sync(lambda: rs.survey_overview(gs, slug))
-    pending = await anyio.to_thread.run_sync(lambda: rs.pending_names(gs, slug, actor=actor))
+    pending = await anyio.to_thread.run_sync(
+        lambda: rs.pending_names(gs, slug, actor=user.email, viewer=user)
+    )
     return _render(request, "surveys/admin_survey.html", status, survey=survey,
                    overview=overview, pending=pending, **context)  # fmt: skip
 
@@ -191,7 +193,7 @@ async def survey_page(request: Request, gs: GsApp, user: SignedInUser, slug: str
         if what in DONE
         else None
     )
-    return await _survey_page(request, gs, survey, user.email, done=done)
+    return await _survey_page(request, gs, survey, user, done=done)
 
 
 @router.post("/admin/surveys/{slug}/links.csv")
@@ -224,11 +226,11 @@ async def _resolve(request: Request, gs: GsApp, user: Principal, slug: str, what
     try:
         if what == "match":
             ties = await anyio.to_thread.run_sync(
-                lambda: rs.do_match(gs, slug, name, person, actor=user.email)
+                lambda: rs.do_match(gs, slug, name, person, actor=user.email, viewer=user)
             )
         elif what == "add":
             await anyio.to_thread.run_sync(
-                lambda: rs.do_add_person(gs, slug, name, actor=user.email, town=town)
+                lambda: rs.do_add_person(gs, slug, name, actor=user.email, town=town, viewer=user)
             )
             ties = -1
         else:
@@ -238,7 +240,7 @@ async def _resolve(request: Request, gs: GsApp, user: Principal, slug: str, what
         if exc.http_status in (401, 403):
             raise
         problem = _message(exc.message)
-        return await _survey_page(request, gs, survey, user.email, 422, error=problem, done=None)
+        return await _survey_page(request, gs, survey, user, 422, error=problem, done=None)
     counted = f"&ties={ties}" if ties >= 0 else ""
     back = f"/admin/surveys/{slug}?done={what}&name={quote(name)}{counted}#pending"
     return RedirectResponse(back, status_code=303)
