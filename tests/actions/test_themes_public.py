@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from themes_world import KIND, World, build
 
+from groundswell.actions import themes_public
 from groundswell.actions.themes_curation import do_link_initiative, do_move_item, do_rename
 from groundswell.actions.themes_public import (
     PublicTheme,
@@ -140,3 +141,19 @@ def test_public_label_keeps_the_organisers_words() -> None:
     assert public_label("parking · spaces", ["parking", "spaces"], 2) == "parking · spaces"
     assert public_label("dr · smith", ["dr", "smith", "ward"], 2) == "Theme 2"
     assert public_label("Ask for Sam", ["dr", "smith"], 2) == "Ask for Sam"
+
+
+def test_the_page_is_kept_until_a_write(linked, monkeypatch: pytest.MonkeyPatch) -> None:
+    app, _, ids = linked
+    first = _page(app)
+    built: list[int] = []
+    real = themes_public.publishable
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(themes_public, "publishable", counted)
+    assert _page(app) == first and not built  # no texts read, checked or compared again
+    do_rename(app, ids["park"], "Parking at the hospital", actor=WHO)
+    assert _page(app)["park"].label == "Parking at the hospital" and built

@@ -20,23 +20,44 @@ What it shows, and why (the small-number and least-data rules of
   (``protect``); texts with no town are never shown as a town.
 
 The page, its JSON and anything else published from it are built here, once,
-so they cannot disagree.
+so they cannot disagree. Anyone may ask for it, and building it reads, checks
+and compares every text of the themes: it is kept per database until a table
+it reads is written (``actions.data_version``, with a cheap fingerprint for
+another process's writes), and at most ``CACHE_SECONDS``.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
-from groundswell.actions import Database
+from groundswell.actions import Database, data_version
+from groundswell.actions.snapshot import reading_snapshot
 from groundswell.actions.statement_check import personal_data
 from groundswell.actions.themes_gather import publishable, quotable
 from groundswell.actions.themes_runs import current_run, representative
 from groundswell.measures.suppression import MIN_CELL, protect
-from groundswell.store.models import Initiative, Theme, ThemeItem, ThemeStatus
+from groundswell.store.models import Initiative, Theme, ThemeItem, ThemeRun, ThemeStatus
 from groundswell.themes.keywords import label_of
+
+READ_TABLES = (
+    "theme_runs", "themes", "theme_items", "initiatives", "harvest_notes", "listening_events",
+    "listening_tables", "comments", "statements", "conversations", "participants", "people",
+    "stories", "story_flags",
+)  # fmt: skip
+CACHE_SECONDS = 60.0  # how long another process's write that the fingerprint misses may wait
+# Per engine: a new one (another App) starts afresh, since writes made before it was
+# watched were not counted.
+_CACHE: weakref.WeakKeyDictionary[Engine, tuple[tuple[Any, ...], float, list[PublicTheme]]] = (
+    weakref.WeakKeyDictionary()
+)
+_LOCK = threading.Lock()
 
 
 @dataclass
@@ -85,38 +106,56 @@ def public_label(label: str, keywords: list[str], number: int) -> str:
     return label
 
 
+def _fingerprint(session: Session) -> tuple[Any, ...]:
+    parts: list[Any] = list(data_version.current(READ_TABLES))
+    for model in (ThemeRun, Theme, ThemeItem):
+        parts.extend(session.execute(select(func.count(), func.max(model.id))).one())
+    return tuple(parts)
+
+
 def you_said_we_did(app: Database) -> list[PublicTheme]:
     """The themes the public page lists, largest first (module docstring)."""
-    with app.reading() as session:
-        run = current_run(session)
-        if run is None:
-            return []
-        rows = session.execute(
-            select(Theme, Initiative)
-            .join(Initiative, Initiative.id == Theme.initiative_id)
-            .where(Theme.run_id == run.id, Theme.status == ThemeStatus.ACTIVE,
-                   Theme.acting_on.is_(True))
-            .order_by(Theme.position, Theme.id)
-        ).all()  # fmt: skip
-        out = []
-        for number, (theme, initiative) in enumerate(rows, start=1):
-            keys = [
-                (s, i)
-                for s, i in session.execute(
-                    select(ThemeItem.source, ThemeItem.source_id)
-                    .where(ThemeItem.theme_id == theme.id).order_by(ThemeItem.id)
-                )
-            ]  # fmt: skip
-            texts = publishable(session, keys)
-            if len(texts) < MIN_CELL:
-                continue
-            said = [texts[k] for k in keys if k in texts]
-            fit = [t.text for t in said if quotable(t)]
-            towns, hidden = public_towns([t.town for t in said])
-            label = public_label(theme.label, list(theme.keywords), number)
-            out.append(PublicTheme(
-                label, initiative.slug, initiative.name, theme.what_changed or "",
-                len(said), [fit[i] for i in representative(fit)], towns, hidden,
-            ))  # fmt: skip
+    with _LOCK:  # one build at a time; the next request finds it kept
+        with reading_snapshot(app) as session:
+            bind = session.get_bind()
+            engine = bind if isinstance(bind, Engine) else bind.engine
+            key, now = _fingerprint(session), time.monotonic()
+            hit = _CACHE.get(engine)
+            if hit is None or hit[0] != key or now - hit[1] > CACHE_SECONDS:
+                hit = _CACHE[engine] = (key, now, _build(session))
+        return list(hit[2])
+
+
+def _build(session: Session) -> list[PublicTheme]:
+    run = current_run(session)
+    if run is None:
+        return []
+    rows = session.execute(
+        select(Theme, Initiative)
+        .join(Initiative, Initiative.id == Theme.initiative_id)
+        .where(Theme.run_id == run.id, Theme.status == ThemeStatus.ACTIVE,
+               Theme.acting_on.is_(True))
+        .order_by(Theme.position, Theme.id)
+    ).all()  # fmt: skip
+    out = []
+    for number, (theme, initiative) in enumerate(rows, start=1):
+        keys = [
+            (s, i)
+            for s, i in session.execute(
+                select(ThemeItem.source, ThemeItem.source_id)
+                .where(ThemeItem.theme_id == theme.id).order_by(ThemeItem.id)
+            )
+        ]  # fmt: skip
+        texts = publishable(session, keys)
+        if len(texts) < MIN_CELL:
+            continue
+        said = [texts[k] for k in keys if k in texts]
+        fit = [t.text for t in said if quotable(t)]
+        towns, hidden = public_towns([t.town for t in said])
+        label = public_label(theme.label, list(theme.keywords), number)
+        out.append(PublicTheme(
+            label, initiative.slug, initiative.name, theme.what_changed or "",
+            len(said), [fit[i] for i in representative(fit)], towns, hidden,
+        ))  # fmt: skip
     out.sort(key=lambda t: -t.size)
     return out
