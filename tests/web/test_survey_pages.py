@@ -253,6 +253,24 @@ async def test_csrf_and_rate_limit_guard_the_public_forms(web: FastAPI, visitor,
     assert "Retry-After" in answers[-1].headers
 
 
+async def test_the_type_ahead_is_rate_limited(web: FastAPI, visitor, tokens, app: App):
+    token = tokens["s01"]
+    health, _ = question_ids(await consented(visitor, token))
+    assert web.state.ratelimiter.limits["lookup"] >= 60  # a person typing is never held
+    web.state.ratelimiter.limits["lookup"] = 3
+    looks = [
+        await visitor.get(f"/s/{token}/roster", params={"question": health, "q": "ch"})
+        for _ in range(3)
+    ]
+    assert [r.status_code for r in looks] == [200, 200, 200]
+    held = await visitor.get(f"/s/{token}/roster", params={"question": health, "q": "ch"})
+    assert held.status_code == 429 and "Retry-After" in held.headers
+    pick = await visitor.get(
+        f"/s/{token}/pick", params={"question": health, "ref": "s03", "name": "Chloe Davies"}
+    )
+    assert pick.status_code == 429
+
+
 async def test_a_closed_survey_says_so_and_takes_no_answers(visitor, tokens, app: App):
     token = tokens["s02"]
     page = await visitor.get(f"/s/{token}")

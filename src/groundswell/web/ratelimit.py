@@ -13,6 +13,7 @@ is limited per email and address, and per address at four times that rate.
 
 Every public write has a limit: votes their own, statements, stories, a
 storyteller's consent change, campaign days and surveys share "submission".
+A survey's type-ahead (its roster search and picks) has "lookup".
 Heavy network answers (seeds, spread, roles) are capped by how many run at
 once in this process (``heavy_page``): past the cap a visitor gets a 503 "busy"
 page with Retry-After at once, instead of waiting on a database connection
@@ -43,6 +44,9 @@ MAX_BUCKETS = 100_000  # oldest buckets are dropped beyond this, bounding memory
 # Votes are limited per voter, and per address at this many voters' pace: a ward,
 # a library or a whole trust may share one address, and each person there votes.
 VOTERS_PER_ADDRESS = 25
+# A survey's type-ahead asks once a keystroke or so: a burst of 90 and then 1.5 a
+# second lets a person type names into every question, but not script the roster out.
+LOOKUPS_PER_MINUTE = 90
 
 
 @dataclass
@@ -100,6 +104,7 @@ class RateLimiter:
             "vote": settings.votes_per_minute,
             "vote_address": VOTERS_PER_ADDRESS * settings.votes_per_minute,
             "submission": settings.submissions_per_minute,
+            "lookup": LOOKUPS_PER_MINUTE,
         }
         return cls(limits, clock, settings.heavy_pages_at_once)
 
@@ -142,7 +147,12 @@ def limiter(request: Request) -> RateLimiter:
     return found
 
 
-_WHAT = {"vote": "votes", "submission": "submissions", "sign_in": "sign-in attempts"}
+_WHAT = {
+    "vote": "votes",
+    "submission": "submissions",
+    "sign_in": "sign-in attempts",
+    "lookup": "name searches",
+}
 
 
 def rate_limit(name: str) -> Any:

@@ -189,7 +189,7 @@ async def withdraw(request: Request, gs: GsApp, token: str) -> Response:
     return _page(request, "surveys/declined.html", view=view, token=token, withdrawn=True)
 
 
-@router.get("/s/{token}/roster")
+@router.get("/s/{token}/roster", dependencies=[rate_limit("lookup")])
 async def roster(request: Request, gs: GsApp, token: str, question: int = 0) -> Response:
     """Names matching what was typed in one question's box: the htmx type-ahead's list."""
     view = await _open(gs, token)
@@ -209,7 +209,7 @@ async def roster(request: Request, gs: GsApp, token: str, question: int = 0) -> 
                  entries=entries, token=token)  # fmt: skip
 
 
-@router.get("/s/{token}/pick")
+@router.get("/s/{token}/pick", dependencies=[rate_limit("lookup")])
 async def pick(request: Request, gs: GsApp, token: str, question: int, ref: str) -> Response:
     """One chosen name as a ticked box, for htmx to add to that question's picks."""
     view = await _open(gs, token)
