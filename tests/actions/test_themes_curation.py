@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from themes_world import build
 
+from groundswell import themes as engine
 from groundswell.actions.themes_curation import (
     do_link_initiative,
     do_merge,
@@ -130,3 +131,16 @@ def test_the_theme_page_has_three_quotes_and_suppressed_counts(themed: App) -> N
     assert detail.by_source == {"imported comments": "15"}
     assert detail.by_town == {"Heysham": "fewer than 10", "Lancaster": "fewer than 10"}
     assert len(detail.others) == 2 and detail.initiatives == [("fair-parking", "Fair parking")]
+
+
+def test_split_asks_for_no_sub_themes(themed: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[dict[str, object]] = []
+    real = engine.find_themes
+
+    def find(texts, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(kwargs)
+        return real(texts, **kwargs)
+
+    monkeypatch.setattr(engine, "find_themes", find)
+    do_split(themed, _by_word(themed)["park"].id, actor=WHO)
+    assert asked and asked[0]["subthemes"] is False

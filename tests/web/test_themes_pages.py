@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from groundswell.actions.themes_runs import current_themes
 from groundswell.app import App
 from groundswell.store.models import AuditEvent, HarvestNote, NoteStatus
 from groundswell.web import create_app
+from groundswell.web.routes import themes as themes_routes
 
 pytestmark = pytest.mark.anyio
 _SPEC = importlib.util.spec_from_file_location(
@@ -184,3 +186,44 @@ async def test_the_engines_refusal_comes_back_to_the_page(convener) -> None:
     too_many = await _post(convener, "/listening/themes", "/listening/themes/run",
                            {"themes": "500"})  # fmt: skip
     assert "between+1+and+200" in too_many.headers["location"]
+
+
+async def test_a_second_press_joins_the_pending_run(
+    convener, web: FastAPI, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    web.state.heavy_inline_seconds = 0.0
+    release, calls = threading.Event(), []
+    real = themes_routes._run_work
+
+    def slow(*args):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        release.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(themes_routes, "_run_work", slow)
+    first = await _post(convener, "/listening/themes", "/listening/themes/run", {})
+    second = await _post(convener, "/listening/themes", "/listening/themes/run", {"seed": "3"})
+    assert first.headers["location"] == second.headers["location"]
+    release.set()
+    for _ in range(200):
+        done = await convener.get(first.headers["location"])
+        if done.status_code == 303:
+            break
+        await anyio.sleep(0.1)
+    third = await _post(convener, "/listening/themes", "/listening/themes/run", {})
+    assert third.headers["location"] != first.headers["location"]
+    for _ in range(200):
+        if (await convener.get(third.headers["location"])).status_code == 303:
+            break
+        await anyio.sleep(0.1)
+    assert len(calls) == 2
+
+
+async def test_messages_from_the_address_are_cut(convener, app: App) -> None:
+    long = "x" * 500
+    page = await convener.get(f"/listening/themes?done={long}&error={long}")
+    assert "x" * 200 in page.text and "x" * 201 not in page.text
+    await _run(convener, themes="3")
+    theme = current_themes(app).themes[0].id
+    page = await convener.get(f"/listening/themes/{theme}?done={long}&error={long}")
+    assert "x" * 200 in page.text and "x" * 201 not in page.text

@@ -85,7 +85,10 @@ def do_split(app: Database, theme_id: int, *, actor: str) -> int:
             raise Conflict(
                 f"theme {theme_id} has {len(members)} text(s); two are needed to split it"
             )
-        result = engine.find_themes([t.text for _, t in members], n_themes=2, seed=run.seed)
+        # No sub-themes: only the two halves are kept, and this runs on the request thread.
+        result = engine.find_themes(
+            [t.text for _, t in members], n_themes=2, seed=run.seed, subthemes=False
+        )
         if len(result.themes) < 2:
             raise Conflict(f"theme {theme_id} could not be split: its texts are too alike")
         other = result.themes[1]  # themes come largest first

@@ -17,7 +17,9 @@ plain POST with a CSRF token (post-redirect-get).
 
 from __future__ import annotations
 
+import threading
 import uuid
+import weakref
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -42,13 +44,17 @@ from groundswell.errors import Conflict, GroundswellError, InvalidInput, NotFoun
 from groundswell.store.models.base import MAX_INT
 from groundswell.web.auth import get_principal
 from groundswell.web.deps import GsApp
-from groundswell.web.heavy import answer, heavy_work, shared_key
+from groundswell.web.heavy import HeavyWork, answer, heavy_work, shared_key
 from groundswell.web.inputs import Id
 from groundswell.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 RUN_TTL = 600.0
 MOST_THEMES = 200
+MESSAGE_MOST = 200  # a done/error message read back from the query string
+# The run being worked out, per pool: a second press joins it rather than queue another.
+_pending: weakref.WeakKeyDictionary[HeavyWork, str] = weakref.WeakKeyDictionary()
+_PENDING_LOCK = threading.Lock()
 STEPS = ("rename", "merge", "split", "move", "link", "unlink")
 
 
@@ -91,7 +97,8 @@ def themes_page(
                      found.run.id if found.run else None,
                      {"themes": len(found.themes), "town": town or None})  # fmt: skip
     return render(request, "themes/index.html", found=found, chosen=chosen, town=town,
-                  sources=SOURCES, names=SOURCE_NAMES, done=done, error=error,
+                  sources=SOURCES, names=SOURCE_NAMES, done=done[:MESSAGE_MOST],
+                  error=error[:MESSAGE_MOST],
                   errors=errors)  # fmt: skip
 
 
@@ -118,11 +125,16 @@ def start_run(
         seed_value = _number(seed or "0", "seed", lowest=0)
     except InvalidInput as exc:
         return RedirectResponse(f"/listening/themes?{_query(error=exc.message)}", status_code=303)
-    # Each press is a run of its own: the key is new, so no cached answer is reused.
-    key = shared_key("themes-run", uuid.uuid4().hex)
-    heavy_work(request).submit(
-        key, lambda: _run_work(gs, chosen, seed_value, n, who.email), ttl=RUN_TTL, address=None
-    )
+    pool = heavy_work(request)
+    with _PENDING_LOCK:
+        # A press while a run is pending joins it; after that, each press is a run of its
+        # own (a new key, so no cached answer is reused).
+        key = _pending.get(pool, "")
+        job = pool.job(key) if key else None
+        if job is None or job.future.done():
+            key = _pending[pool] = shared_key("themes-run", uuid.uuid4().hex)
+            pool.submit(key, lambda: _run_work(gs, chosen, seed_value, n, who.email),
+                        ttl=RUN_TTL, address=None)  # fmt: skip
     return RedirectResponse(f"/listening/themes/run?job={key}", status_code=303)
 
 
@@ -168,7 +180,8 @@ def theme_page(
     detail = theme_detail(gs, theme_id)  # 404 when not in the current run
     do_record_access(gs, who.email, "themes.read", "theme", theme_id,
                      {"items": len(detail.items)})  # fmt: skip
-    return render(request, "themes/theme.html", theme=detail, done=done, error=error)
+    return render(request, "themes/theme.html", theme=detail, done=done[:MESSAGE_MOST],
+                  error=error[:MESSAGE_MOST])  # fmt: skip
 
 
 @router.post("/listening/themes/{theme_id}")
