@@ -181,6 +181,19 @@ def test_a_town_organiser_is_offered_and_may_match_only_people_in_their_town(tow
     assert rs.do_match(town, "talk", "Jon Smyth", "dan", actor="olu", viewer=heysham) == 1
 
 
+def test_the_pending_names_shown_can_be_capped_most_named_first(town: App) -> None:
+    links = survey_with_links(town)
+    answer(town, links["ann"], {"health_talk": ["Grace Hopper", "Ada Byron"]})
+    answer(town, links["bob"], {"health_talk": ["grace hopper"], "energy": ["Ada Byron"]})
+    answer(town, links["cat"], {"energy": ["Ada Byron", "Alan Turing"]})
+    shown = rs.pending_names(town, "talk", limit=2)
+    assert [(p.name, p.tie_kind, p.nominations) for p in shown] == [
+        ("Ada Byron", "energy", 2),
+        ("Grace Hopper", "health_talk", 2),
+    ]
+    assert len(rs.pending_names(town, "talk")) == 4
+
+
 def test_add_as_new_person_and_dismiss(town: App) -> None:
     links = survey_with_links(town)
     answer(town, links["ann"], {"health_talk": ["Grace Hopper"], "energy": ["Nobody Really"]})

@@ -44,11 +44,14 @@ LOOK_AT = 20  # candidates scored before the best LIMIT are chosen (see pending_
 
 
 def pending_names(
-    app: Database, slug: str, *, actor: str = "unknown", viewer: Principal | None = None
-) -> list[PendingName]:
+    app: Database, slug: str, *, actor: str = "unknown", viewer: Principal | None = None,
+    limit: int | None = None,
+) -> list[PendingName]:  # fmt: skip
     """Each name waiting in a survey, per tie kind, with up to three suggestions.
 
-    Most nominated first. The suggestions are read from the people ``viewer``
+    Most nominated first, the first ``limit`` only when given: only those are
+    scored against the roster, so a page's time and memory stay bounded.
+    The suggestions are read from the people ``viewer``
     may see (the whole roster for the operator, ``viewer`` None: a name may
     be someone outside the survey's audience), and the read is audited under
     ``actor``.
@@ -75,7 +78,8 @@ def pending_names(
                 select(Person.id, Person.ref, Person.display_name, Person.town), viewer
             ).order_by(Person.id)
         ).all()
-        keys = list(shown)
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        keys = list(dict.fromkeys(key for (key, _), _ in ranked))
         found = suggest([shown[k] for k in keys], [r[2] for r in roster], limit=LOOK_AT)
         asked = _asked(session, survey, {roster[c.index][0] for cs in found for c in cs})
         offers = {}
@@ -88,10 +92,7 @@ def pending_names(
                            roster[c.index][3] or "", round(c.score, 1))
                 for c in best[:LIMIT]
             ]  # fmt: skip
-        out = [
-            PendingName(shown[key], kind, n, offers[key])
-            for (key, kind), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        ]
+        out = [PendingName(shown[key], kind, n, offers[key]) for (key, kind), n in ranked]
         record_access(
             session, actor, "survey_pending_names", "relationship_survey", survey.slug,
             {"names": len(out)},

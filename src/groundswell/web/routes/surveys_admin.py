@@ -169,6 +169,7 @@ async def create(request: Request, gs: GsApp, user: SignedInUser) -> Response:
     return RedirectResponse(f"/admin/surveys/{summary.slug}", status_code=303)
 
 
+PENDING_SHOWN = 50  # waiting names on the page, most named first: each is scored on load
 DONE = {"match": "matched", "add": "added as a new person", "dismiss": "dismissed"}
 
 
@@ -177,10 +178,11 @@ async def _survey_page(request: Request, gs: GsApp, survey: rs.SurveySummary, us
     slug = survey.slug
     overview = await anyio.to_thread.run_sync(lambda: rs.survey_overview(gs, slug))
     pending = await anyio.to_thread.run_sync(
-        lambda: rs.pending_names(gs, slug, actor=user.email, viewer=user)
+        lambda: rs.pending_names(gs, slug, actor=user.email, viewer=user, limit=PENDING_SHOWN)
     )
     return _render(request, "surveys/admin_survey.html", status, survey=survey,
-                   overview=overview, pending=pending, **context)  # fmt: skip
+                   overview=overview, pending=pending, pending_shown=PENDING_SHOWN,
+                   **context)  # fmt: skip
 
 
 @router.get("/admin/surveys/{slug}")
