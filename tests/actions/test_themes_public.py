@@ -17,7 +17,7 @@ from groundswell.actions.themes_public import (
 from groundswell.actions.themes_runs import current_themes, do_run_themes
 from groundswell.actions.themes_views import theme_detail
 from groundswell.app import App
-from groundswell.store.models import HarvestNote, Theme
+from groundswell.store.models import HarvestNote, Statement, Theme
 from groundswell.themes.keywords import label_of
 
 WHO = "olu@example.org"
@@ -157,3 +157,16 @@ def test_the_page_is_kept_until_a_write(linked, monkeypatch: pytest.MonkeyPatch)
     assert _page(app) == first and not built  # no texts read, checked or compared again
     do_rename(app, ids["park"], "Parking at the hospital", actor=WHO)
     assert _page(app)["park"].label == "Parking at the hospital" and built
+
+
+def test_ten_texts_from_fewer_than_ten_people_stay_off(linked) -> None:
+    app, _, _ = linked
+    assert "kind" in _page(app)
+    with app.transaction() as s:
+        # Ann, who wrote both published stories, now wrote every statement too.
+        first = s.scalar(select(Statement).where(Statement.tid == 0))
+        assert first is not None
+        for statement in s.scalars(select(Statement).where(Statement.tid < 11)):
+            statement.author_id = first.author_id
+    page = _page(app)
+    assert "kind" not in page and "park" in page  # notes of no known author count one each

@@ -75,7 +75,15 @@ def build(app: App, *, town: str = "Morecambe") -> World:
                               power_mode=PowerMode.SHARING)])  # fmt: skip
         s.flush()
         pid = Participant(conversation_id=conv.id, pid=0, person_id=ann.id)
-        s.add(pid)
+        # Each kind-staff statement has an author of its own (Ann wrote the first), so the
+        # theme is said by 10 or more people.
+        others = [Person(ref=f"p-{i}", display_name=f"Voice {i}", town="Lancaster")
+                  for i in range(1, 11)]  # fmt: skip
+        s.add_all([pid, *others])
+        s.flush()
+        authors = [pid] + [Participant(conversation_id=conv.id, pid=i, person_id=o.id)
+                           for i, o in enumerate(others, start=1)]  # fmt: skip
+        s.add_all(authors)
         s.flush()
         notes = [HarvestNote(listening_event_id=event.id, text=t, status=NoteStatus.VISIBLE,
                              town=town) for t in PARKING]  # fmt: skip
@@ -85,7 +93,7 @@ def build(app: App, *, town: str = "Morecambe") -> World:
                             status=NoteStatus.VISIBLE, external_id=f"fft-{i}")
                     for i, t in enumerate(WAITS)]  # fmt: skip
         rejected = Comment(source="fft", text="I waited hours, rubbish", status=NoteStatus.REJECTED)
-        statements = [Statement(conversation_id=conv.id, tid=i, text=t, author_id=pid.id,
+        statements = [Statement(conversation_id=conv.id, tid=i, text=t, author_id=authors[i].id,
                                 status=StatementStatus.ACCEPTED)
                       for i, t in enumerate(KIND[:11])]  # fmt: skip
         hidden = Statement(conversation_id=conv.id, tid=99, text="The nurses were kind to me",

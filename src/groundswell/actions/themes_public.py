@@ -7,8 +7,9 @@ What it shows, and why (the small-number and least-data rules of
   this" (linked to an initiative, with what changed);
 * only themes with at least ``MIN_CELL`` (10) texts that may count in public
   (``publishable``: notes, comments and statements that are visible, stories
-  that are published); a smaller theme is left off entirely, so a handful of
-  voices cannot be singled out;
+  that are published), from at least as many people (``voices``: a known
+  author counts once, however many of the texts are theirs); a smaller theme
+  is left off entirely, so a handful of voices cannot be singled out;
 * up to three quotes, each re-checked for personal data as the page is built
   (``quotable``); never a name, and no author;
 * the label only where it is the organisers' own words (renamed) or the
@@ -31,6 +32,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,10 +42,20 @@ from sqlalchemy.orm import Session
 from groundswell.actions import Database, data_version
 from groundswell.actions.snapshot import reading_snapshot
 from groundswell.actions.statement_check import personal_data
-from groundswell.actions.themes_gather import publishable, quotable
+from groundswell.actions.themes_gather import SOURCES, publishable, quotable
 from groundswell.actions.themes_runs import current_run, representative
 from groundswell.measures.suppression import MIN_CELL, protect
-from groundswell.store.models import Initiative, Theme, ThemeItem, ThemeRun, ThemeStatus
+from groundswell.store.models import (
+    HarvestNote,
+    Initiative,
+    Participant,
+    Statement,
+    Story,
+    Theme,
+    ThemeItem,
+    ThemeRun,
+    ThemeStatus,
+)
 from groundswell.themes.keywords import label_of
 
 READ_TABLES = (
@@ -106,6 +118,33 @@ def public_label(label: str, keywords: list[str], number: int) -> str:
     return label
 
 
+def voices(session: Session, keys: Collection[tuple[str, int]]) -> int:
+    """How many people said ``keys``: each known author once (a statement's participant,
+    or their person; a story's person; a note's author), each other text as one."""
+    ids = {source: [i for s, i in keys if s == source] for source in SOURCES}
+    who: dict[tuple[str, int], tuple[str, int]] = {}
+    for sid, participant, person in session.execute(
+        select(Statement.id, Statement.author_id, Participant.person_id)
+        .outerjoin(Participant, Participant.id == Statement.author_id)
+        .where(Statement.id.in_(ids["statements"]))
+    ):
+        if person is not None:
+            who[("statements", sid)] = ("person", person)
+        elif participant is not None:
+            who[("statements", sid)] = ("participant", participant)
+    for story, person in session.execute(
+        select(Story.id, Story.person_id).where(Story.id.in_(ids["stories"]))
+    ):
+        if person is not None:
+            who[("stories", story)] = ("person", person)
+    for note, user in session.execute(
+        select(HarvestNote.id, HarvestNote.author_user_id).where(HarvestNote.id.in_(ids["notes"]))
+    ):
+        if user is not None:
+            who[("notes", note)] = ("user", user)
+    return len({who.get(key, key) for key in keys})
+
+
 def _fingerprint(session: Session) -> tuple[Any, ...]:
     parts: list[Any] = list(data_version.current(READ_TABLES))
     for model in (ThemeRun, Theme, ThemeItem):
@@ -147,7 +186,7 @@ def _build(session: Session) -> list[PublicTheme]:
             )
         ]  # fmt: skip
         texts = publishable(session, keys)
-        if len(texts) < MIN_CELL:
+        if len(texts) < MIN_CELL or voices(session, texts) < MIN_CELL:
             continue
         said = [texts[k] for k in keys if k in texts]
         fit = [t.text for t in said if quotable(t)]
