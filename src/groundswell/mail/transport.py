@@ -33,7 +33,9 @@ class FileTransport:
     """Write each message to ``folder/<Message-ID>.eml``, readable by its owner only (0600).
 
     The name comes from the Message-ID, so a resend after a crash overwrites
-    the same file rather than adding a second copy.
+    the same file rather than adding a second copy. Each file is written under
+    a temporary name and renamed into place, so whoever reads the folder (a
+    mail tool, a person) never finds a message half written.
     """
 
     folder: Path
@@ -44,10 +46,12 @@ class FileTransport:
         for message in messages:
             name = message.message_id.strip("<>").replace("/", "_") + ".eml"
             path = self.folder / name
+            partial = self.folder / f".{name}.partial"
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(message.data)
+                os.replace(partial, path)  # atomic on POSIX and Windows
                 results.append(None)
             except OSError as exc:
                 results.append(f"cannot write {path}: {exc.strerror}")
